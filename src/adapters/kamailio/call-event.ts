@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { GatewayError } from '../../errors.js';
+
+const token = z.string().min(1).max(512);
+const user = z.string().max(256);
+
+/** What kamailio.cfg sends over evapi, one JSON object per netstring (sip-config/kamailio.cfg). */
+const callEventSchema = z.discriminatedUnion('event', [
+  z.object({
+    event: z.literal('call-answered'),
+    callId: token,
+    fromTag: token,
+    toTag: token,
+    customerTag: token,
+    agentTag: token,
+    direction: z.enum(['inbound', 'outbound']),
+    caller: user,
+    callee: user,
+    agent: user,
+    masking: z.enum(['on', 'off']),
+    ts: z.number().nonnegative(),
+  }),
+  z.object({
+    event: z.literal('call-ended'),
+    callId: token,
+    reason: z.string().max(64),
+    ts: z.number().nonnegative(),
+  }),
+]);
+
+export type CallEvent = z.infer<typeof callEventSchema>;
+export type CallAnsweredEvent = Extract<CallEvent, { event: 'call-answered' }>;
+
+export function parseCallEvent(payload: string): CallEvent {
+  let json: unknown;
+  try {
+    json = JSON.parse(payload);
+  } catch {
+    throw new GatewayError('GW_ERR_SIP_EVENT_MALFORMED', 'call event is not JSON');
+  }
+  const parsed = callEventSchema.safeParse(json);
+  if (!parsed.success) {
+    const fields = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.') || '(root)'))];
+    throw new GatewayError(
+      'GW_ERR_SIP_EVENT_MALFORMED',
+      `call event has invalid field(s): ${fields.join(', ')}`,
+    );
+  }
+  return parsed.data;
+}

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { type KeypadKey, keyFromEventCode } from '../../domain/keypad.js';
+import { GatewayError } from '../../errors.js';
+
+/** Largest datagram accepted; rtpengine's DTMF reports are a few hundred bytes. */
+export const MAX_DTMF_DATAGRAM_BYTES = 4096;
+
+/** The JSON rtpengine sends to --dtmf-log-dest, one datagram per digit (see docs/media.md). */
+const dtmfDatagramSchema = z.object({
+  callid: z.string().min(1).max(512),
+  source_tag: z.string().min(1).max(256),
+  tags: z.array(z.string().max(256)).max(16).optional(),
+  type: z.literal('DTMF'),
+  timestamp: z.number().nonnegative().optional(),
+  source_ip: z.string().max(64).optional(),
+  event: z.number().int().min(0).max(15),
+  duration: z.number().nonnegative().max(600_000).optional(),
+  volume: z.number().optional(),
+});
+
+/** One key press, as the gateway routes it. `key` is never logged. */
+export interface DtmfEvent {
+  readonly sipCallId: string;
+  readonly sourceTag: string;
+  readonly key: KeypadKey;
+  readonly durationMs: number | undefined;
+}
+
+/** Parses one datagram; throws GW_ERR_DTMF_MALFORMED (naming the field, not its content) when it is not a DTMF report. */
+export function parseDtmfDatagram(datagram: Buffer): DtmfEvent {
+  if (datagram.length > MAX_DTMF_DATAGRAM_BYTES) {
+    throw new GatewayError('GW_ERR_DTMF_MALFORMED', 'DTMF datagram is larger than the limit');
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(datagram.toString('utf8'));
+  } catch {
+    throw new GatewayError('GW_ERR_DTMF_MALFORMED', 'DTMF datagram is not JSON');
+  }
+  const parsed = dtmfDatagramSchema.safeParse(json);
+  if (!parsed.success) {
+    const fields = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.') || '(root)'))];
+    throw new GatewayError(
+      'GW_ERR_DTMF_MALFORMED',
+      `DTMF datagram has invalid field(s): ${fields.join(', ')}`,
+    );
+  }
+  const key = keyFromEventCode(parsed.data.event);
+  if (key === undefined) {
+    throw new GatewayError('GW_ERR_DTMF_MALFORMED', 'DTMF datagram has invalid field(s): event');
+  }
+  return {
+    sipCallId: parsed.data.callid,
+    sourceTag: parsed.data.source_tag,
+    key,
+    durationMs: parsed.data.duration,
+  };
+}

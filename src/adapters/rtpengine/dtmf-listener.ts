@@ -1,0 +1,89 @@
+import { createSocket, type Socket } from 'node:dgram';
+import { isGatewayError } from '../../errors.js';
+import type { Logger } from '../../logger.js';
+import { type DtmfEvent, parseDtmfDatagram } from './dtmf-event.js';
+
+export interface DtmfListenerOptions {
+  host: string;
+  port: number;
+  /** Source addresses whose datagrams are read; everything else is dropped and counted. */
+  allowedSources: readonly string[];
+  logger: Logger;
+  onEvent: (event: DtmfEvent) => void;
+}
+
+export interface DtmfListenerStats {
+  accepted: number;
+  droppedSource: number;
+  malformed: number;
+}
+
+/**
+ * Receives rtpengine's per-digit DTMF reports (UDP, JSON). It checks the source against the
+ * allow-list, validates, and hands each event on. No log line carries a datagram's content.
+ */
+export class DtmfListener {
+  readonly #options: DtmfListenerOptions;
+  readonly #allowed: ReadonlySet<string>;
+  readonly #stats: DtmfListenerStats = { accepted: 0, droppedSource: 0, malformed: 0 };
+  #socket: Socket | undefined;
+
+  constructor(options: DtmfListenerOptions) {
+    this.#options = options;
+    this.#allowed = new Set(options.allowedSources.map(normaliseAddress));
+  }
+
+  get stats(): Readonly<DtmfListenerStats> {
+    return { ...this.#stats };
+  }
+
+  /** Binds the socket; resolves with the port actually bound (useful with port 0). */
+  async start(): Promise<number> {
+    const socket = createSocket(this.#options.host.includes(':') ? 'udp6' : 'udp4');
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.bind(this.#options.port, this.#options.host, () => {
+        socket.off('error', reject);
+        resolve();
+      });
+    });
+    socket.on('message', (datagram, remote) => this.#onDatagram(datagram, remote.address));
+    socket.on('error', (error) => this.#options.logger.error({ err: error }, 'DTMF socket error'));
+    this.#socket = socket;
+    return socket.address().port;
+  }
+
+  async close(): Promise<void> {
+    const socket = this.#socket;
+    this.#socket = undefined;
+    if (socket) await new Promise<void>((resolve) => socket.close(() => resolve()));
+  }
+
+  #onDatagram(datagram: Buffer, sourceAddress: string): void {
+    if (!this.#allowed.has(normaliseAddress(sourceAddress))) {
+      this.#stats.droppedSource += 1;
+      this.#options.logger.warn(
+        { code: 'GW_ERR_DTMF_SOURCE', source: sourceAddress, bytes: datagram.length },
+        'DTMF datagram from a source outside the allow-list dropped',
+      );
+      return;
+    }
+    let event: DtmfEvent;
+    try {
+      event = parseDtmfDatagram(datagram);
+    } catch (error) {
+      this.#stats.malformed += 1;
+      const code = isGatewayError(error) ? error.code : 'GW_ERR_DTMF_MALFORMED';
+      const reason = isGatewayError(error) ? error.message : 'unreadable';
+      this.#options.logger.warn({ code, reason, bytes: datagram.length }, 'malformed DTMF datagram dropped');
+      return;
+    }
+    this.#stats.accepted += 1;
+    this.#options.onEvent(event);
+  }
+}
+
+/** `::ffff:127.0.0.1` and `127.0.0.1` are the same sender. */
+function normaliseAddress(address: string): string {
+  return address.startsWith('::ffff:') ? address.slice(7) : address;
+}

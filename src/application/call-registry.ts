@@ -1,0 +1,100 @@
+import { createHash } from 'node:crypto';
+import type { CallAnsweredEvent } from '../adapters/kamailio/call-event.js';
+
+/** One answered call the gateway knows of. No card data, ever. */
+export interface Call {
+  /** Opaque, stable id derived from the SIP Call-ID, so it survives a gateway restart. */
+  readonly id: string;
+  readonly sipCallId: string;
+  readonly direction: 'inbound' | 'outbound';
+  /** The customer's SIP user (caller on inbound calls, callee on outbound). */
+  readonly customer: string;
+  readonly agent: string;
+  readonly customerTag: string;
+  readonly agentTag: string;
+  readonly answeredAt: string;
+  readonly masking: 'on' | 'off';
+}
+
+export type CallChange = { type: 'added'; call: Call } | { type: 'removed'; call: Call; reason: string };
+
+export function callIdFor(sipCallId: string): string {
+  return `CA${createHash('sha256').update(sipCallId).digest('hex').slice(0, 32)}`;
+}
+
+function callFromEvent(event: CallAnsweredEvent): Call {
+  return {
+    id: callIdFor(event.callId),
+    sipCallId: event.callId,
+    direction: event.direction,
+    customer: event.direction === 'inbound' ? event.caller : event.callee,
+    agent: event.agent,
+    customerTag: event.customerTag,
+    agentTag: event.agentTag,
+    answeredAt: new Date(event.ts * 1000).toISOString(),
+    masking: event.masking,
+  };
+}
+
+/** Active calls, fed by Kamailio's events and rebuilt from its dialog list after a reconnect. */
+export class CallRegistry {
+  readonly #bySipCallId = new Map<string, Call>();
+  readonly #listeners = new Set<(change: CallChange) => void>();
+
+  get size(): number {
+    return this.#bySipCallId.size;
+  }
+
+  onChange(listener: (change: CallChange) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  answered(event: CallAnsweredEvent): Call {
+    const existing = this.#bySipCallId.get(event.callId);
+    if (existing) return existing;
+    const call = callFromEvent(event);
+    this.#bySipCallId.set(call.sipCallId, call);
+    this.#emit({ type: 'added', call });
+    return call;
+  }
+
+  ended(sipCallId: string, reason: string): void {
+    const call = this.#bySipCallId.get(sipCallId);
+    if (!call) return;
+    this.#bySipCallId.delete(sipCallId);
+    this.#emit({ type: 'removed', call, reason });
+  }
+
+  /** Makes the registry equal to `snapshot` (Kamailio's view): adds the missing, ends the gone. */
+  reconcile(snapshot: readonly CallAnsweredEvent[]): { added: number; removed: number } {
+    const live = new Set(snapshot.map((event) => event.callId));
+    let removed = 0;
+    for (const sipCallId of [...this.#bySipCallId.keys()]) {
+      if (!live.has(sipCallId)) {
+        this.ended(sipCallId, 'gone-after-resync');
+        removed += 1;
+      }
+    }
+    const before = this.size;
+    for (const event of snapshot) this.answered(event);
+    return { added: this.size - before, removed };
+  }
+
+  bySipCallId(sipCallId: string): Call | undefined {
+    return this.#bySipCallId.get(sipCallId);
+  }
+
+  byId(id: string): Call | undefined {
+    for (const call of this.#bySipCallId.values()) if (call.id === id) return call;
+    return undefined;
+  }
+
+  list(): Call[] {
+    return [...this.#bySipCallId.values()];
+  }
+
+  #emit(change: CallChange): void {
+    for (const listener of this.#listeners) listener(change);
+  }
+}

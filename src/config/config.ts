@@ -1,0 +1,113 @@
+import { z } from 'zod';
+import { GatewayError } from '../errors.js';
+
+const port = z.coerce.number().int().min(1).max(65_535);
+const host = z.string().min(1).max(255);
+const milliseconds = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const commaList = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item.length > 0),
+  )
+  .pipe(z.array(z.string().min(1)).min(1));
+
+/**
+ * Every setting the gateway reads, as environment variables. The schema is strict: an unknown
+ * TONEWALL_* variable is a typo and stops start-up rather than being ignored.
+ */
+const environmentSchema = z
+  .object({
+    TONEWALL_LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
+    TONEWALL_HTTP_HOST: host.default('127.0.0.1'),
+    TONEWALL_HTTP_PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
+    TONEWALL_API_KEY: z.string().min(16, 'must be at least 16 characters').max(256).optional(),
+    TONEWALL_NG_HOST: host.default('127.0.0.1'),
+    TONEWALL_NG_PORT: port.default(2223),
+    TONEWALL_NG_TIMEOUT_MS: milliseconds(50, 30_000).default(1000),
+    TONEWALL_NG_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+    TONEWALL_DTMF_HOST: host.default('127.0.0.1'),
+    TONEWALL_DTMF_PORT: z.coerce.number().int().min(0).max(65_535).default(9999),
+    TONEWALL_DTMF_ALLOWED_SOURCES: commaList.default(['127.0.0.1']),
+    TONEWALL_EVAPI_HOST: host.default('127.0.0.1'),
+    TONEWALL_EVAPI_PORT: port.default(8448),
+    TONEWALL_EVAPI_RECONNECT_MS: milliseconds(50, 60_000).default(1000),
+    TONEWALL_KAMAILIO_RPC_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:5071/RPC'),
+    TONEWALL_RPC_TIMEOUT_MS: milliseconds(50, 30_000).default(2000),
+  })
+  .strict();
+
+export interface Config {
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly http: { readonly host: string; readonly port: number };
+  /** A development integration key with full API access; unset means no integration key. */
+  readonly apiKey: string | undefined;
+  readonly rtpengine: {
+    readonly ngHost: string;
+    readonly ngPort: number;
+    readonly ngTimeoutMs: number;
+    readonly ngRetries: number;
+  };
+  readonly dtmf: { readonly host: string; readonly port: number; readonly allowedSources: readonly string[] };
+  readonly kamailio: {
+    readonly evapiHost: string;
+    readonly evapiPort: number;
+    readonly evapiReconnectMs: number;
+    readonly rpcUrl: string;
+    readonly rpcTimeoutMs: number;
+  };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object') {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/**
+ * Parses the TONEWALL_* variables of `environment` once. Throws GW_ERR_CONFIG naming every bad
+ * setting (never its value: a key could be pasted into the wrong variable).
+ */
+export function loadConfig(environment: Readonly<Record<string, string | undefined>>): Config {
+  const relevant = Object.fromEntries(
+    Object.entries(environment).filter(([name, value]) => name.startsWith('TONEWALL_') && value !== ''),
+  );
+  const parsed = environmentSchema.safeParse(relevant);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      if (issue.code === 'unrecognized_keys') return `unknown setting(s) ${issue.keys.join(', ')}`;
+      return `${issue.path.join('.')}: ${issue.message}`;
+    });
+    throw new GatewayError('GW_ERR_CONFIG', `invalid configuration: ${problems.join('; ')}`);
+  }
+  const env = parsed.data;
+  return deepFreeze({
+    logLevel: env.TONEWALL_LOG_LEVEL,
+    http: { host: env.TONEWALL_HTTP_HOST, port: env.TONEWALL_HTTP_PORT },
+    apiKey: env.TONEWALL_API_KEY,
+    rtpengine: {
+      ngHost: env.TONEWALL_NG_HOST,
+      ngPort: env.TONEWALL_NG_PORT,
+      ngTimeoutMs: env.TONEWALL_NG_TIMEOUT_MS,
+      ngRetries: env.TONEWALL_NG_RETRIES,
+    },
+    dtmf: {
+      host: env.TONEWALL_DTMF_HOST,
+      port: env.TONEWALL_DTMF_PORT,
+      allowedSources: env.TONEWALL_DTMF_ALLOWED_SOURCES,
+    },
+    kamailio: {
+      evapiHost: env.TONEWALL_EVAPI_HOST,
+      evapiPort: env.TONEWALL_EVAPI_PORT,
+      evapiReconnectMs: env.TONEWALL_EVAPI_RECONNECT_MS,
+      rpcUrl: env.TONEWALL_KAMAILIO_RPC_URL,
+      rpcTimeoutMs: env.TONEWALL_RPC_TIMEOUT_MS,
+    },
+  });
+}

@@ -1,0 +1,78 @@
+import { createSocket } from 'node:dgram';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { DtmfEvent } from '../../src/adapters/rtpengine/dtmf-event.js';
+import { DtmfListener } from '../../src/adapters/rtpengine/dtmf-listener.js';
+import { captureLogs } from '../support/log-capture.js';
+
+const closers: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const close of closers.splice(0)) await close();
+});
+
+async function listen(allowedSources: string[]) {
+  const logs = captureLogs();
+  const events: DtmfEvent[] = [];
+  const listener = new DtmfListener({
+    host: '127.0.0.1',
+    port: 0,
+    allowedSources,
+    logger: logs.logger,
+    onEvent: (event) => events.push(event),
+  });
+  const port = await listener.start();
+  closers.push(() => listener.close());
+  return { listener, port, events, logs };
+}
+
+async function send(port: number, payloads: Array<string | Buffer>, from = '127.0.0.1') {
+  const socket = createSocket('udp4');
+  await new Promise<void>((resolve) => socket.bind(0, from, resolve));
+  for (const payload of payloads) {
+    await new Promise<void>((resolve, reject) =>
+      socket.send(payload, port, '127.0.0.1', (error) => (error ? reject(error) : resolve())),
+    );
+  }
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  socket.close();
+}
+
+const report = (callid: string, tag: string, event: number) =>
+  JSON.stringify({
+    callid,
+    source_tag: tag,
+    tags: [tag],
+    type: 'DTMF',
+    timestamp: 1,
+    source_ip: '127.0.0.1',
+    event,
+    duration: 80,
+    volume: 8,
+  });
+
+describe('DtmfListener over real UDP', () => {
+  it('delivers valid reports in order', async () => {
+    const { port, events, listener } = await listen(['127.0.0.1']);
+    await send(port, [report('c1', 't1', 4), report('c1', 't1', 2), report('c1', 't1', 11)]);
+    expect(events.map((event) => event.key)).toEqual(['4', '2', '#']);
+    expect(listener.stats).toEqual({ accepted: 3, droppedSource: 0, malformed: 0 });
+  });
+
+  it('drops and counts datagrams from outside the allow-list', async () => {
+    const { port, events, listener, logs } = await listen(['127.0.0.1']);
+    await send(port, [report('c1', 't1', 4)], '127.0.0.5');
+    expect(events).toEqual([]);
+    expect(listener.stats.droppedSource).toBe(1);
+    expect(logs.text()).toContain('GW_ERR_DTMF_SOURCE');
+  });
+
+  it('drops malformed datagrams, logs without their content, and keeps going', async () => {
+    const { port, events, listener, logs } = await listen(['127.0.0.1']);
+    const secret = '4242424242424242';
+    await send(port, [`{"callid":"${secret}","event":"x"}`, 'garbage', report('c2', 't2', 7)]);
+    expect(events.map((event) => event.key)).toEqual(['7']);
+    expect(listener.stats.malformed).toBe(2);
+    expect(logs.text()).toContain('GW_ERR_DTMF_MALFORMED');
+    expect(logs.text()).not.toContain(secret);
+    expect(logs.text()).not.toContain('garbage');
+  });
+});

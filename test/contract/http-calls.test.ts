@@ -1,0 +1,98 @@
+import type { Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CallRegistry } from '../../src/application/call-registry.js';
+import { createHttpApp } from '../../src/delivery/http/app.js';
+import { captureLogs } from '../support/log-capture.js';
+
+const key = 'integration-key-for-tests-0001';
+let server: Server;
+let base: string;
+const registry = new CallRegistry();
+
+beforeAll(async () => {
+  const app = createHttpApp({
+    logger: captureLogs().logger,
+    registry,
+    integrationKeys: [key],
+    health: { thing: () => ({ status: 'up' }), broken: () => Promise.reject(new Error('x')) },
+  });
+  server = await new Promise<Server>((resolve) => {
+    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+  });
+  const address = server.address();
+  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+const get = (path: string, token?: string) =>
+  fetch(`${base}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+
+describe('GET /v1/calls', () => {
+  it('lists active calls in the public shape, without SIP tags', async () => {
+    registry.answered({
+      event: 'call-answered',
+      callId: 'sip-call-1',
+      fromTag: 'f',
+      toTag: 't',
+      customerTag: 'f',
+      agentTag: 't',
+      direction: 'inbound',
+      caller: '447700900123',
+      callee: 'support',
+      agent: 'agent-7',
+      masking: 'on',
+      ts: 1_764_000_000,
+    });
+    const response = await get('/v1/calls', key);
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { calls: Array<Record<string, unknown>> };
+    expect(body.calls).toHaveLength(1);
+    expect(Object.keys(body.calls[0] ?? {}).sort()).toEqual(
+      ['agent', 'answeredAt', 'customer', 'direction', 'id', 'masking', 'sipCallId'].sort(),
+    );
+    registry.ended('sip-call-1', 'bye');
+    const after = (await (await get('/v1/calls', key)).json()) as { calls: unknown[] };
+    expect(after.calls).toEqual([]);
+  });
+
+  it.each([
+    ['no token', undefined],
+    ['a wrong token', 'integration-key-for-tests-0002'],
+    ['a token with spaces', 'a b'],
+  ])('answers 401 GW_ERR_UNAUTHORIZED for %s', async (_name, token) => {
+    const response = await get('/v1/calls', token);
+    expect(response.status).toBe(401);
+    expect(await response.json()).toEqual({
+      error: { code: 'GW_ERR_UNAUTHORIZED', message: expect.any(String) },
+    });
+  });
+
+  it('answers 404 in the error shape for an unknown path', async () => {
+    const response = await get('/v1/nothing', key);
+    expect(response.status).toBe(404);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('GW_ERR_NOT_FOUND');
+  });
+
+  it('answers 400 GW_ERR_INVALID_BODY for malformed JSON, without echoing it', async () => {
+    const response = await fetch(`${base}/v1/calls`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: '{"pan": 4242424242424242',
+    });
+    expect(response.status).toBe(400);
+    const text = await response.text();
+    expect(text).toContain('GW_ERR_INVALID_BODY');
+    expect(text).not.toContain('4242');
+  });
+});
+
+describe('GET /healthz', () => {
+  it('reports each component and 503 when one is down', async () => {
+    const response = await get('/healthz');
+    expect(response.status).toBe(503);
+    expect(await response.json()).toEqual({
+      status: 'down',
+      components: { thing: { status: 'up' }, broken: { status: 'down' } },
+    });
+  });
+});
