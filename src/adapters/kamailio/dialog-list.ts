@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { GatewayError } from '../../errors.js';
 import type { CallAnsweredEvent } from './call-event.js';
 
-/** Kamailio's dialog state number for a confirmed (answered) dialog. */
-const DLG_STATE_CONFIRMED = 4;
+/** Kamailio's dialog states for an answered call: 3 = confirmed, ACK not yet seen; 4 = confirmed. */
+const ANSWERED_STATES: ReadonlySet<number> = new Set([3, 4]);
 
 const dialogSchema = z.looseObject({
   'call-id': z.string().min(1).max(512),
@@ -49,7 +49,7 @@ export function callsFromDialogList(result: unknown): DialogListResult {
   let skipped = 0;
   for (const raw of list.data) {
     const dialog = dialogSchema.safeParse(raw);
-    if (!dialog.success || dialog.data.state !== DLG_STATE_CONFIRMED) {
+    if (!dialog.success || !ANSWERED_STATES.has(dialog.data.state)) {
       skipped += 1;
       continue;
     }

@@ -55,8 +55,6 @@ export class JsonRpcClient {
       );
     }
     if (parsed.data.error) {
-      // kamailio's dialog module answers "No dialogs" (code 404 or 500) when the list is empty
-      if (/no dialogs?/i.test(parsed.data.error.message)) return [];
       throw new GatewayError(
         'GW_ERR_KAMAILIO_RPC',
         `Kamailio RPC "${method}" failed with code ${parsed.data.error.code}: ${parsed.data.error.message.slice(0, 200)}`,
