@@ -14,6 +14,27 @@ const commaList = z
   )
   .pipe(z.array(z.string().min(1)).min(1));
 
+/** Settings of the call path and the scripts, shared through one environment with the gateway. */
+export const STACK_SETTINGS = [
+  'TONEWALL_ROOT',
+  'TONEWALL_SIP_ADDR',
+  'TONEWALL_SIP_PORT',
+  'TONEWALL_CLI_PORT',
+  'TONEWALL_MEDIA_ADDR',
+  'TONEWALL_RTP_PORT_MIN',
+  'TONEWALL_RTP_PORT_MAX',
+  'TONEWALL_PBX_SOURCE',
+  'TONEWALL_PBX_TARGET',
+  'TONEWALL_CARRIER_TARGET',
+  'TONEWALL_AGENT_HEADER',
+  'TONEWALL_DLG_TIMEOUT',
+  'TONEWALL_MASK_DELAY_BUFFER',
+  'TONEWALL_RTPE_OFFER_FLAGS',
+  'TONEWALL_RTPE_ANSWER_FLAGS',
+  'TONEWALL_BLOCK_DTMF_FLAGS',
+  'TONEWALL_RTPE_EXTRA_ARGS',
+] as const;
+
 /**
  * Every setting the gateway reads, as environment variables. The schema is strict: an unknown
  * TONEWALL_* variable is a typo and stops start-up rather than being ignored.
@@ -26,18 +47,23 @@ const environmentSchema = z
     TONEWALL_HTTP_HOST: host.default('127.0.0.1'),
     TONEWALL_HTTP_PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
     TONEWALL_API_KEY: z.string().min(16, 'must be at least 16 characters').max(256).optional(),
-    TONEWALL_NG_HOST: host.default('127.0.0.1'),
+    TONEWALL_NG_ADDR: host.default('127.0.0.1'),
     TONEWALL_NG_PORT: port.default(2223),
     TONEWALL_NG_TIMEOUT_MS: milliseconds(50, 30_000).default(1000),
     TONEWALL_NG_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
-    TONEWALL_DTMF_HOST: host.default('127.0.0.1'),
-    TONEWALL_DTMF_PORT: z.coerce.number().int().min(0).max(65_535).default(9999),
+    TONEWALL_DTMF_LOG_DEST: z
+      .string()
+      .regex(/^(\[[0-9a-fA-F:]+\]|[^:\s]+):\d{1,5}$/, 'must be HOST:PORT')
+      .default('127.0.0.1:9999'),
     TONEWALL_DTMF_ALLOWED_SOURCES: commaList.default(['127.0.0.1']),
-    TONEWALL_EVAPI_HOST: host.default('127.0.0.1'),
+    TONEWALL_EVAPI_ADDR: host.default('127.0.0.1'),
     TONEWALL_EVAPI_PORT: port.default(8448),
     TONEWALL_EVAPI_RECONNECT_MS: milliseconds(50, 60_000).default(1000),
-    TONEWALL_KAMAILIO_RPC_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:5071/RPC'),
+    TONEWALL_RPC_ADDR: host.default('127.0.0.1'),
+    TONEWALL_RPC_PORT: port.default(5071),
     TONEWALL_RPC_TIMEOUT_MS: milliseconds(50, 30_000).default(2000),
+    // Read by scripts/lib/stack.sh (Kamailio, rtpengine) and scripts/tonewall; accepted, not used here.
+    ...Object.fromEntries(STACK_SETTINGS.map((name) => [name, z.string().optional()])),
   })
   .strict();
 
@@ -60,6 +86,15 @@ export interface Config {
     readonly rpcUrl: string;
     readonly rpcTimeoutMs: number;
   };
+}
+
+function splitHostPort(value: string): { host: string; port: number } {
+  const colon = value.lastIndexOf(':');
+  return { host: value.slice(0, colon).replace(/^\[(.*)\]$/, '$1'), port: Number(value.slice(colon + 1)) };
+}
+
+function bracketed(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 function deepFreeze<T>(value: T): T {
@@ -92,21 +127,17 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
     http: { host: env.TONEWALL_HTTP_HOST, port: env.TONEWALL_HTTP_PORT },
     apiKey: env.TONEWALL_API_KEY,
     rtpengine: {
-      ngHost: env.TONEWALL_NG_HOST,
+      ngHost: env.TONEWALL_NG_ADDR,
       ngPort: env.TONEWALL_NG_PORT,
       ngTimeoutMs: env.TONEWALL_NG_TIMEOUT_MS,
       ngRetries: env.TONEWALL_NG_RETRIES,
     },
-    dtmf: {
-      host: env.TONEWALL_DTMF_HOST,
-      port: env.TONEWALL_DTMF_PORT,
-      allowedSources: env.TONEWALL_DTMF_ALLOWED_SOURCES,
-    },
+    dtmf: { ...splitHostPort(env.TONEWALL_DTMF_LOG_DEST), allowedSources: env.TONEWALL_DTMF_ALLOWED_SOURCES },
     kamailio: {
-      evapiHost: env.TONEWALL_EVAPI_HOST,
+      evapiHost: env.TONEWALL_EVAPI_ADDR,
       evapiPort: env.TONEWALL_EVAPI_PORT,
       evapiReconnectMs: env.TONEWALL_EVAPI_RECONNECT_MS,
-      rpcUrl: env.TONEWALL_KAMAILIO_RPC_URL,
+      rpcUrl: `http://${bracketed(env.TONEWALL_RPC_ADDR)}:${env.TONEWALL_RPC_PORT}/RPC`,
       rpcTimeoutMs: env.TONEWALL_RPC_TIMEOUT_MS,
     },
   });

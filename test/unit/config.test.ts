@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
 
@@ -15,12 +16,15 @@ describe('loadConfig', () => {
     const config = loadConfig({
       TONEWALL_HTTP_PORT: '9090',
       TONEWALL_DTMF_ALLOWED_SOURCES: '127.0.0.1, ::1',
+      TONEWALL_DTMF_LOG_DEST: '[::1]:9998',
+      TONEWALL_RPC_ADDR: '::1',
       TONEWALL_API_KEY: 'k'.repeat(20),
       TONEWALL_NG_RETRIES: '0',
       PATH: '/usr/bin',
     });
     expect(config.http.port).toBe(9090);
-    expect(config.dtmf.allowedSources).toEqual(['127.0.0.1', '::1']);
+    expect(config.dtmf).toEqual({ host: '::1', port: 9998, allowedSources: ['127.0.0.1', '::1'] });
+    expect(config.kamailio.rpcUrl).toBe('http://[::1]:5071/RPC');
     expect(config.apiKey).toBe('k'.repeat(20));
     expect(config.rtpengine.ngRetries).toBe(0);
   });
@@ -37,7 +41,8 @@ describe('loadConfig', () => {
     ['TONEWALL_NG_TIMEOUT_MS', '1'],
     ['TONEWALL_NG_RETRIES', '2.5'],
     ['TONEWALL_LOG_LEVEL', 'loud'],
-    ['TONEWALL_KAMAILIO_RPC_URL', 'ftp://127.0.0.1/RPC'],
+    ['TONEWALL_DTMF_LOG_DEST', 'localhost'],
+    ['TONEWALL_RPC_PORT', '0'],
     ['TONEWALL_API_KEY', 'short'],
   ])('rejects %s=%s naming the setting but not the value', (name, value) => {
     let message = '';
@@ -49,6 +54,22 @@ describe('loadConfig', () => {
     }
     expect(message).toContain(name);
     expect(message).not.toContain(value);
+  });
+
+  it('accepts every TONEWALL_ setting the stack scripts read, so one environment serves both', () => {
+    const scripts = ['scripts/lib/stack.sh', 'scripts/tonewall']
+      .map((path) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8'))
+      .join('\n');
+    const names = [
+      ...new Set([...scripts.matchAll(/\b(TONEWALL_[A-Z0-9_]+)\b/g)].map((match) => match[1] as string)),
+    ];
+    expect(names.length).toBeGreaterThan(10);
+    for (const name of names) {
+      expect(
+        () => loadConfig({ [name]: name === 'TONEWALL_DTMF_LOG_DEST' ? '127.0.0.1:9999' : '1' }),
+        name,
+      ).not.toThrow(/unknown setting/);
+    }
   });
 
   it('rejects an unknown TONEWALL_ setting (a typo)', () => {
