@@ -1,0 +1,129 @@
+/**
+ * Helpers for the domain tests: digit strings, a fake clock, key feeding, and a reference Luhn
+ * written independently of src/domain/luhn.ts so that property tests do not check code against itself.
+ */
+import type { CaptureCommand } from '../../../src/domain/capture-commands.js';
+import type { CaptureEvent } from '../../../src/domain/capture-events.js';
+import { type CaptureTransition, transition } from '../../../src/domain/capture-machine.js';
+import type { CaptureState } from '../../../src/domain/capture-state.js';
+import type { KeypadKey } from '../../../src/domain/keypad.js';
+
+/** 2025-06-15T12:00:00Z: mid-month, so expiry tables read plainly. */
+export const JUNE_2025 = Date.UTC(2025, 5, 15, 12, 0, 0);
+
+export function digitsOf(text: string): number[] {
+  return [...text].map((char) => {
+    if (char < '0' || char > '9') throw new Error('digitsOf takes digits only');
+    return Number(char);
+  });
+}
+
+/** The Luhn check digit that completes `body`, computed the textbook way over a reversed string. */
+export function referenceCheckDigit(body: string): string {
+  const reversed = [...body].reverse().map(Number);
+  const sum = reversed.reduce((total, digit, index) => {
+    if (index % 2 === 1) return total + digit;
+    const doubled = digit * 2;
+    return total + Math.floor(doubled / 10) + (doubled % 10);
+  }, 0);
+  return String((10 - (sum % 10)) % 10);
+}
+
+export function withCheckDigit(body: string): string {
+  return body + referenceCheckDigit(body);
+}
+
+export class FakeClock {
+  #now: number;
+
+  constructor(start = JUNE_2025) {
+    this.#now = start;
+  }
+
+  now(): number {
+    return this.#now;
+  }
+
+  advance(ms: number): number {
+    this.#now += ms;
+    return this.#now;
+  }
+}
+
+/** A capture driven step by step, collecting every command. */
+export class Driver {
+  state: CaptureState;
+  readonly commands: CaptureCommand[] = [];
+  last: CaptureTransition;
+
+  constructor(
+    start: CaptureTransition,
+    readonly clock: FakeClock,
+  ) {
+    this.state = start.state;
+    this.last = start;
+    this.commands.push(...start.commands);
+  }
+
+  send(event: CaptureEvent): CaptureTransition {
+    this.last = transition(this.state, event);
+    this.state = this.last.state;
+    this.commands.push(...this.last.commands);
+    return this.last;
+  }
+
+  /** Presses each key of `keys`, `stepMs` apart (the first one `stepMs` from now). */
+  press(keys: string, stepMs = 200): CaptureTransition {
+    const all: CaptureCommand[] = [];
+    for (const key of keys) {
+      all.push(
+        ...this.send({ type: 'key', key: key as KeypadKey, now: this.clock.advance(stepMs) }).commands,
+      );
+    }
+    this.last = { state: this.state, commands: all };
+    return this.last;
+  }
+
+  /** Lets `ms` pass and fires the timer, as the shell would. */
+  wait(ms: number): CaptureTransition {
+    return this.send({ type: 'timeout', now: this.clock.advance(ms) });
+  }
+
+  field(name: keyof CaptureState['fields']) {
+    const capture = this.state.fields[name];
+    if (capture === undefined) throw new Error(`no field ${name}`);
+    return capture;
+  }
+}
+
+export function prompts(commands: readonly CaptureCommand[]): string[] {
+  return commands.flatMap((command) => (command.type === 'play-prompt' ? [command.prompt] : []));
+}
+
+export function commandTypes(commands: readonly CaptureCommand[]): string[] {
+  return commands.map((command) => command.type);
+}
+
+/** Every digit buffer of the capture is empty and all zero. */
+export function allWiped(state: CaptureState): boolean {
+  return Object.values(state.fields).every((field) => field.digits.isWiped());
+}
+
+/** Well-known processor test numbers, one or more per brand and length. */
+export const TEST_CARDS = [
+  { brand: 'visa', number: '4111111111111111' },
+  { brand: 'visa', number: '4222222222222' },
+  { brand: 'visa', number: '4242424242424242' },
+  { brand: 'mastercard', number: '5555555555554444' },
+  { brand: 'mastercard', number: '2223003122003222' },
+  { brand: 'amex', number: '378282246310005' },
+  { brand: 'amex', number: '371449635398431' },
+  { brand: 'discover', number: '6011111111111117' },
+  { brand: 'discover', number: '6011000990139424' },
+  { brand: 'jcb', number: '3530111333300000' },
+  { brand: 'jcb', number: '3566002020360505' },
+  { brand: 'diners-club', number: '36227206271667' },
+  { brand: 'diners-club', number: '30569309025904' },
+  { brand: 'unionpay', number: '6200000000000005' },
+  { brand: 'maestro', number: '6759649826438453' },
+] as const;
