@@ -36,7 +36,8 @@ export async function startGatewayProcess(options: {
   const url = `http://127.0.0.1:${options.httpPort}`;
   const deadline = Date.now() + 10_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode}; see ${options.logFile}`);
+    if (child.exitCode !== null)
+      throw new Error(`gateway exited with ${child.exitCode}; see ${options.logFile}`);
     try {
       await fetch(`${url}/healthz`);
       break;
