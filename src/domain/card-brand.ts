@@ -101,10 +101,12 @@ interface ScaledRange {
   readonly specificity: number;
 }
 
-const SCALED_RANGES: readonly ScaledRange[] = IIN_RANGES.map(({ brand, from, to }) => {
-  const scale = 10 ** (IIN_DIGITS - from.length);
-  return { brand, low: Number(from) * scale, high: (Number(to) + 1) * scale, specificity: from.length };
-});
+const SCALED_RANGES: readonly ScaledRange[] = Object.freeze(
+  IIN_RANGES.map(({ brand, from, to }) => {
+    const scale = 10 ** (IIN_DIGITS - from.length);
+    return { brand, low: Number(from) * scale, high: (Number(to) + 1) * scale, specificity: from.length };
+  }),
+);
 
 /** The brand of the six-digit IIN `iin`: the most specific range that holds it. */
 function brandOfIin(iin: number): CardBrand | undefined {

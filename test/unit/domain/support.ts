@@ -4,7 +4,8 @@
  */
 import type { CaptureCommand } from '../../../src/domain/capture-commands.js';
 import type { CaptureEvent } from '../../../src/domain/capture-events.js';
-import { type CaptureTransition, transition } from '../../../src/domain/capture-machine.js';
+import { type CaptureTransition, startCapture, transition } from '../../../src/domain/capture-machine.js';
+import type { CaptureSettings } from '../../../src/domain/capture-settings.js';
 import type { CaptureState } from '../../../src/domain/capture-state.js';
 import type { KeypadKey } from '../../../src/domain/keypad.js';
 
@@ -72,7 +73,10 @@ export class Driver {
     return this.last;
   }
 
-  /** Presses each key of `keys`, `stepMs` apart (the first one `stepMs` from now). */
+  /**
+   * Presses each key of `keys`, `stepMs` apart (the first one `stepMs` from now). Returns the commands
+   * of all the presses; `last` keeps the transition of the final one.
+   */
   press(keys: string, stepMs = 200): CaptureTransition {
     const all: CaptureCommand[] = [];
     for (const key of keys) {
@@ -80,8 +84,7 @@ export class Driver {
         ...this.send({ type: 'key', key: key as KeypadKey, now: this.clock.advance(stepMs) }).commands,
       );
     }
-    this.last = { state: this.state, commands: all };
-    return this.last;
+    return { state: this.state, commands: all };
   }
 
   /** Lets `ms` pass and fires the timer, as the shell would. */
@@ -94,6 +97,12 @@ export class Driver {
     if (capture === undefined) throw new Error(`no field ${name}`);
     return capture;
   }
+}
+
+/** A capture `pay-1` on call `call-1`, started now on a fresh fake clock. */
+export function startDriver(settings: CaptureSettings = {}): Driver {
+  const clock = new FakeClock();
+  return new Driver(startCapture({ id: 'pay-1', callId: 'call-1', settings, now: clock.now() }), clock);
 }
 
 export function prompts(commands: readonly CaptureCommand[]): string[] {

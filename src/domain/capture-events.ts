@@ -1,0 +1,29 @@
+import type { CaptureField } from './capture-types.js';
+import type { KeypadKey } from './keypad.js';
+
+/** What a processor connector reports once it has the card (see revealCardForConnector). */
+export type ProcessorResult =
+  | { readonly outcome: 'success'; readonly token: string; readonly confirmationCode: string }
+  | { readonly outcome: 'declined' }
+  | { readonly outcome: 'payment-connector-error' };
+
+/**
+ * Everything that can happen to a capture. Every event carries `now` (epoch ms) from the shell's
+ * clock; the machine reads no clock of its own.
+ */
+export type CaptureEvent =
+  /** The customer pressed a key. */
+  | { readonly type: 'key'; readonly key: KeypadKey; readonly now: number }
+  /** A timer scheduled by `schedule-timeout` fired. Stale ones (now before the deadline) are ignored. */
+  | { readonly type: 'timeout'; readonly now: number }
+  /** The agent asks for a field (again). */
+  | { readonly type: 'capture'; readonly field: CaptureField; readonly now: number }
+  /** The agent completes the payment: tokenise what was captured. */
+  | { readonly type: 'complete'; readonly now: number }
+  /** The agent (or the integration) cancels. */
+  | { readonly type: 'cancel'; readonly now: number }
+  /** The customer's call ended. */
+  | { readonly type: 'hang-up'; readonly now: number }
+  | { readonly type: 'processor-result'; readonly result: ProcessorResult; readonly now: number }
+  /** The shell failed in a way that ends the payment (e.g. the connector could not be reached at all). */
+  | { readonly type: 'internal-error'; readonly now: number };

@@ -1,0 +1,80 @@
+import { GatewayError } from '../errors.js';
+import { type CaptureState, wipeCardDigits } from './capture-state.js';
+import type { CaptureField } from './capture-types.js';
+import type { CardBrand } from './card-brand.js';
+import type { SecureDigits } from './secure-digits.js';
+
+/** The card as a processor connector receives it: the only plain form card digits ever take. */
+export interface PlainCard {
+  readonly number: string;
+  readonly brand: CardBrand;
+  readonly expMonth: number;
+  readonly expYear: number;
+  /** Present when the payment asked for it. Discard it once the card is authorised (PCI DSS 3.3.1). */
+  readonly securityCode?: string;
+  readonly postalCode?: string;
+}
+
+/**
+ * THE ONLY WAY CARD DIGITS LEAVE THE DOMAIN AS PLAIN VALUES. Hands the captured card to `connector`
+ * and, whatever the connector does, zeroes every digit buffer of the capture once it has settled.
+ * Call it once, on the `tokenise` command, with the state that command came with; a second call, or a
+ * call on a capture that is not processing, rejects with GatewayError `GW_ERR_INTERNAL` (and still
+ * zeroes the buffers). Keep the plain values inside the connector: never log them, never return them.
+ */
+export async function revealCardForConnector<T>(
+  state: CaptureState,
+  connector: (card: PlainCard) => T | Promise<T>,
+): Promise<T> {
+  try {
+    return await connector(plainCard(state));
+  } finally {
+    wipeCardDigits(state);
+  }
+}
+
+function notReady(): GatewayError {
+  return new GatewayError('GW_ERR_INTERNAL', 'card data is not available to a connector');
+}
+
+function plainCard(state: CaptureState): PlainCard {
+  const { brand, expMonth, expYear } = state.card;
+  if (
+    state.status !== 'processing' ||
+    brand === undefined ||
+    expMonth === undefined ||
+    expYear === undefined
+  ) {
+    throw notReady();
+  }
+  const number = plainDigits(state, 'payment-card-number');
+  if (number === undefined || plainDigits(state, 'expiration-date') === undefined) throw notReady();
+  const securityCode = plainDigits(state, 'security-code');
+  const postalCode = plainDigits(state, 'postal-code');
+  if (state.settings.securityCode && securityCode === undefined) throw notReady();
+  if (state.settings.postalCode && postalCode === undefined) throw notReady();
+  return {
+    number,
+    brand,
+    expMonth,
+    expYear,
+    ...(securityCode === undefined ? {} : { securityCode }),
+    ...(postalCode === undefined ? {} : { postalCode }),
+  };
+}
+
+/** A captured, valid, not yet zeroed field as a string of digits; undefined otherwise. */
+function plainDigits(state: CaptureState, field: CaptureField): string | undefined {
+  const capture = state.fields[field];
+  if (capture?.status !== 'captured' || capture.valid !== true || capture.digits.length === 0)
+    return undefined;
+  return digitString(capture.digits);
+}
+
+function digitString(digits: SecureDigits): string {
+  return digits.evaluate((keyed) => {
+    let text = '';
+    for (let i = 0; i < keyed.length; i += 1) text += String(keyed[i] ?? 0);
+    return text;
+  });
+}
