@@ -17,6 +17,7 @@ const commaList = z
 /** Settings of the call path and the scripts, shared through one environment with the gateway. */
 export const STACK_SETTINGS = [
   'TONEWALL_ROOT',
+  'TONEWALL_RUN_NAME',
   'TONEWALL_SIP_ADDR',
   'TONEWALL_SIP_PORT',
   'TONEWALL_CLI_PORT',
