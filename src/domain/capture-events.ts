@@ -4,7 +4,8 @@ import type { KeypadKey } from './keypad.js';
 /** What a processor connector reports once it has the card (see revealCardForConnector). */
 export type ProcessorResult =
   | { readonly outcome: 'success'; readonly token: string; readonly confirmationCode: string }
-  | { readonly outcome: 'declined' }
+  /** `declineCode`: the processor's reason (e.g. `card_declined`, `insufficient_funds`); never card data. */
+  | { readonly outcome: 'declined'; readonly declineCode?: string }
   | { readonly outcome: 'payment-connector-error' };
 
 /**

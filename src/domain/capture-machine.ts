@@ -162,7 +162,14 @@ function onProcessorResult(state: CaptureState, result: ProcessorResult): Captur
     case 'success':
       return succeed(state, result);
     case 'declined':
-      return finish(state, { status: 'failed', result: { outcome: 'declined' }, prompt: 'payment-declined' });
+      return finish(state, {
+        status: 'failed',
+        result:
+          result.declineCode === undefined
+            ? { outcome: 'declined' }
+            : { outcome: 'declined', declineCode: result.declineCode },
+        prompt: 'payment-declined',
+      });
     case 'payment-connector-error':
       return finish(state, {
         status: 'failed',

@@ -44,7 +44,7 @@ export type PaymentResult =
       readonly expYear: number;
       readonly confirmationCode: string;
     }
-  | { readonly outcome: Exclude<Outcome, 'success'> };
+  | { readonly outcome: Exclude<Outcome, 'success'>; readonly declineCode?: string };
 
 /**
  * One payment capture. A value, except for the digit buffers, which the capture owns: a transition may

@@ -490,12 +490,18 @@ describe('the end', () => {
 
   it.each([
     ['declined', { outcome: 'declined' }, undefined, 'payment-declined'],
+    [
+      'declined with a code',
+      { outcome: 'declined', declineCode: 'insufficient_funds' },
+      undefined,
+      'payment-declined',
+    ],
     ['connector error', { outcome: 'payment-connector-error' }, 'payment-connector-error', 'payment-failed'],
   ] as const)('%s: failed', (_case, result, errorType, prompt) => {
     const d = processing();
     const { commands } = d.send({ type: 'processor-result', result, now: d.clock.now() });
     expect(d.state.status).toBe('failed');
-    expect(d.state.result).toEqual({ outcome: result.outcome });
+    expect(d.state.result).toEqual(result);
     expect(d.state.errorType).toBe(errorType);
     expect(allWiped(d.state)).toBe(true);
     expect(prompts(commands)).toEqual([prompt]);
