@@ -1,0 +1,60 @@
+import { randomInt } from 'node:crypto';
+import type { Logger } from '../../logger.js';
+import type { ProcessorResult } from './connector.js';
+import { type RetryClock, type RetryPolicy, systemClock, withRetries } from './retry-policy.js';
+
+/** The retry settings every connector takes. */
+export interface ConnectorRetryOptions {
+  readonly attemptTimeoutMs: number;
+  readonly retry: RetryPolicy;
+  readonly clock?: RetryClock;
+  /** Jitter source in [0, 1); crypto-random by default. */
+  readonly random?: () => number;
+}
+
+const cryptoRandom = () => randomInt(0, 1_000_000) / 1_000_000;
+
+/**
+ * Runs one connector's `attempt` under the retry policy and logs what happened: each retry, then
+ * the outcome (last4 or decline code at most) or the final error. `logger` should carry the payment id.
+ */
+export async function tokeniseWithRetries(
+  attempt: (timeoutMs: number) => Promise<ProcessorResult>,
+  options: ConnectorRetryOptions & { readonly logger: Logger },
+): Promise<ProcessorResult> {
+  const { logger } = options;
+  const startedAt = performance.now();
+  let attempts = 0;
+  try {
+    const result = await withRetries(
+      ({ timeoutMs }) => {
+        attempts += 1;
+        return attempt(timeoutMs);
+      },
+      {
+        policy: options.retry,
+        attemptTimeoutMs: options.attemptTimeoutMs,
+        clock: options.clock ?? systemClock,
+        random: options.random ?? cryptoRandom,
+        onRetry: ({ attempt: failed, delayMs, error }) =>
+          logger.warn(
+            { attempt: failed, delayMs, err: error },
+            'processor attempt failed; retrying with the same key',
+          ),
+      },
+    );
+    logger.info(
+      {
+        outcome: result.outcome,
+        ...(result.outcome === 'declined' ? { declineCode: result.declineCode } : { last4: result.last4 }),
+        attempts,
+        ms: Math.round(performance.now() - startedAt),
+      },
+      'processor answered',
+    );
+    return result;
+  } catch (error) {
+    logger.warn({ err: error, attempts, ms: Math.round(performance.now() - startedAt) }, 'processor failed');
+    throw error;
+  }
+}
