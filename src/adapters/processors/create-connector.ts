@@ -1,0 +1,67 @@
+import { readFile } from 'node:fs/promises';
+import { GatewayError } from '../../errors.js';
+import type { Logger } from '../../logger.js';
+import type { ProcessorConnector } from './connector.js';
+import { JweHttpsConnector } from './jwe-https-connector.js';
+import type { RetryPolicy } from './retry-policy.js';
+import { StripeConnector } from './stripe-connector.js';
+
+/** What the composition root passes in, from Config; paths are absolute or relative to the cwd. */
+export type ProcessorSettings =
+  | {
+      /** `sandbox` is the JWE connector pointed at the project's own sandbox processor. */
+      readonly kind: 'sandbox' | 'jwe';
+      readonly url: string;
+      readonly encryptionCertFile: string;
+      readonly keyId?: string;
+      readonly clientCertFile: string;
+      readonly clientKeyFile: string;
+      readonly caFile: string;
+      readonly attemptTimeoutMs: number;
+      readonly retry: RetryPolicy;
+    }
+  | {
+      readonly kind: 'stripe';
+      readonly secretKey: string;
+      readonly attemptTimeoutMs: number;
+      readonly retry: RetryPolicy;
+    };
+
+async function readPem(file: string, what: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    throw new GatewayError('GW_ERR_CONFIG', `${what} could not be read from ${file}`, { cause: error });
+  }
+}
+
+/** Builds the configured connector, reading its key material once. */
+export async function createProcessorConnector(
+  settings: ProcessorSettings,
+  logger: Logger,
+): Promise<ProcessorConnector> {
+  if (settings.kind === 'stripe') {
+    return new StripeConnector({
+      secretKey: settings.secretKey,
+      attemptTimeoutMs: settings.attemptTimeoutMs,
+      retry: settings.retry,
+      logger,
+    });
+  }
+  const [encryptionCertificate, cert, key, ca] = await Promise.all([
+    readPem(settings.encryptionCertFile, 'processor encryption certificate'),
+    readPem(settings.clientCertFile, 'processor client certificate'),
+    readPem(settings.clientKeyFile, 'processor client key'),
+    readPem(settings.caFile, 'processor CA certificate'),
+  ]);
+  return JweHttpsConnector.create({
+    name: settings.kind,
+    url: settings.url,
+    encryptionCertificate,
+    ...(settings.keyId === undefined ? {} : { keyId: settings.keyId }),
+    tls: { cert, key, ca },
+    attemptTimeoutMs: settings.attemptTimeoutMs,
+    retry: settings.retry,
+    logger,
+  });
+}

@@ -1,0 +1,94 @@
+import { Agent, request } from 'node:https';
+import type { ProcessorFailure } from './map-processor-reply.js';
+
+/** PEM material of a mutual-TLS link. */
+export interface MutualTlsMaterial {
+  /** Our client certificate (chain), PEM. */
+  readonly cert: string;
+  /** Its private key, PEM. */
+  readonly key: string;
+  /** The CA(s) that sign the processor's server certificate, PEM. */
+  readonly ca: string;
+}
+
+export type HttpsOutcome =
+  | { readonly ok: true; readonly status: number; readonly body: string }
+  | { readonly ok: false; readonly failure: ProcessorFailure };
+
+const MAX_REPLY_BYTES = 64 * 1024;
+
+function networkFailure(error: NodeJS.ErrnoException): HttpsOutcome {
+  return {
+    ok: false,
+    failure: { kind: 'network', cause: error, ...(error.code === undefined ? {} : { code: error.code }) },
+  };
+}
+
+/**
+ * One POST at a time over mutual TLS (TLS 1.2+), with a hard limit on the whole exchange. Failures
+ * are returned as ProcessorFailure values, never thrown, so the connector maps them in one place.
+ */
+export class HttpsTransport {
+  readonly #agent: Agent;
+
+  constructor(tls: MutualTlsMaterial) {
+    this.#agent = new Agent({
+      keepAlive: true,
+      maxSockets: 64,
+      minVersion: 'TLSv1.2',
+      cert: tls.cert,
+      key: tls.key,
+      ca: tls.ca,
+    });
+  }
+
+  post(
+    url: URL,
+    options: {
+      readonly headers: Readonly<Record<string, string>>;
+      readonly body: string;
+      readonly timeoutMs: number;
+    },
+  ): Promise<HttpsOutcome> {
+    return new Promise<HttpsOutcome>((resolve) => {
+      let settled = false;
+      const settle = (outcome: HttpsOutcome) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve(outcome);
+      };
+      const req = request(url, {
+        method: 'POST',
+        agent: this.#agent,
+        headers: { ...options.headers, 'content-length': Buffer.byteLength(options.body).toString() },
+      });
+      const timer = setTimeout(() => {
+        settle({ ok: false, failure: { kind: 'timeout' } });
+        req.destroy();
+      }, options.timeoutMs);
+      req.on('error', (error: NodeJS.ErrnoException) => settle(networkFailure(error)));
+      req.on('response', (res) => {
+        const status = res.statusCode ?? 0;
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > MAX_REPLY_BYTES) {
+            settle({ ok: false, failure: { kind: 'malformed', what: 'reply (too large)', status } });
+            req.destroy();
+            return;
+          }
+          chunks.push(chunk);
+        });
+        res.on('end', () => settle({ ok: true, status, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', (error: NodeJS.ErrnoException) => settle(networkFailure(error)));
+      });
+      req.end(options.body);
+    });
+  }
+
+  close(): void {
+    this.#agent.destroy();
+  }
+}
