@@ -1,11 +1,22 @@
 import type { Server } from 'node:http';
 import { EvapiClient } from './adapters/kamailio/evapi-client.js';
 import { JsonRpcClient } from './adapters/kamailio/jsonrpc-client.js';
+import type { ProcessorConnector } from './adapters/processors/connector.js';
 import { DtmfListener } from './adapters/rtpengine/dtmf-listener.js';
 import { NgClient } from './adapters/rtpengine/ng-client.js';
+import { RtpenginePromptPlayer } from './adapters/rtpengine/prompt-player.js';
+import { WebhookSender } from './adapters/webhooks/webhook-sender.js';
 import { CallRegistry } from './application/call-registry.js';
 import { CallSync } from './application/call-sync.js';
-import { type CustomerKeySink, DtmfRouter } from './application/dtmf-router.js';
+import { DtmfRouter } from './application/dtmf-router.js';
+import {
+  type Clock,
+  noPrompts,
+  systemClock,
+  systemTimers,
+  type Timers,
+} from './application/payments/payment-ports.js';
+import { PaymentService } from './application/payments/payment-service.js';
 import type { Config } from './config/config.js';
 import { createHttpApp } from './delivery/http/app.js';
 import type { Logger } from './logger.js';
@@ -13,13 +24,16 @@ import type { Logger } from './logger.js';
 export interface GatewayOptions {
   config: Config;
   logger: Logger;
-  /** Receives every customer key (payments will own it); the default drops keys. */
-  keySink?: CustomerKeySink;
+  /** The processor connector payments tokenise with (main.ts builds it from the configuration). */
+  connector: ProcessorConnector;
+  clock?: Clock;
+  timers?: Timers;
 }
 
 export interface RunningGateway {
   readonly registry: CallRegistry;
   readonly router: DtmfRouter;
+  readonly payments: PaymentService;
   readonly dtmf: DtmfListener;
   readonly ng: NgClient;
   readonly evapi: EvapiClient;
@@ -27,34 +41,24 @@ export interface RunningGateway {
   /** Where the HTTP API listens, e.g. http://127.0.0.1:8080 */
   readonly httpUrl: string;
   readonly dtmfPort: number;
+  /**
+   * A clean stop: no new requests, tokenisations in flight finish, payments still capturing end as
+   * internal-error (their digits zeroed), then every socket closes.
+   */
   close(): Promise<void>;
 }
 
-const dropKeys: CustomerKeySink = { onCustomerKey: () => {} };
-
-/** Builds every object of the gateway and starts it. The composition root; main.ts only adds signals. */
+/** Builds every object of the gateway and starts it. The composition root; main.ts adds config and signals. */
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const { config, logger } = options;
   const registry = new CallRegistry();
   registry.onChange((change) => {
-    if (change.type === 'added')
+    if (change.type === 'added') {
       logger.info({ callId: change.call.id, direction: change.call.direction }, 'call active');
-    else logger.info({ callId: change.call.id, reason: change.reason }, 'call ended');
+    } else {
+      logger.info({ callId: change.call.id, reason: change.reason }, 'call ended');
+    }
   });
-
-  const router = new DtmfRouter({
-    registry,
-    sink: options.keySink ?? dropKeys,
-    logger: logger.child({ part: 'dtmf' }),
-  });
-  const dtmf = new DtmfListener({
-    host: config.dtmf.host,
-    port: config.dtmf.port,
-    allowedSources: config.dtmf.allowedSources,
-    logger: logger.child({ part: 'dtmf' }),
-    onEvent: (event) => router.route(event),
-  });
-  const dtmfPort = await dtmf.start();
 
   const ng = await NgClient.open({
     host: config.rtpengine.ngHost,
@@ -63,6 +67,36 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     retries: config.rtpengine.ngRetries,
     logger: logger.child({ part: 'ng' }),
   });
+
+  const payments = new PaymentService({
+    registry,
+    connector: options.connector,
+    prompts: config.prompts.directory
+      ? new RtpenginePromptPlayer({ ng, directory: config.prompts.directory })
+      : noPrompts,
+    clock: options.clock ?? systemClock,
+    timers: options.timers ?? systemTimers,
+    logger: logger.child({ part: 'payments' }),
+  });
+  const webhooks = config.webhookSecret
+    ? new WebhookSender({ secret: config.webhookSecret, logger: logger.child({ part: 'webhooks' }) })
+    : undefined;
+  if (webhooks) {
+    payments.onUpdate((update) => {
+      const url = payments.callbackOf(update.view.id);
+      if (url) webhooks.send(url, update);
+    });
+  }
+
+  const router = new DtmfRouter({ registry, sink: payments, logger: logger.child({ part: 'dtmf' }) });
+  const dtmf = new DtmfListener({
+    host: config.dtmf.host,
+    port: config.dtmf.port,
+    allowedSources: config.dtmf.allowedSources,
+    logger: logger.child({ part: 'dtmf' }),
+    onEvent: (event) => router.route(event),
+  });
+  const dtmfPort = await dtmf.start();
 
   const rpc = new JsonRpcClient({ url: config.kamailio.rpcUrl, timeoutMs: config.kamailio.rpcTimeoutMs });
   const callSync = new CallSync({ rpc, registry, logger: logger.child({ part: 'call-sync' }) });
@@ -82,7 +116,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const app = createHttpApp({
     logger,
     registry,
+    payments,
     integrationKeys: config.apiKey ? [config.apiKey] : [],
+    webhooksEnabled: webhooks !== undefined,
     health: {
       kamailio: () =>
         evapi.connected ? { status: 'up' } : { status: 'down', detail: 'evapi not connected' },
@@ -99,12 +135,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.http.port;
-  const httpUrl = `http://${config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host}:${port}`;
-  logger.info({ httpUrl, dtmfPort }, 'tonewall gateway started');
+  const host = config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host;
+  const httpUrl = `http://${host}:${port}`;
+  logger.info({ httpUrl, dtmfPort, connector: options.connector.name }, 'tonewall gateway started');
 
   return {
     registry,
     router,
+    payments,
     dtmf,
     ng,
     evapi,
@@ -112,11 +150,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     httpUrl,
     dtmfPort,
     async close() {
-      evapi.stop();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       await dtmf.close();
+      await payments.drain();
+      payments.abortAll();
+      evapi.stop();
+      await webhooks?.drain();
+      server.closeAllConnections();
+      await closed;
       await ng.close();
+      await options.connector.close();
     },
   };
 }

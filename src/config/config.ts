@@ -63,6 +63,8 @@ const environmentSchema = z
     TONEWALL_RPC_ADDR: host.default('127.0.0.1'),
     TONEWALL_RPC_PORT: port.default(5071),
     TONEWALL_RPC_TIMEOUT_MS: milliseconds(50, 30_000).default(2000),
+    TONEWALL_PROMPTS_DIR: z.string().min(1).max(1024).optional(),
+    TONEWALL_WEBHOOK_SECRET: z.string().min(32, 'must be at least 32 characters').max(512).optional(),
     // Read by scripts/lib/stack.sh (Kamailio, rtpengine) and scripts/tonewall; accepted, not used here.
     ...Object.fromEntries(STACK_SETTINGS.map((name) => [name, z.string().optional()])),
   })
@@ -87,6 +89,10 @@ export interface Config {
     readonly rpcUrl: string;
     readonly rpcTimeoutMs: number;
   };
+  /** Where the customer prompts are (`<prompt id>.wav`); undefined: no prompts, the agent instructs. */
+  readonly prompts: { readonly directory: string | undefined };
+  /** Signs status callbacks; undefined: payments may not ask for a statusCallback. */
+  readonly webhookSecret: string | undefined;
 }
 
 function splitHostPort(value: string): { host: string; port: number } {
@@ -141,5 +147,7 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
       rpcUrl: `http://${bracketed(env.TONEWALL_RPC_ADDR)}:${env.TONEWALL_RPC_PORT}/RPC`,
       rpcTimeoutMs: env.TONEWALL_RPC_TIMEOUT_MS,
     },
+    prompts: { directory: env.TONEWALL_PROMPTS_DIR },
+    webhookSecret: env.TONEWALL_WEBHOOK_SECRET,
   });
 }

@@ -1,6 +1,8 @@
 import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CallRegistry } from '../../src/application/call-registry.js';
+import { noPrompts, systemClock, systemTimers } from '../../src/application/payments/payment-ports.js';
+import { PaymentService } from '../../src/application/payments/payment-service.js';
 import { createHttpApp } from '../../src/delivery/http/app.js';
 import { captureLogs } from '../support/log-capture.js';
 
@@ -10,9 +12,20 @@ let base: string;
 const registry = new CallRegistry();
 
 beforeAll(async () => {
-  const app = createHttpApp({
-    logger: captureLogs().logger,
+  const logger = captureLogs().logger;
+  const payments = new PaymentService({
     registry,
+    connector: { name: 'none', tokenise: () => Promise.reject(new Error('not used')), close: async () => {} },
+    prompts: noPrompts,
+    clock: systemClock,
+    timers: systemTimers,
+    logger,
+  });
+  const app = createHttpApp({
+    logger,
+    registry,
+    payments,
+    webhooksEnabled: false,
     integrationKeys: [key],
     health: { thing: () => ({ status: 'up' }), broken: () => Promise.reject(new Error('x')) },
   });

@@ -53,7 +53,7 @@ export function decideRetry(
 
 /** The time one attempt may take: its own limit, cut to what is left of the deadline. */
 export function attemptTimeout(policy: RetryPolicy, perAttemptMs: number, elapsedMs: number): number {
-  return Math.max(1, Math.min(perAttemptMs, policy.deadlineMs - elapsedMs));
+  return Math.max(1, Math.floor(Math.min(perAttemptMs, policy.deadlineMs - elapsedMs)));
 }
 
 export interface RetryClock {

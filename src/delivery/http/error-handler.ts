@@ -8,6 +8,9 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   GW_ERR_UNAUTHORIZED: 401,
   GW_ERR_FORBIDDEN: 403,
   GW_ERR_NOT_FOUND: 404,
+  GW_ERR_PAYMENT_ACTIVE: 409,
+  GW_ERR_PAYMENT_STATE: 409,
+  GW_ERR_IDEMPOTENCY_CONFLICT: 409,
 };
 
 /** The API's only error shape: `{error: {code, message}}`; a 500 carries a request id, never the cause. */

@@ -1,0 +1,361 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { ProcessorConnector, TokenType } from '../../adapters/processors/connector.js';
+import { type AgentView, toAgentView } from '../../domain/agent-view.js';
+import type { CaptureCommand, CaptureRejection } from '../../domain/capture-commands.js';
+import type { CaptureEvent, ProcessorResult } from '../../domain/capture-events.js';
+import { type CaptureTransition, startCapture, transition } from '../../domain/capture-machine.js';
+import type { CaptureSettings } from '../../domain/capture-settings.js';
+import type { CaptureState } from '../../domain/capture-state.js';
+import type { CaptureField } from '../../domain/capture-types.js';
+import { isTerminalStatus } from '../../domain/capture-types.js';
+import type { KeypadKey } from '../../domain/keypad.js';
+import { revealCardForConnector } from '../../domain/reveal-card.js';
+import { GatewayError, isGatewayError } from '../../errors.js';
+import type { Logger } from '../../logger.js';
+import type { Call, CallChange, CallRegistry } from '../call-registry.js';
+import type { CustomerKeySink } from '../dtmf-router.js';
+import type { Clock, PaymentUpdate, PromptPlayer, Timers } from './payment-ports.js';
+
+/** What a client asks for when it starts a payment (POST /v1/calls/{callId}/payments). */
+export interface PaymentRequest {
+  readonly idempotencyKey: string;
+  readonly chargeAmount?: string;
+  readonly currency?: string;
+  readonly description?: string;
+  readonly tokenType: TokenType;
+  readonly statusCallback?: string;
+  readonly settings: CaptureSettings;
+}
+
+interface Payment {
+  readonly id: string;
+  readonly call: Call;
+  readonly request: PaymentRequest;
+  readonly fingerprint: string;
+  readonly logger: Logger;
+  state: CaptureState;
+  sequence: number;
+  timer: { cancel(): void } | undefined;
+  endedAt: number | undefined;
+}
+
+export interface PaymentServiceOptions {
+  registry: CallRegistry;
+  connector: ProcessorConnector;
+  prompts: PromptPlayer;
+  clock: Clock;
+  timers: Timers;
+  logger: Logger;
+  /** How many finished payments stay readable (GET) before the oldest are forgotten. */
+  retainFinished?: number;
+}
+
+const REJECTION_MESSAGES: Record<CaptureRejection, string> = {
+  'not-in-progress': 'the payment is not in progress',
+  'field-not-requested': 'the payment does not ask for that field',
+  'fields-incomplete': 'not every requested field is captured yet',
+};
+
+/**
+ * Payment sessions on live calls: runs the pure capture machine for each payment and carries out the
+ * commands it returns (prompts, timers, tokenisation, notifications). Customer keys arrive through
+ * the DTMF router; hang-ups through the call registry. Card digits stay inside the capture state.
+ */
+export class PaymentService implements CustomerKeySink {
+  readonly #options: PaymentServiceOptions;
+  readonly #payments = new Map<string, Payment>();
+  readonly #activeByCall = new Map<string, Payment>();
+  readonly #byIdempotencyKey = new Map<string, Payment>();
+  readonly #listeners = new Map<string, Set<(update: PaymentUpdate) => void>>();
+  readonly #globalListeners = new Set<(update: PaymentUpdate) => void>();
+  readonly #tokenisations = new Set<Promise<void>>();
+
+  constructor(options: PaymentServiceOptions) {
+    this.#options = options;
+    options.registry.onChange((change) => this.#onCallChange(change));
+  }
+
+  /** Starts a payment on a call, or returns the one an earlier request with the same key started. */
+  create(callId: string, request: PaymentRequest): { view: AgentView; created: boolean } {
+    const call = this.#options.registry.byId(callId);
+    const scopedKey = `${callId}\u0000${request.idempotencyKey}`;
+    const fingerprint = fingerprintOf(request);
+    const replay = this.#byIdempotencyKey.get(scopedKey);
+    if (replay) {
+      if (replay.fingerprint !== fingerprint) {
+        throw new GatewayError(
+          'GW_ERR_IDEMPOTENCY_CONFLICT',
+          '"idempotencyKey" was used with a different request',
+        );
+      }
+      return { view: toAgentView(replay.state), created: false };
+    }
+    if (!call) throw new GatewayError('GW_ERR_NOT_FOUND', 'no such active call');
+    if (this.#activeByCall.has(call.id)) {
+      throw new GatewayError('GW_ERR_PAYMENT_ACTIVE', 'the call already has a payment in progress');
+    }
+    const id = `PK${randomBytes(16).toString('hex')}`;
+    const started = startCapture({
+      id,
+      callId: call.id,
+      settings: request.settings,
+      now: this.#options.clock.now(),
+    });
+    const payment: Payment = {
+      id,
+      call,
+      request,
+      fingerprint,
+      logger: this.#options.logger.child({ callId: call.id, paymentId: id }),
+      state: started.state,
+      sequence: 0,
+      timer: undefined,
+      endedAt: undefined,
+    };
+    this.#payments.set(id, payment);
+    this.#activeByCall.set(call.id, payment);
+    this.#byIdempotencyKey.set(scopedKey, payment);
+    payment.logger.info(
+      { captureMode: payment.state.settings.captureMode, charge: request.chargeAmount !== undefined },
+      'payment started',
+    );
+    this.#apply(payment, started);
+    return { view: toAgentView(payment.state), created: true };
+  }
+
+  get(paymentId: string): AgentView {
+    return toAgentView(this.#find(paymentId).state);
+  }
+
+  /** The call a payment belongs to (for authorisation checks by the API). */
+  callOf(paymentId: string): Call {
+    return this.#find(paymentId).call;
+  }
+
+  /** The agent asks for a field (again). */
+  captureField(paymentId: string, field: CaptureField): AgentView {
+    return this.#agentAction(paymentId, { type: 'capture', field, now: this.#options.clock.now() });
+  }
+
+  complete(paymentId: string): AgentView {
+    return this.#agentAction(paymentId, { type: 'complete', now: this.#options.clock.now() });
+  }
+
+  cancel(paymentId: string): AgentView {
+    return this.#agentAction(paymentId, { type: 'cancel', now: this.#options.clock.now() });
+  }
+
+  /** Follows one payment; the listener gets every update after this call. Returns an unsubscribe. */
+  subscribe(paymentId: string, listener: (update: PaymentUpdate) => void): () => void {
+    this.#find(paymentId);
+    let set = this.#listeners.get(paymentId);
+    if (!set) {
+      set = new Set();
+      this.#listeners.set(paymentId, set);
+    }
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0) this.#listeners.delete(paymentId);
+    };
+  }
+
+  /** Every update of every payment (webhooks, metrics, audit). */
+  onUpdate(listener: (update: PaymentUpdate) => void): () => void {
+    this.#globalListeners.add(listener);
+    return () => this.#globalListeners.delete(listener);
+  }
+
+  /** The statusCallback and id of a payment, for the webhook sender. */
+  callbackOf(paymentId: string): string | undefined {
+    return this.#payments.get(paymentId)?.request.statusCallback;
+  }
+
+  onCustomerKey(call: Call, key: KeypadKey): void {
+    const payment = this.#activeByCall.get(call.id);
+    if (!payment) return; // no payment: the key is masked from the agent and goes nowhere
+    this.#dispatch(payment, { type: 'key', key, now: this.#options.clock.now() });
+  }
+
+  get activeCount(): number {
+    return this.#activeByCall.size;
+  }
+
+  /** Resolves once every tokenisation now in flight has settled (for a clean stop). */
+  async drain(): Promise<void> {
+    while (this.#tokenisations.size > 0) await Promise.allSettled([...this.#tokenisations]);
+  }
+
+  /** Ends every payment still capturing (gateway stopping): digits are zeroed, outcome internal-error. */
+  abortAll(): void {
+    for (const payment of [...this.#activeByCall.values()]) {
+      if (payment.state.status === 'in-progress') {
+        this.#dispatch(payment, { type: 'internal-error', now: this.#options.clock.now() });
+      }
+    }
+  }
+
+  #find(paymentId: string): Payment {
+    const payment = this.#payments.get(paymentId);
+    if (!payment) throw new GatewayError('GW_ERR_NOT_FOUND', 'no such payment');
+    return payment;
+  }
+
+  #agentAction(paymentId: string, event: CaptureEvent): AgentView {
+    const payment = this.#find(paymentId);
+    const result = this.#dispatch(payment, event);
+    if (result.rejected) {
+      throw new GatewayError('GW_ERR_PAYMENT_STATE', REJECTION_MESSAGES[result.rejected]);
+    }
+    return toAgentView(payment.state);
+  }
+
+  #onCallChange(change: CallChange): void {
+    if (change.type !== 'removed') return;
+    const payment = this.#activeByCall.get(change.call.id);
+    if (payment) this.#dispatch(payment, { type: 'hang-up', now: this.#options.clock.now() });
+  }
+
+  #dispatch(payment: Payment, event: CaptureEvent): CaptureTransition {
+    const result = transition(payment.state, event);
+    this.#apply(payment, result);
+    return result;
+  }
+
+  #apply(payment: Payment, result: CaptureTransition): void {
+    payment.state = result.state;
+    for (const command of result.commands) this.#run(payment, command);
+    if (isTerminalStatus(payment.state.status) && payment.endedAt === undefined) this.#finish(payment);
+  }
+
+  #run(payment: Payment, command: CaptureCommand): void {
+    switch (command.type) {
+      case 'play-prompt':
+        this.#options.prompts.play(payment.call, command.prompt).catch((error: unknown) => {
+          payment.logger.warn({ err: error, prompt: command.prompt }, 'prompt could not be played');
+        });
+        return;
+      case 'schedule-timeout': {
+        payment.timer?.cancel();
+        const delay = command.at - this.#options.clock.now();
+        payment.timer = this.#options.timers.set(delay, () => {
+          payment.timer = undefined;
+          this.#dispatch(payment, { type: 'timeout', now: this.#options.clock.now() });
+        });
+        return;
+      }
+      case 'clear-timeout':
+        payment.timer?.cancel();
+        payment.timer = undefined;
+        return;
+      case 'tokenise':
+        this.#tokenise(payment, payment.state);
+        return;
+      case 'notify':
+        this.#notify(payment);
+        return;
+    }
+  }
+
+  #tokenise(payment: Payment, state: CaptureState): void {
+    const { request } = payment;
+    const started = performance.now();
+    const run = revealCardForConnector(state, (card) =>
+      this.#options.connector.tokenise({
+        paymentId: payment.id,
+        idempotencyKey: `${payment.id}:tokenise`,
+        card,
+        tokenType: request.tokenType,
+        ...(request.chargeAmount === undefined ? {} : { chargeAmount: request.chargeAmount }),
+        ...(request.currency === undefined ? {} : { currency: request.currency }),
+        ...(request.description === undefined ? {} : { description: request.description }),
+      }),
+    )
+      .then(
+        (reply): ProcessorResult => {
+          payment.logger.info(
+            {
+              connector: this.#options.connector.name,
+              outcome: reply.outcome,
+              ms: Math.round(performance.now() - started),
+            },
+            'processor answered',
+          );
+          if (reply.outcome === 'success') {
+            return {
+              outcome: 'success',
+              token: reply.token,
+              confirmationCode: reply.confirmationCode ?? reply.token,
+            };
+          }
+          return { outcome: 'declined', declineCode: reply.declineCode };
+        },
+        (error: unknown): ProcessorResult | undefined => {
+          payment.logger.warn({ err: error, connector: this.#options.connector.name }, 'tokenisation failed');
+          const isConnectorError =
+            isGatewayError(error) && /^GW_ERR_(PROCESSOR|INVALID_AMOUNT)/.test(error.code);
+          return isConnectorError ? { outcome: 'payment-connector-error' } : undefined;
+        },
+      )
+      .then((result) => {
+        const now = this.#options.clock.now();
+        this.#dispatch(
+          payment,
+          result ? { type: 'processor-result', result, now } : { type: 'internal-error', now },
+        );
+      });
+    this.#tokenisations.add(run);
+    void run.finally(() => this.#tokenisations.delete(run));
+  }
+
+  #notify(payment: Payment): void {
+    payment.sequence += 1;
+    const update: PaymentUpdate = {
+      view: toAgentView(payment.state),
+      sequence: payment.sequence,
+      at: new Date(this.#options.clock.now()).toISOString(),
+    };
+    payment.logger.info(
+      {
+        status: update.view.status,
+        capture: update.view.capture,
+        errorType: update.view.errorType,
+        outcome: update.view.result?.outcome,
+      },
+      'payment updated',
+    );
+    for (const listener of this.#listeners.get(payment.id) ?? []) listener(update);
+    for (const listener of this.#globalListeners) listener(update);
+  }
+
+  #finish(payment: Payment): void {
+    payment.timer?.cancel();
+    payment.timer = undefined;
+    payment.endedAt = this.#options.clock.now();
+    if (this.#activeByCall.get(payment.call.id) === payment) this.#activeByCall.delete(payment.call.id);
+    payment.logger.info(
+      { status: payment.state.status, outcome: payment.state.result?.outcome },
+      'payment ended',
+    );
+    this.#forgetOldest();
+  }
+
+  #forgetOldest(): void {
+    const limit = this.#options.retainFinished ?? 10_000;
+    let finished = 0;
+    for (const payment of this.#payments.values()) if (payment.endedAt !== undefined) finished += 1;
+    for (const [id, payment] of this.#payments) {
+      if (finished <= limit) return;
+      if (payment.endedAt === undefined) continue;
+      this.#payments.delete(id);
+      this.#listeners.delete(id);
+      for (const [key, holder] of this.#byIdempotencyKey)
+        if (holder === payment) this.#byIdempotencyKey.delete(key);
+      finished -= 1;
+    }
+  }
+}
+
+function fingerprintOf(request: PaymentRequest): string {
+  return createHash('sha256').update(JSON.stringify(request)).digest('hex');
+}

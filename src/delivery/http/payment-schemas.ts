@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { TOKEN_TYPES } from '../../adapters/processors/connector.js';
+import type { PaymentRequest } from '../../application/payments/payment-service.js';
+import { CAPTURE_LIMITS } from '../../domain/capture-settings.js';
+import { CAPTURE_FIELDS, CAPTURE_MODES } from '../../domain/capture-types.js';
+import { CARD_BRANDS } from '../../domain/card-brand.js';
+import { GatewayError } from '../../errors.js';
+
+/** POST /v1/calls/{callId}/payments (names as in Twilio's Payments API, camel-cased). */
+const createPaymentSchema = z
+  .object({
+    idempotencyKey: z.string().min(1).max(255),
+    chargeAmount: z
+      .string()
+      .regex(/^\d{1,12}(\.\d{1,3})?$/, 'must be a decimal amount such as "10.00"')
+      .optional(),
+    currency: z
+      .string()
+      .regex(/^[A-Za-z]{3}$/, 'must be an ISO 4217 code')
+      .transform((code) => code.toLowerCase())
+      .optional(),
+    description: z.string().max(255).optional(),
+    paymentMethod: z.literal('credit-card').optional(),
+    tokenType: z.enum(TOKEN_TYPES).default('one-time'),
+    validCardTypes: z.array(z.enum(CARD_BRANDS)).min(1).max(CARD_BRANDS.length).optional(),
+    securityCode: z.boolean().optional(),
+    postalCode: z.boolean().optional(),
+    /** Seconds to wait for each further digit (Twilio's Timeout). */
+    timeout: z
+      .number()
+      .int()
+      .min(CAPTURE_LIMITS.timeoutMs.min / 1000)
+      .max(CAPTURE_LIMITS.timeoutMs.max / 1000)
+      .optional(),
+    maxAttempts: z
+      .number()
+      .int()
+      .min(CAPTURE_LIMITS.maxAttempts.min)
+      .max(CAPTURE_LIMITS.maxAttempts.max)
+      .optional(),
+    captureMode: z.enum(CAPTURE_MODES).optional(),
+    statusCallback: z
+      .url({ protocol: /^https?$/ })
+      .max(2048)
+      .optional(),
+  })
+  .strict();
+
+const updatePaymentSchema = z.union([
+  z.object({ capture: z.enum(CAPTURE_FIELDS) }).strict(),
+  z.object({ status: z.enum(['complete', 'cancel']) }).strict(),
+]);
+
+export type PaymentUpdateRequest = z.infer<typeof updatePaymentSchema>;
+
+/** Parses with `schema`; a failure names the fields (never their values) in GW_ERR_INVALID_BODY. */
+function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
+  const parsed = schema.safeParse(body ?? {});
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => {
+    if (issue.code === 'unrecognized_keys')
+      return `unknown field(s) ${issue.keys.map((key) => `"${key}"`).join(', ')}`;
+    const path = issue.path.join('.');
+    return path ? `"${path}" ${issue.message.replace(/, received .*$/, '')}` : issue.message;
+  });
+  throw new GatewayError('GW_ERR_INVALID_BODY', `invalid request: ${problems.join('; ')}`.slice(0, 500));
+}
+
+export function parseCreatePayment(body: unknown): PaymentRequest {
+  const request = parseBody(createPaymentSchema, body);
+  return {
+    idempotencyKey: request.idempotencyKey,
+    tokenType: request.tokenType,
+    ...(request.chargeAmount === undefined ? {} : { chargeAmount: request.chargeAmount }),
+    ...(request.currency === undefined ? {} : { currency: request.currency }),
+    ...(request.description === undefined ? {} : { description: request.description }),
+    ...(request.statusCallback === undefined ? {} : { statusCallback: request.statusCallback }),
+    settings: {
+      ...(request.validCardTypes === undefined ? {} : { validCardTypes: request.validCardTypes }),
+      ...(request.securityCode === undefined ? {} : { securityCode: request.securityCode }),
+      ...(request.postalCode === undefined ? {} : { postalCode: request.postalCode }),
+      ...(request.timeout === undefined ? {} : { interDigitTimeoutMs: request.timeout * 1000 }),
+      ...(request.maxAttempts === undefined ? {} : { maxAttempts: request.maxAttempts }),
+      ...(request.captureMode === undefined ? {} : { captureMode: request.captureMode }),
+    },
+  };
+}
+
+export function parseUpdatePayment(body: unknown): PaymentUpdateRequest {
+  return parseBody(updatePaymentSchema, body);
+}

@@ -1,0 +1,235 @@
+import type { Server } from 'node:http';
+import { createServer } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebhookSender } from '../../src/adapters/webhooks/webhook-sender.js';
+import { verifyWebhook } from '../../src/adapters/webhooks/webhook-signature.js';
+import { CallRegistry } from '../../src/application/call-registry.js';
+import { noPrompts, systemClock, systemTimers } from '../../src/application/payments/payment-ports.js';
+import { PaymentService } from '../../src/application/payments/payment-service.js';
+import { createHttpApp } from '../../src/delivery/http/app.js';
+import type { KeypadKey } from '../../src/domain/keypad.js';
+import { captureLogs } from '../support/log-capture.js';
+import { ScriptedConnector } from '../support/scripted-connector.js';
+
+const key = 'integration-key-for-tests-0001';
+const secret = 'webhook-secret-webhook-secret-0001';
+const CARD = '4242424242424242';
+const logs = captureLogs();
+const registry = new CallRegistry();
+const connector = new ScriptedConnector();
+const payments = new PaymentService({
+  registry,
+  connector,
+  prompts: noPrompts,
+  clock: systemClock,
+  timers: systemTimers,
+  logger: logs.logger,
+});
+const webhooks = new WebhookSender({
+  secret,
+  logger: logs.logger,
+  policy: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 20, deadlineMs: 5_000 },
+});
+payments.onUpdate((update) => {
+  const url = payments.callbackOf(update.view.id);
+  if (url) webhooks.send(url, update);
+});
+
+let server: Server;
+let base: string;
+const received: Array<{ body: string; signature: string }> = [];
+let receiver: Server;
+let receiverUrl: string;
+let failNext = 1;
+const wire: string[] = [];
+
+beforeAll(async () => {
+  const app = createHttpApp({
+    logger: logs.logger,
+    registry,
+    payments,
+    webhooksEnabled: true,
+    integrationKeys: [key],
+    health: {},
+  });
+  server = await new Promise<Server>((resolve) => {
+    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+  });
+  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  receiver = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk) => {
+      body += chunk;
+    });
+    request.on('end', () => {
+      if (failNext > 0) {
+        failNext -= 1;
+        response.writeHead(503).end();
+        return;
+      }
+      received.push({ body, signature: String(request.headers['tonewall-signature']) });
+      response.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  receiverUrl = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook`;
+});
+afterAll(async () => {
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => receiver.close(() => resolve()));
+});
+
+async function api(method: string, path: string, body?: unknown) {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  wire.push(text);
+  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+}
+
+function newCall(sipCallId: string) {
+  return registry.answered({
+    event: 'call-answered',
+    callId: sipCallId,
+    fromTag: `${sipCallId}-c`,
+    toTag: `${sipCallId}-a`,
+    customerTag: `${sipCallId}-c`,
+    agentTag: `${sipCallId}-a`,
+    direction: 'inbound',
+    caller: '447700900123',
+    callee: 'support',
+    agent: 'agent-7',
+    masking: 'on',
+    ts: 1_795_400_000,
+  });
+}
+
+async function readSse(paymentId: string, frames: string[]): Promise<void> {
+  const response = await fetch(`${base}/v1/payments/${paymentId}/events`, {
+    headers: { authorization: `Bearer ${key}` },
+  });
+  expect(response.headers.get('content-type')).toBe('text/event-stream');
+  const reader = response.body?.getReader();
+  const decoder = new TextDecoder();
+  for (;;) {
+    const chunk = await reader?.read();
+    if (!chunk || chunk.done) return;
+    const text = decoder.decode(chunk.value);
+    wire.push(text);
+    for (const frame of text.split('\n\n')) if (frame.includes('data: ')) frames.push(frame);
+  }
+}
+
+describe('payments API', () => {
+  it('runs a payment: create, SSE progress, outcome, signed webhooks — and no card digits on the wire', async () => {
+    const call = newCall('sip-pay-1');
+    const created = await api('POST', `/v1/calls/${call.id}/payments`, {
+      idempotencyKey: 'order-1',
+      chargeAmount: '10.00',
+      currency: 'GBP',
+      statusCallback: receiverUrl,
+    });
+    expect(created.status).toBe(201);
+    const paymentId = created.body.id as string;
+    expect(created.body).toMatchObject({
+      status: 'in-progress',
+      capture: 'payment-card-number',
+      callId: call.id,
+    });
+
+    const replay = await api('POST', `/v1/calls/${call.id}/payments`, {
+      idempotencyKey: 'order-1',
+      chargeAmount: '10.00',
+      currency: 'GBP',
+      statusCallback: receiverUrl,
+    });
+    expect(replay.status).toBe(200);
+    expect(replay.body.id).toBe(paymentId);
+
+    const frames: string[] = [];
+    const sse = readSse(paymentId, frames);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    for (const k of `${CARD}#1230123`) payments.onCustomerKey(call, k as KeypadKey);
+    await sse;
+    const views = frames.map(
+      (frame) => JSON.parse(frame.split('data: ')[1] ?? '{}') as Record<string, unknown>,
+    );
+    expect(views[0]?.status).toBe('in-progress');
+    expect(views.at(-1)).toMatchObject({ status: 'succeeded', result: { last4: '4242', brand: 'visa' } });
+    expect(views.some((view) => JSON.stringify(view).includes('"digits":8'))).toBe(true);
+
+    const final = await api('GET', `/v1/payments/${paymentId}`);
+    expect(final.body.status).toBe('succeeded');
+
+    await webhooks.drain();
+    expect(received.length).toBeGreaterThan(3);
+    const sequences = received.map((hook) => (JSON.parse(hook.body) as { sequence: number }).sequence);
+    expect(sequences).toEqual([...sequences].sort((a, b) => a - b));
+    for (const hook of received) {
+      expect(
+        verifyWebhook({ secret, header: hook.signature, body: hook.body, nowSeconds: Date.now() / 1000 }),
+      ).toBe(true);
+      expect(
+        verifyWebhook({
+          secret: 'wrong-secret',
+          header: hook.signature,
+          body: hook.body,
+          nowSeconds: Date.now() / 1000,
+        }),
+      ).toBe(false);
+    }
+
+    const everything = [...wire, ...received.map((hook) => hook.body), logs.text()].join('\n');
+    expect(everything).not.toContain(CARD);
+    expect(everything).not.toContain('1230123');
+    expect(everything).not.toMatch(/\d{13,19}/);
+  });
+
+  it.each([
+    ['no idempotencyKey', {}],
+    ['an unknown field', { idempotencyKey: 'k', cardNumber: CARD }],
+    ['a bad amount', { idempotencyKey: 'k', chargeAmount: '10,00' }],
+    ['a bad brand', { idempotencyKey: 'k', validCardTypes: ['visa', 'bitcoin'] }],
+    ['a timeout out of range', { idempotencyKey: 'k', timeout: 0 }],
+    ['a non-http callback', { idempotencyKey: 'k', statusCallback: 'file:///etc/passwd' }],
+    ['a JSON array', [1, 2]],
+  ])('answers 400 GW_ERR_INVALID_BODY for %s, without echoing values', async (_name, body) => {
+    const call = newCall(`sip-bad-${_name}`);
+    const response = await api('POST', `/v1/calls/${call.id}/payments`, body);
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({ error: { code: 'GW_ERR_INVALID_BODY' } });
+    expect(JSON.stringify(response.body)).not.toContain(CARD);
+    registry.ended(call.sipCallId, 'bye');
+  });
+
+  it('answers 404 for an unknown call or payment, 409 for a second payment on a call', async () => {
+    expect((await api('POST', '/v1/calls/CAnothing/payments', { idempotencyKey: 'k' })).status).toBe(404);
+    expect((await api('GET', '/v1/payments/PKnothing')).status).toBe(404);
+    expect((await api('GET', '/v1/payments/..%2F..%2Fetc')).status).toBe(404);
+    const call = newCall('sip-409');
+    expect((await api('POST', `/v1/calls/${call.id}/payments`, { idempotencyKey: 'a' })).status).toBe(201);
+    const second = await api('POST', `/v1/calls/${call.id}/payments`, { idempotencyKey: 'b' });
+    expect(second.status).toBe(409);
+    expect(second.body).toMatchObject({ error: { code: 'GW_ERR_PAYMENT_ACTIVE' } });
+  });
+
+  it('lets the agent ask again and cancel; a finished payment refuses (409)', async () => {
+    const call = newCall('sip-agent');
+    const { body } = await api('POST', `/v1/calls/${call.id}/payments`, {
+      idempotencyKey: 'a',
+      captureMode: 'agent',
+    });
+    const id = body.id as string;
+    expect((await api('POST', `/v1/payments/${id}`, { capture: 'expiration-date' })).body.capture).toBe(
+      'expiration-date',
+    );
+    expect((await api('POST', `/v1/payments/${id}`, { status: 'complete' })).status).toBe(409);
+    expect((await api('POST', `/v1/payments/${id}`, { status: 'cancel' })).body.status).toBe('cancelled');
+    expect((await api('POST', `/v1/payments/${id}`, { status: 'cancel' })).status).toBe(409);
+    expect((await api('POST', `/v1/payments/${id}`, { status: 'pause' })).status).toBe(400);
+  });
+});

@@ -1,0 +1,221 @@
+import { describe, expect, it } from 'vitest';
+import type { CallAnsweredEvent } from '../../../src/adapters/kamailio/call-event.js';
+import { CallRegistry } from '../../../src/application/call-registry.js';
+import type { PaymentUpdate } from '../../../src/application/payments/payment-ports.js';
+import { type PaymentRequest, PaymentService } from '../../../src/application/payments/payment-service.js';
+import type { PromptId } from '../../../src/domain/capture-commands.js';
+import type { KeypadKey } from '../../../src/domain/keypad.js';
+import { GatewayError } from '../../../src/errors.js';
+import { FakeTime } from '../../support/fake-time.js';
+import { captureLogs } from '../../support/log-capture.js';
+import { ScriptedConnector } from '../../support/scripted-connector.js';
+
+const CARD = '4242424242424242';
+
+function answered(callId: string): CallAnsweredEvent {
+  return {
+    event: 'call-answered',
+    callId,
+    fromTag: 'cust',
+    toTag: 'agent',
+    customerTag: 'cust',
+    agentTag: 'agent',
+    direction: 'inbound',
+    caller: '447700900123',
+    callee: 'support',
+    agent: 'agent-7',
+    masking: 'on',
+    ts: 1_795_400_000,
+  };
+}
+
+function setUp() {
+  const time = new FakeTime();
+  const registry = new CallRegistry();
+  const connector = new ScriptedConnector();
+  const prompts: PromptId[] = [];
+  const logs = captureLogs();
+  const service = new PaymentService({
+    registry,
+    connector,
+    prompts: { play: async (_call, prompt) => void prompts.push(prompt) },
+    clock: time,
+    timers: time,
+    logger: logs.logger,
+  });
+  const call = registry.answered(answered('sip-1'));
+  const updates: PaymentUpdate[] = [];
+  service.onUpdate((update) => updates.push(update));
+  const key = (keys: string) => {
+    for (const k of keys) service.onCustomerKey(call, k as KeypadKey);
+  };
+  return { time, registry, connector, prompts, logs, service, call, updates, key };
+}
+
+const request = (overrides: Partial<PaymentRequest> = {}): PaymentRequest => ({
+  idempotencyKey: 'order-1',
+  tokenType: 'one-time',
+  chargeAmount: '10.00',
+  currency: 'gbp',
+  settings: {},
+  ...overrides,
+});
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+describe('PaymentService', () => {
+  it('captures a card keyed by the customer and tokenises it once, with a stable idempotency key', async () => {
+    const t = setUp();
+    const { view, created } = t.service.create(t.call.id, request());
+    expect(created).toBe(true);
+    expect(view.capture).toBe('payment-card-number');
+    t.key(`${CARD}#1230123`);
+    expect(t.service.get(view.id).status).toBe('processing');
+    await settle();
+    const done = t.service.get(view.id);
+    expect(done.status).toBe('succeeded');
+    expect(done.result).toMatchObject({ outcome: 'success', token: 'tok_1', last4: '4242', brand: 'visa' });
+    expect(t.connector.requests).toEqual([
+      expect.objectContaining({
+        idempotencyKey: `${view.id}:tokenise`,
+        chargeAmount: '10.00',
+        cardLength: 16,
+      }),
+    ]);
+    expect(t.prompts).toContain('ask-payment-card-number');
+    expect(t.prompts.at(-1)).toBe('payment-succeeded');
+    expect(t.service.activeCount).toBe(0);
+    expect(t.time.pending).toBe(0);
+  });
+
+  it('never lets a keyed number reach a log line or an update', async () => {
+    const t = setUp();
+    const { view } = t.service.create(t.call.id, request());
+    t.key(`${CARD}#1230123`);
+    await settle();
+    expect(t.service.get(view.id).status).toBe('succeeded');
+    const everything = `${t.logs.text()}\n${JSON.stringify(t.updates)}`;
+    expect(everything).not.toContain(CARD);
+    expect(everything).not.toMatch(/\d{13,19}/);
+  });
+
+  it('replays an idempotent create and refuses the same key with another body', () => {
+    const t = setUp();
+    const first = t.service.create(t.call.id, request());
+    const again = t.service.create(t.call.id, request());
+    expect(again).toEqual({ view: first.view, created: false });
+    expect(() => t.service.create(t.call.id, request({ chargeAmount: '11.00' }))).toThrow(
+      expect.objectContaining({ code: 'GW_ERR_IDEMPOTENCY_CONFLICT' }),
+    );
+  });
+
+  it('allows one active payment per call (409) and refuses unknown calls (404)', () => {
+    const t = setUp();
+    t.service.create(t.call.id, request());
+    expect(() => t.service.create(t.call.id, request({ idempotencyKey: 'order-2' }))).toThrow(
+      expect.objectContaining({ code: 'GW_ERR_PAYMENT_ACTIVE' }),
+    );
+    expect(() => t.service.create('CAnothing', request({ idempotencyKey: 'x' }))).toThrow(
+      expect.objectContaining({ code: 'GW_ERR_NOT_FOUND' }),
+    );
+  });
+
+  it('ends the payment as caller-hung-up when the call ends, zeroing the digits', () => {
+    const t = setUp();
+    const { view } = t.service.create(t.call.id, request());
+    t.key('424242');
+    t.registry.ended('sip-1', 'bye');
+    const after = t.service.get(view.id);
+    expect(after.status).toBe('failed');
+    expect(after.result).toEqual({ outcome: 'caller-hung-up' });
+    expect(t.connector.requests).toHaveLength(0);
+  });
+
+  it('times out a silent field and asks again, from the injected clock', () => {
+    const t = setUp();
+    const { view } = t.service.create(t.call.id, request());
+    t.time.advance(15_000);
+    expect(t.service.get(view.id).errorType).toBe('input-timeout');
+    expect(t.prompts).toEqual(['ask-payment-card-number', 'error-input-timeout', 'ask-payment-card-number']);
+  });
+
+  it('turns a decline into a failed payment with the decline code, and allows a new payment', async () => {
+    const t = setUp();
+    t.connector.answer = async () => ({
+      outcome: 'declined',
+      declineCode: 'insufficient_funds',
+      reason: 'x',
+    });
+    const { view } = t.service.create(t.call.id, request());
+    t.key('4000000000009995#1230123');
+    await settle();
+    expect(t.service.get(view.id)).toMatchObject({
+      status: 'failed',
+      result: { outcome: 'declined', declineCode: 'insufficient_funds' },
+    });
+    expect(t.service.create(t.call.id, request({ idempotencyKey: 'order-2' })).created).toBe(true);
+  });
+
+  it('maps a connector failure to payment-connector-error and anything else to internal-error', async () => {
+    for (const [error, outcome] of [
+      [
+        new GatewayError('GW_ERR_PROCESSOR_UNAVAILABLE', 'down', { retryable: true }),
+        'payment-connector-error',
+      ],
+      [new TypeError('bug'), 'internal-error'],
+    ] as const) {
+      const t = setUp();
+      t.connector.answer = () => Promise.reject(error);
+      const { view } = t.service.create(t.call.id, request());
+      t.key(`${CARD}#1230123`);
+      await settle();
+      expect(t.service.get(view.id).result).toEqual({ outcome });
+    }
+  });
+
+  it('lets the agent ask again, complete and cancel, refusing what the payment cannot do (409)', () => {
+    const t = setUp();
+    const { view } = t.service.create(t.call.id, request({ settings: { captureMode: 'agent' } }));
+    expect(() => t.service.complete(view.id)).toThrow(
+      expect.objectContaining({ code: 'GW_ERR_PAYMENT_STATE' }),
+    );
+    expect(t.service.captureField(view.id, 'payment-card-number').capture).toBe('payment-card-number');
+    expect(() => t.service.captureField(view.id, 'postal-code')).toThrow(
+      expect.objectContaining({ code: 'GW_ERR_PAYMENT_STATE' }),
+    );
+    expect(t.service.cancel(view.id).status).toBe('cancelled');
+    expect(() => t.service.cancel(view.id)).toThrow(
+      expect.objectContaining({ code: 'GW_ERR_PAYMENT_STATE' }),
+    );
+  });
+
+  it('sends each subscriber every update in order, numbered', () => {
+    const t = setUp();
+    const { view } = t.service.create(t.call.id, request());
+    const seen: number[] = [];
+    const stop = t.service.subscribe(view.id, (update) => seen.push(update.sequence));
+    t.key('42');
+    stop();
+    t.key('4');
+    expect(seen).toEqual([2, 3]);
+  });
+
+  it('on stop, lets tokenisations finish and ends capturing payments as internal-error', async () => {
+    const t = setUp();
+    const other = t.registry.answered({ ...answered('sip-2'), customerTag: 'c2', fromTag: 'c2' });
+    let release: () => void = () => {};
+    t.connector.answer = (r) =>
+      new Promise((resolve) => {
+        release = () => resolve({ outcome: 'success', token: 'tok_2', last4: r.card.number.slice(-4) });
+      });
+    const processing = t.service.create(t.call.id, request());
+    t.key(`${CARD}#1230123`);
+    const capturing = t.service.create(other.id, request({ idempotencyKey: 'o2' }));
+    const drained = t.service.drain();
+    release();
+    await drained;
+    t.service.abortAll();
+    expect(t.service.get(processing.view.id).status).toBe('succeeded');
+    expect(t.service.get(capturing.view.id).result).toEqual({ outcome: 'internal-error' });
+  });
+});
