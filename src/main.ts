@@ -1,3 +1,4 @@
+import { createProcessorConnector } from './adapters/processors/create-connector.js';
 import { loadConfig } from './config/config.js';
 import { isGatewayError } from './errors.js';
 import { startGateway } from './gateway.js';
@@ -15,7 +16,8 @@ async function main(): Promise<void> {
     process.exit(78); // EX_CONFIG
   }
   const logger = createLogger({ level: config.logLevel });
-  const gateway = await startGateway({ config, logger });
+  const connector = await createProcessorConnector(config.processor, logger.child({ part: 'processor' }));
+  const gateway = await startGateway({ config, logger, connector });
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {

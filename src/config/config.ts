@@ -1,5 +1,8 @@
+import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
+import type { ProcessorSettings } from '../adapters/processors/create-connector.js';
 import { GatewayError } from '../errors.js';
+import { SANDBOX_SETTINGS } from '../sandbox/sandbox-config.js';
 
 const port = z.coerce.number().int().min(1).max(65_535);
 const host = z.string().min(1).max(255);
@@ -16,7 +19,6 @@ const commaList = z
 
 /** Settings of the call path and the scripts, shared through one environment with the gateway. */
 export const STACK_SETTINGS = [
-  'TONEWALL_ROOT',
   'TONEWALL_RUN_NAME',
   'TONEWALL_SIP_ADDR',
   'TONEWALL_SIP_PORT',
@@ -65,10 +67,40 @@ const environmentSchema = z
     TONEWALL_RPC_TIMEOUT_MS: milliseconds(50, 30_000).default(2000),
     TONEWALL_PROMPTS_DIR: z.string().min(1).max(1024).optional(),
     TONEWALL_WEBHOOK_SECRET: z.string().min(32, 'must be at least 32 characters').max(512).optional(),
+    /** The project folder (scripts/tonewall exports it); relative key paths start here. */
+    TONEWALL_ROOT: z.string().min(1).max(4096).optional(),
+    TONEWALL_KEYS_DIR: z.string().min(1).max(4096).default('keys'),
+    TONEWALL_PROCESSOR: z.enum(['sandbox', 'jwe', 'stripe']).default('sandbox'),
+    TONEWALL_PROCESSOR_URL: z.url({ protocol: /^https$/ }).default('https://127.0.0.1:8443/v1/tokens'),
+    TONEWALL_PROCESSOR_ENCRYPTION_CERT: z.string().min(1).max(4096).default('processor-enc-1.pem'),
+    TONEWALL_PROCESSOR_KEY_ID: z.string().min(1).max(256).optional(),
+    TONEWALL_PROCESSOR_CLIENT_CERT: z.string().min(1).max(4096).default('gateway-client.pem'),
+    TONEWALL_PROCESSOR_CLIENT_KEY: z.string().min(1).max(4096).default('gateway-client.key'),
+    TONEWALL_PROCESSOR_CA: z.string().min(1).max(4096).default('ca.pem'),
+    TONEWALL_PROCESSOR_TIMEOUT_MS: milliseconds(100, 60_000).default(5000),
+    TONEWALL_PROCESSOR_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+    TONEWALL_PROCESSOR_BACKOFF_MS: milliseconds(10, 30_000).default(250),
+    TONEWALL_PROCESSOR_BACKOFF_MAX_MS: milliseconds(10, 60_000).default(2000),
+    TONEWALL_PROCESSOR_DEADLINE_MS: milliseconds(100, 300_000).default(20_000),
+    TONEWALL_STRIPE_SECRET_KEY: z
+      .string()
+      .regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]{8,}$/, 'must be a Stripe secret key')
+      .optional(),
     // Read by scripts/lib/stack.sh (Kamailio, rtpengine) and scripts/tonewall; accepted, not used here.
-    ...Object.fromEntries(STACK_SETTINGS.map((name) => [name, z.string().optional()])),
+    ...Object.fromEntries(
+      [...STACK_SETTINGS, ...SANDBOX_SETTINGS].map((name) => [name, z.string().optional()]),
+    ),
   })
-  .strict();
+  .strict()
+  .superRefine((env, context) => {
+    if (env.TONEWALL_PROCESSOR === 'stripe' && !env.TONEWALL_STRIPE_SECRET_KEY) {
+      context.addIssue({
+        code: 'custom',
+        path: ['TONEWALL_STRIPE_SECRET_KEY'],
+        message: 'is required when TONEWALL_PROCESSOR=stripe',
+      });
+    }
+  });
 
 export interface Config {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -93,6 +125,34 @@ export interface Config {
   readonly prompts: { readonly directory: string | undefined };
   /** Signs status callbacks; undefined: payments may not ask for a statusCallback. */
   readonly webhookSecret: string | undefined;
+  /** The processor connector; key files are resolved against TONEWALL_KEYS_DIR. */
+  readonly processor: ProcessorSettings;
+}
+
+function processorSettings(env: z.infer<typeof environmentSchema>): ProcessorSettings {
+  const retry = {
+    maxAttempts: env.TONEWALL_PROCESSOR_MAX_ATTEMPTS,
+    baseDelayMs: env.TONEWALL_PROCESSOR_BACKOFF_MS,
+    maxDelayMs: env.TONEWALL_PROCESSOR_BACKOFF_MAX_MS,
+    deadlineMs: env.TONEWALL_PROCESSOR_DEADLINE_MS,
+  };
+  const attemptTimeoutMs = env.TONEWALL_PROCESSOR_TIMEOUT_MS;
+  if (env.TONEWALL_PROCESSOR === 'stripe') {
+    return { kind: 'stripe', secretKey: env.TONEWALL_STRIPE_SECRET_KEY ?? '', attemptTimeoutMs, retry };
+  }
+  const keysDir = resolve(env.TONEWALL_ROOT ?? '.', env.TONEWALL_KEYS_DIR);
+  const keyFile = (file: string) => (isAbsolute(file) ? file : resolve(keysDir, file));
+  return {
+    kind: env.TONEWALL_PROCESSOR,
+    url: env.TONEWALL_PROCESSOR_URL,
+    encryptionCertFile: keyFile(env.TONEWALL_PROCESSOR_ENCRYPTION_CERT),
+    ...(env.TONEWALL_PROCESSOR_KEY_ID === undefined ? {} : { keyId: env.TONEWALL_PROCESSOR_KEY_ID }),
+    clientCertFile: keyFile(env.TONEWALL_PROCESSOR_CLIENT_CERT),
+    clientKeyFile: keyFile(env.TONEWALL_PROCESSOR_CLIENT_KEY),
+    caFile: keyFile(env.TONEWALL_PROCESSOR_CA),
+    attemptTimeoutMs,
+    retry,
+  };
 }
 
 function splitHostPort(value: string): { host: string; port: number } {
@@ -149,5 +209,6 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
     },
     prompts: { directory: env.TONEWALL_PROMPTS_DIR },
     webhookSecret: env.TONEWALL_WEBHOOK_SECRET,
+    processor: processorSettings(env),
   });
 }

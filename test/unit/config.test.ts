@@ -72,6 +72,29 @@ describe('loadConfig', () => {
     }
   });
 
+  it('points the sandbox connector at keys/ under TONEWALL_ROOT by default', () => {
+    const { processor } = loadConfig({ TONEWALL_ROOT: '/srv/tonewall' });
+    expect(processor).toMatchObject({
+      kind: 'sandbox',
+      url: 'https://127.0.0.1:8443/v1/tokens',
+      clientCertFile: '/srv/tonewall/keys/gateway-client.pem',
+      encryptionCertFile: '/srv/tonewall/keys/processor-enc-1.pem',
+      retry: { maxAttempts: 3 },
+    });
+  });
+
+  it('needs a Stripe key for the Stripe connector, and never echoes it', () => {
+    expect(() => loadConfig({ TONEWALL_PROCESSOR: 'stripe' })).toThrow(/TONEWALL_STRIPE_SECRET_KEY/);
+    expect(() =>
+      loadConfig({ TONEWALL_PROCESSOR: 'stripe', TONEWALL_STRIPE_SECRET_KEY: 'pk_test_nope' }),
+    ).toThrow(expect.objectContaining({ message: expect.not.stringContaining('pk_test_nope') }));
+    const { processor } = loadConfig({
+      TONEWALL_PROCESSOR: 'stripe',
+      TONEWALL_STRIPE_SECRET_KEY: 'sk_test_abcdefgh123',
+    });
+    expect(processor.kind).toBe('stripe');
+  });
+
   it('rejects an unknown TONEWALL_ setting (a typo)', () => {
     expect(() => loadConfig({ TONEWALL_HTTP_PROT: '1' })).toThrow(/TONEWALL_HTTP_PROT/);
   });
