@@ -32,10 +32,11 @@ stack_defaults() {
   : "${TONEWALL_AGENT_HEADER:=X-Agent-Id}"
   : "${TONEWALL_DLG_TIMEOUT:=14400}"
   : "${TONEWALL_MASK_DELAY_BUFFER:=60}"
-  # rtpengine flags. The defaults are the masking configuration measured in docs/media.md.
+  # rtpengine flags. The defaults are the masking configuration measured in docs/media.md:
+  # detect-DTMF runs the in-band detector even when the customer offered telephone-event.
   : "${TONEWALL_RTPE_OFFER_FLAGS:=replace-origin replace-session-connection ICE=remove RTP/AVP}"
   : "${TONEWALL_RTPE_ANSWER_FLAGS:=replace-origin replace-session-connection ICE=remove RTP/AVP}"
-  : "${TONEWALL_BLOCK_DTMF_FLAGS:=DTMF-security=silence delay-buffer=${TONEWALL_MASK_DELAY_BUFFER}}"
+  : "${TONEWALL_BLOCK_DTMF_FLAGS:=DTMF-security=silence delay-buffer=${TONEWALL_MASK_DELAY_BUFFER} detect-DTMF}"
 }
 
 stack_run_dir() {

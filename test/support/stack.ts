@@ -1,0 +1,107 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Repository root (test/support/ → ../..). */
+export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** The run the integration tests use: state, generated config and logs in .run/test. */
+export const TEST_RUN_NAME = 'test';
+
+export interface StackOptions {
+  /** Run name: `.run/<runName>/` holds pid files, the generated kamailio.cfg and the logs. */
+  runName?: string;
+  /** Extra TONEWALL_* settings for stack.sh (ports, targets, rtpengine flags). */
+  env?: Record<string, string>;
+  /** Run `stack_install` (apt-get of what is missing) before starting. Default true. */
+  install?: boolean;
+}
+
+export interface StackHandle {
+  readonly runName: string;
+  readonly runDir: string;
+  readonly kamailioLog: string;
+  readonly rtpengineLog: string;
+  /** Both logs as text, for the no-digits-in-logs checks. */
+  readLogs(): string;
+  stop(): Promise<void>;
+}
+
+/** Thrown when a component is missing or does not start: integration tests fail, never skip. */
+export class StackError extends Error {
+  readonly code = 'GW_ERR_TEST_STACK';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StackError';
+  }
+}
+
+function stackShell(
+  fn: 'stack_install' | 'stack_up' | 'stack_down' | 'stack_status',
+  runName: string | undefined,
+  env: Record<string, string>,
+  timeoutMs: number,
+): Promise<{ stdout: string; stderr: string }> {
+  const script = `set -euo pipefail; . "$TONEWALL_ROOT/scripts/lib/stack.sh"; ${fn}${runName ? ' "$1"' : ''}`;
+  const args = ['-c', script, 'stack', ...(runName ? [runName] : [])];
+  return new Promise((resolve, reject) => {
+    execFile(
+      'bash',
+      args,
+      { env: { ...process.env, ...env, TONEWALL_ROOT: REPO_ROOT }, timeout: timeoutMs, maxBuffer: 4 << 20 },
+      (error, stdout, stderr) => {
+        if (error) {
+          reject(
+            new StackError(`${fn}${runName ? ` ${runName}` : ''} failed: ${stderr.trim() || error.message}`, {
+              cause: error,
+            }),
+          );
+          return;
+        }
+        resolve({ stdout, stderr });
+      },
+    );
+  });
+}
+
+/** apt-get what is missing (kamailio, rtpengine, sip-tester, …). Idempotent; a no-op when all is there. */
+export async function installStack(env: Record<string, string> = {}): Promise<void> {
+  await stackShell('stack_install', undefined, env, 15 * 60_000);
+}
+
+/**
+ * Starts Kamailio and rtpengine through scripts/lib/stack.sh into `.run/<runName>` and checks that
+ * both run. Rejects with a StackError (never resolves half-started) when something is missing.
+ */
+export async function startStack(options: StackOptions = {}): Promise<StackHandle> {
+  const runName = options.runName ?? TEST_RUN_NAME;
+  const env = options.env ?? {};
+  if (options.install ?? true) await installStack(env);
+  await stackShell('stack_up', runName, env, 60_000);
+  try {
+    await stackShell('stack_status', runName, env, 10_000);
+  } catch (error) {
+    await stackShell('stack_down', runName, env, 30_000).catch(() => undefined);
+    throw error;
+  }
+  const runDir = join(REPO_ROOT, '.run', runName);
+  const kamailioLog = join(runDir, 'kamailio.log');
+  const rtpengineLog = join(runDir, 'rtpengine.log');
+  return {
+    runName,
+    runDir,
+    kamailioLog,
+    rtpengineLog,
+    readLogs: () => [kamailioLog, rtpengineLog].map((file) => readFileSync(file, 'utf8')).join('\n'),
+    stop: () => stopStack(runName, env),
+  };
+}
+
+/** Stops what stack_up started for this run (by the PIDs in its pid files only). */
+export async function stopStack(
+  runName: string = TEST_RUN_NAME,
+  env: Record<string, string> = {},
+): Promise<void> {
+  await stackShell('stack_down', runName, env, 30_000);
+}
