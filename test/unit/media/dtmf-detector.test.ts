@@ -18,26 +18,26 @@ describe('DTMF detector: generated tones', () => {
   const durations = [20, 40, 60, 100];
   const cases = levels.flatMap((levelDbfs) => durations.map((toneMs) => ({ levelDbfs, toneMs })));
 
-  it.each(cases)(
-    'detects all 16 digits at $levelDbfs dBFS, $toneMs ms (linear and PCMU)',
-    ({ levelDbfs, toneMs }) => {
-      // 3 ms of extra lead-in puts every tone off the 10 ms block grid.
-      for (const leadInMs of [200, 203]) {
-        const seq = dtmfSequence(ALL, { levelDbfs, toneMs, gapMs: 40, leadInMs, tailMs: 100 });
-        for (const pcm of [seq.pcm, pcmuRoundTrip(seq.pcm)]) {
-          const result = detectDtmf(pcm);
-          expect(result.digitString).toBe(ALL);
-          result.digits.forEach((d, i) => {
-            const segment = seq.segments[i];
-            expect(Math.abs(d.startMs - (segment?.startMs ?? 0))).toBeLessThanOrEqual(10);
-            expect(Math.abs(d.durationMs - toneMs)).toBeLessThanOrEqual(10);
-            expect(Math.abs(d.peakLevelDbfs - levelDbfs)).toBeLessThan(3);
-          });
-          expect(Math.abs(result.toneMs - 16 * toneMs)).toBeLessThanOrEqual(16 * 10);
-        }
+  it.each(cases)('detects all 16 digits at $levelDbfs dBFS, $toneMs ms (linear and PCMU)', ({
+    levelDbfs,
+    toneMs,
+  }) => {
+    // 3 ms of extra lead-in puts every tone off the 10 ms block grid.
+    for (const leadInMs of [200, 203]) {
+      const seq = dtmfSequence(ALL, { levelDbfs, toneMs, gapMs: 40, leadInMs, tailMs: 100 });
+      for (const pcm of [seq.pcm, pcmuRoundTrip(seq.pcm)]) {
+        const result = detectDtmf(pcm);
+        expect(result.digitString).toBe(ALL);
+        result.digits.forEach((d, i) => {
+          const segment = seq.segments[i];
+          expect(Math.abs(d.startMs - (segment?.startMs ?? 0))).toBeLessThanOrEqual(10);
+          expect(Math.abs(d.durationMs - toneMs)).toBeLessThanOrEqual(10);
+          expect(Math.abs(d.peakLevelDbfs - levelDbfs)).toBeLessThan(3);
+        });
+        expect(Math.abs(result.toneMs - 16 * toneMs)).toBeLessThanOrEqual(16 * 10);
       }
-    },
-  );
+    }
+  });
 
   it('measures exactly the tone length when tones sit on the block grid', () => {
     const seq = dtmfSequence('159#', { levelDbfs: -20, toneMs: 100, gapMs: 100, leadInMs: 500 });
