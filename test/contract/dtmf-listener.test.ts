@@ -54,7 +54,14 @@ describe('DtmfListener over real UDP', () => {
     const { port, events, listener } = await listen(['127.0.0.1']);
     await send(port, [report('c1', 't1', 4), report('c1', 't1', 2), report('c1', 't1', 11)]);
     expect(events.map((event) => event.key)).toEqual(['4', '2', '#']);
-    expect(listener.stats).toEqual({ accepted: 3, droppedSource: 0, malformed: 0 });
+    expect(listener.stats).toEqual({ accepted: 3, droppedSource: 0, malformed: 0, duplicates: 0 });
+  });
+
+  it('drops rtpengine’s second report of the same key press', async () => {
+    const { port, events, listener } = await listen(['127.0.0.1']);
+    await send(port, [report('c1', 't1', 4), report('c1', 't1', 4), report('c1', 't1', 2)]);
+    expect(events.map((event) => event.key)).toEqual(['4', '2']);
+    expect(listener.stats.duplicates).toBe(1);
   });
 
   it('drops and counts datagrams from outside the allow-list', async () => {

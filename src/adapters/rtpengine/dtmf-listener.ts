@@ -1,6 +1,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { isGatewayError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
+import { DtmfDuplicateFilter } from './dtmf-duplicate-filter.js';
 import { type DtmfEvent, parseDtmfDatagram } from './dtmf-event.js';
 
 export interface DtmfListenerOptions {
@@ -10,27 +11,34 @@ export interface DtmfListenerOptions {
   allowedSources: readonly string[];
   logger: Logger;
   onEvent: (event: DtmfEvent) => void;
+  /** Monotonic milliseconds for the duplicate filter; performance.now by default. */
+  now?: () => number;
 }
 
 export interface DtmfListenerStats {
   accepted: number;
   droppedSource: number;
   malformed: number;
+  /** Second reports of one key press (rtpengine's event + detector), dropped. */
+  duplicates: number;
 }
 
 /**
  * Receives rtpengine's per-digit DTMF reports (UDP, JSON). It checks the source against the
- * allow-list, validates, and hands each event on. No log line carries a datagram's content.
+ * allow-list, validates, drops rtpengine's duplicate reports, and hands each key press on once. No log
+ * line carries a datagram's content.
  */
 export class DtmfListener {
   readonly #options: DtmfListenerOptions;
   readonly #allowed: ReadonlySet<string>;
-  readonly #stats: DtmfListenerStats = { accepted: 0, droppedSource: 0, malformed: 0 };
+  readonly #stats: DtmfListenerStats = { accepted: 0, droppedSource: 0, malformed: 0, duplicates: 0 };
+  readonly #duplicates: DtmfDuplicateFilter;
   #socket: Socket | undefined;
 
   constructor(options: DtmfListenerOptions) {
     this.#options = options;
     this.#allowed = new Set(options.allowedSources.map(normaliseAddress));
+    this.#duplicates = new DtmfDuplicateFilter({ now: options.now ?? (() => performance.now()) });
   }
 
   get stats(): Readonly<DtmfListenerStats> {
@@ -76,6 +84,10 @@ export class DtmfListener {
       const code = isGatewayError(error) ? error.code : 'GW_ERR_DTMF_MALFORMED';
       const reason = isGatewayError(error) ? error.message : 'unreadable';
       this.#options.logger.warn({ code, reason, bytes: datagram.length }, 'malformed DTMF datagram dropped');
+      return;
+    }
+    if (!this.#duplicates.accept(event)) {
+      this.#stats.duplicates += 1;
       return;
     }
     this.#stats.accepted += 1;

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { DtmfDuplicateFilter } from '../../src/adapters/rtpengine/dtmf-duplicate-filter.js';
+import type { DtmfEvent } from '../../src/adapters/rtpengine/dtmf-event.js';
+import type { KeypadKey } from '../../src/domain/keypad.js';
+
+const press = (key: KeypadKey, durationMs = 100, sipCallId = 'c1', sourceTag = 't1'): DtmfEvent => ({
+  sipCallId,
+  sourceTag,
+  key,
+  durationMs,
+});
+
+/** Feeds [ms since start, event] pairs and returns which were accepted. */
+function run(reports: Array<[number, DtmfEvent]>): boolean[] {
+  let now = 0;
+  const filter = new DtmfDuplicateFilter({ now: () => now });
+  return reports.map(([at, event]) => {
+    now = at;
+    return filter.accept(event);
+  });
+}
+
+describe('DtmfDuplicateFilter (timings measured on rtpengine 10.5, docs/media.md)', () => {
+  it.each([19, 30, 40])('drops the detector’s second report %i ms after the event', (gap) => {
+    expect(
+      run([
+        [0, press('4')],
+        [gap, press('4', 100)],
+      ]),
+    ).toEqual([true, false]);
+  });
+
+  it('keeps a genuine quick repeat (60 ms tone, 40 ms gap → 100 ms later)', () => {
+    expect(
+      run([
+        [0, press('4', 60)],
+        [100, press('4', 60)],
+      ]),
+    ).toEqual([true, true]);
+  });
+
+  it('keeps a different key however soon, and the same key from another party or call', () => {
+    expect(
+      run([
+        [0, press('4')],
+        [5, press('2')],
+        [10, press('2', 100, 'c1', 'agent')],
+        [15, press('2', 100, 'c2', 't1')],
+      ]),
+    ).toEqual([true, true, true, true]);
+  });
+
+  it('collapses a whole doubled card number to one report per press', () => {
+    const reports: Array<[number, DtmfEvent]> = [];
+    let at = 0;
+    for (const key of '4242424242424242#') {
+      reports.push([at, press(key as KeypadKey, 100)], [at + 25, press(key as KeypadKey, 100)]);
+      at += 200;
+    }
+    expect(run(reports).filter(Boolean)).toHaveLength(17);
+  });
+});
