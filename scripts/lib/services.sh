@@ -1,34 +1,87 @@
 # shellcheck shell=bash
-# The tonewall gateway process: start it into .run/RUN_NAME (pid file, log file). stack_down stops it.
-# Its settings are TONEWALL_* environment variables (src/config/config.ts); they share names with
-# stack.sh's where both read the same thing (NG, evapi, JSON-RPC, DTMF destination).
+# tonewall's own processes — the sandbox processor and the gateway — started into .run/RUN_NAME with
+# a pid file and a log file each; `services_down` stops them (stack_down stops Kamailio and rtpengine).
+# Their settings are TONEWALL_* environment variables (src/config/config.ts, src/sandbox/sandbox-config.ts).
 
-gateway_up() {
-  local name=${1:?gateway_up RUN_NAME}
-  local dir pid i http
-  dir=$(stack_run_dir "$name")
+# Dev key set (CA, mTLS pair, sandbox server, processor encryption keys, audit key); keeps existing keys.
+services_keys() {
+  ensure_node_deps
+  (cd "$TONEWALL_ROOT" && npx --no-install tsx scripts/keys.ts --dir "${TONEWALL_KEYS_DIR:-keys}" "$@")
+}
+
+# Customer prompts spoken by espeak-ng into .run/prompts/<voice>, made once.
+services_prompts() {
+  local voice=${TONEWALL_PROMPT_VOICE:-en-gb}
+  local dir="$TONEWALL_ROOT/.run/prompts/$voice"
+  (cd "$TONEWALL_ROOT" && npx --no-install tsx scripts/make-prompts.ts --dir "$dir" --voice "$voice") >&2
+  printf '%s' "$dir"
+}
+
+# services_start RUN_NAME NAME SCRIPT READY_URL_OR_PORT
+services_start() {
+  local run=$1 name=$2 script=$3 ready=$4
+  local dir pid i
+  dir=$(stack_run_dir "$run")
   mkdir -p "$dir"
-  if pid=$(stack_pid_of "$dir/gateway.pid"); then
-    echo "tonewall: gateway already runs (pid $pid)"
+  if pid=$(stack_pid_of "$dir/$name.pid"); then
+    echo "tonewall: $name already runs (pid $pid)"
     return 0
   fi
-  ensure_node_deps
-  ensure_build
-  http="http://${TONEWALL_HTTP_HOST:-127.0.0.1}:${TONEWALL_HTTP_PORT:-8080}"
-  (cd "$TONEWALL_ROOT" && exec node dist/main.js) >>"$dir/gateway.log" 2>&1 </dev/null &
-  echo "$!" >"$dir/gateway.pid"
+  (cd "$TONEWALL_ROOT" && exec node "$script") >>"$dir/$name.log" 2>&1 </dev/null &
+  echo "$!" >"$dir/$name.pid"
   for i in $(seq 1 100); do
-    if curl -s -o /dev/null --max-time 1 "$http/healthz"; then
-      echo "tonewall: gateway up — API $http, log $dir/gateway.log"
-      return 0
-    fi
-    if ! stack_pid_of "$dir/gateway.pid" >/dev/null; then
-      echo "tonewall: the gateway exited during start-up:" >&2
-      tail -n 5 "$dir/gateway.log" >&2 || true
+    case "$ready" in
+      http*) curl -s -o /dev/null --max-time 1 "$ready" && return 0 ;;
+      *) stack_port_busy tcp "${ready%:*}" "${ready##*:}" && return 0 ;;
+    esac
+    if ! stack_pid_of "$dir/$name.pid" >/dev/null; then
+      echo "tonewall: $name exited during start-up:" >&2
+      tail -n 5 "$dir/$name.log" >&2 || true
       return 1
     fi
     sleep 0.1
   done
-  echo "tonewall: the gateway did not answer on $http within 10 s; see $dir/gateway.log" >&2
+  echo "tonewall: $name did not become ready ($ready) within 10 s; see $dir/$name.log" >&2
   return 1
+}
+
+services_up() {
+  local run=${1:?services_up RUN_NAME}
+  ensure_node_deps
+  ensure_build
+  services_keys >/dev/null
+  if [ -z "${TONEWALL_PROMPTS_DIR:-}" ] && [ "${TONEWALL_PROMPTS:-on}" = on ]; then
+    TONEWALL_PROMPTS_DIR=$(services_prompts)
+    export TONEWALL_PROMPTS_DIR
+  fi
+  if [ "${TONEWALL_PROCESSOR:-sandbox}" = sandbox ]; then
+    services_start "$run" sandbox dist/sandbox/main.js \
+      "${TONEWALL_SANDBOX_ADDR:-127.0.0.1}:${TONEWALL_SANDBOX_PORT:-8443}"
+    echo "tonewall: sandbox processor up — https://${TONEWALL_SANDBOX_ADDR:-127.0.0.1}:${TONEWALL_SANDBOX_PORT:-8443} (mTLS)"
+  fi
+  local http="http://${TONEWALL_HTTP_HOST:-127.0.0.1}:${TONEWALL_HTTP_PORT:-8080}"
+  services_start "$run" gateway dist/main.js "$http/healthz"
+  echo "tonewall: gateway up — API and agent UI $http, log $(stack_run_dir "$run")/gateway.log"
+}
+
+services_down() {
+  local run=${1:?services_down RUN_NAME}
+  local dir
+  dir=$(stack_run_dir "$run")
+  [ -d "$dir" ] || return 0
+  stack_stop_pidfile "$dir/gateway.pid" gateway
+  stack_stop_pidfile "$dir/sandbox.pid" sandbox
+}
+
+services_status() {
+  local run=${1:?services_status RUN_NAME}
+  local dir pid
+  dir=$(stack_run_dir "$run")
+  [ -f "$dir/sandbox.pid" ] || return 0
+  if pid=$(stack_pid_of "$dir/sandbox.pid"); then
+    echo "sandbox    running  pid $pid  https://${TONEWALL_SANDBOX_ADDR:-127.0.0.1}:${TONEWALL_SANDBOX_PORT:-8443}"
+  else
+    echo "sandbox    stopped"
+    return 1
+  fi
 }
