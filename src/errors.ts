@@ -28,6 +28,10 @@ export const ERROR_CODES = [
   'GW_ERR_PROCESSOR_RATE_LIMITED',
   'GW_ERR_PROCESSOR_REJECTED',
   'GW_ERR_PROCESSOR_PROTOCOL',
+  'GW_ERR_RATE_LIMITED',
+  'GW_ERR_CSRF',
+  'GW_ERR_USERS_FILE',
+  'GW_ERR_IDP_UNAVAILABLE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
