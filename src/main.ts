@@ -3,6 +3,7 @@ import { loadConfig } from './config/config.js';
 import { isGatewayError } from './errors.js';
 import { startGateway } from './gateway.js';
 import { createLogger } from './logger.js';
+import { exitOnStartupFailure, stopOnSignals } from './process-lifecycle.js';
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -19,26 +20,7 @@ async function main(): Promise<void> {
   const connector = await createProcessorConnector(config.processor, logger.child({ part: 'processor' }));
   const gateway = await startGateway({ config, logger, connector });
 
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'stopping');
-    gateway
-      .close()
-      .then(() => logger.flush(() => process.exit(0)))
-      .catch((error: unknown) => {
-        logger.error({ err: error }, 'unclean stop');
-        logger.flush(() => process.exit(1));
-      });
-  };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  stopOnSignals(logger, () => gateway.close());
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `tonewall: start-up failed: ${isGatewayError(error) ? `${error.code} ${error.message}` : String((error as Error)?.message ?? error)}\n`,
-  );
-  process.exit(1);
-});
+main().catch((error: unknown) => exitOnStartupFailure('tonewall', error));

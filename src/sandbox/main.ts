@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { GatewayError, isGatewayError } from '../errors.js';
 import { createLogger } from '../logger.js';
+import { exitOnStartupFailure, stopOnSignals } from '../process-lifecycle.js';
 import { DecryptionKeyring } from './decryption-keyring.js';
 import { loadSandboxConfig, type SandboxConfig } from './sandbox-config.js';
 import { startSandboxServer } from './sandbox-server.js';
@@ -64,26 +65,7 @@ async function main(): Promise<void> {
   });
   logger.info({ url: server.tokensUrl, keyIds: keyring.keyIds }, 'sandbox processor listening');
 
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'stopping');
-    server
-      .close()
-      .then(() => logger.flush(() => process.exit(0)))
-      .catch((error: unknown) => {
-        logger.error({ err: error }, 'unclean stop');
-        logger.flush(() => process.exit(1));
-      });
-  };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  stopOnSignals(logger, () => server.close());
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `tonewall-sandbox: start-up failed: ${isGatewayError(error) ? `${error.code} ${error.message}` : String((error as Error)?.message ?? error)}\n`,
-  );
-  process.exit(1);
-});
+main().catch((error: unknown) => exitOnStartupFailure('tonewall-sandbox', error));

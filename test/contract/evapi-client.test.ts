@@ -2,22 +2,15 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CallEvent } from '../../src/adapters/kamailio/call-event.js';
 import { EvapiClient } from '../../src/adapters/kamailio/evapi-client.js';
+import { answeredEvent } from '../support/call-fixtures.js';
 import { captureLogs } from '../support/log-capture.js';
 
-const answered = {
-  event: 'call-answered',
-  callId: 'c1@127.0.0.1',
+const answered = answeredEvent('c1@127.0.0.1', {
   fromTag: 'ft',
   toTag: 'tt',
   customerTag: 'ft',
   agentTag: 'tt',
-  direction: 'inbound',
-  caller: '447700900123',
-  callee: 'support',
-  agent: 'agent-7',
-  masking: 'on',
-  ts: 1_764_000_000,
-};
+});
 const netstring = (value: unknown) => {
   const json = typeof value === 'string' ? value : JSON.stringify(value);
   return `${Buffer.byteLength(json)}:${json},`;

@@ -1,25 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { CallAnsweredEvent } from '../../src/adapters/kamailio/call-event.js';
 import { type CallChange, CallRegistry, callIdFor } from '../../src/application/call-registry.js';
 import { DtmfRouter } from '../../src/application/dtmf-router.js';
 import type { KeypadKey } from '../../src/domain/keypad.js';
+import { answeredEvent } from '../support/call-fixtures.js';
 import { captureLogs } from '../support/log-capture.js';
 
-const answered = (callId: string, overrides: Partial<CallAnsweredEvent> = {}): CallAnsweredEvent => ({
-  event: 'call-answered',
-  callId,
-  fromTag: `${callId}-from`,
-  toTag: `${callId}-to`,
-  customerTag: `${callId}-from`,
-  agentTag: `${callId}-to`,
-  direction: 'inbound',
-  caller: '447700900123',
-  callee: 'support',
-  agent: 'agent-7',
-  masking: 'on',
-  ts: 1_764_000_000,
-  ...overrides,
-});
+const answered = answeredEvent;
 
 describe('CallRegistry', () => {
   it('adds answered calls once, with a stable id and the customer by direction', () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { GatewayError } from '../../errors.js';
+import { parseJsonInput } from '../parse-json-input.js';
 
 const token = z.string().min(1).max(512);
 const user = z.string().max(256);
@@ -32,19 +32,5 @@ export type CallEvent = z.infer<typeof callEventSchema>;
 export type CallAnsweredEvent = Extract<CallEvent, { event: 'call-answered' }>;
 
 export function parseCallEvent(payload: string): CallEvent {
-  let json: unknown;
-  try {
-    json = JSON.parse(payload);
-  } catch {
-    throw new GatewayError('GW_ERR_SIP_EVENT_MALFORMED', 'call event is not JSON');
-  }
-  const parsed = callEventSchema.safeParse(json);
-  if (!parsed.success) {
-    const fields = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.') || '(root)'))];
-    throw new GatewayError(
-      'GW_ERR_SIP_EVENT_MALFORMED',
-      `call event has invalid field(s): ${fields.join(', ')}`,
-    );
-  }
-  return parsed.data;
+  return parseJsonInput(payload, callEventSchema, 'GW_ERR_SIP_EVENT_MALFORMED', 'call event');
 }

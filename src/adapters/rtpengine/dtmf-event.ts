@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type KeypadKey, keyFromEventCode } from '../../domain/keypad.js';
 import { GatewayError } from '../../errors.js';
+import { parseJsonInput } from '../parse-json-input.js';
 
 /** Largest datagram accepted; rtpengine's DTMF reports are a few hundred bytes. */
 export const MAX_DTMF_DATAGRAM_BYTES = 4096;
@@ -31,28 +32,20 @@ export function parseDtmfDatagram(datagram: Buffer): DtmfEvent {
   if (datagram.length > MAX_DTMF_DATAGRAM_BYTES) {
     throw new GatewayError('GW_ERR_DTMF_MALFORMED', 'DTMF datagram is larger than the limit');
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(datagram.toString('utf8'));
-  } catch {
-    throw new GatewayError('GW_ERR_DTMF_MALFORMED', 'DTMF datagram is not JSON');
-  }
-  const parsed = dtmfDatagramSchema.safeParse(json);
-  if (!parsed.success) {
-    const fields = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.') || '(root)'))];
-    throw new GatewayError(
-      'GW_ERR_DTMF_MALFORMED',
-      `DTMF datagram has invalid field(s): ${fields.join(', ')}`,
-    );
-  }
-  const key = keyFromEventCode(parsed.data.event);
+  const data = parseJsonInput(
+    datagram.toString('utf8'),
+    dtmfDatagramSchema,
+    'GW_ERR_DTMF_MALFORMED',
+    'DTMF datagram',
+  );
+  const key = keyFromEventCode(data.event);
   if (key === undefined) {
     throw new GatewayError('GW_ERR_DTMF_MALFORMED', 'DTMF datagram has invalid field(s): event');
   }
   return {
-    sipCallId: parsed.data.callid,
-    sourceTag: parsed.data.source_tag,
+    sipCallId: data.callid,
+    sourceTag: data.source_tag,
     key,
-    durationMs: parsed.data.duration,
+    durationMs: data.duration,
   };
 }

@@ -1,33 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import type { CallAnsweredEvent } from '../../../src/adapters/kamailio/call-event.js';
 import { CallRegistry } from '../../../src/application/call-registry.js';
 import type { PaymentUpdate } from '../../../src/application/payments/payment-ports.js';
 import { type PaymentRequest, PaymentService } from '../../../src/application/payments/payment-service.js';
 import type { PromptId } from '../../../src/domain/capture-commands.js';
 import type { KeypadKey } from '../../../src/domain/keypad.js';
 import { GatewayError } from '../../../src/errors.js';
+import { answeredEvent } from '../../support/call-fixtures.js';
 import { FakeTime } from '../../support/fake-time.js';
 import { captureLogs } from '../../support/log-capture.js';
 import { ScriptedConnector } from '../../support/scripted-connector.js';
 
 const CARD = '4242424242424242';
 
-function answered(callId: string): CallAnsweredEvent {
-  return {
-    event: 'call-answered',
-    callId,
+const answered = (callId: string) =>
+  answeredEvent(callId, {
     fromTag: 'cust',
     toTag: 'agent',
     customerTag: 'cust',
     agentTag: 'agent',
-    direction: 'inbound',
-    caller: '447700900123',
-    callee: 'support',
-    agent: 'agent-7',
-    masking: 'on',
     ts: 1_795_400_000,
-  };
-}
+  });
 
 function setUp() {
   const time = new FakeTime();
