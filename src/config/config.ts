@@ -3,6 +3,12 @@ import { z } from 'zod';
 import type { ProcessorSettings } from '../adapters/processors/create-connector.js';
 import { GatewayError } from '../errors.js';
 import { SANDBOX_SETTINGS } from '../sandbox/sandbox-config.js';
+import {
+  ACCESS_ENVIRONMENT,
+  type AccessSettings,
+  accessSettings,
+  checkAccessSettings,
+} from './access-settings.js';
 
 const port = z.coerce.number().int().min(1).max(65_535);
 const host = z.string().min(1).max(255);
@@ -86,6 +92,8 @@ const environmentSchema = z
       .string()
       .regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]{8,}$/, 'must be a Stripe secret key')
       .optional(),
+    // HTTP access: TLS, local users, sessions, sign-in limits, integration key digests, IdP JWTs.
+    ...ACCESS_ENVIRONMENT,
     // Read by scripts/lib/stack.sh (Kamailio, rtpengine) and scripts/tonewall; accepted, not used here.
     ...Object.fromEntries(
       [...STACK_SETTINGS, ...SANDBOX_SETTINGS].map((name) => [name, z.string().optional()]),
@@ -100,6 +108,7 @@ const environmentSchema = z
         message: 'is required when TONEWALL_PROCESSOR=stripe',
       });
     }
+    checkAccessSettings(env, context);
   });
 
 export interface Config {
@@ -127,6 +136,8 @@ export interface Config {
   readonly webhookSecret: string | undefined;
   /** The processor connector; key files are resolved against TONEWALL_KEYS_DIR. */
   readonly processor: ProcessorSettings;
+  /** Who may use the HTTP API and agent UI: TLS, sign-in, sessions, keys, IdP (access-settings.ts). */
+  readonly access: AccessSettings;
 }
 
 function processorSettings(env: z.infer<typeof environmentSchema>): ProcessorSettings {
@@ -210,5 +221,6 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
     prompts: { directory: env.TONEWALL_PROMPTS_DIR },
     webhookSecret: env.TONEWALL_WEBHOOK_SECRET,
     processor: processorSettings(env),
+    access: accessSettings(env),
   });
 }

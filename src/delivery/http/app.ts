@@ -1,32 +1,79 @@
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import type { CallRegistry } from '../../application/call-registry.js';
 import type { PaymentService } from '../../application/payments/payment-service.js';
+import { IntegrationKeys } from '../../application/users/integration-keys.js';
+import { sha256Hex } from '../../config/access-settings.js';
 import type { Logger } from '../../logger.js';
+import { type AuditReportSource, auditRoutes } from './audit-routes.js';
 import { authenticate } from './authenticate.js';
 import { callsRoutes } from './calls-routes.js';
+import { csrfProtection } from './csrf.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
 import { type HealthProbe, healthRoutes } from './health-routes.js';
+import type { HttpAccess } from './http-access.js';
+import { PaymentBoard } from './payment-board.js';
 import { paymentsRoutes } from './payments-routes.js';
+import { securityHeaders } from './security-headers.js';
+import { sessionRoutes } from './session-routes.js';
+import { SessionStore } from './session-store.js';
+import { uiRoutes } from './ui-routes.js';
 
 export interface HttpAppOptions {
   logger: Logger;
   registry: CallRegistry;
   payments: PaymentService;
-  integrationKeys: readonly string[];
+  /** Who may call (createHttpAccess). Without it, only `integrationKeys` and no sign-in. */
+  access?: HttpAccess;
+  /** Plain integration keys, hashed at once; for callers that do not pass `access` yet. */
+  integrationKeys?: readonly string[];
   /** False when no webhook secret is configured: a statusCallback is then refused. */
   webhooksEnabled: boolean;
   health: Readonly<Record<string, HealthProbe>>;
+  /** Serves `GET /v1/audit/report` to auditors once the audit trail provides it. */
+  auditReport?: AuditReportSource;
+  /** The agent desktop's files; src/delivery/ui by default. */
+  uiDirectory?: string;
+}
+
+const noStore: RequestHandler = (_request, response, next) => {
+  response.setHeader('cache-control', 'no-store');
+  next();
+};
+
+function keysOnly(keys: readonly string[]): HttpAccess {
+  return {
+    integrationKeys: new IntegrationKeys(
+      keys.map((key, index) => ({ name: `key-${index + 1}`, sha256: sha256Hex(key) })),
+    ),
+    users: undefined,
+    jwt: undefined,
+    sessions: new SessionStore({ idleMs: 900_000, absoluteMs: 43_200_000 }),
+    secureCookies: false,
+    signIn: { maxAttempts: 5, windowMs: 900_000 },
+  };
 }
 
 export function createHttpApp(options: HttpAppOptions): Express {
+  const access = options.access ?? keysOnly(options.integrationKeys ?? []);
+  const board = new PaymentBoard({ payments: options.payments });
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.use(securityHeaders({ tls: access.secureCookies }));
   app.use(healthRoutes(options.health));
-  app.use('/v1', authenticate({ integrationKeys: options.integrationKeys }));
+  app.use(uiRoutes(options.uiDirectory));
+  app.use('/v1', noStore, authenticate(access), csrfProtection);
+  app.use(sessionRoutes(access));
   app.use(express.json({ limit: '16kb', strict: true }));
   app.use(callsRoutes(options.registry));
-  app.use(paymentsRoutes(options.payments, { webhooksEnabled: options.webhooksEnabled }));
+  app.use(
+    paymentsRoutes(options.payments, {
+      registry: options.registry,
+      board,
+      webhooksEnabled: options.webhooksEnabled,
+    }),
+  );
+  app.use(auditRoutes(options.auditReport));
   app.use(notFoundHandler);
   app.use(errorHandler(options.logger));
   return app;

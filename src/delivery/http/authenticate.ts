@@ -1,41 +1,63 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
+import { JwtVerifier } from '../../adapters/users/jwt-verifier.js';
+import type { Principal } from '../../application/users/principal.js';
 import { GatewayError } from '../../errors.js';
-
-/** Who is calling. Only integration keys exist so far; agents and their roles arrive with sign-in. */
-export type Principal = { kind: 'integration'; name: string };
+import { readCookie, sessionCookieName } from './cookies.js';
+import type { HttpAccess } from './http-access.js';
+import type { Session } from './session-store.js';
 
 declare global {
   namespace Express {
     interface Locals {
       principal?: Principal;
+      /** Set when the request was authenticated by the session cookie (CSRF rules apply). */
+      session?: { id: string; session: Session };
     }
   }
 }
 
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value, 'utf8').digest();
-}
+/** Requests the page makes on its own (polling) say so, and do not count as the user being active. */
+export const BACKGROUND_HEADER = 'x-tonewall-background';
 
 /**
- * `Authorization: Bearer <integration key>`. Keys are compared as SHA-256 digests in constant time,
- * so only digests are kept in memory after start-up.
+ * Who is calling, from `Authorization: Bearer <integration key | IdP JWT>` or else the session
+ * cookie. A request with an Authorization header is judged by that header alone. Sign-in itself
+ * (`POST /v1/session`) passes through unauthenticated.
  */
-export function authenticate(options: { integrationKeys: readonly string[] }): RequestHandler {
-  const keyDigests = options.integrationKeys.map(digest);
-  return (request, response, next) => {
-    const header = request.get('authorization') ?? '';
-    const match = /^Bearer ([\x21-\x7e]{1,512})$/.exec(header);
-    if (!match?.[1]) {
-      next(new GatewayError('GW_ERR_UNAUTHORIZED', 'missing or malformed bearer token'));
+export function authenticate(access: HttpAccess): RequestHandler {
+  const cookieName = sessionCookieName(access.secureCookies);
+  return async (request, response, next) => {
+    if (request.method === 'POST' && request.path === '/session') {
+      next();
       return;
     }
-    const presented = digest(match[1]);
-    if (!keyDigests.some((known) => timingSafeEqual(known, presented))) {
-      next(new GatewayError('GW_ERR_UNAUTHORIZED', 'unknown bearer token'));
+    const header = request.get('authorization');
+    if (header !== undefined) {
+      response.locals.principal = await bearerPrincipal(access, header);
+      next();
       return;
     }
-    response.locals.principal = { kind: 'integration', name: 'development-key' };
+    const id = readCookie(request.get('cookie'), cookieName);
+    const session =
+      id === undefined ? undefined : access.sessions.get(id, { touch: !request.get(BACKGROUND_HEADER) });
+    if (id === undefined || session === undefined) {
+      throw new GatewayError(
+        'GW_ERR_UNAUTHORIZED',
+        id === undefined ? 'sign in first' : 'the session has ended; sign in again',
+      );
+    }
+    response.locals.principal = session.principal;
+    response.locals.session = { id, session };
     next();
   };
+}
+
+async function bearerPrincipal(access: HttpAccess, header: string): Promise<Principal> {
+  const match = /^Bearer ([\x21-\x7e]{1,4096})$/.exec(header);
+  const token = match?.[1];
+  if (token === undefined) throw new GatewayError('GW_ERR_UNAUTHORIZED', 'missing or malformed bearer token');
+  const integration = token.length <= 512 ? access.integrationKeys.match(token) : undefined;
+  if (integration) return integration;
+  if (access.jwt && JwtVerifier.looksLikeJwt(token)) return access.jwt.verify(token);
+  throw new GatewayError('GW_ERR_UNAUTHORIZED', 'unknown bearer token');
 }

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { Call, CallRegistry } from '../../application/call-registry.js';
+import { requireRole, visibleCall } from './authorize.js';
 
 /** The public view of a call (DESIGN.md): no tags, nothing a client could use to inject events. */
 export function callView(call: Call) {
@@ -16,9 +17,15 @@ export function callView(call: Call) {
 
 export function callsRoutes(registry: CallRegistry): Router {
   const router = Router();
+  /** Agents see their own calls; supervisors, admins and integration keys see every call. */
   router.get('/v1/calls', (_request, response) => {
-    // Integration keys see every call; per-agent filtering comes with agent sign-in.
-    response.json({ calls: registry.list().map(callView) });
+    const principal = requireRole(response, 'agent', 'supervisor', 'admin');
+    response.json({
+      calls: registry
+        .list()
+        .filter((call) => visibleCall(principal, call))
+        .map(callView),
+    });
   });
   return router;
 }

@@ -11,6 +11,8 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   GW_ERR_PAYMENT_ACTIVE: 409,
   GW_ERR_PAYMENT_STATE: 409,
   GW_ERR_IDEMPOTENCY_CONFLICT: 409,
+  GW_ERR_RATE_LIMITED: 429,
+  GW_ERR_CSRF: 403,
 };
 
 /** The API's only error shape: `{error: {code, message}}`; a 500 carries a request id, never the cause. */
@@ -19,6 +21,14 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const bodyError = bodyParserError(error);
     const known = bodyError ?? (isGatewayError(error) ? error : undefined);
     const status = known ? (STATUS_BY_CODE[known.code] ?? 500) : 500;
+    if (known?.code === 'GW_ERR_IDP_UNAVAILABLE') {
+      logger.warn(
+        { err: error, method: request.method, path: request.path },
+        'identity provider unavailable',
+      );
+      response.status(503).json({ error: { code: known.code, message: known.message } });
+      return;
+    }
     if (known && status < 500) {
       response.status(status).json({ error: { code: known.code, message: known.message } });
       return;

@@ -4,7 +4,7 @@ import type { PaymentRequest } from '../../application/payments/payment-service.
 import { CAPTURE_LIMITS } from '../../domain/capture-settings.js';
 import { CAPTURE_FIELDS, CAPTURE_MODES } from '../../domain/capture-types.js';
 import { CARD_BRANDS } from '../../domain/card-brand.js';
-import { GatewayError } from '../../errors.js';
+import { parseBody } from './parse-body.js';
 
 /** POST /v1/calls/{callId}/payments (names as in Twilio's Payments API, camel-cased). */
 const createPaymentSchema = z
@@ -52,19 +52,6 @@ const updatePaymentSchema = z.union([
 ]);
 
 export type PaymentUpdateRequest = z.infer<typeof updatePaymentSchema>;
-
-/** Parses with `schema`; a failure names the fields (never their values) in GW_ERR_INVALID_BODY. */
-function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
-  const parsed = schema.safeParse(body ?? {});
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => {
-    if (issue.code === 'unrecognized_keys')
-      return `unknown field(s) ${issue.keys.map((key) => `"${key}"`).join(', ')}`;
-    const path = issue.path.join('.');
-    return path ? `"${path}" ${issue.message.replace(/, received .*$/, '')}` : issue.message;
-  });
-  throw new GatewayError('GW_ERR_INVALID_BODY', `invalid request: ${problems.join('; ')}`.slice(0, 500));
-}
 
 export function parseCreatePayment(body: unknown): PaymentRequest {
   const request = parseBody(createPaymentSchema, body);

@@ -1,0 +1,31 @@
+/**
+ * Who is calling the API, once authenticated. Roles (least privilege, PCI DSS 7):
+ * - `agent`: sees and acts on the calls whose agent id is theirs, and nothing else;
+ * - `supervisor`: sees every call and every payment's status, read-only; cannot act on a capture;
+ * - `auditor`: reads the audit report only;
+ * - `admin`: supervisor and auditor together (administration itself is the users file and the IdP).
+ * An integration key (CRM/CTI) may use the whole API. No role can read card data: nothing holds it.
+ */
+export const ROLES = ['agent', 'supervisor', 'auditor', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
+
+export type Principal =
+  | { readonly kind: 'integration'; readonly name: string }
+  | {
+      readonly kind: 'user';
+      /** The user name (local users) or the token's `sub` (IdP). */
+      readonly subject: string;
+      readonly displayName: string;
+      readonly roles: readonly Role[];
+      /** The agent id calls carry (Kamailio's agent header); required for the agent role. */
+      readonly agentId?: string;
+      readonly source: 'local' | 'idp';
+    };
+
+export function hasRole(principal: Principal, ...roles: readonly Role[]): boolean {
+  return principal.kind === 'user' && principal.roles.some((role) => roles.includes(role));
+}

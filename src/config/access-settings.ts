@@ -1,0 +1,163 @@
+import { createHash } from 'node:crypto';
+import { isAbsolute, resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Who may use the HTTP API and the agent UI, and how they prove it: TLS, local users, sessions,
+ * sign-in throttling, integration keys (as SHA-256 digests) and bearer JWTs from an identity provider.
+ * The environment variables are part of config.ts's one strict schema; this file holds their shape.
+ */
+
+const claimName = (fallback: string) =>
+  z
+    .string()
+    .regex(/^[A-Za-z0-9_:./-]{1,128}$/, 'must be a claim name')
+    .default(fallback);
+const splitList = (value: string) =>
+  value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry.length > 0);
+
+export const JWT_ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'EdDSA',
+] as const;
+
+/** `name:hexdigest` or a bare hex digest (named `key-<n>`). */
+const keyDigestEntry = z
+  .string()
+  .regex(/^([a-z0-9][a-z0-9._-]{0,63}:)?[0-9a-f]{64}$/i, 'must be [name:]<64 hex digits of SHA-256>');
+
+export const ACCESS_ENVIRONMENT = {
+  TONEWALL_HTTP_TLS_CERT: z.string().min(1).max(4096).optional(),
+  TONEWALL_HTTP_TLS_KEY: z.string().min(1).max(4096).optional(),
+  TONEWALL_USERS_FILE: z.string().min(1).max(4096).optional(),
+  TONEWALL_LOCAL_SIGNIN: z.enum(['on', 'off']).default('on'),
+  TONEWALL_SESSION_IDLE_MS: z.coerce.number().int().min(60_000).max(86_400_000).default(900_000),
+  TONEWALL_SESSION_MAX_MS: z.coerce.number().int().min(300_000).max(604_800_000).default(43_200_000),
+  TONEWALL_SIGNIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
+  TONEWALL_SIGNIN_WINDOW_MS: z.coerce.number().int().min(10_000).max(86_400_000).default(900_000),
+  TONEWALL_API_KEY_SHA256: z.string().transform(splitList).pipe(z.array(keyDigestEntry).min(1)).optional(),
+  TONEWALL_JWT_JWKS_URL: z
+    .url({ protocol: /^https?$/ })
+    .max(2048)
+    .optional(),
+  TONEWALL_JWT_ISSUER: z.string().min(1).max(1024).optional(),
+  TONEWALL_JWT_AUDIENCE: z.string().min(1).max(1024).optional(),
+  TONEWALL_JWT_ROLE_CLAIM: claimName('roles'),
+  TONEWALL_JWT_AGENT_CLAIM: claimName('agent_id'),
+  TONEWALL_JWT_ALGORITHMS: z
+    .string()
+    .transform(splitList)
+    .pipe(z.array(z.enum(JWT_ALGORITHMS)).min(1))
+    .default(['RS256', 'PS256', 'ES256', 'EdDSA']),
+};
+
+type AccessEnvironment = z.infer<z.ZodObject<typeof ACCESS_ENVIRONMENT>> & {
+  readonly TONEWALL_API_KEY?: string | undefined;
+  readonly TONEWALL_ROOT?: string | undefined;
+  readonly TONEWALL_KEYS_DIR: string;
+  readonly TONEWALL_RUN_NAME?: string | undefined;
+};
+
+export interface IntegrationKeyDigest {
+  readonly name: string;
+  /** Lower-case hex SHA-256 of the key; the key itself is never kept. */
+  readonly sha256: string;
+}
+
+export interface JwtSettings {
+  readonly jwksUrl: string;
+  readonly issuer: string;
+  readonly audience: string;
+  readonly roleClaim: string;
+  readonly agentClaim: string;
+  readonly algorithms: readonly string[];
+}
+
+export interface AccessSettings {
+  /** PEM files for HTTPS; undefined: plain HTTP (loopback development only). */
+  readonly tls: { readonly certFile: string; readonly keyFile: string } | undefined;
+  /** The local users file (scripts/users.ts writes it); read on every sign-in. */
+  readonly usersFile: string;
+  readonly localSignIn: boolean;
+  readonly session: { readonly idleMs: number; readonly absoluteMs: number };
+  readonly signIn: { readonly maxAttempts: number; readonly windowMs: number };
+  readonly integrationKeys: readonly IntegrationKeyDigest[];
+  readonly jwt: JwtSettings | undefined;
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
+
+/** Cross-field rules, reported like any other setting problem (names, never values). */
+export function checkAccessSettings(env: AccessEnvironment, context: z.RefinementCtx): void {
+  const issue = (path: string, message: string) =>
+    context.addIssue({ code: 'custom', path: [path], message });
+  if ((env.TONEWALL_HTTP_TLS_CERT === undefined) !== (env.TONEWALL_HTTP_TLS_KEY === undefined)) {
+    issue('TONEWALL_HTTP_TLS_KEY', 'TONEWALL_HTTP_TLS_CERT and TONEWALL_HTTP_TLS_KEY go together');
+  }
+  const jwt = [env.TONEWALL_JWT_JWKS_URL, env.TONEWALL_JWT_ISSUER, env.TONEWALL_JWT_AUDIENCE];
+  if (jwt.some((value) => value !== undefined) && !jwt.every((value) => value !== undefined)) {
+    issue('TONEWALL_JWT_JWKS_URL', 'TONEWALL_JWT_JWKS_URL, _ISSUER and _AUDIENCE go together');
+  }
+  if (env.TONEWALL_JWT_JWKS_URL !== undefined) {
+    const url = new URL(env.TONEWALL_JWT_JWKS_URL);
+    if (url.protocol !== 'https:' && !LOOPBACK_HOSTS.has(url.hostname)) {
+      issue('TONEWALL_JWT_JWKS_URL', 'must be https unless on loopback');
+    }
+  }
+}
+
+export function sha256Hex(value: string): string {
+  return createHash('sha256').update(value, 'utf8').digest('hex');
+}
+
+export function accessSettings(env: AccessEnvironment): AccessSettings {
+  const root = resolve(env.TONEWALL_ROOT ?? '.');
+  const keysDir = resolve(root, env.TONEWALL_KEYS_DIR);
+  const keyFile = (file: string) => (isAbsolute(file) ? file : resolve(keysDir, file));
+  const integrationKeys: IntegrationKeyDigest[] = (env.TONEWALL_API_KEY_SHA256 ?? []).map((entry, index) => {
+    const colon = entry.lastIndexOf(':');
+    return colon < 0
+      ? { name: `key-${index + 1}`, sha256: entry.toLowerCase() }
+      : { name: entry.slice(0, colon), sha256: entry.slice(colon + 1).toLowerCase() };
+  });
+  if (env.TONEWALL_API_KEY !== undefined) {
+    integrationKeys.push({ name: 'development-key', sha256: sha256Hex(env.TONEWALL_API_KEY) });
+  }
+  const {
+    TONEWALL_JWT_JWKS_URL: jwksUrl,
+    TONEWALL_JWT_ISSUER: issuer,
+    TONEWALL_JWT_AUDIENCE: audience,
+  } = env;
+  return {
+    tls:
+      env.TONEWALL_HTTP_TLS_CERT !== undefined && env.TONEWALL_HTTP_TLS_KEY !== undefined
+        ? { certFile: keyFile(env.TONEWALL_HTTP_TLS_CERT), keyFile: keyFile(env.TONEWALL_HTTP_TLS_KEY) }
+        : undefined,
+    usersFile: resolve(root, env.TONEWALL_USERS_FILE ?? `.run/${env.TONEWALL_RUN_NAME ?? 'dev'}/users.json`),
+    localSignIn: env.TONEWALL_LOCAL_SIGNIN === 'on',
+    session: { idleMs: env.TONEWALL_SESSION_IDLE_MS, absoluteMs: env.TONEWALL_SESSION_MAX_MS },
+    signIn: { maxAttempts: env.TONEWALL_SIGNIN_MAX_ATTEMPTS, windowMs: env.TONEWALL_SIGNIN_WINDOW_MS },
+    integrationKeys,
+    jwt:
+      jwksUrl !== undefined && issuer !== undefined && audience !== undefined
+        ? {
+            jwksUrl,
+            issuer,
+            audience,
+            roleClaim: env.TONEWALL_JWT_ROLE_CLAIM,
+            agentClaim: env.TONEWALL_JWT_AGENT_CLAIM,
+            algorithms: env.TONEWALL_JWT_ALGORITHMS,
+          }
+        : undefined,
+  };
+}

@@ -1,0 +1,15 @@
+import type { z } from 'zod';
+import { GatewayError } from '../../errors.js';
+
+/** Parses with `schema`; a failure names the fields (never their values) in GW_ERR_INVALID_BODY. */
+export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
+  const parsed = schema.safeParse(body ?? {});
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => {
+    if (issue.code === 'unrecognized_keys')
+      return `unknown field(s) ${issue.keys.map((key) => `"${key}"`).join(', ')}`;
+    const path = issue.path.join('.');
+    return path ? `"${path}" ${issue.message.replace(/, received .*$/, '')}` : issue.message;
+  });
+  throw new GatewayError('GW_ERR_INVALID_BODY', `invalid request: ${problems.join('; ')}`.slice(0, 500));
+}
