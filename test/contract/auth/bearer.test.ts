@@ -1,0 +1,185 @@
+import { createHash } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import { exportJWK, generateKeyPair, type JWTPayload, SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../src/config/config.js';
+import { answerCall, errorCode, INTEGRATION_KEY, startTestGateway, type TestGateway } from './support.js';
+
+const ISSUER = 'https://idp.example/realms/contact-centre';
+const AUDIENCE = 'tonewall';
+const CRM_KEY = 'crm-integration-key-0123456789abcdef';
+
+let jwks: Server;
+let jwksUrl: string;
+let gateway: TestGateway;
+const keys = await generateKeyPair('RS256');
+const strangerKeys = await generateKeyPair('RS256');
+
+beforeAll(async () => {
+  const jwk = { ...(await exportJWK(keys.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
+  jwks = createServer((_request, response) => {
+    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] }));
+  });
+  await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+  jwksUrl = `http://127.0.0.1:${(jwks.address() as { port: number }).port}/jwks`;
+  gateway = await startTestGateway({
+    env: {
+      TONEWALL_JWT_JWKS_URL: jwksUrl,
+      TONEWALL_JWT_ISSUER: ISSUER,
+      TONEWALL_JWT_AUDIENCE: AUDIENCE,
+      TONEWALL_JWT_ROLE_CLAIM: 'realm_access.roles',
+      TONEWALL_JWT_AGENT_CLAIM: 'agent_id',
+      TONEWALL_API_KEY_SHA256: `crm:${createHash('sha256').update(CRM_KEY).digest('hex')}`,
+    },
+  });
+});
+afterAll(async () => {
+  await gateway.close();
+  await new Promise<void>((resolve) => jwks.close(() => resolve()));
+});
+
+function token(
+  claims: JWTPayload,
+  options: {
+    issuer?: string;
+    audience?: string;
+    expires?: string | number;
+    key?: CryptoKey;
+    kid?: string;
+  } = {},
+) {
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'RS256', kid: options.kid ?? 'k1' })
+    .setIssuer(options.issuer ?? ISSUER)
+    .setAudience(options.audience ?? AUDIENCE)
+    .setSubject('user-123')
+    .setIssuedAt()
+    .setExpirationTime(options.expires ?? '5m')
+    .sign(options.key ?? keys.privateKey);
+}
+
+const agentClaims = {
+  name: 'Idp Agent',
+  agent_id: 'agent-a',
+  realm_access: { roles: ['agent', 'offline_access'] },
+};
+const get = (path: string, bearer: string) =>
+  fetch(`${gateway.base}${path}`, { headers: { authorization: `Bearer ${bearer}` } });
+
+describe('bearer JWTs from the identity provider (JWKS on port 0)', () => {
+  it('accepts a valid token, maps roles and agent id, and filters calls by it', async () => {
+    const mine = answerCall(gateway.registry, 'sip-jwt-a', 'agent-a');
+    answerCall(gateway.registry, 'sip-jwt-b', 'agent-b');
+    const jwt = await token(agentClaims);
+    const session = await get('/v1/session', jwt);
+    expect(session.status).toBe(200);
+    expect(await session.json()).toMatchObject({
+      user: {
+        kind: 'user',
+        name: 'user-123',
+        displayName: 'Idp Agent',
+        roles: ['agent'],
+        agentId: 'agent-a',
+        source: 'idp',
+      },
+      csrfToken: null,
+    });
+    const calls = (await (await get('/v1/calls', jwt)).json()) as { calls: Array<{ id: string }> };
+    expect(calls.calls.map((call) => call.id)).toEqual([mine.id]);
+    const created = await fetch(`${gateway.base}/v1/calls/${mine.id}/payments`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${jwt}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ idempotencyKey: 'jwt-1' }),
+    });
+    expect(created.status).toBe(201); // no CSRF token needed: bearer
+  });
+
+  it.each([
+    [
+      'a wrong issuer',
+      () => token(agentClaims, { issuer: 'https://other.example' }),
+      'bearer token "iss" claim check failed',
+    ],
+    [
+      'a wrong audience',
+      () => token(agentClaims, { audience: 'someone-else' }),
+      'bearer token "aud" claim check failed',
+    ],
+    [
+      'an expired token',
+      () => token(agentClaims, { expires: Math.floor(Date.now() / 1000) - 120 }),
+      'bearer token has expired',
+    ],
+    [
+      'a key the JWKS does not hold',
+      () => token(agentClaims, { key: strangerKeys.privateKey }),
+      'bearer token could not be verified',
+    ],
+    ['an unknown kid', () => token(agentClaims, { kid: 'nope' }), 'bearer token could not be verified'],
+  ])('answers 401 for %s', async (_name, make, message) => {
+    const response = await get('/v1/calls', await make());
+    expect(response.status).toBe(401);
+    expect(await response.json()).toEqual({ error: { code: 'GW_ERR_UNAUTHORIZED', message } });
+  });
+
+  it('refuses unsigned and HMAC tokens (algorithm allow-list)', async () => {
+    const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const claims = {
+      ...agentClaims,
+      iss: ISSUER,
+      aud: AUDIENCE,
+      sub: 'x',
+      exp: Math.floor(Date.now() / 1000) + 60,
+    };
+    const unsigned = `${b64({ alg: 'none' })}.${b64(claims)}.AAAA`;
+    expect((await get('/v1/calls', unsigned)).status).toBe(401);
+    const hmac = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256', kid: 'k1' })
+      .sign(new Uint8Array(32));
+    expect((await get('/v1/calls', hmac)).status).toBe(401);
+  });
+
+  it('answers 403 for a token without a tonewall role, or an agent without an agent id', async () => {
+    const none = await get('/v1/calls', await token({ realm_access: { roles: ['offline_access'] } }));
+    expect(none.status).toBe(403);
+    const noAgent = await get('/v1/calls', await token({ realm_access: { roles: ['agent'] } }));
+    expect(noAgent.status).toBe(403);
+    const supervisor = await get(
+      '/v1/payments?active=true',
+      await token({ realm_access: { roles: 'supervisor' } }),
+    );
+    expect(supervisor.status).toBe(200);
+  });
+
+  it('answers 503 GW_ERR_IDP_UNAVAILABLE when the JWKS cannot be fetched', async () => {
+    const down = await startTestGateway({
+      env: {
+        TONEWALL_JWT_JWKS_URL: 'http://127.0.0.1:9/jwks',
+        TONEWALL_JWT_ISSUER: ISSUER,
+        TONEWALL_JWT_AUDIENCE: AUDIENCE,
+      },
+    });
+    try {
+      const response = await fetch(`${down.base}/v1/calls`, {
+        headers: { authorization: `Bearer ${await token(agentClaims)}` },
+      });
+      expect(response.status).toBe(503);
+      expect(await errorCode(response)).toBe('GW_ERR_IDP_UNAVAILABLE');
+    } finally {
+      await down.close();
+    }
+  });
+});
+
+describe('integration keys, stored hashed', () => {
+  it('accepts a key configured only by its SHA-256 digest, and the dev key hashed at load', async () => {
+    expect((await get('/v1/calls', CRM_KEY)).status).toBe(200);
+    expect((await get('/v1/calls', INTEGRATION_KEY)).status).toBe(200);
+    expect((await get('/v1/calls', `${CRM_KEY}x`)).status).toBe(401);
+    const config = loadConfig({ TONEWALL_API_KEY: INTEGRATION_KEY });
+    expect(JSON.stringify(config.access)).not.toContain(INTEGRATION_KEY);
+    expect(config.access.integrationKeys).toEqual([
+      { name: 'development-key', sha256: createHash('sha256').update(INTEGRATION_KEY).digest('hex') },
+    ]);
+  });
+});

@@ -1,0 +1,191 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CallAnsweredEvent } from '../../../src/adapters/kamailio/call-event.js';
+import { CallRegistry } from '../../../src/application/call-registry.js';
+import { noPrompts, systemClock, systemTimers } from '../../../src/application/payments/payment-ports.js';
+import { PaymentService } from '../../../src/application/payments/payment-service.js';
+import { hashPassword } from '../../../src/application/users/password-hash.js';
+import type { Role } from '../../../src/application/users/principal.js';
+import { loadConfig } from '../../../src/config/config.js';
+import { createHttpApp } from '../../../src/delivery/http/app.js';
+import { createHttpAccess } from '../../../src/delivery/http/http-access.js';
+import { listenHttp } from '../../../src/delivery/http/http-server.js';
+import { captureLogs } from '../../support/log-capture.js';
+import { ScriptedConnector } from '../../support/scripted-connector.js';
+
+export const INTEGRATION_KEY = 'integration-key-for-tests-0001';
+
+export interface TestUser {
+  username: string;
+  password: string;
+  roles: Role[];
+  agentId?: string;
+  displayName?: string;
+  disabled?: boolean;
+}
+
+export const USERS: TestUser[] = [
+  {
+    username: 'alice',
+    password: 'alice-password-1',
+    roles: ['agent'],
+    agentId: 'agent-a',
+    displayName: 'Alice Agent',
+  },
+  {
+    username: 'bob',
+    password: 'bob-password-1',
+    roles: ['agent'],
+    agentId: 'agent-b',
+    displayName: 'Bob Agent',
+  },
+  { username: 'sam', password: 'sam-password-1', roles: ['supervisor'], displayName: 'Sam Supervisor' },
+  { username: 'audrey', password: 'audrey-password-1', roles: ['auditor'], displayName: 'Audrey Auditor' },
+  { username: 'ada', password: 'ada-password-1', roles: ['admin'], displayName: 'Ada Admin' },
+  { username: 'dora', password: 'dora-password-1', roles: ['agent'], agentId: 'agent-d', disabled: true },
+];
+
+/** Writes a users file as scripts/users.ts would (lower scrypt cost, to keep tests quick). */
+export async function writeUsersFile(path: string, users: readonly TestUser[]): Promise<void> {
+  const entries = await Promise.all(
+    users.map(async (user) => ({
+      username: user.username,
+      displayName: user.displayName ?? user.username,
+      roles: user.roles,
+      ...(user.agentId === undefined ? {} : { agentId: user.agentId }),
+      ...(user.disabled === undefined ? {} : { disabled: user.disabled }),
+      password: await hashPassword(user.password, { ln: 12, r: 8, p: 1 }),
+    })),
+  );
+  writeFileSync(path, JSON.stringify({ version: 1, users: entries }), { mode: 0o600 });
+}
+
+export interface TestGateway {
+  base: string;
+  registry: CallRegistry;
+  payments: PaymentService;
+  connector: ScriptedConnector;
+  logs: ReturnType<typeof captureLogs>;
+  usersFile: string;
+  clock: { offsetMs: number };
+  close(): Promise<void>;
+}
+
+/**
+ * The HTTP app on port 0 with a real PaymentService and CallRegistry, a processor double, and access
+ * built from the real configuration loader (users file, integration key, optional JWT and TLS).
+ */
+export async function startTestGateway(
+  options: {
+    env?: Record<string, string>;
+    auditReport?: () => Promise<string>;
+    users?: readonly TestUser[];
+  } = {},
+): Promise<TestGateway> {
+  const dir = mkdtempSync(join(tmpdir(), 'tonewall-auth-'));
+  const usersFile = join(dir, 'users.json');
+  await writeUsersFile(usersFile, options.users ?? USERS);
+  const config = loadConfig({
+    TONEWALL_USERS_FILE: usersFile,
+    TONEWALL_API_KEY: INTEGRATION_KEY,
+    ...options.env,
+  });
+  const clock = { offsetMs: 0 };
+  const now = () => Date.now() + clock.offsetMs;
+  const logs = captureLogs();
+  const registry = new CallRegistry();
+  const connector = new ScriptedConnector();
+  const payments = new PaymentService({
+    registry,
+    connector,
+    prompts: noPrompts,
+    clock: systemClock,
+    timers: systemTimers,
+    logger: logs.logger,
+  });
+  const app = createHttpApp({
+    logger: logs.logger,
+    registry,
+    payments,
+    access: createHttpAccess({ settings: config.access, logger: logs.logger, now }),
+    webhooksEnabled: false,
+    health: {},
+    ...(options.auditReport ? { auditReport: options.auditReport } : {}),
+  });
+  const { server, url } = await listenHttp(app, { host: '127.0.0.1', port: 0, tls: config.access.tls });
+  return {
+    base: url,
+    registry,
+    payments,
+    connector,
+    logs,
+    usersFile,
+    clock,
+    async close() {
+      await new Promise<void>((resolve) => (server as Server).close(() => resolve()));
+      (server as Server).closeAllConnections();
+    },
+  };
+}
+
+export function answerCall(registry: CallRegistry, sipCallId: string, agent: string) {
+  const event: CallAnsweredEvent = {
+    event: 'call-answered',
+    callId: sipCallId,
+    fromTag: `${sipCallId}-c`,
+    toTag: `${sipCallId}-a`,
+    customerTag: `${sipCallId}-c`,
+    agentTag: `${sipCallId}-a`,
+    direction: 'inbound',
+    caller: '447700900123',
+    callee: 'support',
+    agent,
+    masking: 'on',
+    ts: Math.floor(Date.now() / 1000),
+  };
+  return registry.answered(event);
+}
+
+/** A cookie-session client, as a browser on the same origin would be. */
+export class SessionClient {
+  cookie = '';
+  csrfToken = '';
+  constructor(readonly base: string) {}
+
+  async signIn(username: string, password: string): Promise<Response> {
+    const response = await fetch(`${this.base}/v1/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: this.base },
+      body: JSON.stringify({ username, password }),
+    });
+    const setCookie = response.headers.get('set-cookie');
+    if (response.status === 201 && setCookie) {
+      this.cookie = setCookie.split(';')[0] ?? '';
+      this.csrfToken = ((await response.clone().json()) as { csrfToken: string }).csrfToken;
+    }
+    return response;
+  }
+
+  request(
+    method: string,
+    path: string,
+    options: { body?: unknown; csrf?: string | null; headers?: Record<string, string> } = {},
+  ) {
+    const headers: Record<string, string> = { cookie: this.cookie, origin: this.base, ...options.headers };
+    const csrf = options.csrf === undefined ? this.csrfToken : options.csrf;
+    if (csrf !== null) headers['x-csrf-token'] = csrf;
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    return fetch(`${this.base}${path}`, {
+      method,
+      headers,
+      ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+    });
+  }
+}
+
+export async function errorCode(response: Response): Promise<string | undefined> {
+  const body = (await response.json()) as { error?: { code?: string } };
+  return body.error?.code;
+}
