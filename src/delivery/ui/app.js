@@ -1,0 +1,114 @@
+import { AgentDesk } from './agent-desk.js';
+import { Announcer } from './announcer.js';
+import { Api, ApiError } from './api.js';
+import { byId, say, show } from './dom.js';
+import { SupervisorBoard } from './supervisor-board.js';
+import { ROLE_NAMES } from './texts.js';
+
+/**
+ * The agent desktop's entry point. Asks who is signed in, then shows the views the roles allow:
+ * agent desk, supervisor board, audit download. Everything lives in objects made here; no globals.
+ */
+function start() {
+  const announcer = new Announcer(byId('announcer'));
+  const views = ['sign-in-view', 'agent-view', 'supervisor-view', 'auditor-view'].map(byId);
+  let parts = [];
+  const api = new Api({ onSignedOut: () => signedOut('Your session has ended. Please sign in again.') });
+
+  function showOnly(...ids) {
+    for (const view of views) show(view, ids.includes(view.id));
+    show(byId('loading'), false);
+  }
+
+  function signedOut(message) {
+    for (const part of parts) part.stop();
+    parts = [];
+    api.csrfToken = null;
+    show(byId('who'), false);
+    showOnly('sign-in-view');
+    say(byId('sign-in-error'), message ?? '');
+    byId('username').focus();
+  }
+
+  async function signedIn(session) {
+    api.csrfToken = session.csrfToken;
+    const user = session.user;
+    byId('who-name').textContent = user.displayName ?? user.name;
+    byId('who-role').textContent =
+      (user.roles ?? []).map((role) => ROLE_NAMES[role] ?? role).join(' · ') || 'Integration';
+    show(byId('who'), true);
+    say(byId('page-error'), '');
+    const roles = new Set(user.roles ?? []);
+    const ids = [];
+    parts = [];
+    if (roles.has('agent')) {
+      ids.push('agent-view');
+      parts.push(new AgentDesk({ api, announcer }));
+    }
+    if (roles.has('supervisor') || roles.has('admin')) {
+      ids.push('supervisor-view');
+      parts.push(new SupervisorBoard({ api }));
+    }
+    if (roles.has('auditor') || roles.has('admin')) ids.push('auditor-view');
+    showOnly(...ids);
+    if (ids.length === 0) say(byId('page-error'), 'Your account has no role that uses this page.');
+    await Promise.all(parts.map((part) => part.start()));
+  }
+
+  byId('sign-in-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const username = byId('username');
+    const password = byId('password');
+    const error = byId('sign-in-error');
+    if (!username.value || !password.value) {
+      say(error, 'Enter your user name and password.');
+      (username.value ? password : username).focus();
+      return;
+    }
+    const submit = event.submitter ?? byId('sign-in-form').querySelector('button');
+    submit.disabled = true;
+    try {
+      const session = await api.post('/v1/session', {
+        username: username.value.trim(),
+        password: password.value,
+      });
+      password.value = '';
+      say(error, '');
+      announcer.now(`Signed in as ${session.user.displayName ?? session.user.name}.`);
+      await signedIn(session);
+      byId('main').focus();
+    } catch (failure) {
+      password.value = '';
+      const message =
+        failure instanceof ApiError && failure.status === 429
+          ? 'Too many attempts. Wait a few minutes, then try again.'
+          : failure instanceof ApiError && failure.status === 401
+            ? 'That user name and password do not match.'
+            : 'Sign-in is not available right now.';
+      say(error, message);
+      password.focus();
+    } finally {
+      submit.disabled = false;
+    }
+  });
+
+  byId('sign-out').addEventListener('click', async () => {
+    try {
+      await api.request('DELETE', '/v1/session');
+    } finally {
+      signedOut('You have signed out.');
+      announcer.now('Signed out.');
+    }
+  });
+
+  api.get('/v1/session').then(
+    (session) => signedIn(session),
+    (error) => {
+      if (error instanceof ApiError && error.status === 401) signedOut();
+      else say(byId('page-error'), 'The gateway is not reachable. This page will work again once it is.');
+      show(byId('loading'), false);
+    },
+  );
+}
+
+start();

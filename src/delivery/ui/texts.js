@@ -1,0 +1,111 @@
+/** Words the page uses for the gateway's values (DESIGN.md "Public contract"). */
+
+export const FIELD_NAMES = {
+  'payment-card-number': 'Card number',
+  'expiration-date': 'Expiry date',
+  'security-code': 'Security code',
+  'postal-code': 'Postal code',
+};
+
+export const FIELD_HINTS = {
+  'payment-card-number': 'The long number on the front of the card',
+  'expiration-date': 'Month and year, four digits',
+  'security-code': 'Three or four digits, usually on the back',
+  'postal-code': 'Digits of the billing postal code',
+};
+
+export const BRANDS = {
+  visa: 'Visa',
+  mastercard: 'Mastercard',
+  amex: 'American Express',
+  discover: 'Discover',
+  jcb: 'JCB',
+  'diners-club': 'Diners Club',
+  unionpay: 'UnionPay',
+  maestro: 'Maestro',
+};
+
+export const STATUSES = {
+  'in-progress': 'In progress',
+  processing: 'Processing',
+  succeeded: 'Approved',
+  failed: 'Not taken',
+  cancelled: 'Cancelled',
+};
+
+/** Why a field was rejected: said calmly, with what to tell the customer. */
+export const PROBLEMS = {
+  'input-timeout': 'No digits for a while, so the field timed out. Ask the customer to key it again.',
+  'invalid-card-number': 'That card number is not valid. Ask the customer to check it and key it again.',
+  'invalid-card-type': 'That kind of card is not accepted here. Ask for another card.',
+  'invalid-date': 'That expiry date is not valid or has passed. Ask the customer to key it again.',
+  'invalid-security-code': 'That security code is not valid. Ask the customer to key it again.',
+  'invalid-postal-code': 'That postal code is not valid. Ask the customer to key it again.',
+  'too-many-failed-attempts': 'Too many attempts failed.',
+  'caller-hung-up': 'The customer hung up.',
+  'payment-connector-error': 'The payment processor could not be reached.',
+};
+
+export const OUTCOMES = {
+  success: {
+    title: 'Payment approved',
+    text: 'The card was charged. Read the confirmation code to the customer.',
+  },
+  declined: { title: 'Card declined', text: 'The bank declined the card. No money was taken.' },
+  'payment-connector-error': {
+    title: 'Payment not completed',
+    text: 'The payment processor could not be reached. No money was taken; you can try again.',
+  },
+  'caller-hung-up': {
+    title: 'Customer hung up',
+    text: 'The call ended before the payment was complete. No money was taken.',
+  },
+  'too-many-failed-attempts': {
+    title: 'Payment not completed',
+    text: 'Too many attempts failed. No money was taken; you can start again.',
+  },
+  cancelled: { title: 'Payment cancelled', text: 'The payment was cancelled. No money was taken.' },
+  'internal-error': {
+    title: 'Payment not completed',
+    text: 'Something went wrong in the gateway. No money was taken.',
+  },
+};
+
+export const DECLINE_REASONS = {
+  card_declined: 'The card was declined by the bank.',
+  generic_decline: 'The card was declined by the bank.',
+  insufficient_funds: 'Insufficient funds.',
+  expired_card: 'The card has expired.',
+  incorrect_number: 'The card number is incorrect.',
+  invalid_number: 'The card number is incorrect.',
+  incorrect_cvc: 'The security code is incorrect.',
+  invalid_cvc: 'The security code is incorrect.',
+  invalid_expiry_month: 'The expiry date is invalid.',
+  invalid_expiry_year: 'The expiry date is invalid.',
+  incorrect_zip: 'The postal code does not match.',
+};
+
+export const ROLE_NAMES = { agent: 'Agent', supervisor: 'Supervisor', auditor: 'Auditor', admin: 'Admin' };
+
+/** `****` → dots; card numbers in groups of four (the last four, once valid, stay as digits). */
+export function dotsOf(field, masked) {
+  const dots = masked.replaceAll('*', '•');
+  if (field !== 'payment-card-number') return dots;
+  return dots.replace(/(.{4})(?=.)/g, '$1 ');
+}
+
+export function timeOf(iso) {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime())
+    ? ''
+    : date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+}
+
+export function money(amount, currency) {
+  const number = Number(amount);
+  try {
+    return new Intl.NumberFormat(undefined, { style: 'currency', currency }).format(number);
+  } catch {
+    return `${amount} ${currency}`;
+  }
+}
