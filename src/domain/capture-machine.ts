@@ -66,8 +66,15 @@ export function startCapture(options: StartCaptureOptions): CaptureTransition {
     fields,
     card: {},
     deadline: null,
+    expiresAt: options.now + settings.maxDurationMs,
   };
-  if (settings.captureMode === 'agent') return { state, commands: [{ type: 'notify' }] };
+  if (settings.captureMode === 'agent') {
+    const waiting = { ...state, deadline: state.expiresAt };
+    return {
+      state: waiting,
+      commands: [{ type: 'schedule-timeout', at: state.expiresAt }, { type: 'notify' }],
+    };
+  }
   return activate(state, 'payment-card-number', options.now);
 }
 
@@ -107,10 +114,19 @@ function onKey(state: CaptureState, key: KeypadKey, now: number): CaptureTransit
 }
 
 function onTimeout(state: CaptureState, now: number): CaptureTransition {
-  const field = state.capture;
-  if (state.status !== 'in-progress' || field === null || state.deadline === null || now < state.deadline) {
+  if (state.status !== 'in-progress' || state.deadline === null || now < state.deadline) {
     return unchanged(state);
   }
+  if (now >= state.expiresAt) {
+    return finish(state, {
+      status: 'failed',
+      result: { outcome: 'cancelled' },
+      errorType: 'input-timeout',
+      prompt: 'payment-cancelled',
+    });
+  }
+  const field = state.capture;
+  if (field === null) return unchanged(state);
   return failAttempt(state, field, 'input-timeout', now);
 }
 

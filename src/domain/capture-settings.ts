@@ -21,6 +21,12 @@ export interface CaptureSettings {
   readonly interDigitTimeoutMs?: number;
   /** Postal code length bounds (default exactly 5 digits, a US ZIP code). */
   readonly postalCodeLength?: PostalCodeLength;
+  /**
+   * The whole capture's lifetime (default 10 min). When it passes before the card goes to the
+   * processor, the payment fails (`input-timeout`, outcome `cancelled`) and every digit is zeroed, so
+   * no keyed digit waits in memory for an agent who never completes.
+   */
+  readonly maxDurationMs?: number;
 }
 
 export type ResolvedCaptureSettings = Readonly<Required<CaptureSettings>>;
@@ -34,6 +40,7 @@ export const CAPTURE_DEFAULTS: ResolvedCaptureSettings = Object.freeze({
   firstDigitTimeoutMs: 15_000,
   interDigitTimeoutMs: 5_000,
   postalCodeLength: Object.freeze({ min: 5, max: 5 }),
+  maxDurationMs: 600_000,
 });
 
 /** Bounds the settings must keep; boundary schemas (zod) should use the same numbers. */
@@ -41,6 +48,7 @@ export const CAPTURE_LIMITS = Object.freeze({
   maxAttempts: Object.freeze({ min: 1, max: 10 }),
   timeoutMs: Object.freeze({ min: 1_000, max: 120_000 }),
   postalCodeLength: Object.freeze({ min: 1, max: 10 }),
+  maxDurationMs: Object.freeze({ min: 30_000, max: 3_600_000 }),
 });
 
 function invalid(setting: string, rule: string): GatewayError {
@@ -70,6 +78,7 @@ export function resolveCaptureSettings(settings: CaptureSettings = {}): Resolved
   checkInteger('maxAttempts', maxAttempts, CAPTURE_LIMITS.maxAttempts);
   checkInteger('firstDigitTimeoutMs', firstDigitTimeoutMs, CAPTURE_LIMITS.timeoutMs);
   checkInteger('interDigitTimeoutMs', interDigitTimeoutMs, CAPTURE_LIMITS.timeoutMs);
+  checkInteger('maxDurationMs', resolved.maxDurationMs, CAPTURE_LIMITS.maxDurationMs);
   checkInteger('postalCodeLength.min', postalCodeLength.min, CAPTURE_LIMITS.postalCodeLength);
   checkInteger('postalCodeLength.max', postalCodeLength.max, CAPTURE_LIMITS.postalCodeLength);
   if (postalCodeLength.min > postalCodeLength.max) {

@@ -62,6 +62,8 @@ export interface CaptureState {
   readonly card: CardSummary;
   /** When the current field times out (epoch ms); null when no timer runs. */
   readonly deadline: number | null;
+  /** When the whole capture expires (epoch ms); no deadline is ever set beyond it. */
+  readonly expiresAt: number;
   readonly errorType?: ErrorType;
   readonly result?: PaymentResult;
 }

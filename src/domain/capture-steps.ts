@@ -60,7 +60,7 @@ function context(state: CaptureState): FieldContext {
 
 /** Makes `field` the one digits go to, asks the customer for it and arms the first-digit timer. */
 export function activate(state: CaptureState, field: CaptureField, now: number): CaptureTransition {
-  const at = now + state.settings.firstDigitTimeoutMs;
+  const at = Math.min(now + state.settings.firstDigitTimeoutMs, state.expiresAt);
   return {
     state: { ...withField(state, field, { status: 'capturing' }), capture: field, deadline: at },
     commands: [play(askPrompt(field)), { type: 'schedule-timeout', at }, NOTIFY],
@@ -99,7 +99,7 @@ export function addDigit(
   const brand = field === 'payment-card-number' ? keyedBrand(digits) : undefined;
   const next = withField(state, field, { count: digits.length, ...(brand === undefined ? {} : { brand }) });
   if (digits.length >= fieldMaxLength(field, digits, context(next))) return submit(next, field, now);
-  const at = now + state.settings.interDigitTimeoutMs;
+  const at = Math.min(now + state.settings.interDigitTimeoutMs, state.expiresAt);
   return { state: { ...next, deadline: at }, commands: [{ type: 'schedule-timeout', at }, NOTIFY] };
 }
 
@@ -123,7 +123,12 @@ function accept(state: CaptureState, field: CaptureField, now: number): CaptureT
   const { errorType: _errorType, ...rest } = withField(state, field, { status: 'captured', valid: true });
   const accepted = field === 'payment-card-number' ? recheckSecurityCode(rest) : rest;
   if (state.settings.captureMode === 'agent') {
-    return { state: { ...accepted, capture: null, deadline: null }, commands: [CLEAR_TIMEOUT, NOTIFY] };
+    // the agent picks what comes next; the capture's lifetime still bounds how long digits wait
+    const at = state.expiresAt;
+    return {
+      state: { ...accepted, capture: null, deadline: at },
+      commands: [{ type: 'schedule-timeout', at }, NOTIFY],
+    };
   }
   const next = requestedFields(accepted).find((name) => fieldOf(accepted, name).status !== 'captured');
   return next === undefined ? startProcessing(accepted) : activate(accepted, next, now);

@@ -21,7 +21,12 @@ export type ProcessorFailure =
 /** TLS failures that a retry cannot mend: certificates, trust, client-certificate refusal. */
 const TLS_FAILURE = /^(ERR_SSL_|ERR_TLS_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH)/;
 /** 409 codes that mean "the same key is still being worked on": worth another try later. */
-const IN_PROGRESS = new Set(['idempotency_request_in_progress', 'lock_timeout', 'request_in_progress']);
+const IN_PROGRESS = new Set([
+  'idempotency_key_in_use',
+  'idempotency_request_in_progress',
+  'lock_timeout',
+  'request_in_progress',
+]);
 
 const DECLINE_REASONS: Readonly<Record<string, string>> = {
   card_declined: 'The card was declined.',

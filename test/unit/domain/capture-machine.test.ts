@@ -37,8 +37,8 @@ describe('starting', () => {
       now: 0,
     });
     expect(state.capture).toBeNull();
-    expect(state.deadline).toBeNull();
-    expect(commands).toEqual([{ type: 'notify' }]);
+    expect(state.deadline).toBe(600_000);
+    expect(commands).toEqual([{ type: 'schedule-timeout', at: 600_000 }, { type: 'notify' }]);
   });
 
   it.each<[CaptureSettings, CaptureField[]]>([
@@ -296,12 +296,28 @@ describe('timeouts', () => {
     expect(d.field('payment-card-number').failedAttempts).toBe(1);
   });
 
-  it('no timer runs between fields in agent mode', () => {
-    const d = startDriver({ captureMode: 'agent' });
+  it('between fields in agent mode only the capture’s lifetime runs; then the payment ends, zeroed', () => {
+    const d = startDriver({ captureMode: 'agent', maxDurationMs: 120_000 });
     d.send({ type: 'capture', field: 'payment-card-number', now: d.clock.now() });
     d.press(`${VISA}#`);
-    expect(d.state.deadline).toBeNull();
+    expect(d.state.deadline).toBe(d.state.expiresAt);
     expect(d.wait(60_000).commands).toEqual([]);
+    expect(d.state.status).toBe('in-progress');
+    d.wait(60_000);
+    expect(d.state).toMatchObject({
+      status: 'failed',
+      errorType: 'input-timeout',
+      result: { outcome: 'cancelled' },
+    });
+    expect(allWiped(d.state)).toBe(true);
+  });
+
+  it('clearing with * again and again cannot keep digits past the capture’s lifetime', () => {
+    const d = startDriver({ maxDurationMs: 30_000 });
+    for (let i = 0; i < 20; i += 1) d.press('4242*', 2_000);
+    expect(d.state.status).toBe('failed');
+    expect(d.state.result).toEqual({ outcome: 'cancelled' });
+    expect(allWiped(d.state)).toBe(true);
   });
 });
 
@@ -338,7 +354,10 @@ describe('the agent', () => {
     expect(prompts(asked.commands)).toEqual(['ask-expiration-date']);
     d.press('1230');
     expect(d.state.capture).toBeNull();
-    expect(d.last.commands).toEqual([{ type: 'clear-timeout' }, { type: 'notify' }]);
+    expect(d.last.commands).toEqual([
+      { type: 'schedule-timeout', at: d.state.expiresAt },
+      { type: 'notify' },
+    ]);
     expect(d.send({ type: 'complete', now: d.clock.now() }).rejected).toBe('fields-incomplete');
     d.send({ type: 'capture', field: 'payment-card-number', now: d.clock.now() });
     d.press(`${VISA}#`);

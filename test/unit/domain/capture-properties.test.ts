@@ -116,7 +116,10 @@ function validKeys(state: CaptureState, body: string, amex: boolean): string {
  */
 function withoutClockValues(text: string): string {
   return text
-    .replace(/(deadline|at|firstDigitTimeoutMs|interDigitTimeoutMs)("?\s*:\s*)\d+/g, '$1$2T')
+    .replace(
+      /(deadline|expiresAt|at|firstDigitTimeoutMs|interDigitTimeoutMs|maxDurationMs)("?\s*:\s*)\d+/g,
+      '$1$2T',
+    )
     .replaceAll('last4', 'lastFour');
 }
 

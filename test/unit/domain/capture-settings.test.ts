@@ -19,6 +19,7 @@ describe('resolveCaptureSettings', () => {
       firstDigitTimeoutMs: 15_000,
       interDigitTimeoutMs: 5_000,
       postalCodeLength: { min: 5, max: 5 },
+      maxDurationMs: 600_000,
     });
     expect(resolveCaptureSettings({})).toEqual(CAPTURE_DEFAULTS);
   });

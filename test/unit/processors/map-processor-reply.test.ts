@@ -98,6 +98,11 @@ describe('classifyFailure', () => {
       { code: 'GW_ERR_PROCESSOR_REJECTED', retryable: true },
     ],
     [
+      'a 409 from Stripe while the same idempotency key is still being worked on',
+      { kind: 'status', status: 409, vendorCode: 'idempotency_key_in_use' },
+      { code: 'GW_ERR_PROCESSOR_REJECTED', retryable: true },
+    ],
+    [
       'a 409 conflict',
       { kind: 'status', status: 409, vendorCode: 'resource_already_exists' },
       { code: 'GW_ERR_PROCESSOR_REJECTED', retryable: false },
