@@ -1,0 +1,109 @@
+/** A small client of the gateway's HTTP API for tests: calls and payments, with polling waits. */
+
+export interface CallView {
+  id: string;
+  sipCallId: string;
+  direction: 'inbound' | 'outbound';
+  customer: string;
+  agent: string;
+  answeredAt: string;
+  masking: 'on' | 'off';
+}
+
+export interface FieldView {
+  state: string;
+  digits: number;
+  masked: string;
+  brand?: string;
+  valid?: boolean;
+}
+
+export interface PaymentView {
+  id: string;
+  callId: string;
+  status: string;
+  capture: string | null;
+  required: string[];
+  fields: Record<string, FieldView | undefined>;
+  errorType?: string;
+  result?: { outcome: string; last4?: string; brand?: string };
+}
+
+async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+export class GatewayApi {
+  readonly baseUrl: string;
+  readonly #apiKey: string;
+
+  constructor(baseUrl: string, apiKey: string) {
+    this.baseUrl = baseUrl;
+    this.#apiKey = apiKey;
+  }
+
+  async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${this.#apiKey}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${method} ${path}: HTTP ${response.status} ${text.slice(0, 300)}`);
+    return JSON.parse(text) as T;
+  }
+
+  async calls(): Promise<CallView[]> {
+    return (await this.request<{ calls: CallView[] }>('GET', '/v1/calls')).calls;
+  }
+
+  /** Polls `GET /v1/calls` until the call with this SIP Call-ID is listed. */
+  waitForCall(sipCallId: string, timeoutMs = 5000): Promise<CallView> {
+    return until(`call ${sipCallId} in GET /v1/calls`, timeoutMs, async () =>
+      (await this.calls()).find((call) => call.sipCallId === sipCallId),
+    );
+  }
+
+  /** Polls `GET /v1/calls` until the call with this SIP Call-ID is no longer listed. */
+  async waitForCallGone(sipCallId: string, timeoutMs = 5000): Promise<void> {
+    await until(`call ${sipCallId} to leave GET /v1/calls`, timeoutMs, async () =>
+      (await this.calls()).some((call) => call.sipCallId === sipCallId) ? undefined : true,
+    );
+  }
+
+  /** Starts a card payment on a call (card number, then expiry; no security code unless asked). */
+  startPayment(callId: string, body: Record<string, unknown> = {}): Promise<PaymentView> {
+    return this.request<PaymentView>('POST', `/v1/calls/${callId}/payments`, {
+      idempotencyKey: `it-${callId}-${Date.now()}`,
+      chargeAmount: '10.00',
+      currency: 'GBP',
+      securityCode: false,
+      ...body,
+    });
+  }
+
+  payment(paymentId: string): Promise<PaymentView> {
+    return this.request<PaymentView>('GET', `/v1/payments/${paymentId}`);
+  }
+
+  /** Polls the payment until `done(view)` holds; returns that view. */
+  waitForPayment(
+    paymentId: string,
+    done: (view: PaymentView) => boolean,
+    timeoutMs = 5000,
+  ): Promise<PaymentView> {
+    return until(`payment ${paymentId} to reach the expected state`, timeoutMs, async () => {
+      const view = await this.payment(paymentId);
+      return done(view) ? view : undefined;
+    });
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * The gateway started inside the test process (src/gateway.ts) on the test stack's default ports,
+ * with a recorder on the DTMF router's sink: the exact sequence of customer keys per call, which the
+ * gateway itself never exposes. Logs go to a capture at trace level, for the no-digits scans.
+ */
+import type { Call } from '../../src/application/call-registry.js';
+import { loadConfig } from '../../src/config/config.js';
+import type { KeypadKey } from '../../src/domain/keypad.js';
+import { type RunningGateway, startGateway } from '../../src/gateway.js';
+import { GatewayApi } from './gateway-api.js';
+import { captureLogs } from './log-capture.js';
+import { ScriptedConnector } from './scripted-connector.js';
+
+/** One customer key as the router handed it to the payment service. */
+export interface RecordedKey {
+  readonly sipCallId: string;
+  readonly callId: string;
+  readonly key: KeypadKey;
+  /** performance.now() when it arrived. */
+  readonly atMs: number;
+}
+
+export interface InProcessGateway {
+  readonly gateway: RunningGateway;
+  readonly api: GatewayApi;
+  readonly logs: ReturnType<typeof captureLogs>;
+  /** Every customer key routed, in arrival order. */
+  readonly keys: RecordedKey[];
+  /** The keys of one call as a string (`'123#'`). */
+  keysOf(sipCallId: string): string;
+  close(): Promise<void>;
+}
+
+export const TEST_API_KEY = 'tonewall-integration-test-key-0001';
+
+export async function startInProcessGateway(
+  env: Readonly<Record<string, string>> = {},
+): Promise<InProcessGateway> {
+  const logs = captureLogs('trace');
+  const config = loadConfig({
+    TONEWALL_HTTP_PORT: '0',
+    TONEWALL_API_KEY: TEST_API_KEY,
+    TONEWALL_LOG_LEVEL: 'trace',
+    ...env,
+  });
+  const gateway = await startGateway({ config, logger: logs.logger, connector: new ScriptedConnector() });
+  const keys: RecordedKey[] = [];
+  // The router calls its sink (the payment service) per customer key: record, then pass on.
+  const payments = gateway.payments;
+  const onCustomerKey = payments.onCustomerKey.bind(payments);
+  payments.onCustomerKey = (call: Call, key: KeypadKey) => {
+    keys.push({ sipCallId: call.sipCallId, callId: call.id, key, atMs: performance.now() });
+    onCustomerKey(call, key);
+  };
+  return {
+    gateway,
+    api: new GatewayApi(gateway.httpUrl, TEST_API_KEY),
+    logs,
+    keys,
+    keysOf: (sipCallId) =>
+      keys
+        .filter((recorded) => recorded.sipCallId === sipCallId)
+        .map((recorded) => recorded.key)
+        .join(''),
+    close: () => gateway.close(),
+  };
+}
