@@ -1,0 +1,348 @@
+import type { FileHandle } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, stat, truncate } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import {
+  AUDIT_RECORD_VERSION,
+  type AuditChainHead,
+  type AuditData,
+  type AuditEntry,
+  type AuditHead,
+  type AuditRecord,
+  headSigningInput,
+  nextRecord,
+  signingInput,
+} from '../../domain/audit-record.js';
+import { GatewayError } from '../../errors.js';
+import { encodeRecordLine, hashRecord, MAX_RECORD_BYTES, parseHead, parseRecordLine } from './audit-codec.js';
+import { HEAD_FILE, listSegments, segmentName } from './audit-segments.js';
+import type { AuditSigner } from './audit-signer.js';
+
+export interface AuditFileStoreOptions {
+  /** The log directory (made, mode 0700, when missing). */
+  readonly directory: string;
+  readonly signer: AuditSigner;
+  /** A segment file is closed and a new one begun before it would grow past this; also at each UTC day. */
+  readonly maxFileBytes: number;
+  readonly clock: { now(): number };
+}
+
+interface Pending {
+  readonly record: AuditRecord;
+  readonly hash: string;
+  readonly line: Buffer;
+  readonly resolve: (record: AuditRecord) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+interface Segment {
+  readonly handle: FileHandle;
+  readonly name: string;
+  readonly day: string;
+  size: number;
+}
+
+/** What the store found of an earlier log when it opened (goes into its `log.opened` record). */
+interface Resumption {
+  readonly last: AuditRecord | undefined;
+  readonly data: AuditData;
+}
+
+/** The failure shows through `durable()`, which the caller awaits. */
+function ignore(): void {}
+
+function day(at: string): string {
+  return at.slice(0, 10);
+}
+
+/**
+ * The audit log on local disk: one record a line, appended to segment files that rotate by size and
+ * by UTC day, with the chain running on across files and across restarts. `append` resolves only once
+ * the record's bytes are on disk (fsync); records appended while a sync runs are written together by
+ * the next one (group commit). After each sync the signed head (`audit-head.json`) is replaced
+ * atomically, naming the last record, so records cut from the end of the log can be told.
+ *
+ * A failed write or sync fails every pending record and every later one (fail-closed): the chain's
+ * state on disk is then unknown, and a restart resumes from what the disk holds.
+ */
+export class AuditFileStore {
+  readonly #options: AuditFileStoreOptions;
+  #signer: AuditSigner;
+  #chain: AuditChainHead | undefined;
+  #pending: Pending[] = [];
+  #flushing: Promise<void> | undefined;
+  #segment: Segment | undefined;
+  #failure: GatewayError | undefined;
+  #closed = false;
+
+  private constructor(options: AuditFileStoreOptions, last: AuditRecord | undefined) {
+    this.#options = options;
+    this.#signer = options.signer;
+    this.#chain = last === undefined ? undefined : { seq: last.seq, hash: hashRecord(last) };
+  }
+
+  /**
+   * Opens the log in `directory`, continuing the chain of what is there. A torn last line (a write
+   * that never completed, so was never acknowledged) is cut off; a signed head that reaches further
+   * than the log is recorded as evidence of truncation. Writes `key.rotated` when the signing key is
+   * not the one the log last used, then `log.opened`.
+   */
+  static async open(options: AuditFileStoreOptions): Promise<AuditFileStore> {
+    let resumption: Resumption;
+    try {
+      await mkdir(options.directory, { recursive: true, mode: 0o700 });
+      resumption = await resume(options.directory);
+    } catch (error) {
+      if (error instanceof GatewayError) throw error;
+      throw new GatewayError('GW_ERR_AUDIT_LOG', 'audit log directory cannot be opened', { cause: error });
+    }
+    const store = new AuditFileStore(options, resumption.last);
+    const { last } = resumption;
+    if (last !== undefined && last.kid !== options.signer.kid) {
+      store
+        .append({ type: 'key.rotated', actor: 'system:gateway', data: { previousKid: last.kid } })
+        .catch(ignore);
+    }
+    store.append({ type: 'log.opened', actor: 'system:gateway', data: resumption.data }).catch(ignore);
+    await store.durable();
+    return store;
+  }
+
+  /** The last record's sequence number and hash. */
+  get head(): AuditChainHead | undefined {
+    return this.#chain;
+  }
+
+  get kid(): string {
+    return this.#signer.kid;
+  }
+
+  /** Set once a write failed; the store takes no more records. */
+  get failure(): GatewayError | undefined {
+    return this.#failure;
+  }
+
+  /** Signs and chains `entry` now (so records keep call order) and resolves once it is on disk. */
+  append(entry: AuditEntry): Promise<AuditRecord> {
+    if (this.#failure) return Promise.reject(this.#failure);
+    if (this.#closed) return Promise.reject(new GatewayError('GW_ERR_AUDIT_WRITE', 'audit log is closed'));
+    const unsigned = nextRecord(this.#chain, entry, {
+      now: this.#options.clock.now(),
+      kid: this.#signer.kid,
+    });
+    const record: AuditRecord = { ...unsigned, sig: this.#signer.sign(signingInput(unsigned)) };
+    const line = Buffer.from(encodeRecordLine(record), 'utf8');
+    if (line.length > MAX_RECORD_BYTES) {
+      return Promise.reject(new GatewayError('GW_ERR_AUDIT_WRITE', 'audit record "data" is too large'));
+    }
+    const hash = hashRecord(record);
+    this.#chain = { seq: record.seq, hash };
+    return new Promise<AuditRecord>((resolve, reject) => {
+      this.#pending.push({ record, hash, line, resolve, reject });
+      this.#scheduleFlush();
+    });
+  }
+
+  #scheduleFlush(): void {
+    if (this.#flushing) return;
+    this.#flushing = (async () => {
+      try {
+        await this.#flushLoop();
+      } finally {
+        this.#flushing = undefined;
+        // Records appended between the loop's last look and now would otherwise wait for the next append.
+        if (this.#pending.length > 0) this.#scheduleFlush();
+      }
+    })();
+  }
+
+  /**
+   * Continues the chain under a new signing key: writes `key.rotated` (naming the previous key id),
+   * signed like every record after it by the new key.
+   */
+  rotateKey(signer: AuditSigner): Promise<AuditRecord> {
+    const previousKid = this.#signer.kid;
+    if (signer.kid === previousKid)
+      return Promise.reject(new GatewayError('GW_ERR_AUDIT_KEY', 'new audit key is the key in use'));
+    this.#signer = signer;
+    return this.append({ type: 'key.rotated', actor: 'system:gateway', data: { previousKid } });
+  }
+
+  /** Resolves once every record appended so far is on disk; rejects if the log failed. */
+  async durable(): Promise<void> {
+    while (this.#flushing) await this.#flushing;
+    if (this.#failure) throw this.#failure;
+  }
+
+  /** Writes `log.closed`, syncs, and closes the file. */
+  async close(reason = 'stop'): Promise<void> {
+    if (this.#closed) return;
+    const closing = this.#failure
+      ? undefined
+      : this.append({ type: 'log.closed', actor: 'system:gateway', data: { reason } });
+    this.#closed = true;
+    try {
+      await closing;
+      await this.durable();
+    } finally {
+      await this.#segment?.handle.close().catch(() => undefined);
+      this.#segment = undefined;
+    }
+  }
+
+  async #flushLoop(): Promise<void> {
+    while (this.#pending.length > 0) {
+      const batch = this.#pending.splice(0);
+      try {
+        await this.#write(batch);
+      } catch (error) {
+        this.#failure = new GatewayError('GW_ERR_AUDIT_WRITE', 'audit record could not be written to disk', {
+          cause: error,
+        });
+        for (const item of [...batch, ...this.#pending.splice(0)]) item.reject(this.#failure);
+        return;
+      }
+      for (const item of batch) item.resolve(item.record);
+    }
+  }
+
+  async #write(batch: readonly Pending[]): Promise<void> {
+    let chunks: Buffer[] = [];
+    let segment = this.#segment;
+    for (const item of batch) {
+      if (
+        segment === undefined ||
+        segment.day !== day(item.record.at) ||
+        (segment.size > 0 && segment.size + item.line.length > this.#options.maxFileBytes)
+      ) {
+        if (segment !== undefined) {
+          await this.#sync(segment, chunks);
+          await segment.handle.close();
+        }
+        chunks = [];
+        segment = await this.#openSegment(item.record);
+        this.#segment = segment;
+      }
+      chunks.push(item.line);
+      segment.size += item.line.length;
+    }
+    if (segment === undefined) return;
+    await this.#sync(segment, chunks);
+    const last = batch[batch.length - 1];
+    if (last) await this.#writeHead(last, segment.name);
+  }
+
+  async #sync(segment: Segment, chunks: readonly Buffer[]): Promise<void> {
+    if (chunks.length === 0) return;
+    const bytes = Buffer.concat(chunks);
+    let written = 0;
+    while (written < bytes.length) {
+      const { bytesWritten } = await segment.handle.write(bytes, written);
+      written += bytesWritten;
+    }
+    await segment.handle.sync();
+  }
+
+  async #openSegment(first: AuditRecord): Promise<Segment> {
+    const name = segmentName(first.seq, first.at);
+    const path = join(this.#options.directory, name);
+    const handle = await open(path, 'a', 0o600);
+    const { size } = await handle.stat();
+    await syncDirectory(this.#options.directory);
+    return { handle, name, day: day(first.at), size };
+  }
+
+  async #writeHead(last: Pending, file: string): Promise<void> {
+    const unsigned: Omit<AuditHead, 'sig'> = {
+      v: AUDIT_RECORD_VERSION,
+      type: 'audit.head',
+      seq: last.record.seq,
+      hash: last.hash,
+      file,
+      at: new Date(this.#options.clock.now()).toISOString(),
+      kid: this.#signer.kid,
+    };
+    const head: AuditHead = { ...unsigned, sig: this.#signer.sign(headSigningInput(unsigned)) };
+    const path = join(this.#options.directory, HEAD_FILE);
+    const temporary = `${path}.tmp`;
+    const handle = await open(temporary, 'w', 0o600);
+    try {
+      await handle.writeFile(`${JSON.stringify(head)}\n`, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temporary, path);
+  }
+}
+
+async function syncDirectory(directory: string): Promise<void> {
+  const handle = await open(directory, 'r');
+  try {
+    await handle.sync();
+  } catch {
+    // Some file systems refuse to sync a directory; the file's own sync still holds its bytes.
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Finds the last complete record of the log in `directory`, cutting a torn last line. */
+async function resume(directory: string): Promise<Resumption> {
+  const data: Record<string, AuditData[string]> = { reason: 'start' };
+  const segments = await listSegments(directory);
+  let last: AuditRecord | undefined;
+  for (let index = segments.length - 1; index >= 0 && last === undefined; index -= 1) {
+    const path = segments[index] as string;
+    const { size } = await stat(path);
+    const tailLength = Math.min(size, 2 * MAX_RECORD_BYTES + 2);
+    const tail = await readTail(path, size, tailLength);
+    let end = tail.lastIndexOf(0x0a) + 1;
+    if (end < tail.length) {
+      // A write that never completed: it was never acknowledged, so it is no record. Cut it, say so.
+      const torn = tail.length - end;
+      await truncate(path, size - torn);
+      data.tornBytes = torn;
+      data.tornFile = basename(path);
+    }
+    if (end === 0) continue;
+    end -= 1; // the newline of the last line
+    const start = tail.lastIndexOf(0x0a, end - 1) + 1;
+    if (start === 0 && tailLength < size) {
+      throw new GatewayError('GW_ERR_AUDIT_LOG', 'last audit record is too long to be one');
+    }
+    last = parseRecordLine(tail.subarray(start, end).toString('utf8'));
+    if (last === undefined) {
+      throw new GatewayError('GW_ERR_AUDIT_LOG', 'last audit record cannot be read; run audit verify');
+    }
+  }
+  if (last !== undefined) data.resumedFrom = last.seq;
+  let headText: string | undefined;
+  try {
+    headText = await readFile(join(directory, HEAD_FILE), 'utf8');
+  } catch {
+    headText = undefined;
+  }
+  if (headText !== undefined) {
+    const head = parseHead(headText);
+    if (head === undefined) {
+      data.headUnreadable = true;
+    } else {
+      const lastHash = last === undefined ? undefined : hashRecord(last);
+      const ahead =
+        last === undefined || head.seq > last.seq || (head.seq === last.seq && head.hash !== lastHash);
+      if (ahead) data.headAhead = { seq: head.seq, hash: head.hash };
+    }
+  }
+  return { last, data };
+}
+
+async function readTail(path: string, size: number, length: number): Promise<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(length);
+    await handle.read(buffer, 0, length, size - length);
+    return buffer;
+  } finally {
+    await handle.close();
+  }
+}
