@@ -1,0 +1,180 @@
+/**
+ * Finds card numbers in bytes (logs, pcaps, any file), streaming: feed chunks, collect findings.
+ *
+ * A candidate is a run of 13–19 digits, contiguous or in groups joined by one space or one dash
+ * (`4242 4242 4242 4242`, `5555-5555-5555-4444`), that passes the Luhn check and, unless
+ * `anyPrefix`, starts with a card brand's IIN range and has one of that brand's lengths. Left out,
+ * to keep false positives down where logs are full of numbers:
+ * - digits touching a letter (hex hashes, UUIDs, base64, `ID123…`): such a group never counts;
+ * - a run of 20 or more contiguous digits, and every part of it;
+ * - parts of a group: a 17-digit group is one 17-digit candidate, never a 16-digit one inside it.
+ * Inside a longer chain of groups every window of whole groups is tried (a PAN followed by a CVV).
+ *
+ * A finding holds the masked number (stars and the last four) and where it is; the digits themselves
+ * are dropped as soon as the chain is judged.
+ */
+
+import { CARD_LENGTHS, type CardBrand, detectBrand } from './card-brand.js';
+import { isLuhnValid } from './luhn.js';
+
+export interface PanFinding {
+  /** Byte offset of the first digit. */
+  readonly offset: number;
+  /** 1-based line (counting `\n`) and byte column of the first digit. */
+  readonly line: number;
+  readonly column: number;
+  readonly length: number;
+  /** `*` for every digit but the last four. */
+  readonly masked: string;
+  readonly brand?: CardBrand;
+}
+
+export interface PanFinderOptions {
+  /** Report every Luhn-valid 13–19 digit candidate, whatever its prefix and length. */
+  readonly anyPrefix?: boolean;
+}
+
+const MIN_DIGITS = 13;
+const MAX_DIGITS = 19;
+/** A contiguous run this long is not a card number, nor is any part of it. */
+const LONG_RUN = 20;
+
+const ZERO = 0x30;
+const NINE = 0x39;
+const SPACE = 0x20;
+const DASH = 0x2d;
+const NEWLINE = 0x0a;
+
+interface Group {
+  readonly digits: number[];
+  readonly offset: number;
+  readonly line: number;
+  readonly column: number;
+  /** A letter touches it, or it is 20+ digits long: it never counts. */
+  tainted: boolean;
+}
+
+function isLetter(byte: number): boolean {
+  return (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a);
+}
+
+export class PanFinder {
+  readonly #anyPrefix: boolean;
+  readonly #findings: PanFinding[] = [];
+  #offset = 0;
+  #line = 1;
+  #lineStart = 0;
+  /** The groups of the chain being read; the last is open while digits arrive. */
+  #chain: Group[] = [];
+  #inGroup = false;
+  #previousLetter = false;
+
+  constructor(options: PanFinderOptions = {}) {
+    this.#anyPrefix = options.anyPrefix ?? false;
+  }
+
+  /** Reads the next bytes of the input. */
+  push(bytes: Uint8Array): void {
+    for (const byte of bytes) {
+      this.#byte(byte);
+      this.#offset += 1;
+      if (byte === NEWLINE) {
+        this.#line += 1;
+        this.#lineStart = this.#offset;
+      }
+    }
+  }
+
+  /** Ends the input; returns every finding (in order) and forgets them. */
+  end(): PanFinding[] {
+    this.#closeGroup(false);
+    this.#judgeChain();
+    return this.#findings.splice(0);
+  }
+
+  #byte(byte: number): void {
+    if (byte >= ZERO && byte <= NINE) {
+      if (this.#inGroup) {
+        const group = this.#chain[this.#chain.length - 1];
+        if (group !== undefined) {
+          if (group.digits.length < LONG_RUN) group.digits.push(byte - ZERO);
+          if (group.digits.length >= LONG_RUN) group.tainted = true;
+        }
+      } else {
+        this.#chain.push({
+          digits: [byte - ZERO],
+          offset: this.#offset,
+          line: this.#line,
+          column: this.#offset - this.#lineStart + 1,
+          tainted: this.#previousLetter,
+        });
+        this.#inGroup = true;
+      }
+      this.#previousLetter = false;
+      return;
+    }
+    const letter = isLetter(byte);
+    if ((byte === SPACE || byte === DASH) && this.#inGroup) {
+      this.#closeGroup(false);
+    } else {
+      this.#closeGroup(letter);
+      this.#judgeChain();
+    }
+    this.#previousLetter = letter;
+  }
+
+  #closeGroup(letterAfter: boolean): void {
+    if (!this.#inGroup) return;
+    const group = this.#chain[this.#chain.length - 1];
+    if (group !== undefined && letterAfter) group.tainted = true;
+    this.#inGroup = false;
+  }
+
+  /** Judges the finished chain: every window of consecutive clean groups of 13–19 digits. */
+  #judgeChain(): void {
+    const chain = this.#chain;
+    this.#chain = [];
+    let start = 0;
+    while (start < chain.length) {
+      const found = this.#longestFrom(chain, start);
+      start = found === undefined ? start + 1 : found + 1;
+    }
+  }
+
+  /** Looks for the longest card number starting at group `start`; returns the index of its last group. */
+  #longestFrom(chain: readonly Group[], start: number): number | undefined {
+    const digits: number[] = [];
+    let best: { end: number; length: number } | undefined;
+    for (let end = start; end < chain.length; end += 1) {
+      const group = chain[end];
+      if (group === undefined || group.tainted) break;
+      digits.push(...group.digits);
+      if (digits.length > MAX_DIGITS) break;
+      if (digits.length >= MIN_DIGITS && this.#isCardNumber(digits)) best = { end, length: digits.length };
+    }
+    const first = chain[start];
+    if (best === undefined || first === undefined) {
+      digits.fill(0);
+      return undefined;
+    }
+    const last4 = digits.slice(best.length - 4, best.length).join('');
+    const detection = detectBrand(digits);
+    this.#findings.push({
+      offset: first.offset,
+      line: first.line,
+      column: first.column,
+      length: best.length,
+      masked: '*'.repeat(best.length - 4) + last4,
+      ...(detection.kind === 'decided' ? { brand: detection.brand } : {}),
+    });
+    digits.fill(0);
+    return best.end;
+  }
+
+  #isCardNumber(digits: readonly number[]): boolean {
+    if (!isLuhnValid(digits)) return false;
+    if (this.#anyPrefix) return true;
+    const detection = detectBrand(digits);
+    return detection.kind === 'decided' && CARD_LENGTHS[detection.brand].includes(digits.length);
+  }
+}
