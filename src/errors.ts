@@ -2,39 +2,54 @@
  * The one error type of the gateway. Callers match on `code`; messages name a field, never its value.
  * Every code is listed, with its meaning and HTTP status, in docs/error-codes.md (a test keeps the two in step).
  */
-export const ERROR_CODES = [
-  'GW_ERR_CONFIG',
-  'GW_ERR_INVALID_BODY',
-  'GW_ERR_UNAUTHORIZED',
-  'GW_ERR_FORBIDDEN',
-  'GW_ERR_NOT_FOUND',
-  'GW_ERR_INTERNAL',
-  'GW_ERR_NG_TIMEOUT',
-  'GW_ERR_NG_ERROR',
-  'GW_ERR_NG_PROTOCOL',
-  'GW_ERR_NG_CLOSED',
-  'GW_ERR_DTMF_MALFORMED',
-  'GW_ERR_DTMF_SOURCE',
-  'GW_ERR_SIP_EVENT_MALFORMED',
-  'GW_ERR_KAMAILIO_RPC',
-  'GW_ERR_PAYMENT_ACTIVE',
-  'GW_ERR_PAYMENT_STATE',
-  'GW_ERR_IDEMPOTENCY_CONFLICT',
-  'GW_ERR_PROMPT',
-  'GW_ERR_WEBHOOK_DELIVERY',
-  'GW_ERR_INVALID_AMOUNT',
-  'GW_ERR_PROCESSOR_TIMEOUT',
-  'GW_ERR_PROCESSOR_UNAVAILABLE',
-  'GW_ERR_PROCESSOR_RATE_LIMITED',
-  'GW_ERR_PROCESSOR_REJECTED',
-  'GW_ERR_PROCESSOR_PROTOCOL',
-  'GW_ERR_RATE_LIMITED',
-  'GW_ERR_CSRF',
-  'GW_ERR_USERS_FILE',
-  'GW_ERR_IDP_UNAVAILABLE',
-] as const;
+/**
+ * Every code, with the HTTP status the API answers it with (undefined: the code is logged but never
+ * answered as such; it becomes a 500 if it reaches the error handler).
+ */
+export const ERROR_STATUS = {
+  GW_ERR_CONFIG: undefined,
+  GW_ERR_INVALID_BODY: 400,
+  GW_ERR_UNAUTHORIZED: 401,
+  GW_ERR_FORBIDDEN: 403,
+  GW_ERR_NOT_FOUND: 404,
+  GW_ERR_INTERNAL: 500,
+  GW_ERR_NG_TIMEOUT: undefined,
+  GW_ERR_NG_ERROR: undefined,
+  GW_ERR_NG_PROTOCOL: undefined,
+  GW_ERR_NG_CLOSED: undefined,
+  GW_ERR_DTMF_MALFORMED: undefined,
+  GW_ERR_DTMF_SOURCE: undefined,
+  GW_ERR_SIP_EVENT_MALFORMED: undefined,
+  GW_ERR_KAMAILIO_RPC: undefined,
+  GW_ERR_PAYMENT_ACTIVE: 409,
+  GW_ERR_PAYMENT_STATE: 409,
+  GW_ERR_IDEMPOTENCY_CONFLICT: 409,
+  GW_ERR_PROMPT: undefined,
+  GW_ERR_WEBHOOK_DELIVERY: undefined,
+  GW_ERR_INVALID_AMOUNT: 400,
+  GW_ERR_PROCESSOR_TIMEOUT: undefined,
+  GW_ERR_PROCESSOR_UNAVAILABLE: undefined,
+  GW_ERR_PROCESSOR_RATE_LIMITED: undefined,
+  GW_ERR_PROCESSOR_REJECTED: undefined,
+  GW_ERR_PROCESSOR_PROTOCOL: undefined,
+  GW_ERR_RATE_LIMITED: 429,
+  GW_ERR_CSRF: 403,
+  GW_ERR_USERS_FILE: undefined,
+  GW_ERR_IDP_UNAVAILABLE: 503,
+  GW_ERR_AUDIT_KEY: undefined,
+  GW_ERR_AUDIT_LOG: undefined,
+  GW_ERR_AUDIT_WRITE: 503,
+  GW_ERR_MASKING_OFF: 409,
+  GW_ERR_STOPPING: 503,
+} as const satisfies Record<string, number | undefined>;
 
-export type ErrorCode = (typeof ERROR_CODES)[number];
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export const ERROR_CODES = Object.keys(ERROR_STATUS) as ErrorCode[];
+
+export function httpStatusOf(code: ErrorCode): number {
+  return ERROR_STATUS[code] ?? 500;
+}
 
 export interface GatewayErrorOptions {
   retryable?: boolean;

@@ -1,26 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { type ErrorCode, GatewayError, isGatewayError } from '../../errors.js';
+import { GatewayError, httpStatusOf, isGatewayError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-
-const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
-  GW_ERR_INVALID_BODY: 400,
-  GW_ERR_UNAUTHORIZED: 401,
-  GW_ERR_FORBIDDEN: 403,
-  GW_ERR_NOT_FOUND: 404,
-  GW_ERR_PAYMENT_ACTIVE: 409,
-  GW_ERR_PAYMENT_STATE: 409,
-  GW_ERR_IDEMPOTENCY_CONFLICT: 409,
-  GW_ERR_RATE_LIMITED: 429,
-  GW_ERR_CSRF: 403,
-};
 
 /** The API's only error shape: `{error: {code, message}}`; a 500 carries a request id, never the cause. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, request, response, _next) => {
     const bodyError = bodyParserError(error);
     const known = bodyError ?? (isGatewayError(error) ? error : undefined);
-    const status = known ? (STATUS_BY_CODE[known.code] ?? 500) : 500;
+    const status = known ? httpStatusOf(known.code) : 500;
     if (known?.code === 'GW_ERR_IDP_UNAVAILABLE') {
       logger.warn(
         { err: error, method: request.method, path: request.path },
