@@ -5,6 +5,7 @@ import { AuditFileStore } from '../../../src/adapters/audit/audit-file-store.js'
 import { listSegments } from '../../../src/adapters/audit/audit-segments.js';
 import { AuditSigner } from '../../../src/adapters/audit/audit-signer.js';
 import type { AuditProblem, AuditProblemKind } from '../../../src/domain/audit-chain-check.js';
+import type { FakeTime } from '../../support/fake-time.js';
 import { entry, makeKey, openLog, tempDir, verifyDir } from './support.js';
 
 /** A closed log of `count` action records (plus log.opened and log.closed), in one file unless told. */
@@ -24,6 +25,11 @@ function lines(file: string): string[] {
 
 function writeLines(file: string, content: string[]): void {
   writeFileSync(file, `${content.join('\n')}\n`);
+}
+
+/** The gateway starting again on the same log directory, with the same or another signing key. */
+function reopen(log: { dir: string; signer: AuditSigner; time: FakeTime }, signer: AuditSigner = log.signer) {
+  return AuditFileStore.open({ directory: log.dir, signer, maxFileBytes: 1 << 20, clock: log.time });
 }
 
 function firstOf(problems: readonly AuditProblem[], kind: AuditProblemKind): AuditProblem | undefined {
@@ -190,12 +196,7 @@ describe('audit log: store and offline verifier', () => {
     await log.store.append(entry(1));
     await log.store.close();
     const next = makeKey(log.keys, 'audit-signing-2');
-    const store = await AuditFileStore.open({
-      directory: log.dir,
-      signer: await AuditSigner.fromFile(next.privateFile),
-      maxFileBytes: 1024 * 1024,
-      clock: log.time,
-    });
+    const store = await reopen(log, await AuditSigner.fromFile(next.privateFile));
     await store.append(entry(2));
     await store.close();
     const files = await listSegments(log.dir);
@@ -214,12 +215,7 @@ describe('audit log: store and offline verifier', () => {
   it('a key change without a key.rotated record is named', async () => {
     const log = await writtenLog(1);
     const next = makeKey(log.keys, 'audit-signing-2');
-    const store = await AuditFileStore.open({
-      directory: log.dir,
-      signer: await AuditSigner.fromFile(next.privateFile),
-      maxFileBytes: 1024 * 1024,
-      clock: log.time,
-    });
+    const store = await reopen(log, await AuditSigner.fromFile(next.privateFile));
     await store.close();
     const files = await listSegments(log.dir);
     const file = files[1] as string;
@@ -245,12 +241,7 @@ describe('audit log: store and offline verifier', () => {
     const file = log.files[0] as string;
     const torn = '{"v":1,"seq":5,"at":"20';
     writeFileSync(file, `${readFileSync(file, 'utf8')}${torn}`);
-    const store = await AuditFileStore.open({
-      directory: log.dir,
-      signer: log.signer,
-      maxFileBytes: 1 << 20,
-      clock: log.time,
-    });
+    const store = await reopen(log);
     await store.close();
     const files = await listSegments(log.dir);
     const opened = JSON.parse(lines(files[1] as string)[0] as string);
@@ -266,12 +257,7 @@ describe('audit log: store and offline verifier', () => {
     const log = await writtenLog(5);
     const file = log.files[0] as string;
     writeLines(file, lines(file).slice(0, 4));
-    const store = await AuditFileStore.open({
-      directory: log.dir,
-      signer: log.signer,
-      maxFileBytes: 1 << 20,
-      clock: log.time,
-    });
+    const store = await reopen(log);
     await store.close();
     const result = await verifyDir(log.dir, log.keys);
     expect(result.ok).toBe(false);
