@@ -42,8 +42,8 @@ export interface RunningGateway {
   readonly httpUrl: string;
   readonly dtmfPort: number;
   /**
-   * A clean stop: no new requests, tokenisations in flight finish, payments still capturing end as
-   * internal-error (their digits zeroed), then every socket closes.
+   * A clean stop: no new connections, payments or agent actions; payments still capturing end as
+   * internal-error (their digits zeroed); tokenisations in flight finish; then every socket closes.
    */
   close(): Promise<void>;
 }
@@ -152,8 +152,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       await dtmf.close();
-      await payments.drain();
-      payments.abortAll();
+      await payments.stop();
       evapi.stop();
       await webhooks?.drain();
       server.closeAllConnections();

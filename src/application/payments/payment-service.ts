@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { toMinorUnits } from '../../adapters/processors/amount.js';
 import type { ProcessorConnector, TokenType } from '../../adapters/processors/connector.js';
 import { type AgentView, toAgentView } from '../../domain/agent-view.js';
 import type { CaptureCommand, CaptureRejection } from '../../domain/capture-commands.js';
@@ -32,6 +33,8 @@ interface Payment {
   readonly call: Call;
   readonly request: PaymentRequest;
   readonly fingerprint: string;
+  /** The idempotency key as stored: scoped to the call. */
+  readonly scopedKey: string;
   readonly logger: Logger;
   state: CaptureState;
   sequence: number;
@@ -69,6 +72,7 @@ export class PaymentService implements CustomerKeySink {
   readonly #listeners = new Map<string, Set<(update: PaymentUpdate) => void>>();
   readonly #globalListeners = new Set<(update: PaymentUpdate) => void>();
   readonly #tokenisations = new Set<Promise<void>>();
+  #stopping = false;
 
   constructor(options: PaymentServiceOptions) {
     this.#options = options;
@@ -90,7 +94,12 @@ export class PaymentService implements CustomerKeySink {
       }
       return { view: toAgentView(replay.state), created: false };
     }
+    this.#refuseWhenStopping();
     if (!call) throw new GatewayError('GW_ERR_NOT_FOUND', 'no such active call');
+    if (call.masking !== 'on') {
+      throw new GatewayError('GW_ERR_MASKING_OFF', "the call's keypad tones are not masked from the agent");
+    }
+    checkRequest(request);
     if (this.#activeByCall.has(call.id)) {
       throw new GatewayError('GW_ERR_PAYMENT_ACTIVE', 'the call already has a payment in progress');
     }
@@ -106,6 +115,7 @@ export class PaymentService implements CustomerKeySink {
       call,
       request,
       fingerprint,
+      scopedKey,
       logger: this.#options.logger.child({ callId: call.id, paymentId: id }),
       state: started.state,
       sequence: 0,
@@ -134,10 +144,12 @@ export class PaymentService implements CustomerKeySink {
 
   /** The agent asks for a field (again). */
   captureField(paymentId: string, field: CaptureField): AgentView {
+    this.#refuseWhenStopping();
     return this.#agentAction(paymentId, { type: 'capture', field, now: this.#options.clock.now() });
   }
 
   complete(paymentId: string): AgentView {
+    this.#refuseWhenStopping();
     return this.#agentAction(paymentId, { type: 'complete', now: this.#options.clock.now() });
   }
 
@@ -173,7 +185,7 @@ export class PaymentService implements CustomerKeySink {
 
   onCustomerKey(call: Call, key: KeypadKey): void {
     const payment = this.#activeByCall.get(call.id);
-    if (!payment) return; // no payment: the key is masked from the agent and goes nowhere
+    if (!payment || this.#stopping) return; // no payment: the key is masked from the agent and goes nowhere
     this.#dispatch(payment, { type: 'key', key, now: this.#options.clock.now() });
   }
 
@@ -181,18 +193,24 @@ export class PaymentService implements CustomerKeySink {
     return this.#activeByCall.size;
   }
 
-  /** Resolves once every tokenisation now in flight has settled (for a clean stop). */
-  async drain(): Promise<void> {
-    while (this.#tokenisations.size > 0) await Promise.allSettled([...this.#tokenisations]);
-  }
-
-  /** Ends every payment still capturing (gateway stopping): digits are zeroed, outcome internal-error. */
-  abortAll(): void {
+  /**
+   * A clean stop: no new payment or agent action (GW_ERR_STOPPING), every payment still capturing ends
+   * as internal-error with its digits zeroed, and the returned promise settles once every
+   * tokenisation already in flight has its answer.
+   */
+  async stop(): Promise<void> {
+    this.#stopping = true;
     for (const payment of [...this.#activeByCall.values()]) {
       if (payment.state.status === 'in-progress') {
         this.#dispatch(payment, { type: 'internal-error', now: this.#options.clock.now() });
       }
     }
+    while (this.#tokenisations.size > 0) await Promise.allSettled([...this.#tokenisations]);
+  }
+
+  #refuseWhenStopping(): void {
+    if (this.#stopping)
+      throw new GatewayError('GW_ERR_STOPPING', 'the gateway is stopping', { retryable: true });
   }
 
   #find(paymentId: string): Payment {
@@ -259,9 +277,11 @@ export class PaymentService implements CustomerKeySink {
 
   #tokenise(payment: Payment, state: CaptureState): void {
     const { request } = payment;
-    const started = performance.now();
+    const connector = this.#options.connector;
+    // the last four of the validated number, read before the buffers are zeroed, to check the token
+    const capturedLast4 = state.card.last4;
     const run = revealCardForConnector(state, (card) =>
-      this.#options.connector.tokenise({
+      connector.tokenise({
         paymentId: payment.id,
         idempotencyKey: `${payment.id}:tokenise`,
         card,
@@ -272,26 +292,20 @@ export class PaymentService implements CustomerKeySink {
       }),
     )
       .then(
-        (reply): ProcessorResult => {
-          payment.logger.info(
-            {
-              connector: this.#options.connector.name,
-              outcome: reply.outcome,
-              ms: Math.round(performance.now() - started),
-            },
-            'processor answered',
-          );
-          if (reply.outcome === 'success') {
-            return {
-              outcome: 'success',
-              token: reply.token,
-              confirmationCode: reply.confirmationCode ?? reply.token,
-            };
+        (reply): ProcessorResult | undefined => {
+          if (reply.outcome === 'declined') return { outcome: 'declined', declineCode: reply.declineCode };
+          if (reply.last4 !== capturedLast4) {
+            payment.logger.error({ connector: connector.name }, 'processor token is for another card');
+            return undefined;
           }
-          return { outcome: 'declined', declineCode: reply.declineCode };
+          return {
+            outcome: 'success',
+            token: reply.token,
+            confirmationCode: reply.confirmationCode ?? reply.token,
+          };
         },
         (error: unknown): ProcessorResult | undefined => {
-          payment.logger.warn({ err: error, connector: this.#options.connector.name }, 'tokenisation failed');
+          payment.logger.warn({ err: error, connector: connector.name }, 'tokenisation failed');
           const isConnectorError =
             isGatewayError(error) && /^GW_ERR_(PROCESSOR|INVALID_AMOUNT)/.test(error.code);
           return isConnectorError ? { outcome: 'payment-connector-error' } : undefined;
@@ -303,7 +317,10 @@ export class PaymentService implements CustomerKeySink {
           payment,
           result ? { type: 'processor-result', result, now } : { type: 'internal-error', now },
         );
-      });
+      })
+      .catch((error: unknown) =>
+        payment.logger.error({ err: error }, 'tokenisation result could not be applied'),
+      );
     this.#tokenisations.add(run);
     void run.finally(() => this.#tokenisations.delete(run));
   }
@@ -324,8 +341,14 @@ export class PaymentService implements CustomerKeySink {
       },
       'payment updated',
     );
-    for (const listener of this.#listeners.get(payment.id) ?? []) listener(update);
-    for (const listener of this.#globalListeners) listener(update);
+    for (const listener of [...(this.#listeners.get(payment.id) ?? []), ...this.#globalListeners]) {
+      try {
+        listener(update);
+      } catch (error) {
+        // one broken subscriber (a closed SSE stream, a webhook queue) must not stop the payment
+        payment.logger.error({ err: error }, 'payment update listener failed');
+      }
+    }
   }
 
   #finish(payment: Payment): void {
@@ -352,6 +375,30 @@ export class PaymentService implements CustomerKeySink {
       for (const [key, holder] of this.#byIdempotencyKey)
         if (holder === payment) this.#byIdempotencyKey.delete(key);
       finished -= 1;
+    }
+  }
+}
+
+/** A run of 12+ digits in free text looks like a card number: refused, so none reaches a processor or a log. */
+const CARD_LIKE = /\d[\d -]{10,}\d/;
+
+/** Checks what the schema cannot: the amount against its currency, and no card-like text. */
+function checkRequest(request: PaymentRequest): void {
+  if (request.chargeAmount !== undefined && /[1-9]/.test(request.chargeAmount)) {
+    if (request.currency === undefined) {
+      throw new GatewayError('GW_ERR_INVALID_BODY', '"currency" is required with "chargeAmount"');
+    }
+    toMinorUnits(request.chargeAmount, request.currency);
+  }
+  for (const [name, text] of [
+    ['description', request.description],
+    ['idempotencyKey', request.idempotencyKey],
+  ] as const) {
+    if (text !== undefined && CARD_LIKE.test(text)) {
+      throw new GatewayError(
+        'GW_ERR_INVALID_BODY',
+        `"${name}" must not contain a card-number-like run of digits`,
+      );
     }
   }
 }

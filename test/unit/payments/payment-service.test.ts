@@ -192,7 +192,7 @@ describe('PaymentService', () => {
     expect(seen).toEqual([2, 3]);
   });
 
-  it('on stop, lets tokenisations finish and ends capturing payments as internal-error', async () => {
+  it('on stop: capturing payments end as internal-error, tokenisations in flight finish, nothing new starts', async () => {
     const t = setUp();
     const other = t.registry.answered({ ...answered('sip-2'), customerTag: 'c2', fromTag: 'c2' });
     let release: () => void = () => {};
@@ -203,11 +203,65 @@ describe('PaymentService', () => {
     const processing = t.service.create(t.call.id, request());
     t.key(`${CARD}#1230123`);
     const capturing = t.service.create(other.id, request({ idempotencyKey: 'o2' }));
-    const drained = t.service.drain();
-    release();
-    await drained;
-    t.service.abortAll();
-    expect(t.service.get(processing.view.id).status).toBe('succeeded');
+    const stopped = t.service.stop();
     expect(t.service.get(capturing.view.id).result).toEqual({ outcome: 'internal-error' });
+    expect(() => t.service.create(other.id, request({ idempotencyKey: 'o3' }))).toThrow(
+      expect.objectContaining({ code: 'GW_ERR_STOPPING' }),
+    );
+    release();
+    await stopped;
+    expect(t.service.get(processing.view.id).status).toBe('succeeded');
+  });
+
+  it('refuses a payment on a call whose tones are not masked', () => {
+    const t = setUp();
+    const unmasked = t.registry.answered({ ...answered('sip-3'), masking: 'off' });
+    expect(() => t.service.create(unmasked.id, request())).toThrow(
+      expect.objectContaining({ code: 'GW_ERR_MASKING_OFF' }),
+    );
+  });
+
+  it.each([
+    ['an amount without a currency', { currency: undefined }, 'GW_ERR_INVALID_BODY'],
+    [
+      'an amount finer than the currency',
+      { chargeAmount: '10.005', currency: 'usd' },
+      'GW_ERR_INVALID_AMOUNT',
+    ],
+    ['yen with decimals', { chargeAmount: '10.5', currency: 'jpy' }, 'GW_ERR_INVALID_AMOUNT'],
+    ['a card number in the description', { description: 'card 4242 4242 4242 4242' }, 'GW_ERR_INVALID_BODY'],
+    ['a card number as idempotency key', { idempotencyKey: '4242424242424242' }, 'GW_ERR_INVALID_BODY'],
+  ] as const)('refuses %s before the customer keys anything', (_name, overrides, code) => {
+    const t = setUp();
+    let message = '';
+    try {
+      t.service.create(t.call.id, request(overrides as Partial<PaymentRequest>));
+    } catch (error) {
+      expect(error).toMatchObject({ code });
+      message = (error as Error).message;
+    }
+    expect(message).not.toMatch(/4242/);
+    expect(t.service.activeCount).toBe(0);
+  });
+
+  it('fails the payment when the processor’s token is for another card', async () => {
+    const t = setUp();
+    t.connector.answer = async () => ({ outcome: 'success', token: 'tok_x', last4: '0000' });
+    const { view } = t.service.create(t.call.id, request());
+    t.key(`${CARD}#1230123`);
+    await settle();
+    expect(t.service.get(view.id).result).toEqual({ outcome: 'internal-error' });
+  });
+
+  it('keeps going when an update listener throws', async () => {
+    const t = setUp();
+    t.service.onUpdate(() => {
+      throw new Error('subscriber gone');
+    });
+    const { view } = t.service.create(t.call.id, request());
+    t.key(`${CARD}#1230123`);
+    await settle();
+    expect(t.service.get(view.id).status).toBe('succeeded');
+    expect(t.service.activeCount).toBe(0);
   });
 });
