@@ -6,6 +6,7 @@ import { DtmfListener } from './adapters/rtpengine/dtmf-listener.js';
 import { NgClient } from './adapters/rtpengine/ng-client.js';
 import { RtpenginePromptPlayer } from './adapters/rtpengine/prompt-player.js';
 import { WebhookSender } from './adapters/webhooks/webhook-sender.js';
+import { AuditTrail } from './application/audit-trail.js';
 import { CallRegistry } from './application/call-registry.js';
 import { CallSync } from './application/call-sync.js';
 import { DtmfRouter } from './application/dtmf-router.js';
@@ -38,6 +39,7 @@ export interface RunningGateway {
   readonly ng: NgClient;
   readonly evapi: EvapiClient;
   readonly callSync: CallSync;
+  readonly audit: AuditTrail;
   /** Where the HTTP API listens, e.g. http://127.0.0.1:8080 */
   readonly httpUrl: string;
   readonly dtmfPort: number;
@@ -68,16 +70,26 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     logger: logger.child({ part: 'ng' }),
   });
 
+  const clock = options.clock ?? systemClock;
+  // Opened before anything can happen, so the first call event already has its record.
+  const audit = await AuditTrail.open({
+    settings: config.audit,
+    clock,
+    logger: logger.child({ part: 'audit' }),
+  });
   const payments = new PaymentService({
     registry,
+    // no audit, no payment: while records cannot be written, no new payment starts
+    admission: () => (audit.healthy ? undefined : 'GW_ERR_AUDIT_WRITE'),
     connector: options.connector,
     prompts: config.prompts.directory
       ? new RtpenginePromptPlayer({ ng, directory: config.prompts.directory })
       : noPrompts,
-    clock: options.clock ?? systemClock,
+    clock,
     timers: options.timers ?? systemTimers,
     logger: logger.child({ part: 'payments' }),
   });
+  audit.follow({ registry, payments });
   const webhooks = config.webhookSecret
     ? new WebhookSender({ secret: config.webhookSecret, logger: logger.child({ part: 'webhooks' }) })
     : undefined;
@@ -127,6 +139,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         return { status: 'up' };
       },
       dtmf: () => ({ status: 'up' }),
+      audit: () => (audit.healthy ? { status: 'up' } : { status: 'down', detail: 'audit log write failed' }),
     },
   });
   const server = await new Promise<Server>((resolve, reject) => {
@@ -147,6 +160,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     ng,
     evapi,
     callSync,
+    audit,
     httpUrl,
     dtmfPort,
     async close() {
@@ -154,6 +168,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       await dtmf.close();
       await payments.stop();
       evapi.stop();
+      await audit.close();
       await webhooks?.drain();
       server.closeAllConnections();
       await closed;

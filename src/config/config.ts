@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
+import { AUDIT_ENVIRONMENT, type AuditSettings, auditSettings } from '../adapters/audit/audit-settings.js';
 import type { ProcessorSettings } from '../adapters/processors/create-connector.js';
 import { GatewayError } from '../errors.js';
 import { SANDBOX_SETTINGS } from '../sandbox/sandbox-config.js';
@@ -25,7 +26,6 @@ const commaList = z
 
 /** Settings of the call path and the scripts, shared through one environment with the gateway. */
 export const STACK_SETTINGS = [
-  'TONEWALL_RUN_NAME',
   'TONEWALL_SIP_ADDR',
   'TONEWALL_SIP_PORT',
   'TONEWALL_CLI_PORT',
@@ -75,6 +75,13 @@ const environmentSchema = z
     TONEWALL_WEBHOOK_SECRET: z.string().min(32, 'must be at least 32 characters').max(512).optional(),
     /** The project folder (scripts/tonewall exports it); relative key paths start here. */
     TONEWALL_ROOT: z.string().min(1).max(4096).optional(),
+    /** The run (scripts/tonewall: .run/<name>); default places such as the audit log follow it. */
+    TONEWALL_RUN_NAME: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,31}$/)
+      .optional(),
+    // The signed audit log (src/adapters/audit/audit-settings.ts).
+    ...AUDIT_ENVIRONMENT,
     TONEWALL_KEYS_DIR: z.string().min(1).max(4096).default('keys'),
     TONEWALL_PROCESSOR: z.enum(['sandbox', 'jwe', 'stripe']).default('sandbox'),
     TONEWALL_PROCESSOR_URL: z.url({ protocol: /^https$/ }).default('https://127.0.0.1:8443/v1/tokens'),
@@ -138,6 +145,8 @@ export interface Config {
   readonly processor: ProcessorSettings;
   /** Who may use the HTTP API and agent UI: TLS, sign-in, sessions, keys, IdP (access-settings.ts). */
   readonly access: AccessSettings;
+  /** The signed, hash-chained audit log. */
+  readonly audit: AuditSettings;
 }
 
 function processorSettings(env: z.infer<typeof environmentSchema>): ProcessorSettings {
@@ -222,5 +231,6 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
     webhookSecret: env.TONEWALL_WEBHOOK_SECRET,
     processor: processorSettings(env),
     access: accessSettings(env),
+    audit: auditSettings(env),
   });
 }

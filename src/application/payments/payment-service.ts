@@ -49,6 +49,8 @@ export interface PaymentServiceOptions {
   clock: Clock;
   timers: Timers;
   logger: Logger;
+  /** Says why no new payment may start now (e.g. the audit log cannot be written); undefined: go. */
+  admission?: () => 'GW_ERR_AUDIT_WRITE' | undefined;
   /** How many finished payments stay readable (GET) before the oldest are forgotten. */
   retainFinished?: number;
 }
@@ -95,6 +97,8 @@ export class PaymentService implements CustomerKeySink {
       return { view: toAgentView(replay.state), created: false };
     }
     this.#refuseWhenStopping();
+    const refusal = this.#options.admission?.();
+    if (refusal) throw new GatewayError(refusal, 'payments are paused: the audit log cannot be written');
     if (!call) throw new GatewayError('GW_ERR_NOT_FOUND', 'no such active call');
     if (call.masking !== 'on') {
       throw new GatewayError('GW_ERR_MASKING_OFF', "the call's keypad tones are not masked from the agent");
