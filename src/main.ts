@@ -3,7 +3,7 @@ import { loadConfig } from './config/config.js';
 import { isGatewayError } from './errors.js';
 import { startGateway } from './gateway.js';
 import { createLogger } from './logger.js';
-import { exitOnStartupFailure, stopOnSignals } from './process-lifecycle.js';
+import { exitOnStartupFailure, logUnhandledRejections, stopOnSignals } from './process-lifecycle.js';
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -20,6 +20,7 @@ async function main(): Promise<void> {
   const connector = await createProcessorConnector(config.processor, logger.child({ part: 'processor' }));
   const gateway = await startGateway({ config, logger, connector });
 
+  logUnhandledRejections(logger);
   stopOnSignals(logger, () => gateway.close());
 }
 

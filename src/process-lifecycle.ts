@@ -22,6 +22,16 @@ export function stopOnSignals(logger: Logger, close: () => Promise<void>): void 
   process.on('SIGINT', stop);
 }
 
+/**
+ * A promise rejection nobody handled is a bug; it is logged (through the masking serializer) and the
+ * process goes on, rather than Node 20's default of exiting mid-call with payments in flight.
+ */
+export function logUnhandledRejections(logger: Logger): void {
+  process.on('unhandledRejection', (reason) => {
+    logger.error({ err: reason, code: 'GW_ERR_INTERNAL' }, 'unhandled promise rejection');
+  });
+}
+
 /** For a start-up that failed before a logger existed: one line on stderr with the code, then exit 1. */
 export function exitOnStartupFailure(program: string, error: unknown): never {
   const what = isGatewayError(error)

@@ -16,8 +16,9 @@ export interface PlainCard {
 }
 
 /**
- * THE ONLY WAY CARD DIGITS LEAVE THE DOMAIN AS PLAIN VALUES. Hands the captured card to `connector`
- * and, whatever the connector does, zeroes every digit buffer of the capture once it has settled.
+ * THE ONLY WAY CARD DIGITS LEAVE THE DOMAIN AS PLAIN VALUES. Copies the captured card out for
+ * `connector`, zeroes every digit buffer of the capture at once (whatever happens next), then hands
+ * the copy to the connector.
  * Call it once, on the `tokenise` command, with the state that command came with; a second call, or a
  * call on a capture that is not processing, rejects with GatewayError `GW_ERR_INTERNAL` (and still
  * zeroes the buffers). Keep the plain values inside the connector: never log them, never return them.
@@ -26,11 +27,14 @@ export async function revealCardForConnector<T>(
   state: CaptureState,
   connector: (card: PlainCard) => T | Promise<T>,
 ): Promise<T> {
+  let card: PlainCard;
   try {
-    return await connector(plainCard(state));
+    card = plainCard(state);
   } finally {
+    // the plain copy exists now; the buffers are not needed while the processor works
     wipeCardDigits(state);
   }
+  return await connector(card);
 }
 
 function notReady(): GatewayError {
@@ -71,10 +75,7 @@ function plainDigits(state: CaptureState, field: CaptureField): string | undefin
   return digitString(capture.digits);
 }
 
+/** Builds the string in one step, so no prefixes of the number are left behind on the heap. */
 function digitString(digits: SecureDigits): string {
-  return digits.evaluate((keyed) => {
-    let text = '';
-    for (let i = 0; i < keyed.length; i += 1) text += String(keyed[i] ?? 0);
-    return text;
-  });
+  return digits.evaluate((keyed) => String.fromCharCode(...Array.from(keyed, (digit) => 0x30 + digit)));
 }

@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { GatewayError, isGatewayError } from '../errors.js';
 import { createLogger } from '../logger.js';
-import { exitOnStartupFailure, stopOnSignals } from '../process-lifecycle.js';
+import { exitOnStartupFailure, logUnhandledRejections, stopOnSignals } from '../process-lifecycle.js';
 import { DecryptionKeyring } from './decryption-keyring.js';
 import { loadSandboxConfig, type SandboxConfig } from './sandbox-config.js';
 import { startSandboxServer } from './sandbox-server.js';
@@ -65,6 +65,7 @@ async function main(): Promise<void> {
   });
   logger.info({ url: server.tokensUrl, keyIds: keyring.keyIds }, 'sandbox processor listening');
 
+  logUnhandledRejections(logger);
   stopOnSignals(logger, () => server.close());
 }
 

@@ -36,6 +36,8 @@ export class HttpsTransport {
       keepAlive: true,
       maxSockets: 64,
       minVersion: 'TLSv1.2',
+      // explicit, so NODE_TLS_REJECT_UNAUTHORIZED=0 in the environment cannot turn verification off
+      rejectUnauthorized: true,
       cert: tls.cert,
       key: tls.key,
       ca: tls.ca,

@@ -2,8 +2,10 @@ import type { DtmfEvent } from './dtmf-event.js';
 
 /** Added to a report's duration: a genuine repeat of a key comes at least a tone and a gap later. */
 export const DUPLICATE_SLACK_MS = 20;
-const FORGET_AFTER_MS = 10_000;
-const PRUNE_ABOVE_ENTRIES = 10_000;
+/** A report without a duration is taken as at least this long (the duplicate lag measured up to 40 ms). */
+const MIN_DURATION_MS = 50;
+/** Past this, a last key is of no use and is forgotten (it may be a security code digit). */
+const FORGET_AFTER_MS = 2_000;
 
 /**
  * rtpengine with `detect-DTMF` on a block reports each RFC 4733 digit twice (the event and the
@@ -24,14 +26,14 @@ export class DtmfDuplicateFilter {
     const now = this.#now();
     const party = `${event.sipCallId}\u0000${event.sourceTag}`;
     const last = this.#last.get(party);
-    if (last && last.key === event.key && now - last.at < (event.durationMs ?? 0) + DUPLICATE_SLACK_MS) {
-      return false;
-    }
+    const window = Math.max(event.durationMs ?? 0, MIN_DURATION_MS) + DUPLICATE_SLACK_MS;
+    if (last && last.key === event.key && now - last.at < window) return false;
+    this.#prune(now);
     this.#last.set(party, { key: event.key, at: now });
-    if (this.#last.size > PRUNE_ABOVE_ENTRIES) this.#prune(now);
     return true;
   }
 
+  /** Forgets every party whose last report is older than FORGET_AFTER_MS (keeps the map small, too). */
   #prune(now: number): void {
     for (const [party, last] of this.#last) if (now - last.at > FORGET_AFTER_MS) this.#last.delete(party);
   }
