@@ -5,6 +5,7 @@ import type { ProcessorConnector } from './adapters/processors/connector.js';
 import { DtmfListener } from './adapters/rtpengine/dtmf-listener.js';
 import { NgClient } from './adapters/rtpengine/ng-client.js';
 import { RtpenginePromptPlayer } from './adapters/rtpengine/prompt-player.js';
+import { checkCallbackUrl } from './adapters/webhooks/callback-url-policy.js';
 import { WebhookSender } from './adapters/webhooks/webhook-sender.js';
 import { AuditTrail } from './application/audit-trail.js';
 import { CallRegistry } from './application/call-registry.js';
@@ -81,6 +82,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     registry,
     // no audit, no payment: while records cannot be written, no new payment starts
     admission: () => (audit.healthy ? undefined : 'GW_ERR_AUDIT_WRITE'),
+    checkCallback: (url) => checkCallbackUrl(url, config.webhookHosts),
     connector: options.connector,
     prompts: config.prompts.directory
       ? new RtpenginePromptPlayer({ ng, directory: config.prompts.directory })

@@ -73,6 +73,8 @@ const environmentSchema = z
     TONEWALL_RPC_TIMEOUT_MS: milliseconds(50, 30_000).default(2000),
     TONEWALL_PROMPTS_DIR: z.string().min(1).max(1024).optional(),
     TONEWALL_WEBHOOK_SECRET: z.string().min(32, 'must be at least 32 characters').max(512).optional(),
+    /** Hosts status callbacks may go to (comma-separated); unset: any https host, or http to loopback. */
+    TONEWALL_WEBHOOK_HOSTS: commaList.optional(),
     /** The project folder (scripts/tonewall exports it); relative key paths start here. */
     TONEWALL_ROOT: z.string().min(1).max(4096).optional(),
     /** The run (scripts/tonewall: .run/<name>); default places such as the audit log follow it. */
@@ -141,6 +143,8 @@ export interface Config {
   readonly prompts: { readonly directory: string | undefined };
   /** Signs status callbacks; undefined: payments may not ask for a statusCallback. */
   readonly webhookSecret: string | undefined;
+  /** Hosts status callbacks may go to; undefined: any https host (http only to loopback). */
+  readonly webhookHosts: readonly string[] | undefined;
   /** The processor connector; key files are resolved against TONEWALL_KEYS_DIR. */
   readonly processor: ProcessorSettings;
   /** Who may use the HTTP API and agent UI: TLS, sign-in, sessions, keys, IdP (access-settings.ts). */
@@ -229,6 +233,7 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
     },
     prompts: { directory: env.TONEWALL_PROMPTS_DIR },
     webhookSecret: env.TONEWALL_WEBHOOK_SECRET,
+    webhookHosts: env.TONEWALL_WEBHOOK_HOSTS?.map((host) => host.toLowerCase()),
     processor: processorSettings(env),
     access: accessSettings(env),
     audit: auditSettings(env),

@@ -51,6 +51,8 @@ export interface PaymentServiceOptions {
   logger: Logger;
   /** Says why no new payment may start now (e.g. the audit log cannot be written); undefined: go. */
   admission?: () => 'GW_ERR_AUDIT_WRITE' | undefined;
+  /** Throws GW_ERR_INVALID_BODY for a statusCallback the gateway may not call (callback-url-policy.ts). */
+  checkCallback?: (url: string) => void;
   /** How many finished payments stay readable (GET) before the oldest are forgotten. */
   retainFinished?: number;
 }
@@ -104,6 +106,7 @@ export class PaymentService implements CustomerKeySink {
       throw new GatewayError('GW_ERR_MASKING_OFF', "the call's keypad tones are not masked from the agent");
     }
     checkRequest(request);
+    if (request.statusCallback !== undefined) this.#options.checkCallback?.(request.statusCallback);
     if (this.#activeByCall.has(call.id)) {
       throw new GatewayError('GW_ERR_PAYMENT_ACTIVE', 'the call already has a payment in progress');
     }
