@@ -16,9 +16,7 @@ import { CallHarness, type PlacedCall } from '../support/call-harness.js';
 import { type DtmfPcap, inBandPcap, rfc4733Pcap, silentPcap, sipTesterPcap } from '../support/dtmf-pcap.js';
 import { type InProcessGateway, startInProcessGateway } from '../support/in-process-gateway.js';
 import { findKeyedDigits, logEnd, logFile } from '../support/log-scan.js';
-import { REPO_ROOT, TEST_RUN_NAME } from '../support/stack.js';
-
-const RUN_DIR = join(REPO_ROOT, '.run', TEST_RUN_NAME);
+import { TEST_RUN_DIR as RUN_DIR } from '../support/test-run.js';
 
 const STACK_LOGS = {
   'kamailio.log': join(RUN_DIR, 'kamailio.log'),

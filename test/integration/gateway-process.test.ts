@@ -15,12 +15,9 @@ import { CallHarness } from '../support/call-harness.js';
 import { rfc4733Pcap, silentPcap } from '../support/dtmf-pcap.js';
 import { GatewayApi } from '../support/gateway-api.js';
 import { type GatewayProcess, startGatewayProcess } from '../support/gateway-process.js';
-import { TEST_API_KEY } from '../support/in-process-gateway.js';
 import { findKeyedDigits, logEnd, logFile } from '../support/log-scan.js';
-import { REPO_ROOT, TEST_RUN_NAME } from '../support/stack.js';
-import { TEST_KEYS_DIR } from './global-setup.js';
+import { TEST_RUN_DIR as RUN_DIR, TEST_API_KEY, testGatewayEnv } from '../support/test-run.js';
 
-const RUN_DIR = join(REPO_ROOT, '.run', TEST_RUN_NAME);
 const GATEWAY_LOG = join(RUN_DIR, 'gateway.log');
 const HTTP_PORT = 8080;
 /** Visa test card: Luhn-valid, 16 digits. */
@@ -39,11 +36,7 @@ const api = new GatewayApi(`http://127.0.0.1:${HTTP_PORT}`, TEST_API_KEY);
 
 async function startGateway(): Promise<GatewayProcess> {
   gatewayProcess = await startGatewayProcess({
-    env: {
-      TONEWALL_API_KEY: TEST_API_KEY,
-      TONEWALL_KEYS_DIR: TEST_KEYS_DIR,
-      TONEWALL_LOG_LEVEL: 'trace',
-    },
+    env: testGatewayEnv(),
     logFile: GATEWAY_LOG,
     httpPort: HTTP_PORT,
   });

@@ -2,10 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateDevKeys } from '../../scripts/keys.js';
 import type { StackHandle } from '../support/stack.js';
-import { REPO_ROOT, StackError, startStack, TEST_RUN_NAME } from '../support/stack.js';
-
-/** Development keys for the spawned gateway's sandbox connector (made once, kept in .run/test). */
-export const TEST_KEYS_DIR = join(REPO_ROOT, '.run', TEST_RUN_NAME, 'keys');
+import { REPO_ROOT, StackError, startStack } from '../support/stack.js';
+import { TEST_KEYS_DIR } from '../support/test-run.js';
 
 /**
  * vitest globalSetup of the integration project: installs what is missing, starts one Kamailio +

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 /** A small client of the gateway's HTTP API for tests: calls and payments, with polling waits. */
 
 export interface CallView {
@@ -83,7 +85,8 @@ export class GatewayApi {
   /** Starts a card payment on a call (card number, then expiry; no security code unless asked). */
   startPayment(callId: string, body: Record<string, unknown> = {}): Promise<PaymentView> {
     return this.request<PaymentView>('POST', `/v1/calls/${callId}/payments`, {
-      idempotencyKey: `it-${callId}-${Date.now()}`,
+      // letters only: the gateway refuses free text holding a card-number-like run of digits
+      idempotencyKey: `it-${randomUUID().replace(/[^a-f]/g, '')}`,
       chargeAmount: '10.00',
       currency: 'GBP',
       securityCode: false,

@@ -10,6 +10,7 @@ import { type RunningGateway, startGateway } from '../../src/gateway.js';
 import { GatewayApi } from './gateway-api.js';
 import { captureLogs } from './log-capture.js';
 import { ScriptedConnector } from './scripted-connector.js';
+import { TEST_API_KEY, testGatewayEnv } from './test-run.js';
 
 /** One customer key as the router handed it to the payment service. */
 export interface RecordedKey {
@@ -31,18 +32,11 @@ export interface InProcessGateway {
   close(): Promise<void>;
 }
 
-export const TEST_API_KEY = 'tonewall-integration-test-key-0001';
-
 export async function startInProcessGateway(
   env: Readonly<Record<string, string>> = {},
 ): Promise<InProcessGateway> {
   const logs = captureLogs('trace');
-  const config = loadConfig({
-    TONEWALL_HTTP_PORT: '0',
-    TONEWALL_API_KEY: TEST_API_KEY,
-    TONEWALL_LOG_LEVEL: 'trace',
-    ...env,
-  });
+  const config = loadConfig(testGatewayEnv({ TONEWALL_HTTP_PORT: '0', ...env }));
   const gateway = await startGateway({ config, logger: logs.logger, connector: new ScriptedConnector() });
   const keys: RecordedKey[] = [];
   // The router calls its sink (the payment service) per customer key: record, then pass on.
