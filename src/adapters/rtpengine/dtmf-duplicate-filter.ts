@@ -1,7 +1,11 @@
 import type { DtmfEvent } from './dtmf-event.js';
 
-/** Added to a report's duration: a genuine repeat of a key comes at least a tone and a gap later. */
-export const DUPLICATE_SLACK_MS = 20;
+/**
+ * Added to a report's duration. The duplicate's lag was 19–47 ms on an idle machine and up to ~110 ms
+ * with both cores busy; a person pressing the same key again needs a tone plus a gap of well over
+ * 60 ms (auto-diallers can go as low as 40 ms, ITU-T Q.24, and would lose such a repeat).
+ */
+export const DUPLICATE_SLACK_MS = 60;
 /** A report without a duration is taken as at least this long (the duplicate lag measured up to 40 ms). */
 const MIN_DURATION_MS = 50;
 /** Past this, a last key is of no use and is forgotten (it may be a security code digit). */
@@ -9,9 +13,9 @@ const FORGET_AFTER_MS = 2_000;
 
 /**
  * rtpengine with `detect-DTMF` on a block reports each RFC 4733 digit twice (the event and the
- * detector), 19–40 ms apart (docs/media.md). A report of the same key from the same party of the same
- * call that arrives less than its own duration + 20 ms after the last accepted one is that duplicate;
- * a genuine repeat needs a tone plus an inter-digit gap (≥ 40 ms) and comes later.
+ * detector hearing the rendered event), with nothing in the datagram to tell them apart
+ * (docs/media.md). A report of the same key from the same party of the same call that arrives less
+ * than its own duration + 60 ms after the last accepted one is taken as that duplicate.
  */
 export class DtmfDuplicateFilter {
   readonly #now: () => number;
