@@ -1,0 +1,82 @@
+// The demo call: a SIPp agent answers, a SIPp customer calls in and keys a sandbox test card as
+// RFC 4733 events while the gateway takes a payment on the call. Prints the progress the agent sees,
+// the outcome, and what reached the agent's ear. Run by `./scripts/tonewall demo` after `up`.
+import { CallHarness } from '../test/support/call-harness.js';
+import { rfc4733Pcap } from '../test/support/dtmf-pcap.js';
+import { GatewayApi, type PaymentView } from '../test/support/gateway-api.js';
+
+const env = process.env;
+const httpUrl = `http://${env.TONEWALL_HTTP_HOST ?? '127.0.0.1'}:${env.TONEWALL_HTTP_PORT ?? '8080'}`;
+const apiKey = env.TONEWALL_API_KEY;
+if (!apiKey) {
+  console.error('demo: TONEWALL_API_KEY is not set (./scripts/tonewall demo sets it)');
+  process.exit(2);
+}
+const pbx = /^sip:([^:;]+):(\d+)/.exec(env.TONEWALL_PBX_TARGET ?? 'sip:127.0.0.2:5080');
+const proxy = `${env.TONEWALL_SIP_ADDR ?? '127.0.0.1'}:${env.TONEWALL_SIP_PORT ?? '5060'}`;
+const root = env.TONEWALL_ROOT ?? process.cwd();
+const run = env.TONEWALL_RUN_NAME ?? 'dev';
+
+// Visa test card that the sandbox approves, an expiry three years ahead, security code 123.
+const expiry = `12${String((new Date().getUTCFullYear() + 3) % 100).padStart(2, '0')}`;
+const keys = `4242424242424242#${expiry}123`;
+
+function describe(view: PaymentView): string {
+  const fields = Object.entries(view.fields).flatMap(([name, field]) => {
+    if (!field) return [];
+    const mark = field.valid === true ? '✓' : field.valid === false ? '✗' : ' ';
+    return `${name} ${field.masked || '-'} ${mark}${field.brand ? ` ${field.brand}` : ''}`;
+  });
+  return `${view.status.padEnd(11)} ${view.capture ?? ''}  |  ${fields.join('  |  ')}`;
+}
+
+async function main(): Promise<void> {
+  const api = new GatewayApi(httpUrl, apiKey as string);
+  const harness = await CallHarness.create({
+    name: 'demo',
+    logDir: `${root}/.run/${run}/sipp`,
+    proxy,
+    agentSip: { address: pbx?.[1] ?? '127.0.0.2', port: Number(pbx?.[2] ?? 5080) },
+  });
+  try {
+    const pcap = rfc4733Pcap(keys, { toneMs: 120, gapMs: 180, leadInMs: 3000, tailMs: 1500 });
+    const call = await harness.placeCall({
+      agent: { agentId: 'agent-demo' },
+      customer: { telephoneEvent: true, pcap, holdMs: pcap.durationMs + 6000 },
+    });
+    const listed = await api.waitForCall(call.customer.sipCallId, 10_000);
+    console.log(`demo: call ${listed.id} answered by ${listed.agent}, masking ${listed.masking}`);
+    const payment = await api.startPayment(listed.id, {
+      chargeAmount: '10.00',
+      currency: 'GBP',
+      description: 'tonewall demo payment',
+      securityCode: true,
+    });
+    console.log(`demo: payment ${payment.id} started; the customer keys a test card now`);
+    let last = '';
+    const done = await api.waitForPayment(
+      payment.id,
+      (view) => {
+        const line = describe(view);
+        if (line !== last) console.log(`  ${line}`);
+        last = line;
+        return view.status !== 'in-progress' && view.status !== 'processing';
+      },
+      pcap.durationMs + 30_000,
+    );
+    console.log(`demo: outcome ${done.status}: ${JSON.stringify(done.result ?? {})}`);
+    await harness.finish(call);
+    const heard = call.agent.sink?.analyseDtmf();
+    console.log(
+      `demo: the agent received ${call.agent.sink?.records.length ?? 0} RTP packets with ${heard?.toneMs ?? '?'} ms of DTMF tone and ${call.agent.sink?.telephoneEvents().length ?? '?'} telephone-events`,
+    );
+    process.exitCode = done.status === 'succeeded' ? 0 : 1;
+  } finally {
+    await harness.cleanup();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`demo: ${(error as Error).message}`);
+  process.exit(1);
+});
