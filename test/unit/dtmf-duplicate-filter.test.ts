@@ -31,7 +31,12 @@ describe('DtmfDuplicateFilter (timings measured on rtpengine 10.5, docs/media.md
   });
 
   it('keeps a genuine repeat at a person’s fastest (100 ms tone, 80 ms gap → 180 ms later)', () => {
-    expect(run([[0, press('4', 100)], [180, press('4', 100)]])).toEqual([true, true]);
+    expect(
+      run([
+        [0, press('4', 100)],
+        [180, press('4', 100)],
+      ]),
+    ).toEqual([true, true]);
   });
 
   it('keeps a different key however soon, and the same key from another party or call', () => {
