@@ -5,6 +5,12 @@ import { timeOf } from './texts.js';
 const POLL_MS = 2000;
 const AMOUNT = /^\d{1,9}(\.\d{1,3})?$/;
 
+/** Letters only: the gateway refuses keys holding card-number-like digit runs, and a UUID can. */
+function idempotencyKey() {
+  const letters = 'abcdefghijklmnopqrstuvwxyz';
+  return `ui-${Array.from(crypto.getRandomValues(new Uint8Array(24)), (byte) => letters[byte % 26]).join('')}`;
+}
+
 /**
  * The agent's desk: their current call (polled, own calls only), the "Take payment" form, and the
  * payment panel. A payment already running on the call (page reloaded) is picked up again.
@@ -128,7 +134,7 @@ export class AgentDesk {
     if (!callId) return;
     const reference = byId('reference').value.trim();
     const request = {
-      idempotencyKey: crypto.randomUUID(),
+      idempotencyKey: idempotencyKey(),
       chargeAmount: value,
       currency: byId('currency').value,
       ...(reference ? { description: reference } : {}),

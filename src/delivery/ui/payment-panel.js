@@ -128,13 +128,16 @@ export class PaymentPanel {
   #step(view, field, index) {
     const state = view.fields[field];
     const current = view.capture === field && view.status === 'in-progress';
-    const verdict = state.state === 'captured' ? 'valid' : state.valid === false ? 'invalid' : undefined;
+    // A field asked for again after a failed attempt is "keying" (blue), with the last verdict in its note.
+    const retrying = current && state.state !== 'captured' && state.valid === false;
+    const verdict =
+      state.state === 'captured' ? 'valid' : state.valid === false && !current ? 'invalid' : undefined;
     const mark = verdict === 'valid' ? '✓' : verdict === 'invalid' ? '✕' : String(index + 1);
     const name = FIELD_NAMES[field];
     let note = FIELD_HINTS[field];
     if (verdict === 'valid') note = 'Accepted';
-    else if (verdict === 'invalid')
-      note = current ? 'Not valid — the customer is keying it again' : 'Not valid';
+    else if (verdict === 'invalid') note = 'Not valid';
+    else if (retrying) note = 'Not valid last time — the customer is keying it again';
     else if (current) note = 'The customer is keying this now';
     else if (state.state === 'pending') note = 'Waiting';
     if (typeof state.attemptsLeft === 'number' && verdict !== 'valid') {
@@ -183,6 +186,7 @@ export class PaymentPanel {
         'data-field': field,
         'data-state': state.state,
         'data-verdict': verdict,
+        'data-retry': retrying ? 'true' : undefined,
         'data-digits': String(state.digits),
         'data-testid': `step-${field}`,
         'aria-current': current ? 'step' : undefined,

@@ -44,7 +44,7 @@ function token(
     issuer?: string;
     audience?: string;
     expires?: string | number;
-    key?: CryptoKey;
+    key?: Parameters<SignJWT['sign']>[0];
     kid?: string;
   } = {},
 ) {
