@@ -99,3 +99,66 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ TONEWALL_HTTP_PROT: '1' })).toThrow(/TONEWALL_HTTP_PROT/);
   });
 });
+
+describe('loadConfig: HTTP access settings', () => {
+  it('defaults to local sign-in from .run/<run name>/users.json, 15 min idle, 12 h sessions, no TLS or IdP', () => {
+    const access = loadConfig({ TONEWALL_ROOT: '/srv/tonewall', TONEWALL_RUN_NAME: 'test' }).access;
+    expect(access).toEqual({
+      tls: undefined,
+      usersFile: '/srv/tonewall/.run/test/users.json',
+      localSignIn: true,
+      session: { idleMs: 900_000, absoluteMs: 43_200_000 },
+      signIn: { maxAttempts: 5, windowMs: 900_000 },
+      integrationKeys: [],
+      jwt: undefined,
+    });
+    expect(loadConfig({ TONEWALL_ROOT: '/srv/tonewall' }).access.usersFile).toBe(
+      '/srv/tonewall/.run/dev/users.json',
+    );
+  });
+
+  it('reads TLS files from the keys folder, key digests, the dev key as a digest, and the IdP', () => {
+    const digest = 'a'.repeat(64);
+    const access = loadConfig({
+      TONEWALL_ROOT: '/srv/tonewall',
+      TONEWALL_HTTP_TLS_CERT: 'gateway-http.pem',
+      TONEWALL_HTTP_TLS_KEY: '/etc/tls/gateway.key',
+      TONEWALL_API_KEY_SHA256: `crm:${digest}, ${'B'.repeat(64)}`,
+      TONEWALL_API_KEY: 'k'.repeat(20),
+      TONEWALL_JWT_JWKS_URL: 'https://idp.example/jwks',
+      TONEWALL_JWT_ISSUER: 'https://idp.example',
+      TONEWALL_JWT_AUDIENCE: 'tonewall',
+      TONEWALL_JWT_ALGORITHMS: 'ES256',
+      TONEWALL_LOCAL_SIGNIN: 'off',
+    }).access;
+    expect(access.tls).toEqual({
+      certFile: '/srv/tonewall/keys/gateway-http.pem',
+      keyFile: '/etc/tls/gateway.key',
+    });
+    expect(access.integrationKeys.map((key) => key.name)).toEqual(['crm', 'key-2', 'development-key']);
+    expect(access.integrationKeys[1]?.sha256).toBe('b'.repeat(64));
+    expect(JSON.stringify(access)).not.toContain('k'.repeat(20));
+    expect(access.jwt).toMatchObject({ roleClaim: 'roles', agentClaim: 'agent_id', algorithms: ['ES256'] });
+    expect(access.localSignIn).toBe(false);
+  });
+
+  it.each([
+    [{ TONEWALL_HTTP_TLS_CERT: 'a.pem' }, 'TONEWALL_HTTP_TLS_KEY'],
+    [{ TONEWALL_JWT_ISSUER: 'https://idp.example' }, 'TONEWALL_JWT_JWKS_URL'],
+    [
+      {
+        TONEWALL_JWT_JWKS_URL: 'http://idp.example/jwks',
+        TONEWALL_JWT_ISSUER: 'i',
+        TONEWALL_JWT_AUDIENCE: 'a',
+      },
+      'TONEWALL_JWT_JWKS_URL',
+    ],
+    [{ TONEWALL_API_KEY_SHA256: 'not-a-digest' }, 'TONEWALL_API_KEY_SHA256'],
+    [{ TONEWALL_JWT_ALGORITHMS: 'none' }, 'TONEWALL_JWT_ALGORITHMS'],
+    [{ TONEWALL_SESSION_IDLE_MS: '10' }, 'TONEWALL_SESSION_IDLE_MS'],
+    [{ TONEWALL_SIGNIN_MAX_ATTEMPTS: '0' }, 'TONEWALL_SIGNIN_MAX_ATTEMPTS'],
+    [{ TONEWALL_LOCAL_SIGNIN: 'maybe' }, 'TONEWALL_LOCAL_SIGNIN'],
+  ])('rejects %j naming %s', (env, name) => {
+    expect(() => loadConfig(env)).toThrow(name);
+  });
+});
