@@ -2,7 +2,6 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CallAnsweredEvent } from '../../../src/adapters/kamailio/call-event.js';
 import { CallRegistry } from '../../../src/application/call-registry.js';
 import { noPrompts, systemClock, systemTimers } from '../../../src/application/payments/payment-ports.js';
 import { PaymentService } from '../../../src/application/payments/payment-service.js';
@@ -12,6 +11,7 @@ import { loadConfig } from '../../../src/config/config.js';
 import { createHttpApp } from '../../../src/delivery/http/app.js';
 import { createHttpAccess } from '../../../src/delivery/http/http-access.js';
 import { listenHttp } from '../../../src/delivery/http/http-server.js';
+import { answeredEvent } from '../../support/call-fixtures.js';
 import { captureLogs } from '../../support/log-capture.js';
 import { ScriptedConnector } from '../../support/scripted-connector.js';
 
@@ -131,21 +131,7 @@ export async function startTestGateway(
 }
 
 export function answerCall(registry: CallRegistry, sipCallId: string, agent: string) {
-  const event: CallAnsweredEvent = {
-    event: 'call-answered',
-    callId: sipCallId,
-    fromTag: `${sipCallId}-c`,
-    toTag: `${sipCallId}-a`,
-    customerTag: `${sipCallId}-c`,
-    agentTag: `${sipCallId}-a`,
-    direction: 'inbound',
-    caller: '447700900123',
-    callee: 'support',
-    agent,
-    masking: 'on',
-    ts: Math.floor(Date.now() / 1000),
-  };
-  return registry.answered(event);
+  return registry.answered(answeredEvent(sipCallId, { agent, ts: Math.floor(Date.now() / 1000) }));
 }
 
 /** A cookie-session client, as a browser on the same origin would be. */
