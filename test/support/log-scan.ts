@@ -24,7 +24,7 @@ const CARD_SHAPED = /\d{13,}/g;
 /** The token around a digit run: letters and digits. */
 const TOKEN_CHAR = /[0-9A-Za-z]/;
 /** Hex ids and hashes (the gateway's `CA` + 32 hex call ids): long enough to hold 13 decimal digits by chance. */
-const HEX_ID = /^(CA)?[0-9a-f]{24,}$/;
+const HEX_ID = /^(CA|PK)?[0-9a-f]{24,}$/;
 
 function tokenAround(line: string, start: number, end: number): string {
   let from = start;

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { toMinorUnits } from '../../adapters/processors/amount.js';
 import type { ProcessorConnector, TokenType } from '../../adapters/processors/connector.js';
 import { type AgentView, toAgentView } from '../../domain/agent-view.js';
+import { PanFinder } from '../../domain/audit-pan-finder.js';
 import type { CaptureCommand, CaptureRejection } from '../../domain/capture-commands.js';
 import type { CaptureEvent, ProcessorResult } from '../../domain/capture-events.js';
 import { type CaptureTransition, startCapture, transition } from '../../domain/capture-machine.js';
@@ -386,8 +387,12 @@ export class PaymentService implements CustomerKeySink {
   }
 }
 
-/** A run of 12+ digits in free text looks like a card number: refused, so none reaches a processor or a log. */
-const CARD_LIKE = /\d[\d -]{10,}\d/;
+/** True when free text holds a card number (Luhn-valid, a brand's prefix and length; see PanFinder). */
+function holdsCardNumber(text: string): boolean {
+  const finder = new PanFinder();
+  finder.push(new TextEncoder().encode(text));
+  return finder.end().length > 0;
+}
 
 /** Checks what the schema cannot: the amount against its currency, and no card-like text. */
 function checkRequest(request: PaymentRequest): void {
@@ -401,11 +406,8 @@ function checkRequest(request: PaymentRequest): void {
     ['description', request.description],
     ['idempotencyKey', request.idempotencyKey],
   ] as const) {
-    if (text !== undefined && CARD_LIKE.test(text)) {
-      throw new GatewayError(
-        'GW_ERR_INVALID_BODY',
-        `"${name}" must not contain a card-number-like run of digits`,
-      );
+    if (text !== undefined && holdsCardNumber(text)) {
+      throw new GatewayError('GW_ERR_INVALID_BODY', `"${name}" must not contain a card number`);
     }
   }
 }

@@ -230,7 +230,7 @@ describe('PaymentService', () => {
     ],
     ['yen with decimals', { chargeAmount: '10.5', currency: 'jpy' }, 'GW_ERR_INVALID_AMOUNT'],
     ['a card number in the description', { description: 'card 4242 4242 4242 4242' }, 'GW_ERR_INVALID_BODY'],
-    ['a card number as idempotency key', { idempotencyKey: '4242424242424242' }, 'GW_ERR_INVALID_BODY'],
+    ['a card number as idempotency key', { idempotencyKey: 'order-4242424242424242' }, 'GW_ERR_INVALID_BODY'],
   ] as const)('refuses %s before the customer keys anything', (_name, overrides, code) => {
     const t = setUp();
     let message = '';
@@ -242,6 +242,24 @@ describe('PaymentService', () => {
     }
     expect(message).not.toMatch(/4242/);
     expect(t.service.activeCount).toBe(0);
+  });
+
+  it('accepts UUIDs, order numbers and timestamps as idempotency keys and descriptions', () => {
+    const t = setUp();
+    for (const [i, text] of [
+      '123e4567-e89b-12d3-a456-426614174000',
+      'order 20261123-0001',
+      '1795421943000',
+    ].entries()) {
+      const call = t.registry.answered({
+        ...answered(`sip-ok-${i}`),
+        customerTag: `c${i}`,
+        fromTag: `c${i}`,
+      });
+      expect(t.service.create(call.id, request({ idempotencyKey: text, description: text })).created).toBe(
+        true,
+      );
+    }
   });
 
   it('fails the payment when the processor’s token is for another card', async () => {

@@ -1,0 +1,250 @@
+/**
+ * Issue 4 on the real stack: Kamailio, rtpengine, SIPp customer and agent, the gateway as its own
+ * process (dist/main.js) with prompts, the sandbox processor as its own process (mTLS + JWE). The
+ * customer keys RFC 4733 events; the test sees what an integration sees: the API, the SSE stream and
+ * the signed status callbacks. Every byte of those, and the gateway's and sandbox's logs, is scanned
+ * for the keyed digit strings at the end.
+ */
+import { execFileSync } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyWebhook } from '../../src/adapters/webhooks/webhook-signature.js';
+import { agentAudioReport, describeAgentAudio } from '../support/agent-audio.js';
+import { CallHarness, type PlacedCall } from '../support/call-harness.js';
+import { rfc4733Pcap } from '../support/dtmf-pcap.js';
+import { GatewayApi, type PaymentView } from '../support/gateway-api.js';
+import { type GatewayProcess, startGatewayProcess } from '../support/gateway-process.js';
+import { findKeyedDigits, logEnd, logFile } from '../support/log-scan.js';
+import { type SandboxProcess, startSandboxProcess } from '../support/sandbox-process.js';
+import { REPO_ROOT } from '../support/stack.js';
+import { TEST_API_KEY, TEST_KEYS_DIR, TEST_RUN_DIR, testGatewayEnv } from '../support/test-run.js';
+
+const HTTP_PORT = 8080;
+const SANDBOX_PORT = 8443;
+const WEBHOOK_SECRET = 'integration-webhook-secret-0123456789';
+const GATEWAY_LOG = join(TEST_RUN_DIR, 'gateway.log');
+const SANDBOX_LOG = join(TEST_RUN_DIR, 'sandbox.log');
+const PROMPTS_DIR = join(REPO_ROOT, '.run', 'prompts', 'en-gb');
+const EXPIRY = `12${String((new Date().getUTCFullYear() + 2) % 100).padStart(2, '0')}`;
+const CARDS = {
+  success: '4242424242424242',
+  declined: '4000000000000002',
+  insufficientFunds: '4000000000009995',
+  processingError: '4000000000000119',
+  noAnswer: '4000000000000101',
+};
+
+const api = new GatewayApi(`http://127.0.0.1:${HTTP_PORT}`, TEST_API_KEY);
+let harness: CallHarness;
+let gateway: GatewayProcess;
+let sandbox: SandboxProcess;
+let hooks: Server;
+let hookUrl: string;
+const hookBodies: Array<{ body: string; signature: string }> = [];
+/** Every API response body and SSE frame the tests saw. */
+const wire: string[] = [];
+let logStart: Record<string, number> = {};
+
+beforeAll(async () => {
+  logStart = { gateway: logEnd(GATEWAY_LOG), sandbox: logEnd(SANDBOX_LOG) };
+  execFileSync(
+    join(REPO_ROOT, 'node_modules', '.bin', 'tsx'),
+    ['scripts/make-prompts.ts', '--dir', PROMPTS_DIR],
+    {
+      cwd: REPO_ROOT,
+      stdio: 'ignore',
+    },
+  );
+  hooks = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk) => {
+      body += chunk;
+    });
+    request.on('end', () => {
+      hookBodies.push({ body, signature: String(request.headers['tonewall-signature']) });
+      response.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => hooks.listen(0, '127.0.0.1', resolve));
+  hookUrl = `http://127.0.0.1:${(hooks.address() as { port: number }).port}/payments`;
+  sandbox = await startSandboxProcess({ keysDir: TEST_KEYS_DIR, port: SANDBOX_PORT, logFile: SANDBOX_LOG });
+  gateway = await startGatewayProcess({
+    env: testGatewayEnv({
+      TONEWALL_PROMPTS_DIR: PROMPTS_DIR,
+      TONEWALL_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      TONEWALL_PROCESSOR_URL: `https://127.0.0.1:${SANDBOX_PORT}/v1/tokens`,
+      // short enough that the no-answer card's three attempts fit in a test
+      TONEWALL_PROCESSOR_TIMEOUT_MS: '1000',
+      TONEWALL_PROCESSOR_DEADLINE_MS: '6000',
+      TONEWALL_PROCESSOR_BACKOFF_MS: '100',
+    }),
+    logFile: GATEWAY_LOG,
+    httpPort: HTTP_PORT,
+  });
+  harness = await CallHarness.create({ name: 'payments' });
+});
+
+afterAll(async () => {
+  await harness?.cleanup();
+  await gateway?.stop();
+  await sandbox?.stop();
+  await new Promise<void>((resolve) => (hooks ? hooks.close(() => resolve()) : resolve()));
+});
+
+/** Places a call whose customer keys `keys` (RFC 4733) after `leadInMs`, and starts a payment on it. */
+async function payOnCall(
+  keys: string,
+  body: Record<string, unknown> = {},
+  timing: { leadInMs?: number; gapMs?: number; holdMs?: number } = {},
+): Promise<{ call: PlacedCall; payment: PaymentView; frames: Promise<string[]> }> {
+  const pcap = rfc4733Pcap(keys, {
+    leadInMs: timing.leadInMs ?? 1500,
+    toneMs: 80,
+    gapMs: timing.gapMs ?? 100,
+    tailMs: 500,
+  });
+  const call = await harness.placeCall({
+    customer: { telephoneEvent: true, pcap, ...(timing.holdMs ? { holdMs: timing.holdMs } : {}) },
+  });
+  const listed = await api.waitForCall(call.customer.sipCallId);
+  const payment = await api.startPayment(listed.id, {
+    securityCode: true,
+    statusCallback: hookUrl,
+    ...body,
+  });
+  wire.push(JSON.stringify(payment));
+  return { call, payment, frames: followEvents(payment.id) };
+}
+
+/** Reads the payment's SSE stream to its end (the payment's end) and returns the frames. */
+async function followEvents(paymentId: string): Promise<string[]> {
+  const response = await fetch(`${api.baseUrl}/v1/payments/${paymentId}/events`, {
+    headers: { authorization: `Bearer ${TEST_API_KEY}` },
+  });
+  const text = await response.text();
+  wire.push(text);
+  return text.split('\n\n').filter((frame) => frame.includes('data: '));
+}
+
+function views(frames: readonly string[]): PaymentView[] {
+  return frames.map((frame) => JSON.parse(frame.slice(frame.indexOf('data: ') + 6)) as PaymentView);
+}
+
+async function ended(paymentId: string, timeoutMs = 20_000): Promise<PaymentView> {
+  const view = await api.waitForPayment(
+    paymentId,
+    (current) => current.status !== 'in-progress' && current.status !== 'processing',
+    timeoutMs,
+  );
+  wire.push(JSON.stringify(view));
+  return view;
+}
+
+describe('payments on a live call', () => {
+  it('a test card, a future expiry and 123: success with a token, last 4 4242, visa; the agent hears nothing', async () => {
+    const { call, payment, frames } = await payOnCall(`${CARDS.success}#${EXPIRY}123`);
+    const done = await ended(payment.id);
+    expect(done).toMatchObject({
+      status: 'succeeded',
+      result: { outcome: 'success', last4: '4242', brand: 'visa', expMonth: 12 },
+    });
+    expect((done.result as { token?: string } | undefined)?.token).toMatch(/^tok_/);
+    const seen = views(await frames);
+    expect(seen.map((view) => view.capture)).toEqual(
+      expect.arrayContaining(['payment-card-number', 'expiration-date', 'security-code']),
+    );
+    expect(seen.at(-1)?.status).toBe('succeeded');
+
+    await harness.finish(call);
+    const sink = call.agent.sink;
+    if (!sink) throw new Error('agent without a sink');
+    const agent = agentAudioReport(sink, call.customer.pcap);
+    expect(agent.toneMs, describeAgentAudio(agent)).toBe(0);
+    expect(agent.digitEvents, describeAgentAudio(agent)).toBe(0);
+  });
+
+  it.each([
+    ['declined', CARDS.declined, 'card_declined'],
+    ['insufficient funds', CARDS.insufficientFunds, 'insufficient_funds'],
+  ])('a %s card fails with the reason, and the agent can start again on the call', async (_name, card, code) => {
+    const { call, payment } = await payOnCall(`${card}#${EXPIRY}123`, {}, { holdMs: 9000 });
+    const done = await ended(payment.id);
+    expect(done).toMatchObject({ status: 'failed', result: { outcome: 'declined', declineCode: code } });
+    const again = await api.startPayment(done.callId, { statusCallback: hookUrl });
+    expect(again.status).toBe('in-progress');
+    expect(again.id).not.toBe(payment.id);
+    await harness.finish(call);
+    expect((await ended(again.id)).result).toEqual({ outcome: 'caller-hung-up' });
+  });
+
+  it('a pause past the timeout gives input-timeout and asks again; too many attempts end it', async () => {
+    // one key, then 1.6 s of nothing (timeout 1 s), twice: two timed-out attempts of two allowed
+    const { payment, frames } = await payOnCall(
+      '42',
+      { timeout: 1, maxAttempts: 2 },
+      { gapMs: 1600, holdMs: 6000 },
+    );
+    const done = await ended(payment.id);
+    expect(done).toMatchObject({
+      status: 'failed',
+      errorType: 'too-many-failed-attempts',
+      result: { outcome: 'too-many-failed-attempts' },
+    });
+    const seen = views(await frames);
+    const timedOut = seen.find((view) => view.errorType === 'input-timeout');
+    expect(timedOut, 'a frame reports the timeout').toBeDefined();
+    expect(timedOut?.capture).toBe('payment-card-number');
+  });
+
+  it('* clears the field: the digits before it do not count', async () => {
+    const { payment, frames } = await payOnCall(`4000*${CARDS.success}#${EXPIRY}123`);
+    const done = await ended(payment.id);
+    expect(done.status).toBe('succeeded');
+    const counts = views(await frames).map((view) => view.fields['payment-card-number']?.digits ?? 0);
+    const cleared = counts.findIndex(
+      (count, index) => index > 0 && count === 0 && (counts[index - 1] ?? 0) === 4,
+    );
+    expect(cleared, `digit counts ${counts.join(',')}`).toBeGreaterThan(0);
+  });
+
+  it.each([
+    ['a processing error (HTTP 500)', CARDS.processingError],
+    ['no answer', CARDS.noAnswer],
+  ])('%s: retried with one idempotency key, at most one charge, payment-connector-error', async (_name, card) => {
+    const { payment } = await payOnCall(`${card}#${EXPIRY}123`, {}, { holdMs: 14_000 });
+    const done = await ended(payment.id, 25_000);
+    expect(done).toMatchObject({ status: 'failed', result: { outcome: 'payment-connector-error' } });
+    const charges = await sandbox.charges();
+    const mine = Object.entries(charges).filter(([key]) => key.startsWith(payment.id));
+    expect(mine, JSON.stringify(charges)).toHaveLength(1);
+    const [, count] = mine[0] as [string, { charges: number; requests: number }];
+    expect(count.requests, 'the connector retried').toBeGreaterThanOrEqual(2);
+    expect(count.charges).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('what left the gateway', () => {
+  it('status callbacks are signed, in order per payment, and none of it holds a keyed card number', async () => {
+    expect(hookBodies.length).toBeGreaterThan(10);
+    const now = Date.now() / 1000;
+    const sequences = new Map<string, number[]>();
+    for (const hook of hookBodies) {
+      expect(
+        verifyWebhook({ secret: WEBHOOK_SECRET, header: hook.signature, body: hook.body, nowSeconds: now }),
+      ).toBe(true);
+      const { payment, sequence } = JSON.parse(hook.body) as { payment: { id: string }; sequence: number };
+      sequences.set(payment.id, [...(sequences.get(payment.id) ?? []), sequence]);
+    }
+    for (const seen of sequences.values()) expect(seen).toEqual([...seen].sort((a, b) => a - b));
+
+    const keyed = [...Object.values(CARDS), `${EXPIRY}123`];
+    const sources = [
+      logFile('gateway.log', GATEWAY_LOG, logStart.gateway),
+      logFile('sandbox.log', SANDBOX_LOG, logStart.sandbox),
+      { name: 'API and SSE', text: wire.join('\n') },
+      { name: 'webhooks', text: hookBodies.map((hook) => hook.body).join('\n') },
+    ];
+    expect(findKeyedDigits(sources, keyed)).toEqual([]);
+  });
+});
