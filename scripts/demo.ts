@@ -1,6 +1,8 @@
 // The demo call: a SIPp agent answers, a SIPp customer calls in and keys a sandbox test card as
 // RFC 4733 events while the gateway takes a payment on the call. Prints the progress the agent sees,
 // the outcome, and what reached the agent's ear. Run by `./scripts/tonewall demo` after `up`.
+// With --by-hand the script does not start the payment: a person signed in to the agent desktop as
+// the demo agent clicks "Take payment" within the first 25 s of the call, and the customer keys then.
 import { CallHarness } from '../test/support/call-harness.js';
 import { rfc4733Pcap } from '../test/support/dtmf-pcap.js';
 import { GatewayApi, type PaymentView } from '../test/support/gateway-api.js';
@@ -20,6 +22,8 @@ const run = env.TONEWALL_RUN_NAME ?? 'dev';
 // Visa test card that the sandbox approves, an expiry three years ahead, security code 123.
 const expiry = `12${String((new Date().getUTCFullYear() + 3) % 100).padStart(2, '0')}`;
 const keys = `4242424242424242#${expiry}123`;
+const byHand = process.argv.includes('--by-hand');
+const BY_HAND_LEAD_IN_MS = 25_000;
 
 function describe(view: PaymentView): string {
   const fields = Object.entries(view.fields).flatMap(([name, field]) => {
@@ -28,6 +32,21 @@ function describe(view: PaymentView): string {
     return `${name} ${field.masked || '-'} ${mark}${field.brand ? ` ${field.brand}` : ''}`;
   });
   return `${view.status.padEnd(11)} ${view.capture ?? ''}  |  ${fields.join('  |  ')}`;
+}
+
+/** The payment a person starts on the call from the agent desktop (the integration key sees all). */
+async function waitForPaymentOn(api: GatewayApi, callId: string, timeoutMs: number): Promise<{ id: string }> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    const { payments } = await api.request<{ payments: Array<{ id: string; callId: string }> }>(
+      'GET',
+      '/v1/payments?active=true',
+    );
+    const found = payments.find((payment) => payment.callId === callId);
+    if (found) return found;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error('no payment was started on the demo call in time');
 }
 
 async function main(): Promise<void> {
@@ -39,19 +58,28 @@ async function main(): Promise<void> {
     agentSip: { address: pbx?.[1] ?? '127.0.0.2', port: Number(pbx?.[2] ?? 5080) },
   });
   try {
-    const pcap = rfc4733Pcap(keys, { toneMs: 120, gapMs: 180, leadInMs: 3000, tailMs: 1500 });
+    const leadInMs = byHand ? BY_HAND_LEAD_IN_MS : 3000;
+    const pcap = rfc4733Pcap(keys, { toneMs: 120, gapMs: 180, leadInMs, tailMs: 1500 });
     const call = await harness.placeCall({
       agent: { agentId: 'agent-demo' },
       customer: { telephoneEvent: true, pcap, holdMs: pcap.durationMs + 6000 },
     });
     const listed = await api.waitForCall(call.customer.sipCallId, 10_000);
     console.log(`demo: call ${listed.id} answered by ${listed.agent}, masking ${listed.masking}`);
-    const payment = await api.startPayment(listed.id, {
-      chargeAmount: '10.00',
-      currency: 'GBP',
-      description: 'tonewall demo payment',
-      securityCode: true,
-    });
+    let payment: { id: string };
+    if (byHand) {
+      console.log(
+        `demo: sign in to the agent desktop as 'demo' and take a payment within ${leadInMs / 1000} s`,
+      );
+      payment = await waitForPaymentOn(api, listed.id, leadInMs);
+    } else {
+      payment = await api.startPayment(listed.id, {
+        chargeAmount: '10.00',
+        currency: 'GBP',
+        description: 'tonewall demo payment',
+        securityCode: true,
+      });
+    }
     console.log(`demo: payment ${payment.id} started; the customer keys a test card now`);
     let last = '';
     const done = await api.waitForPayment(

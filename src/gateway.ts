@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { buildAuditReport } from './adapters/audit/audit-report.js';
 import { EvapiClient } from './adapters/kamailio/evapi-client.js';
 import { JsonRpcClient } from './adapters/kamailio/jsonrpc-client.js';
 import type { ProcessorConnector } from './adapters/processors/connector.js';
@@ -21,6 +21,8 @@ import {
 import { PaymentService } from './application/payments/payment-service.js';
 import type { Config } from './config/config.js';
 import { createHttpApp } from './delivery/http/app.js';
+import { createHttpAccess } from './delivery/http/http-access.js';
+import { listenHttp } from './delivery/http/http-server.js';
 import type { Logger } from './logger.js';
 
 export interface GatewayOptions {
@@ -131,8 +133,17 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     logger,
     registry,
     payments,
-    integrationKeys: config.apiKey ? [config.apiKey] : [],
+    access: createHttpAccess({ settings: config.access, logger: logger.child({ part: 'access' }) }),
     webhooksEnabled: webhooks !== undefined,
+    recordAction: (action) => audit.recordAction(action),
+    auditReport: ({ from, to }) =>
+      buildAuditReport({
+        logPaths: [config.audit.directory],
+        publicKeys: config.audit.publicKeys,
+        scanPaths: config.audit.scanPaths,
+        from,
+        to,
+      }),
     health: {
       kamailio: () =>
         evapi.connected ? { status: 'up' } : { status: 'down', detail: 'evapi not connected' },
@@ -144,14 +155,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       audit: () => (audit.healthy ? { status: 'up' } : { status: 'down', detail: 'audit log write failed' }),
     },
   });
-  const server = await new Promise<Server>((resolve, reject) => {
-    const listening = app.listen(config.http.port, config.http.host, () => resolve(listening));
-    listening.once('error', reject);
+  const { server, url: httpUrl } = await listenHttp(app, {
+    host: config.http.host,
+    port: config.http.port,
+    tls: config.access.tls,
   });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.http.port;
-  const host = config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host;
-  const httpUrl = `http://${host}:${port}`;
   logger.info({ httpUrl, dtmfPort, connector: options.connector.name }, 'tonewall gateway started');
 
   return {

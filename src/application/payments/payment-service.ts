@@ -141,6 +141,11 @@ export class PaymentService implements CustomerKeySink {
     return { view: toAgentView(payment.state), created: true };
   }
 
+  /** The call of the payment an earlier create with this key started, if any (for replays after hang-up). */
+  replayCall(callId: string, idempotencyKey: string): Call | undefined {
+    return this.#byIdempotencyKey.get(`${callId}\u0000${idempotencyKey}`)?.call;
+  }
+
   get(paymentId: string): AgentView {
     return toAgentView(this.#find(paymentId).state);
   }

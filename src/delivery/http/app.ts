@@ -4,6 +4,7 @@ import type { PaymentService } from '../../application/payments/payment-service.
 import { IntegrationKeys } from '../../application/users/integration-keys.js';
 import { sha256Hex } from '../../config/access-settings.js';
 import type { Logger } from '../../logger.js';
+import type { RecordAction } from './audit-actions.js';
 import { type AuditReportSource, auditRoutes } from './audit-routes.js';
 import { authenticate } from './authenticate.js';
 import { callsRoutes } from './calls-routes.js';
@@ -31,6 +32,8 @@ export interface HttpAppOptions {
   health: Readonly<Record<string, HealthProbe>>;
   /** Serves `GET /v1/audit/report` to auditors once the audit trail provides it. */
   auditReport?: AuditReportSource;
+  /** Records API actions in the audit trail before they are acknowledged. */
+  recordAction?: RecordAction;
   /** The agent desktop's files; src/delivery/ui by default. */
   uiDirectory?: string;
 }
@@ -71,9 +74,10 @@ export function createHttpApp(options: HttpAppOptions): Express {
       registry: options.registry,
       board,
       webhooksEnabled: options.webhooksEnabled,
+      ...(options.recordAction ? { recordAction: options.recordAction } : {}),
     }),
   );
-  app.use(auditRoutes(options.auditReport));
+  app.use(auditRoutes(options.auditReport, options.recordAction));
   app.use(notFoundHandler);
   app.use(errorHandler(options.logger));
   return app;

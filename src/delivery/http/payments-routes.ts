@@ -4,6 +4,7 @@ import type { PaymentUpdate } from '../../application/payments/payment-ports.js'
 import type { PaymentService } from '../../application/payments/payment-service.js';
 import { isTerminalStatus } from '../../domain/capture-types.js';
 import { GatewayError } from '../../errors.js';
+import { principalNameOf, type RecordAction } from './audit-actions.js';
 import { requireActOnCall, requireRole, seesEverything } from './authorize.js';
 import type { PaymentBoard } from './payment-board.js';
 import { parseCreatePayment, parseUpdatePayment } from './payment-schemas.js';
@@ -20,19 +21,32 @@ export interface PaymentsRoutesOptions {
   registry: CallRegistry;
   board: PaymentBoard;
   webhooksEnabled: boolean;
+  /** Records each action in the audit trail before the answer goes out. */
+  recordAction?: RecordAction;
   heartbeatMs?: number;
 }
 
 export function paymentsRoutes(payments: PaymentService, options: PaymentsRoutesOptions): Router {
   const router = Router();
 
-  router.post('/v1/calls/:callId/payments', (request, response) => {
+  const record = async (response: Response, action: string, callId: string, paymentId?: string) => {
+    await options.recordAction?.({
+      principal: principalNameOf(response),
+      action,
+      outcome: 'allowed',
+      callId,
+      ...(paymentId === undefined ? {} : { paymentId }),
+    });
+  };
+
+  router.post('/v1/calls/:callId/payments', async (request, response) => {
     const callId = checkId(request.params.callId, 'call');
     requireRole(response, 'agent');
-    const call = options.registry.byId(callId);
+    const paymentRequest = parseCreatePayment(request.body);
+    // a retried create after the caller hung up still finds its payment (and the call it was on)
+    const call = options.registry.byId(callId) ?? payments.replayCall(callId, paymentRequest.idempotencyKey);
     if (!call) throw new GatewayError('GW_ERR_NOT_FOUND', 'no such active call');
     requireActOnCall(response, call);
-    const paymentRequest = parseCreatePayment(request.body);
     if (paymentRequest.statusCallback !== undefined && !options.webhooksEnabled) {
       throw new GatewayError(
         'GW_ERR_INVALID_BODY',
@@ -41,6 +55,7 @@ export function paymentsRoutes(payments: PaymentService, options: PaymentsRoutes
     }
     const { view, created } = payments.create(callId, paymentRequest);
     options.board.track(view, call);
+    if (created) await record(response, 'payment.create', callId, view.id);
     response.status(created ? 201 : 200).json(view);
   });
 
@@ -65,16 +80,23 @@ export function paymentsRoutes(payments: PaymentService, options: PaymentsRoutes
     response.json(payments.get(ownPayment(request.params.paymentId, response)));
   });
 
-  router.post('/v1/payments/:paymentId', (request, response) => {
+  router.post('/v1/payments/:paymentId', async (request, response) => {
     const paymentId = ownPayment(request.params.paymentId, response);
     const update = parseUpdatePayment(request.body);
+    let view: ReturnType<PaymentService['get']>;
+    let action: string;
     if ('capture' in update) {
-      response.json(payments.captureField(paymentId, update.capture));
+      view = payments.captureField(paymentId, update.capture);
+      action = 'payment.capture';
     } else if (update.status === 'complete') {
-      response.json(payments.complete(paymentId));
+      view = payments.complete(paymentId);
+      action = 'payment.complete';
     } else {
-      response.json(payments.cancel(paymentId));
+      view = payments.cancel(paymentId);
+      action = 'payment.cancel';
     }
+    await record(response, action, view.callId, paymentId);
+    response.json(view);
   });
 
   router.get('/v1/payments/:paymentId/events', (request, response) => {

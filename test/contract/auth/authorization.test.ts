@@ -13,7 +13,10 @@ let gateway: TestGateway;
 const alice = () => new SessionClient(gateway.base);
 const clients: Record<string, SessionClient> = {};
 beforeAll(async () => {
-  gateway = await startTestGateway({ auditReport: async () => '{"records": 3, "chain": "ok"}' });
+  gateway = await startTestGateway({
+    auditReport: async ({ from, to }) =>
+      `<html><p>records 3, chain ok, ${from.toISOString()}–${to.toISOString()}</p></html>`,
+  });
   for (const [name, password] of [
     ['alice', 'alice-password-1'],
     ['bob', 'bob-password-1'],
@@ -140,8 +143,12 @@ describe('roles and ownership', () => {
     }
     const report = await as('audrey').request('GET', '/v1/audit/report');
     expect(report.status).toBe(200);
-    expect(report.headers.get('content-disposition')).toContain('attachment');
-    expect(await report.json()).toEqual({ records: 3, chain: 'ok' });
+    expect(report.headers.get('content-type')).toContain('text/html');
+    expect(report.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(await report.text()).toContain('records 3, chain ok');
+    const ranged = await as('audrey').request('GET', '/v1/audit/report?from=2026-01-01&to=2026-02-01');
+    expect(await ranged.text()).toContain('2026-01-01T00:00:00.000Z–2026-02-01T00:00:00.000Z');
+    expect((await as('audrey').request('GET', '/v1/audit/report?from=yesterday')).status).toBe(400);
     expect((await as('alice').request('GET', '/v1/audit/report')).status).toBe(403);
     expect((await as('sam').request('GET', '/v1/audit/report')).status).toBe(403);
     expect((await as('ada').request('GET', '/v1/audit/report')).status).toBe(200);

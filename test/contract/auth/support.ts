@@ -80,7 +80,7 @@ export interface TestGateway {
 export async function startTestGateway(
   options: {
     env?: Record<string, string>;
-    auditReport?: () => Promise<string>;
+    auditReport?: (range: { from: Date; to: Date }) => Promise<string>;
     users?: readonly TestUser[];
   } = {},
 ): Promise<TestGateway> {
