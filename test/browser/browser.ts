@@ -6,7 +6,14 @@ import { type BrowserContext, chromium, type Page } from 'playwright-core';
 /** Debian's chromium; `./scripts/tonewall` installs it (apt-get install -y chromium). Missing = failure. */
 export const CHROMIUM = '/usr/bin/chromium';
 
-export const SCREENSHOTS = new URL('../../docs/ui/', import.meta.url).pathname;
+/**
+ * Screenshots go to .run/test/screenshots; with UPDATE_SCREENSHOTS=1 they replace the ones README
+ * shows in docs/ui/ (so an ordinary test run leaves the tree as it was).
+ */
+export const SCREENSHOTS = new URL(
+  process.env.UPDATE_SCREENSHOTS === '1' ? '../../docs/ui/' : '../../.run/test/screenshots/',
+  import.meta.url,
+).pathname;
 
 /** A fresh headless Chromium with its own new profile (no cookies, no cache, no extensions). */
 export async function launchBrowser(viewport = { width: 1120, height: 860 }): Promise<BrowserContext> {
