@@ -1,0 +1,146 @@
+/**
+ * Issue 5's first browser test, end to end on the real stack: an agent signs in to the desktop in
+ * headless Chromium, a SIPp customer's call through Kamailio and rtpengine appears, the agent takes a
+ * payment, SIPp keys the card as RFC 4733 events, the page shows progress and the outcome from the
+ * sandbox processor. The DOM, the page source, every SSE frame and every network response of the run
+ * hold none of the keyed digits.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, screenshot, tapWire } from '../browser/browser.js';
+import { CallHarness } from '../support/call-harness.js';
+import { rfc4733Pcap } from '../support/dtmf-pcap.js';
+import { GatewayApi } from '../support/gateway-api.js';
+import { type GatewayProcess, startGatewayProcess } from '../support/gateway-process.js';
+import { findKeyedDigits } from '../support/log-scan.js';
+import { type SandboxProcess, startSandboxProcess } from '../support/sandbox-process.js';
+import { REPO_ROOT } from '../support/stack.js';
+import { TEST_API_KEY, TEST_KEYS_DIR, TEST_RUN_DIR, testGatewayEnv } from '../support/test-run.js';
+
+const HTTP_PORT = 8080;
+const SANDBOX_PORT = 8443;
+const CARD = '4242424242424242';
+const EXPIRY = `11${String((new Date().getUTCFullYear() + 3) % 100).padStart(2, '0')}`;
+const CVV = '737';
+const PASSWORD = 'agent-seven-password-1';
+
+let gateway: GatewayProcess;
+let sandbox: SandboxProcess;
+let harness: CallHarness;
+let context: BrowserContext;
+let page: Page;
+const api = new GatewayApi(`http://127.0.0.1:${HTTP_PORT}`, TEST_API_KEY);
+
+beforeAll(async () => {
+  const usersFile = join(mkdtempSync(join(tmpdir(), 'tonewall-users-')), 'users.json');
+  execFileSync(
+    join(REPO_ROOT, 'node_modules', '.bin', 'tsx'),
+    ['scripts/users.ts', 'add', 'seven', '--role', 'agent', '--agent-id', 'agent-7', '--name', 'Agent Seven'],
+    {
+      cwd: REPO_ROOT,
+      input: `${PASSWORD}\n`,
+      env: { PATH: process.env.PATH ?? '', TONEWALL_ROOT: REPO_ROOT, TONEWALL_USERS_FILE: usersFile },
+      stdio: ['pipe', 'ignore', 'inherit'],
+    },
+  );
+  sandbox = await startSandboxProcess({
+    keysDir: TEST_KEYS_DIR,
+    port: SANDBOX_PORT,
+    logFile: join(TEST_RUN_DIR, 'sandbox.log'),
+  });
+  gateway = await startGatewayProcess({
+    env: testGatewayEnv({
+      TONEWALL_USERS_FILE: usersFile,
+      TONEWALL_PROCESSOR_URL: `https://127.0.0.1:${SANDBOX_PORT}/v1/tokens`,
+    }),
+    logFile: join(TEST_RUN_DIR, 'gateway.log'),
+    httpPort: HTTP_PORT,
+  });
+  harness = await CallHarness.create({ name: 'agent-desktop-sip' });
+  context = await launchBrowser();
+  page = await context.newPage();
+});
+
+afterAll(async () => {
+  await context?.close();
+  await harness?.cleanup();
+  await gateway?.stop();
+  await sandbox?.stop();
+});
+
+describe('the agent desktop on a real call', () => {
+  it('signs in, takes a payment the SIPp customer keys, shows progress and the outcome, and leaks no digit', async () => {
+    const wire = await tapWire(context, page);
+    await page.goto(gateway.url);
+    await page.getByLabel('User name').fill('seven');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByTestId('sign-in-submit').click();
+    await page.getByTestId('no-call').waitFor();
+
+    // The customer's keys start 6 s after the answer: time for the page to show the call and the
+    // agent to start the payment.
+    const pcap = rfc4733Pcap(`${CARD}#${EXPIRY}${CVV}`, {
+      leadInMs: 6000,
+      toneMs: 80,
+      gapMs: 120,
+      tailMs: 800,
+    });
+    const call = await harness.placeCall({ customer: { telephoneEvent: true, pcap } });
+    await api.waitForCall(call.customer.sipCallId);
+    await page.getByTestId('call-details').waitFor({ timeout: 5000 });
+    await page.getByTestId('amount').fill('12.50');
+    await page.getByTestId('reference').fill('Order SIP-A');
+    await page.getByTestId('start-payment').click();
+    await page.getByTestId('payment-panel').waitFor();
+
+    // digits fill as the customer keys them (polled: a headless page's animation frames are throttled)
+    const cardStep = page.getByTestId('step-payment-card-number');
+    await expect
+      .poll(async () => Number(await cardStep.getAttribute('data-digits')), {
+        timeout: 15_000,
+        interval: 100,
+      })
+      .toBeGreaterThanOrEqual(8);
+    await screenshot(page, 'sip-payment-progress');
+    await expect
+      .poll(
+        () =>
+          page
+            .getByTestId('outcome-title')
+            .innerText()
+            .catch(() => ''),
+        { timeout: 15_000 },
+      )
+      .toContain('Payment approved');
+    expect(await page.getByTestId('outcome-card').innerText()).toContain('4242');
+    await screenshot(page, 'sip-payment-approved');
+
+    await harness.finish(call);
+    await wire.settle();
+    // the SIPp customer's own number (13 digits) is on the page by design: not a card number
+    const customerNumber = '4479460000001';
+    const sources = [
+      {
+        name: 'DOM',
+        text: await page.evaluate(
+          () =>
+            (globalThis as unknown as { document: { documentElement: { outerHTML: string } } }).document
+              .documentElement.outerHTML,
+        ),
+      },
+      { name: 'page source', text: await page.content() },
+      { name: 'SSE frames', text: wire.frames.join('\n') },
+      { name: 'network responses', text: wire.bodies.join('\n') },
+    ];
+    expect(wire.frames.length).toBeGreaterThan(10);
+    const scrubbed = sources.map((source) => ({
+      ...source,
+      text: source.text.replaceAll(customerNumber, '<customer>'),
+    }));
+    expect(findKeyedDigits(scrubbed, [CARD, `${EXPIRY}${CVV}`, CARD.slice(0, 12)])).toEqual([]);
+  });
+});
