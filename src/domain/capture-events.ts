@@ -4,8 +4,11 @@ import type { KeypadKey } from './keypad.js';
 /** What a processor connector reports once it has the card (see revealCardForConnector). */
 export type ProcessorResult =
   | { readonly outcome: 'success'; readonly token: string; readonly confirmationCode: string }
-  /** `declineCode`: the processor's reason (e.g. `card_declined`, `insufficient_funds`); never card data. */
-  | { readonly outcome: 'declined'; readonly declineCode?: string }
+  /**
+   * `declineCode`: the processor's code (e.g. `card_declined`, `insufficient_funds`); `reason`: the
+   * connector's fixed sentence for it. Never card data.
+   */
+  | { readonly outcome: 'declined'; readonly declineCode?: string; readonly reason?: string }
   | { readonly outcome: 'payment-connector-error' };
 
 /**

@@ -177,15 +177,18 @@ function onProcessorResult(state: CaptureState, result: ProcessorResult): Captur
   switch (result.outcome) {
     case 'success':
       return succeed(state, result);
-    case 'declined':
+    case 'declined': {
+      const { declineCode, reason } = result;
       return finish(state, {
         status: 'failed',
-        result:
-          result.declineCode === undefined
-            ? { outcome: 'declined' }
-            : { outcome: 'declined', declineCode: result.declineCode },
+        result: {
+          outcome: 'declined',
+          ...(declineCode === undefined ? {} : { declineCode }),
+          ...(reason === undefined ? {} : { reason }),
+        },
         prompt: 'payment-declined',
       });
+    }
     case 'payment-connector-error':
       return finish(state, {
         status: 'failed',

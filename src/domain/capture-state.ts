@@ -44,7 +44,12 @@ export type PaymentResult =
       readonly expYear: number;
       readonly confirmationCode: string;
     }
-  | { readonly outcome: Exclude<Outcome, 'success'>; readonly declineCode?: string };
+  | {
+      readonly outcome: Exclude<Outcome, 'success'>;
+      readonly declineCode?: string;
+      /** For a decline: a fixed sentence chosen by the connector from the code. */
+      readonly reason?: string;
+    };
 
 /**
  * One payment capture. A value, except for the digit buffers, which the capture owns: a transition may

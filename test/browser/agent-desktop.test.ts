@@ -249,14 +249,14 @@ describe('agent desktop in Chromium', () => {
     gateway.connector.answer = async () => ({
       outcome: 'declined',
       declineCode: 'insufficient_funds',
-      reason: 'x',
+      reason: 'The card has insufficient funds.',
     });
     await page.getByTestId('new-payment').click();
     await page.getByTestId('amount').fill('250.00');
     await startPayment(page);
     await key(aliceCall, `${CARD}#${EXPIRY}${CVV}`, 10);
     await expectText(page, 'outcome-title', 'Card declined');
-    await expectText(page, 'outcome-reason', 'Insufficient funds');
+    await expectText(page, 'outcome-reason', 'The card has insufficient funds.');
     await screenshot(page, 'mobile-declined');
   }, 60_000);
 });

@@ -306,7 +306,9 @@ export class PaymentService implements CustomerKeySink {
     )
       .then(
         (reply): ProcessorResult | undefined => {
-          if (reply.outcome === 'declined') return { outcome: 'declined', declineCode: reply.declineCode };
+          if (reply.outcome === 'declined') {
+            return { outcome: 'declined', declineCode: reply.declineCode, reason: reply.reason };
+          }
           if (reply.last4 !== capturedLast4) {
             payment.logger.error({ connector: connector.name }, 'processor token is for another card');
             return undefined;

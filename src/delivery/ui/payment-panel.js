@@ -1,15 +1,5 @@
 import { byId, el, say, show } from './dom.js';
-import {
-  BRANDS,
-  DECLINE_REASONS,
-  dotsOf,
-  FIELD_HINTS,
-  FIELD_NAMES,
-  money,
-  OUTCOMES,
-  PROBLEMS,
-  STATUSES,
-} from './texts.js';
+import { BRANDS, dotsOf, FIELD_HINTS, FIELD_NAMES, money, OUTCOMES, PROBLEMS, STATUSES } from './texts.js';
 
 const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
 
@@ -268,13 +258,7 @@ export class PaymentPanel {
       facts.push(fact('Confirmation code', result.confirmationCode, 'outcome-confirmation', true));
       facts.push(fact('Token reference', result.token, 'outcome-token', true));
     } else if (result.outcome === 'declined') {
-      facts.push(
-        fact(
-          'Reason',
-          DECLINE_REASONS[result.declineCode] ?? 'The card was declined by the bank.',
-          'outcome-reason',
-        ),
-      );
+      facts.push(fact('Reason', result.reason ?? 'The card was declined.', 'outcome-reason'));
       if (result.declineCode)
         facts.push(fact('Decline code', result.declineCode, 'outcome-decline-code', true));
     }

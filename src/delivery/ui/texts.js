@@ -71,20 +71,6 @@ export const OUTCOMES = {
   },
 };
 
-export const DECLINE_REASONS = {
-  card_declined: 'The card was declined by the bank.',
-  generic_decline: 'The card was declined by the bank.',
-  insufficient_funds: 'Insufficient funds.',
-  expired_card: 'The card has expired.',
-  incorrect_number: 'The card number is incorrect.',
-  invalid_number: 'The card number is incorrect.',
-  incorrect_cvc: 'The security code is incorrect.',
-  invalid_cvc: 'The security code is incorrect.',
-  invalid_expiry_month: 'The expiry date is invalid.',
-  invalid_expiry_year: 'The expiry date is invalid.',
-  incorrect_zip: 'The postal code does not match.',
-};
-
 export const ROLE_NAMES = { agent: 'Agent', supervisor: 'Supervisor', auditor: 'Auditor', admin: 'Admin' };
 
 /** `****` → dots; card numbers in groups of four (the last four, once valid, stay as digits). */

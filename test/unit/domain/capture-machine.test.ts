@@ -510,8 +510,8 @@ describe('the end', () => {
   it.each([
     ['declined', { outcome: 'declined' }, undefined, 'payment-declined'],
     [
-      'declined with a code',
-      { outcome: 'declined', declineCode: 'insufficient_funds' },
+      'declined with a code and a reason',
+      { outcome: 'declined', declineCode: 'insufficient_funds', reason: 'The card has insufficient funds.' },
       undefined,
       'payment-declined',
     ],
