@@ -2,6 +2,7 @@ import { buildAuditReport } from './adapters/audit/audit-report.js';
 import { EvapiClient } from './adapters/kamailio/evapi-client.js';
 import { JsonRpcClient } from './adapters/kamailio/jsonrpc-client.js';
 import type { ProcessorConnector } from './adapters/processors/connector.js';
+import { GuardedConnector } from './adapters/processors/guarded-connector.js';
 import { DtmfListener } from './adapters/rtpengine/dtmf-listener.js';
 import { NgClient } from './adapters/rtpengine/ng-client.js';
 import { RtpenginePromptPlayer } from './adapters/rtpengine/prompt-player.js';
@@ -14,6 +15,7 @@ import { DtmfRouter } from './application/dtmf-router.js';
 import {
   type Clock,
   noPrompts,
+  type PromptPlayer,
   systemClock,
   systemTimers,
   type Timers,
@@ -21,8 +23,10 @@ import {
 import { PaymentService } from './application/payments/payment-service.js';
 import type { Config } from './config/config.js';
 import { createHttpApp } from './delivery/http/app.js';
+import { GatewayMetrics } from './delivery/http/gateway-metrics.js';
 import { createHttpAccess } from './delivery/http/http-access.js';
 import { listenHttp } from './delivery/http/http-server.js';
+import { isGatewayError } from './errors.js';
 import type { Logger } from './logger.js';
 
 export interface GatewayOptions {
@@ -43,6 +47,7 @@ export interface RunningGateway {
   readonly evapi: EvapiClient;
   readonly callSync: CallSync;
   readonly audit: AuditTrail;
+  readonly metrics: GatewayMetrics;
   /** Where the HTTP API listens, e.g. http://127.0.0.1:8080 */
   readonly httpUrl: string;
   readonly dtmfPort: number;
@@ -73,6 +78,34 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     logger: logger.child({ part: 'ng' }),
   });
 
+  // /healthz pings on a socket of its own: one attempt, a short limit, no retries to wait out.
+  const ngProbe = await NgClient.open({
+    host: config.rtpengine.ngHost,
+    port: config.rtpengine.ngPort,
+    timeoutMs: config.healthTimeoutMs,
+    retries: 0,
+    logger: logger.child({ part: 'ng-probe' }),
+  });
+  let metrics: GatewayMetrics | undefined;
+  const timedNg = async <T>(command: string, run: () => Promise<T>): Promise<T> => {
+    const startedAt = performance.now();
+    let result = 'ok';
+    try {
+      return await run();
+    } catch (error) {
+      result = isGatewayError(error) ? error.code : 'GW_ERR_INTERNAL';
+      throw error;
+    } finally {
+      metrics?.observeNg(command, result, (performance.now() - startedAt) / 1000);
+    }
+  };
+  const connector = new GuardedConnector({
+    connector: options.connector,
+    breaker: config.processorBreaker,
+    logger: logger.child({ part: 'processor' }),
+    observe: (outcome, seconds) => metrics?.observeProcessor(options.connector.name, outcome, seconds),
+  });
+
   const clock = options.clock ?? systemClock;
   // Opened before anything can happen, so the first call event already has its record.
   const audit = await AuditTrail.open({
@@ -85,9 +118,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     // no audit, no payment: while records cannot be written, no new payment starts
     admission: () => (audit.healthy ? undefined : 'GW_ERR_AUDIT_WRITE'),
     checkCallback: (url) => checkCallbackUrl(url, config.webhookHosts),
-    connector: options.connector,
+    connector,
     prompts: config.prompts.directory
-      ? new RtpenginePromptPlayer({ ng, directory: config.prompts.directory })
+      ? timedPrompts(new RtpenginePromptPlayer({ ng, directory: config.prompts.directory }), timedNg)
       : noPrompts,
     clock,
     timers: options.timers ?? systemTimers,
@@ -129,12 +162,40 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
   evapi.start();
 
+  metrics = new GatewayMetrics({
+    calls: () => registry.list(),
+    paymentsActive: () => payments.activeCount,
+    dtmf: () => {
+      const heard = dtmf.stats;
+      const routed = router.stats;
+      return {
+        accepted: heard.accepted,
+        duplicate: heard.duplicates,
+        'dropped-source': heard.droppedSource,
+        malformed: heard.malformed,
+        'agent-ignored': routed.agentIgnored,
+        'unknown-call': routed.unknownCall,
+        'unknown-tag': routed.unknownTag,
+      };
+    },
+    evapiConnected: () => evapi.connected,
+    auditHealthy: () => audit.healthy,
+    processorBreaker: () => connector.breaker,
+  });
+  const gatewayMetrics = metrics;
+  payments.onUpdate(({ view }) => {
+    if (view.status !== 'in-progress' && view.status !== 'processing' && view.result) {
+      gatewayMetrics.paymentEnded(view.result.outcome);
+    }
+  });
+
   const app = createHttpApp({
     logger,
     registry,
     payments,
     access: createHttpAccess({ settings: config.access, logger: logger.child({ part: 'access' }) }),
     webhooksEnabled: webhooks !== undefined,
+    metrics: { metrics, token: config.metricsToken },
     recordAction: (action) => audit.recordAction(action),
     auditReport: ({ from, to }) =>
       buildAuditReport({
@@ -148,11 +209,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       kamailio: () =>
         evapi.connected ? { status: 'up' } : { status: 'down', detail: 'evapi not connected' },
       rtpengine: async () => {
-        await ng.ping();
+        await timedNg('ping', () => ngProbe.ping());
         return { status: 'up' };
       },
       dtmf: () => ({ status: 'up' }),
       audit: () => (audit.healthy ? { status: 'up' } : { status: 'down', detail: 'audit log write failed' }),
+      processor: () =>
+        connector.breaker === 'open' ? { status: 'down', detail: 'circuit breaker open' } : { status: 'up' },
     },
   });
   const { server, url: httpUrl } = await listenHttp(app, {
@@ -171,6 +234,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     evapi,
     callSync,
     audit,
+    metrics,
     httpUrl,
     dtmfPort,
     async close() {
@@ -183,7 +247,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       server.closeAllConnections();
       await closed;
       await ng.close();
-      await options.connector.close();
+      await ngProbe.close();
+      await connector.close();
     },
   };
+}
+
+/** Prompts through `timed`, so each `play media` shows in the NG latency histogram. */
+function timedPrompts(
+  player: PromptPlayer,
+  timed: <T>(command: string, run: () => Promise<T>) => Promise<T>,
+): PromptPlayer {
+  return { play: (call, prompt) => timed('play media', () => player.play(call, prompt)) };
 }

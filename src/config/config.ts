@@ -56,6 +56,10 @@ const environmentSchema = z
     TONEWALL_HTTP_HOST: host.default('127.0.0.1'),
     TONEWALL_HTTP_PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
     TONEWALL_API_KEY: z.string().min(16, 'must be at least 16 characters').max(256).optional(),
+    /** Bearer token for GET /metrics (integration keys work too); unset: integration keys only. */
+    TONEWALL_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').max(512).optional(),
+    /** How long /healthz waits for each probe (rtpengine ping: one attempt, no retry). */
+    TONEWALL_HEALTH_TIMEOUT_MS: milliseconds(50, 10_000).default(500),
     TONEWALL_NG_ADDR: host.default('127.0.0.1'),
     TONEWALL_NG_PORT: port.default(2223),
     TONEWALL_NG_TIMEOUT_MS: milliseconds(50, 30_000).default(1000),
@@ -97,6 +101,9 @@ const environmentSchema = z
     TONEWALL_PROCESSOR_BACKOFF_MS: milliseconds(10, 30_000).default(250),
     TONEWALL_PROCESSOR_BACKOFF_MAX_MS: milliseconds(10, 60_000).default(2000),
     TONEWALL_PROCESSOR_DEADLINE_MS: milliseconds(100, 300_000).default(20_000),
+    /** Consecutive unreachable tokenisations that open the processor circuit breaker. */
+    TONEWALL_PROCESSOR_BREAKER_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+    TONEWALL_PROCESSOR_BREAKER_COOLDOWN_MS: milliseconds(100, 600_000).default(30_000),
     TONEWALL_STRIPE_SECRET_KEY: z
       .string()
       .regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]{8,}$/, 'must be a Stripe secret key')
@@ -125,6 +132,10 @@ export interface Config {
   readonly http: { readonly host: string; readonly port: number };
   /** A development integration key with full API access; unset means no integration key. */
   readonly apiKey: string | undefined;
+  /** GET /metrics bearer token (besides integration keys). */
+  readonly metricsToken: string | undefined;
+  /** Time limit of each /healthz probe. */
+  readonly healthTimeoutMs: number;
   readonly rtpengine: {
     readonly ngHost: string;
     readonly ngPort: number;
@@ -147,6 +158,8 @@ export interface Config {
   readonly webhookHosts: readonly string[] | undefined;
   /** The processor connector; key files are resolved against TONEWALL_KEYS_DIR. */
   readonly processor: ProcessorSettings;
+  /** The circuit breaker in front of the connector (src/adapters/processors/circuit-breaker.ts). */
+  readonly processorBreaker: { readonly failureThreshold: number; readonly coolDownMs: number };
   /** Who may use the HTTP API and agent UI: TLS, sign-in, sessions, keys, IdP (access-settings.ts). */
   readonly access: AccessSettings;
   /** The signed, hash-chained audit log. */
@@ -217,6 +230,8 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
     logLevel: env.TONEWALL_LOG_LEVEL,
     http: { host: env.TONEWALL_HTTP_HOST, port: env.TONEWALL_HTTP_PORT },
     apiKey: env.TONEWALL_API_KEY,
+    metricsToken: env.TONEWALL_METRICS_TOKEN,
+    healthTimeoutMs: env.TONEWALL_HEALTH_TIMEOUT_MS,
     rtpengine: {
       ngHost: env.TONEWALL_NG_ADDR,
       ngPort: env.TONEWALL_NG_PORT,
@@ -235,6 +250,10 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
     webhookSecret: env.TONEWALL_WEBHOOK_SECRET,
     webhookHosts: env.TONEWALL_WEBHOOK_HOSTS?.map((host) => host.toLowerCase()),
     processor: processorSettings(env),
+    processorBreaker: {
+      failureThreshold: env.TONEWALL_PROCESSOR_BREAKER_FAILURES,
+      coolDownMs: env.TONEWALL_PROCESSOR_BREAKER_COOLDOWN_MS,
+    },
     access: accessSettings(env),
     audit: auditSettings(env),
   });

@@ -10,8 +10,10 @@ import { authenticate } from './authenticate.js';
 import { callsRoutes } from './calls-routes.js';
 import { csrfProtection } from './csrf.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
+import type { GatewayMetrics } from './gateway-metrics.js';
 import { type HealthProbe, healthRoutes } from './health-routes.js';
 import type { HttpAccess } from './http-access.js';
+import { metricsRoutes } from './metrics-routes.js';
 import { PaymentBoard } from './payment-board.js';
 import { paymentsRoutes } from './payments-routes.js';
 import { securityHeaders } from './security-headers.js';
@@ -34,6 +36,8 @@ export interface HttpAppOptions {
   auditReport?: AuditReportSource;
   /** Records API actions in the audit trail before they are acknowledged. */
   recordAction?: RecordAction;
+  /** Serves `GET /metrics` (bearer: the metrics token or an integration key). */
+  metrics?: { readonly metrics: GatewayMetrics; readonly token: string | undefined };
   /** The agent desktop's files; src/delivery/ui by default. */
   uiDirectory?: string;
 }
@@ -64,6 +68,14 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.set('etag', false);
   app.use(securityHeaders({ tls: access.secureCookies }));
   app.use(healthRoutes(options.health));
+  if (options.metrics) {
+    app.use(
+      metricsRoutes(options.metrics.metrics, {
+        token: options.metrics.token,
+        integrationKeys: access.integrationKeys,
+      }),
+    );
+  }
   app.use(uiRoutes(options.uiDirectory));
   app.use('/v1', noStore, authenticate(access), csrfProtection);
   app.use(sessionRoutes(access));
