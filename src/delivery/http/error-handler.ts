@@ -6,8 +6,7 @@ import type { Logger } from '../../logger.js';
 /** The API's only error shape: `{error: {code, message}}`; a 500 carries a request id, never the cause. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, request, response, _next) => {
-    const bodyError = bodyParserError(error);
-    const known = bodyError ?? (isGatewayError(error) ? error : undefined);
+    const known = clientError(error) ?? (isGatewayError(error) ? error : undefined);
     const status = known ? httpStatusOf(known.code) : 500;
     if (known?.code === 'GW_ERR_IDP_UNAVAILABLE') {
       logger.warn(
@@ -33,11 +32,25 @@ export const notFoundHandler: RequestHandler = (_request, _response, next) => {
   next(new GatewayError('GW_ERR_NOT_FOUND', 'no such resource'));
 };
 
-/** express.json() errors (bad JSON, too large, wrong charset) become GW_ERR_INVALID_BODY without the body. */
-function bodyParserError(error: unknown): GatewayError | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
+const BODY_ERRORS: Readonly<Record<string, string>> = {
+  'entity.too.large': 'request body is too large',
+  'encoding.unsupported': 'request body must not be compressed',
+  'charset.unsupported': 'request body must be UTF-8',
+};
+
+/**
+ * Errors express and its parsers raise for a bad request become API errors without the input:
+ * express.json() (bad JSON, too large, compressed, wrong charset) and the router (a path parameter
+ * that is not valid percent-encoding) carry a 4xx `status`.
+ */
+function clientError(error: unknown): GatewayError | undefined {
+  if (typeof error !== 'object' || error === null || isGatewayError(error)) return undefined;
   const { type, status } = error as { type?: unknown; status?: unknown };
-  if (typeof type !== 'string' || typeof status !== 'number' || status >= 500) return undefined;
-  const reason = type === 'entity.too.large' ? 'request body is too large' : 'request body is not valid JSON';
-  return new GatewayError('GW_ERR_INVALID_BODY', reason);
+  if (typeof status !== 'number' || status < 400 || status >= 500) return undefined;
+  if (typeof type === 'string') {
+    return new GatewayError('GW_ERR_INVALID_BODY', BODY_ERRORS[type] ?? 'request body is not valid JSON');
+  }
+  if (status === 404) return new GatewayError('GW_ERR_NOT_FOUND', 'no such resource');
+  if (error instanceof URIError) return new GatewayError('GW_ERR_NOT_FOUND', 'no such resource');
+  return new GatewayError('GW_ERR_INVALID_BODY', 'the request is malformed');
 }

@@ -45,7 +45,7 @@ export function sessionRoutes(access: HttpAccess): Router {
 
   router.post(
     '/v1/session',
-    express.json({ limit: '4kb', strict: true }),
+    express.json({ limit: '4kb', strict: true, inflate: false }),
     (request, _response, next) => {
       if (!sameOrigin(request)) throw new GatewayError('GW_ERR_CSRF', 'cross-origin sign-in refused');
       if (!request.is('application/json'))

@@ -1,0 +1,51 @@
+/**
+ * The deployed entry point (node dist/main.js) with a bad setting: it stops before opening any
+ * socket, with exit code 78 (EX_CONFIG) and one line on stderr that names the setting, not its value.
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../support/stack.js';
+
+function runGateway(
+  env: Record<string, string>,
+): Promise<{ code: number | null; stderr: string; stdout: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'dist', 'main.js')], {
+      env: { PATH: process.env.PATH ?? '', TONEWALL_HTTP_PORT: '0', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    let stdout = '';
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stderr, stdout });
+    });
+  });
+}
+
+describe('node dist/main.js with an invalid setting', () => {
+  it.each([
+    ['TONEWALL_NG_PORT', '70000'],
+    ['TONEWALL_PROCESSOR', 'paypal'],
+    ['TONEWALL_WEBHOOK_SECRET', 'too-short-secret-value'],
+    ['TONEWALL_PROCESSOR_BREAKER_FAILURES', '0'],
+    ['TONEWALL_METRICS_TOKEN', 'short'],
+    ['TONEWALL_HTTP_PORTT', '8080'],
+  ])('%s: exits 78 naming the setting', async (setting, value) => {
+    const { code, stderr, stdout } = await runGateway({ [setting]: value });
+    expect(code).toBe(78);
+    expect(stderr).toMatch(/^tonewall: invalid configuration: /);
+    expect(stderr).toContain(setting);
+    expect(stderr).not.toContain(value);
+    expect(stdout).toBe('');
+  });
+});

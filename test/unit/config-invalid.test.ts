@@ -1,0 +1,119 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/config.js';
+
+const LONG = 'x'.repeat(5000);
+/** A marker no message may echo: a setting's value can be a secret pasted into the wrong variable. */
+const SECRET = 'sk_live_SECRETVALUE0123';
+
+/** One wrong value for every setting the gateway reads (a value that is well-formed but out of range where there is a range). */
+const INVALID: ReadonlyArray<[setting: string, value: string]> = [
+  ['TONEWALL_LOG_LEVEL', 'loud'],
+  ['TONEWALL_HTTP_HOST', LONG],
+  ['TONEWALL_HTTP_PORT', '65536'],
+  ['TONEWALL_HTTP_PORT', 'eighty'],
+  ['TONEWALL_API_KEY', 'short'],
+  ['TONEWALL_METRICS_TOKEN', 'short'],
+  ['TONEWALL_HEALTH_TIMEOUT_MS', '10'],
+  ['TONEWALL_NG_ADDR', LONG],
+  ['TONEWALL_NG_PORT', '0'],
+  ['TONEWALL_NG_TIMEOUT_MS', '1.5'],
+  ['TONEWALL_NG_RETRIES', '11'],
+  ['TONEWALL_DTMF_LOG_DEST', '127.0.0.1'],
+  ['TONEWALL_DTMF_ALLOWED_SOURCES', ' , '],
+  ['TONEWALL_EVAPI_ADDR', LONG],
+  ['TONEWALL_EVAPI_PORT', '-1'],
+  ['TONEWALL_EVAPI_RECONNECT_MS', '0'],
+  ['TONEWALL_RPC_ADDR', LONG],
+  ['TONEWALL_RPC_PORT', '70000'],
+  ['TONEWALL_RPC_TIMEOUT_MS', '99999999'],
+  ['TONEWALL_PROMPTS_DIR', LONG],
+  ['TONEWALL_WEBHOOK_SECRET', SECRET],
+  ['TONEWALL_WEBHOOK_HOSTS', ','],
+  ['TONEWALL_ROOT', LONG],
+  ['TONEWALL_RUN_NAME', '../etc'],
+  ['TONEWALL_KEYS_DIR', LONG],
+  ['TONEWALL_PROCESSOR', 'paypal'],
+  ['TONEWALL_PROCESSOR_URL', 'http://127.0.0.1:8443/v1/tokens'],
+  ['TONEWALL_PROCESSOR_ENCRYPTION_CERT', LONG],
+  ['TONEWALL_PROCESSOR_KEY_ID', LONG],
+  ['TONEWALL_PROCESSOR_CLIENT_CERT', LONG],
+  ['TONEWALL_PROCESSOR_CLIENT_KEY', LONG],
+  ['TONEWALL_PROCESSOR_CA', LONG],
+  ['TONEWALL_PROCESSOR_TIMEOUT_MS', '50'],
+  ['TONEWALL_PROCESSOR_MAX_ATTEMPTS', '0'],
+  ['TONEWALL_PROCESSOR_BACKOFF_MS', '1'],
+  ['TONEWALL_PROCESSOR_BACKOFF_MAX_MS', '1'],
+  ['TONEWALL_PROCESSOR_DEADLINE_MS', '1'],
+  ['TONEWALL_PROCESSOR_BREAKER_FAILURES', '0'],
+  ['TONEWALL_PROCESSOR_BREAKER_COOLDOWN_MS', '1'],
+  ['TONEWALL_STRIPE_SECRET_KEY', 'pk_test_abcdefgh0123'],
+  ['TONEWALL_HTTP_TLS_CERT', LONG],
+  ['TONEWALL_HTTP_TLS_KEY', LONG],
+  ['TONEWALL_USERS_FILE', LONG],
+  ['TONEWALL_LOCAL_SIGNIN', 'maybe'],
+  ['TONEWALL_SESSION_IDLE_MS', '1000'],
+  ['TONEWALL_SESSION_MAX_MS', '1000'],
+  ['TONEWALL_SIGNIN_MAX_ATTEMPTS', '0'],
+  ['TONEWALL_SIGNIN_WINDOW_MS', '1'],
+  ['TONEWALL_API_KEY_SHA256', 'not-a-digest'],
+  ['TONEWALL_JWT_JWKS_URL', 'ftp://idp.example/jwks'],
+  ['TONEWALL_JWT_ISSUER', LONG],
+  ['TONEWALL_JWT_AUDIENCE', LONG],
+  ['TONEWALL_JWT_ALGORITHMS', 'none'],
+  ['TONEWALL_JWT_ROLE_CLAIM', 'roles with spaces'],
+  ['TONEWALL_JWT_AGENT_CLAIM', 'agent id!'],
+  ['TONEWALL_AUDIT_DIR', LONG],
+  ['TONEWALL_AUDIT_KEY', LONG],
+  ['TONEWALL_AUDIT_MAX_FILE_BYTES', '12'],
+  ['TONEWALL_AUDIT_PUBLIC_KEYS', 'x'.repeat(9000)],
+  ['TONEWALL_AUDIT_SCAN_PATHS', 'x'.repeat(9000)],
+  ['TONEWALL_TYPO_SETTING', '1'],
+];
+
+describe('every invalid setting stops start-up', () => {
+  it.each(
+    INVALID,
+  )('%s: a wrong value is refused with GW_ERR_CONFIG naming the setting, not its value', (setting, value) => {
+    let thrown: unknown;
+    try {
+      loadConfig({ [setting]: value });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toMatchObject({ code: 'GW_ERR_CONFIG' });
+    const message = (thrown as Error).message;
+    expect(message).toContain(setting);
+    if (value.length > 3) expect(message).not.toContain(value.slice(0, 40));
+  });
+
+  it('the table covers every setting the gateway schema declares', () => {
+    const declared = new Set(
+      [
+        'src/config/config.ts',
+        'src/config/access-settings.ts',
+        'src/adapters/audit/audit-settings.ts',
+      ].flatMap((path) =>
+        [
+          ...readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8').matchAll(
+            /^\s+(TONEWALL_[A-Z0-9_]+): /gm,
+          ),
+        ].map((match) => match[1] ?? ''),
+      ),
+    );
+    const tested = new Set(INVALID.map(([setting]) => setting));
+    const untested = [...declared].filter((setting) => !tested.has(setting));
+    expect(untested).toEqual([]);
+    expect(declared.size).toBeGreaterThan(50);
+  });
+
+  it('names each of several bad settings at once', () => {
+    expect(() => loadConfig({ TONEWALL_NG_PORT: '0', TONEWALL_PROCESSOR: 'paypal' })).toThrow(
+      /TONEWALL_NG_PORT.*TONEWALL_PROCESSOR|TONEWALL_PROCESSOR.*TONEWALL_NG_PORT/,
+    );
+  });
+
+  it('asks for the Stripe key with TONEWALL_PROCESSOR=stripe', () => {
+    expect(() => loadConfig({ TONEWALL_PROCESSOR: 'stripe' })).toThrow(/TONEWALL_STRIPE_SECRET_KEY/);
+  });
+});
