@@ -1,6 +1,7 @@
 import { buildAuditReport } from './adapters/audit/audit-report.js';
 import { EvapiClient } from './adapters/kamailio/evapi-client.js';
 import { JsonRpcClient } from './adapters/kamailio/jsonrpc-client.js';
+import { JsonlPaymentStatusStore } from './adapters/payment-status/jsonl-payment-status-store.js';
 import type { ProcessorConnector } from './adapters/processors/connector.js';
 import { GuardedConnector } from './adapters/processors/guarded-connector.js';
 import { DtmfListener } from './adapters/rtpengine/dtmf-listener.js';
@@ -113,8 +114,22 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     clock,
     logger: logger.child({ part: 'audit' }),
   });
+  // Payments a stopped or crashed run left unfinished end here as internal-error, before any call event.
+  const { store: statusStore, interrupted } = await JsonlPaymentStatusStore.open({
+    file: config.paymentStatus.file,
+    retain: config.paymentStatus.retain,
+    now: () => new Date(clock.now()),
+    logger: logger.child({ part: 'payment-status' }),
+  });
+  for (const record of interrupted) {
+    logger.warn(
+      { paymentId: record.id, callId: record.callId, was: record.interrupted, outcome: record.outcome },
+      'payment of an earlier run ended as internal-error',
+    );
+  }
   const payments = new PaymentService({
     registry,
+    statusStore,
     // no audit, no payment: while records cannot be written, no new payment starts
     admission: () => (audit.healthy ? undefined : 'GW_ERR_AUDIT_WRITE'),
     checkCallback: (url) => checkCallbackUrl(url, config.webhookHosts),
@@ -241,6 +256,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       await dtmf.close();
       await payments.stop();
+      await statusStore.close();
       evapi.stop();
       await audit.close();
       await webhooks?.drain();

@@ -1,4 +1,4 @@
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { AUDIT_ENVIRONMENT, type AuditSettings, auditSettings } from '../adapters/audit/audit-settings.js';
 import type { ProcessorSettings } from '../adapters/processors/create-connector.js';
@@ -89,6 +89,9 @@ const environmentSchema = z
     // The signed audit log (src/adapters/audit/audit-settings.ts).
     ...AUDIT_ENVIRONMENT,
     TONEWALL_KEYS_DIR: z.string().min(1).max(4096).default('keys'),
+    /** Payment statuses kept across restarts (no card data); default .run/<run name>/payments.jsonl. */
+    TONEWALL_PAYMENT_STATUS_FILE: z.string().min(1).max(4096).optional(),
+    TONEWALL_PAYMENT_STATUS_RETAIN: z.coerce.number().int().min(100).max(1_000_000).default(10_000),
     TONEWALL_PROCESSOR: z.enum(['sandbox', 'jwe', 'stripe']).default('sandbox'),
     TONEWALL_PROCESSOR_URL: z.url({ protocol: /^https$/ }).default('https://127.0.0.1:8443/v1/tokens'),
     TONEWALL_PROCESSOR_ENCRYPTION_CERT: z.string().min(1).max(4096).default('processor-enc-1.pem'),
@@ -164,6 +167,8 @@ export interface Config {
   readonly access: AccessSettings;
   /** The signed, hash-chained audit log. */
   readonly audit: AuditSettings;
+  /** The payment status file (JSON lines, no card data) and how many payments it keeps. */
+  readonly paymentStatus: { readonly file: string; readonly retain: number };
 }
 
 function processorSettings(env: z.infer<typeof environmentSchema>): ProcessorSettings {
@@ -256,5 +261,12 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
     },
     access: accessSettings(env),
     audit: auditSettings(env),
+    paymentStatus: {
+      file: resolve(
+        env.TONEWALL_ROOT ?? '.',
+        env.TONEWALL_PAYMENT_STATUS_FILE ?? join('.run', env.TONEWALL_RUN_NAME ?? 'dev', 'payments.jsonl'),
+      ),
+      retain: env.TONEWALL_PAYMENT_STATUS_RETAIN,
+    },
   });
 }

@@ -17,6 +17,12 @@ import type { Logger } from '../../logger.js';
 import type { Call, CallChange, CallRegistry } from '../call-registry.js';
 import type { CustomerKeySink } from '../dtmf-router.js';
 import type { Clock, PaymentUpdate, PromptPlayer, Timers } from './payment-ports.js';
+import {
+  type PaymentStatusStore,
+  type RecordedPaymentView,
+  recordedView,
+  toStatusRecord,
+} from './payment-status-store.js';
 
 /** What a client asks for when it starts a payment (POST /v1/calls/{callId}/payments). */
 export interface PaymentRequest {
@@ -41,6 +47,7 @@ interface Payment {
   sequence: number;
   timer: { cancel(): void } | undefined;
   endedAt: number | undefined;
+  readonly startedAt: string;
 }
 
 export interface PaymentServiceOptions {
@@ -56,6 +63,8 @@ export interface PaymentServiceOptions {
   checkCallback?: (url: string) => void;
   /** How many finished payments stay readable (GET) before the oldest are forgotten. */
   retainFinished?: number;
+  /** Keeps each payment's status (no card data) past a restart; GET falls back to it. */
+  statusStore?: PaymentStatusStore;
 }
 
 const REJECTION_MESSAGES: Record<CaptureRejection, string> = {
@@ -129,6 +138,7 @@ export class PaymentService implements CustomerKeySink {
       sequence: 0,
       timer: undefined,
       endedAt: undefined,
+      startedAt: new Date(this.#options.clock.now()).toISOString(),
     };
     this.#payments.set(id, payment);
     this.#activeByCall.set(call.id, payment);
@@ -146,13 +156,22 @@ export class PaymentService implements CustomerKeySink {
     return this.#byIdempotencyKey.get(`${callId}\u0000${idempotencyKey}`)?.call;
   }
 
-  get(paymentId: string): AgentView {
-    return toAgentView(this.#find(paymentId).state);
+  /** The agent view; for a payment of an earlier run, its recorded status (no card data). */
+  get(paymentId: string): AgentView | RecordedPaymentView {
+    const payment = this.#payments.get(paymentId);
+    if (payment) return toAgentView(payment.state);
+    const record = this.#options.statusStore?.get(paymentId);
+    if (record) return recordedView(record);
+    throw new GatewayError('GW_ERR_NOT_FOUND', 'no such payment');
   }
 
-  /** The call a payment belongs to (for authorisation checks by the API). */
-  callOf(paymentId: string): Call {
-    return this.#find(paymentId).call;
+  /** The call a payment belongs to (for authorisation checks by the API); only the agent for an earlier run's. */
+  callOf(paymentId: string): Pick<Call, 'agent'> {
+    const payment = this.#payments.get(paymentId);
+    if (payment) return payment.call;
+    const record = this.#options.statusStore?.get(paymentId);
+    if (record) return { agent: record.agent };
+    throw new GatewayError('GW_ERR_NOT_FOUND', 'no such payment');
   }
 
   /** The agent asks for a field (again). */
@@ -228,8 +247,11 @@ export class PaymentService implements CustomerKeySink {
 
   #find(paymentId: string): Payment {
     const payment = this.#payments.get(paymentId);
-    if (!payment) throw new GatewayError('GW_ERR_NOT_FOUND', 'no such payment');
-    return payment;
+    if (payment) return payment;
+    if (this.#options.statusStore?.get(paymentId)) {
+      throw new GatewayError('GW_ERR_PAYMENT_STATE', REJECTION_MESSAGES['not-in-progress']);
+    }
+    throw new GatewayError('GW_ERR_NOT_FOUND', 'no such payment');
   }
 
   #agentAction(paymentId: string, event: CaptureEvent): AgentView {
@@ -355,6 +377,13 @@ export class PaymentService implements CustomerKeySink {
         outcome: update.view.result?.outcome,
       },
       'payment updated',
+    );
+    this.#options.statusStore?.save(
+      toStatusRecord(update.view, {
+        agent: payment.call.agent,
+        startedAt: payment.startedAt,
+        updatedAt: update.at,
+      }),
     );
     for (const listener of [...(this.#listeners.get(payment.id) ?? []), ...this.#globalListeners]) {
       try {

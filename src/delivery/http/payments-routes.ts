@@ -2,6 +2,7 @@ import { type Response, Router } from 'express';
 import type { CallRegistry } from '../../application/call-registry.js';
 import type { PaymentUpdate } from '../../application/payments/payment-ports.js';
 import type { PaymentService } from '../../application/payments/payment-service.js';
+import type { AgentView } from '../../domain/agent-view.js';
 import { isTerminalStatus } from '../../domain/capture-types.js';
 import { GatewayError } from '../../errors.js';
 import { principalNameOf, type RecordAction } from './audit-actions.js';
@@ -83,7 +84,7 @@ export function paymentsRoutes(payments: PaymentService, options: PaymentsRoutes
   router.post('/v1/payments/:paymentId', async (request, response) => {
     const paymentId = ownPayment(request.params.paymentId, response);
     const update = parseUpdatePayment(request.body);
-    let view: ReturnType<PaymentService['get']>;
+    let view: AgentView;
     let action: string;
     if ('capture' in update) {
       view = payments.captureField(paymentId, update.capture);
@@ -127,6 +128,9 @@ export function paymentsRoutes(payments: PaymentService, options: PaymentsRoutes
   return router;
 }
 
-function writeFrame(response: Response, update: PaymentUpdate): void {
+function writeFrame(
+  response: Response,
+  update: Omit<PaymentUpdate, 'view'> & { view: ReturnType<PaymentService['get']> },
+): void {
   response.write(`event: payment\nid: ${update.sequence}\ndata: ${JSON.stringify(update.view)}\n\n`);
 }

@@ -1,0 +1,187 @@
+import { type FileHandle, mkdir, open, readFile, rename } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { z } from 'zod';
+import type {
+  PaymentStatusRecord,
+  PaymentStatusStore,
+} from '../../application/payments/payment-status-store.js';
+import { CAPTURE_FIELDS, ERROR_TYPES, OUTCOMES, PAYMENT_STATUSES } from '../../domain/capture-types.js';
+import { CARD_BRANDS } from '../../domain/card-brand.js';
+import type { Logger } from '../../logger.js';
+
+const fieldSchema = z
+  .object({
+    state: z.enum(['pending', 'capturing', 'captured']),
+    digits: z.number().int().min(0).max(64),
+    brand: z.enum(CARD_BRANDS).optional(),
+    valid: z.boolean().optional(),
+  })
+  .strict();
+
+/** A line of the file, parsed strictly: a record with any other field (a digit string) is refused. */
+const recordSchema = z
+  .object({
+    id: z.string().regex(/^PK[0-9a-f]{32}$/),
+    callId: z.string().regex(/^CA[0-9a-f]{32}$/),
+    agent: z.string().max(256),
+    status: z.enum(PAYMENT_STATUSES),
+    capture: z.enum(CAPTURE_FIELDS).nullable(),
+    required: z.array(z.enum(CAPTURE_FIELDS)),
+    fields: z.partialRecord(z.enum(CAPTURE_FIELDS), fieldSchema),
+    errorType: z.enum(ERROR_TYPES).optional(),
+    outcome: z.enum(OUTCOMES).optional(),
+    startedAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+    interrupted: z.enum(['capturing', 'processing']).optional(),
+  })
+  .strict();
+
+export interface JsonlPaymentStatusStoreOptions {
+  /** The JSON-lines file, e.g. .run/<name>/payments.jsonl. */
+  readonly file: string;
+  /** Payments kept (the newest); older ones are dropped when the file is compacted. */
+  readonly retain: number;
+  readonly now: () => Date;
+  readonly logger: Logger;
+}
+
+/**
+ * Payment statuses in an append-only JSON-lines file, fsynced after each batch of appends. On open
+ * the file is read (the last line of a payment wins, a torn last line is skipped), every payment that
+ * was still capturing or processing is ended as failed / internal-error (the process that ran it is
+ * gone, and with it the digits), and the file is rewritten compacted (temp file, fsync, rename). It is
+ * compacted again whenever it holds four times more lines than payments kept.
+ */
+export class JsonlPaymentStatusStore implements PaymentStatusStore {
+  readonly #options: JsonlPaymentStatusStoreOptions;
+  readonly #records = new Map<string, PaymentStatusRecord>();
+  #handle: FileHandle;
+  #lines = 0;
+  #queue: string[] = [];
+  #writing: Promise<void> = Promise.resolve();
+  #closed = false;
+
+  private constructor(options: JsonlPaymentStatusStoreOptions, handle: FileHandle) {
+    this.#options = options;
+    this.#handle = handle;
+  }
+
+  /** Opens the file, ends interrupted payments, compacts; `interrupted` lists what it ended. */
+  static async open(
+    options: JsonlPaymentStatusStoreOptions,
+  ): Promise<{ store: JsonlPaymentStatusStore; interrupted: PaymentStatusRecord[] }> {
+    await mkdir(dirname(options.file), { recursive: true, mode: 0o700 });
+    const records = new Map<string, PaymentStatusRecord>();
+    let skipped = 0;
+    const text = await readFile(options.file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return '';
+      throw error;
+    });
+    for (const line of text.split('\n')) {
+      if (line.trim() === '') continue;
+      let parsed: ReturnType<typeof recordSchema.safeParse>;
+      try {
+        parsed = recordSchema.safeParse(JSON.parse(line));
+      } catch {
+        skipped += 1;
+        continue;
+      }
+      if (!parsed.success) {
+        skipped += 1;
+        continue;
+      }
+      records.delete(parsed.data.id); // re-inserted: the map's order is the order of last change
+      records.set(parsed.data.id, parsed.data as PaymentStatusRecord);
+    }
+    const interrupted: PaymentStatusRecord[] = [];
+    const at = options.now().toISOString();
+    for (const [id, record] of records) {
+      if (record.status !== 'in-progress' && record.status !== 'processing') continue;
+      const ended: PaymentStatusRecord = {
+        ...record,
+        status: 'failed',
+        capture: null,
+        outcome: 'internal-error',
+        updatedAt: at,
+        interrupted: record.status === 'processing' ? 'processing' : 'capturing',
+      };
+      records.set(id, ended);
+      interrupted.push(ended);
+    }
+    if (skipped > 0) options.logger.warn({ skipped }, 'unreadable payment status lines skipped');
+    const handle = await JsonlPaymentStatusStore.#rewrite(
+      options.file,
+      [...records.values()].slice(-options.retain),
+    );
+    const store = new JsonlPaymentStatusStore(options, handle);
+    for (const record of [...records.values()].slice(-options.retain)) store.#records.set(record.id, record);
+    store.#lines = store.#records.size;
+    return { store, interrupted };
+  }
+
+  save(record: PaymentStatusRecord): void {
+    if (this.#closed) return;
+    this.#records.delete(record.id);
+    this.#records.set(record.id, record);
+    while (this.#records.size > this.#options.retain) {
+      const oldest = this.#records.keys().next().value;
+      if (oldest === undefined) break;
+      this.#records.delete(oldest);
+    }
+    this.#queue.push(`${JSON.stringify(record)}\n`);
+    if (this.#queue.length === 1) this.#writing = this.#writing.then(() => this.#drain());
+  }
+
+  get(paymentId: string): PaymentStatusRecord | undefined {
+    return this.#records.get(paymentId);
+  }
+
+  async flush(): Promise<void> {
+    while (this.#queue.length > 0) await this.#writing;
+    await this.#writing;
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+    this.#closed = true;
+    await this.#handle.close();
+  }
+
+  /** Writes what is queued in one append and one fsync; compacts when the file has grown. */
+  async #drain(): Promise<void> {
+    const lines = this.#queue;
+    this.#queue = [];
+    if (lines.length === 0) return;
+    try {
+      await this.#handle.appendFile(lines.join(''));
+      await this.#handle.sync();
+      this.#lines += lines.length;
+      if (this.#lines > this.#options.retain * 4) {
+        const old = this.#handle;
+        this.#handle = await JsonlPaymentStatusStore.#rewrite(this.#options.file, [
+          ...this.#records.values(),
+        ]);
+        this.#lines = this.#records.size;
+        await old.close();
+      }
+    } catch (error) {
+      this.#options.logger.error({ err: error }, 'payment status could not be written');
+    }
+  }
+
+  /** Writes `records` to a temp file, fsyncs, renames it over `file`; returns it open for appends. */
+  static async #rewrite(file: string, records: readonly PaymentStatusRecord[]): Promise<FileHandle> {
+    const temp = `${file}.tmp`;
+    const handle = await open(temp, 'w', 0o600);
+    try {
+      await handle.writeFile(records.map((record) => `${JSON.stringify(record)}\n`).join(''));
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, file);
+    const directory = await open(dirname(file), 'r');
+    await directory.sync().finally(() => directory.close());
+    return open(file, 'a', 0o600);
+  }
+}
