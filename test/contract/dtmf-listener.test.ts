@@ -57,6 +57,24 @@ describe('DtmfListener over real UDP', () => {
     expect(listener.stats).toEqual({ accepted: 3, droppedSource: 0, malformed: 0, duplicates: 0 });
   });
 
+  it('logs each accepted report at debug with its Call-ID and arrival time, never the key', async () => {
+    const { port, logs } = await listen(['127.0.0.1']);
+    const before = Date.now();
+    await send(port, [report('c1', 't1', 4), report('c1', 't1', 7)]);
+    const accepted = logs.lines
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => line.msg === 'DTMF report accepted');
+    expect(accepted).toHaveLength(2);
+    for (const line of accepted) {
+      expect(line).toMatchObject({ level: 20, sipCallId: 'c1' });
+      expect(line.receivedAt).toBeGreaterThanOrEqual(before - 5);
+      expect(line.receivedAt).toBeLessThanOrEqual(Date.now() + 5);
+      expect(Object.keys(line)).not.toContain('key');
+      expect(Object.keys(line)).not.toContain('event');
+    }
+    expect(logs.text()).not.toMatch(/"(key|event)"/);
+  });
+
   it('drops rtpengine’s second report of the same key press', async () => {
     const { port, events, listener } = await listen(['127.0.0.1']);
     await send(port, [report('c1', 't1', 4), report('c1', 't1', 4), report('c1', 't1', 2)]);

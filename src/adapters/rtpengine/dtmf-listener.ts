@@ -68,6 +68,8 @@ export class DtmfListener {
   }
 
   #onDatagram(datagram: Buffer, sourceAddress: string): void {
+    // wall-clock ms with sub-ms precision, taken first: the bench's DTMF-to-screen latency starts here
+    const receivedAt = performance.timeOrigin + performance.now();
     if (!this.#allowed.has(normaliseAddress(sourceAddress))) {
       this.#stats.droppedSource += 1;
       this.#options.logger.warn(
@@ -91,6 +93,8 @@ export class DtmfListener {
       return;
     }
     this.#stats.accepted += 1;
+    // timing only (Call-ID and arrival): never the key
+    this.#options.logger.debug({ sipCallId: event.sipCallId, receivedAt }, 'DTMF report accepted');
     this.#options.onEvent(event);
   }
 }
