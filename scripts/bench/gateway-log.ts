@@ -1,0 +1,22 @@
+/** Reads the DTMF arrival times out of a gateway log (the listener's debug line; it holds no key). */
+import { readFileSync } from 'node:fs';
+
+/** SIP Call-ID → wall-clock arrival times of the accepted DTMF reports, in order. */
+export function dtmfArrivals(logFile: string, fromByte = 0): Map<string, number[]> {
+  const arrivals = new Map<string, number[]>();
+  const text = readFileSync(logFile).subarray(fromByte).toString('utf8');
+  for (const line of text.split('\n')) {
+    if (!line.includes('"DTMF report accepted"')) continue;
+    let entry: { sipCallId?: unknown; receivedAt?: unknown };
+    try {
+      entry = JSON.parse(line) as typeof entry;
+    } catch {
+      continue;
+    }
+    if (typeof entry.sipCallId !== 'string' || typeof entry.receivedAt !== 'number') continue;
+    const list = arrivals.get(entry.sipCallId) ?? [];
+    list.push(entry.receivedAt);
+    arrivals.set(entry.sipCallId, list);
+  }
+  return arrivals;
+}

@@ -1,0 +1,39 @@
+/** The machine a bench ran on: CPU model and count, memory, kernel, versions of the stack. */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { cpus, release, totalmem } from 'node:os';
+
+export interface MachineInfo {
+  readonly cpuModel: string;
+  readonly cpus: number;
+  readonly memoryGib: number;
+  readonly kernel: string;
+  readonly kamailio: string;
+  readonly rtpengine: string;
+  readonly sipp: string;
+  readonly node: string;
+}
+
+function firstLine(command: string, args: readonly string[], pattern: RegExp): string {
+  try {
+    const out = execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    return pattern.exec(out)?.[1]?.trim() ?? 'unknown';
+  } catch (error) {
+    const out = `${(error as { stdout?: string }).stdout ?? ''}${(error as { stderr?: string }).stderr ?? ''}`;
+    return pattern.exec(out)?.[1]?.trim() ?? 'unknown';
+  }
+}
+
+export function machineInfo(): MachineInfo {
+  const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
+  return {
+    cpuModel: /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? cpus()[0]?.model ?? 'unknown',
+    cpus: cpus().length,
+    memoryGib: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    kernel: release(),
+    kamailio: firstLine('kamailio', ['-v'], /version:\s*kamailio\s+(\S+)/i),
+    rtpengine: firstLine('rtpengine', ['--version'], /Version:\s*(\S+)/i),
+    sipp: firstLine('sipp', ['-v'], /SIPp\s+(v\S+)/),
+    node: process.version,
+  };
+}

@@ -1,0 +1,79 @@
+/**
+ * What /proc says about a process: CPU time (utime + stime, all threads) and the peak resident set
+ * (VmHWM). Linux only; a process that has gone reads as undefined.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on Linux). */
+export const CLOCK_TICKS_PER_S = 100;
+
+interface StatFields {
+  readonly ppid: number;
+  /** utime + stime, in clock ticks. */
+  readonly cpuTicks: number;
+}
+
+function readStat(pid: number): StatFields | undefined {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  // the command name (field 2) may hold spaces: split after its closing parenthesis
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  // fields[0] is field 3 (state): ppid is field 4, utime 14, stime 15
+  return { ppid: Number(fields[1]), cpuTicks: Number(fields[11]) + Number(fields[12]) };
+}
+
+/** The direct children of `pid` (Kamailio's worker processes). */
+export function childrenOf(pid: number): number[] {
+  const children: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    if (readStat(Number(name))?.ppid === pid) children.push(Number(name));
+  }
+  return children;
+}
+
+/** CPU seconds used so far by these processes (summed; the gone ones count 0). */
+export function cpuSeconds(pids: readonly number[]): number {
+  return pids.reduce((sum, pid) => sum + (readStat(pid)?.cpuTicks ?? 0), 0) / CLOCK_TICKS_PER_S;
+}
+
+/** Peak resident set size in MiB (VmHWM of /proc/<pid>/status). */
+export function peakRssMib(pid: number): number | undefined {
+  try {
+    const match = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A group of processes whose CPU is measured over a window, as % of one core. */
+export interface CpuGroup {
+  readonly name: string;
+  /** The PIDs to sum, read when the window opens (Kamailio: the main process and its children). */
+  readonly pids: () => readonly number[];
+}
+
+/** Opens a CPU window over `groups`; `close()` gives each group's share of one core over it. */
+export function openCpuWindow(groups: readonly CpuGroup[]): {
+  close(): { seconds: number; cpu: Record<string, number> };
+} {
+  const started = performance.now();
+  const opened = groups.map((group) => {
+    const pids = group.pids();
+    return { name: group.name, pids, cpu: cpuSeconds(pids) };
+  });
+  return {
+    close() {
+      const seconds = (performance.now() - started) / 1000;
+      const cpu = Object.fromEntries(
+        opened.map((group) => [group.name, ((cpuSeconds(group.pids) - group.cpu) / seconds) * 100]),
+      );
+      return { seconds, cpu };
+    },
+  };
+}

@@ -1,0 +1,158 @@
+/** The bench's table (terminal) and docs/benchmarks.md. */
+import type { LevelSummary } from './level-summary.js';
+import type { MachineInfo } from './machine.js';
+import { formatSpread, type Spread } from './stats.js';
+
+const COLUMNS = [
+  'calls',
+  'masking',
+  'set up',
+  'paid',
+  'leaks (sampled)',
+  'DTMF→screen p50 ms',
+  'p99 ms',
+  'last key→outcome p50 ms',
+  'p99 ms',
+  'CPU % rtpengine',
+  'Kamailio',
+  'gateway',
+  'SIPp',
+  'gateway peak MiB',
+  'held',
+] as const;
+
+function row(level: LevelSummary): string[] {
+  const count = (value: Spread | undefined) => formatSpread(value, 0);
+  const ms = (value: Spread | undefined) => formatSpread(value, 1);
+  const leaks =
+    level.masking === 'off'
+      ? `${level.leakyCalls}/${level.sampled} (off)`
+      : `${level.leakyCalls}/${level.sampled}${level.quietSamples ? ` (${level.quietSamples} quiet)` : ''}`;
+  return [
+    String(level.calls),
+    level.masking,
+    count(level.setUp),
+    count(level.succeeded),
+    leaks,
+    ms(level.keyToScreenP50),
+    ms(level.keyToScreenP99),
+    formatSpread(level.outcomeP50, 0),
+    formatSpread(level.outcomeP99, 0),
+    ms(level.cpu.rtpengine),
+    ms(level.cpu.kamailio),
+    ms(level.cpu.gateway),
+    ms(level.cpu.sipp),
+    formatSpread(level.gatewayPeakMib, 0),
+    level.masking === 'off' ? '–' : level.held ? 'yes' : 'NO',
+  ];
+}
+
+export function textTable(levels: readonly LevelSummary[]): string {
+  const rows = [COLUMNS.map(String), ...levels.map(row)];
+  const widths = COLUMNS.map((_, column) => Math.max(...rows.map((cells) => (cells[column] ?? '').length)));
+  return rows
+    .map((cells) => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  '))
+    .join('\n');
+}
+
+export function markdownTable(levels: readonly LevelSummary[]): string {
+  const lines = [`| ${COLUMNS.join(' | ')} |`, `|${COLUMNS.map(() => '---').join('|')}|`];
+  for (const level of levels) lines.push(`| ${row(level).join(' | ')} |`);
+  return lines.join('\n');
+}
+
+export interface BenchReport {
+  readonly date: string;
+  readonly command: string;
+  readonly machine: MachineInfo;
+  readonly runs: number;
+  readonly rate: number;
+  readonly sample: number;
+  readonly levels: readonly LevelSummary[];
+  readonly unmasked: LevelSummary | undefined;
+  readonly largestHeld: number | undefined;
+  /** rtpengine CPU masked ÷ unmasked at the same N (medians). */
+  readonly maskingCpuRatio: number | undefined;
+  readonly stopReason: string;
+}
+
+export function headline(report: BenchReport): string {
+  const largest = report.largestHeld === undefined ? 'none' : String(report.largestHeld);
+  const ratio = report.maskingCpuRatio === undefined ? '–' : `${report.maskingCpuRatio.toFixed(2)}×`;
+  return `largest load that held: ${largest} concurrent calls with payments; masking costs ${ratio} rtpengine CPU (${report.stopReason})`;
+}
+
+export function benchmarksMarkdown(report: BenchReport): string {
+  const m = report.machine;
+  const all = report.unmasked ? [...report.levels, report.unmasked] : report.levels;
+  const problems = all.flatMap((level) =>
+    level.problems.map((problem) => `- ${level.calls} calls, masking ${level.masking}: ${problem}`),
+  );
+  return `# Benchmarks: capacity and latency on the real stack
+
+Reproduce with \`${report.command}\` (it writes this file). Measured ${report.date}.
+
+## Machine
+
+| | |
+|---|---|
+| CPU | ${m.cpuModel}, ${m.cpus} cores (nproc) |
+| memory | ${m.memoryGib} GiB |
+| kernel | ${m.kernel} |
+| Kamailio / rtpengine / SIPp / Node | ${m.kamailio} / ${m.rtpengine} / ${m.sipp} / ${m.node} |
+
+Everything on this one machine, loopback only: SIPp customers and agents, Kamailio, rtpengine
+(userspace, \`--table=-1\`), the gateway, the sandbox processor, and the bench itself.
+
+## Result
+
+**${headline(report)}.**
+
+Each figure is the median of ${report.runs} run(s), with the spread (min–max) in brackets.
+
+${markdownTable(all)}
+
+- *set up*: calls the gateway listed as answered (\`GET /v1/calls\`); *paid*: payments that ended
+  \`succeeded\` (the sandbox approved the card). A load *held* when, in every run, all calls were up,
+  every payment succeeded and no sampled agent heard a digit.
+- *leaks*: sampled calls whose agent received a telephone-event carrying a digit or DTMF tone
+  (Goertzel detector on the decoded PCMU), over all runs. With masking off the agent does hear the
+  digits: that row is the positive control of the check, not a failure.
+- *DTMF→screen*: from the arrival of a digit's DTMF datagram at the gateway (its listener's
+  \`DTMF report accepted\` debug line, which holds the time and the Call-ID, never the key) to the
+  bench receiving the SSE frame that shows it; the per-run percentile over every key of every call.
+- *last key→outcome*: from the last key's datagram to the SSE frame with the outcome (includes the
+  tokenisation at the sandbox over mTLS + JWE).
+- *CPU*: share of one core (100 % = one core; the machine has ${m.cpus}) from /proc/<pid>/stat
+  utime + stime over the window in which all calls were up, summed over Kamailio's processes; SIPp
+  is both SIPp processes. The bench process itself: ${formatSpread(report.levels.at(-1)?.cpu.bench, 1)} % at the last level.
+- *gateway peak*: VmHWM of the gateway process, started fresh for every run.
+
+## Method
+
+- \`./scripts/tonewall bench\` starts its own stack in \`.run/bench\` on ports apart from the
+  defaults (SIP 7060, evapi 7448, JSON-RPC 7071, rtpengine NG 7223 / CLI 7224 / RTP 32000–33999,
+  DTMF reports 7999, gateway 7080, sandbox 7443; customers at 127.0.0.1, agents at 127.0.0.4:7080),
+  the sandbox processor and the gateway as processes (debug log level, no prompts: agent-spoken
+  instructions), and stops all of them by PID at the end, on failure and on Ctrl-C.
+- Per run, one SIPp process places N calls (\`test/sipp/bench-customer.xml\`, \`-m N -l N -r ${report.rate}\`)
+  through Kamailio and rtpengine to one SIPp agent process (\`test/sipp/bench-agent.xml\`, one agent
+  per line of an injection file). Customers offer PCMU + telephone-event and play PCMU silence,
+  then key \`4242424242424242#\`, a future expiry and \`123\` as RFC 4733 events (80 ms events, 100 ms
+  gaps) after a lead-in that covers the ramp plus 3 s, so every call keys while all N are up. Agents
+  play a 440 Hz PCMU tone back for the whole call.
+- The bench polls \`GET /v1/calls\`, starts a payment (integration key, security code required) on
+  each call as it appears and follows its SSE stream. The sandbox processor answers.
+- ${report.sample} calls per run (spread over the ramp) are answered by agents whose SDP points at
+  an RTP endpoint of the bench instead of SIPp: it records what the agent receives and talks back
+  from the same socket. Only those calls are checked for leaks (decoding and Goertzel-analysing
+  every call's audio would load the machine being measured).
+- Masking off: the same N with \`TONEWALL_BLOCK_DTMF_FLAGS=delay-buffer=0\` (a plain block, no
+  delay buffer, no detector) and an NG \`unblock DTMF\` (\`delay-buffer: 0\`) sent by the bench as
+  each call appears, so rtpengine relays the call untouched. Masking cost = rtpengine CPU masked ÷
+  unmasked (medians).
+- Levels step up until one does not hold or the machine saturates (all measured processes together
+  above 90 % of all cores); ${report.stopReason}.
+
+${problems.length > 0 ? `## What went wrong in runs\n\n${problems.join('\n')}\n` : ''}`;
+}
