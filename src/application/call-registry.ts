@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { CallAnsweredEvent } from '../adapters/kamailio/call-event.js';
+import { idWithoutPanLikeRun } from '../domain/resource-id.js';
 
 /** One answered call the gateway knows of. No card data, ever. */
 export interface Call {
@@ -18,8 +19,14 @@ export interface Call {
 
 export type CallChange = { type: 'added'; call: Call } | { type: 'removed'; call: Call; reason: string };
 
+/** The call's id: a hash of its SIP Call-ID (stable across gateway restarts), never PAN-like. */
 export function callIdFor(sipCallId: string): string {
-  return `CA${createHash('sha256').update(sipCallId).digest('hex').slice(0, 32)}`;
+  const hash = (attempt: number) =>
+    createHash('sha256')
+      .update(attempt === 0 ? sipCallId : `${sipCallId}\n${attempt}`)
+      .digest('hex')
+      .slice(0, 32);
+  return `CA${idWithoutPanLikeRun(hash)}`;
 }
 
 function callFromEvent(event: CallAnsweredEvent): Call {

@@ -11,6 +11,7 @@ import type { CaptureState } from '../../domain/capture-state.js';
 import type { CaptureField } from '../../domain/capture-types.js';
 import { isTerminalStatus } from '../../domain/capture-types.js';
 import type { KeypadKey } from '../../domain/keypad.js';
+import { idWithoutPanLikeRun } from '../../domain/resource-id.js';
 import { revealCardForConnector } from '../../domain/reveal-card.js';
 import { GatewayError, isGatewayError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
@@ -120,7 +121,7 @@ export class PaymentService implements CustomerKeySink {
     if (this.#activeByCall.has(call.id)) {
       throw new GatewayError('GW_ERR_PAYMENT_ACTIVE', 'the call already has a payment in progress');
     }
-    const id = `PK${randomBytes(16).toString('hex')}`;
+    const id = `PK${idWithoutPanLikeRun(() => randomBytes(16).toString('hex'))}`;
     const started = startCapture({
       id,
       callId: call.id,
