@@ -1,7 +1,8 @@
 import { createSocket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DtmfEvent } from '../../src/adapters/rtpengine/dtmf-event.js';
-import { DtmfListener } from '../../src/adapters/rtpengine/dtmf-listener.js';
+import { DTMF_RECEIVE_BUFFER_BYTES, DtmfListener } from '../../src/adapters/rtpengine/dtmf-listener.js';
 import { captureLogs } from '../support/log-capture.js';
 
 const closers: Array<() => Promise<void>> = [];
@@ -73,6 +74,13 @@ describe('DtmfListener over real UDP', () => {
       expect(Object.keys(line)).not.toContain('event');
     }
     expect(logs.text()).not.toMatch(/"(key|event)"/);
+  });
+
+  it('asks for a large receive buffer so a pause of the event loop does not drop reports', async () => {
+    const { listener } = await listen(['127.0.0.1']);
+    // Linux caps the size asked at net.core.rmem_max and reports twice the size it granted
+    const rmemMax = Number(readFileSync('/proc/sys/net/core/rmem_max', 'utf8'));
+    expect(listener.receiveBufferBytes).toBe(2 * Math.min(DTMF_RECEIVE_BUFFER_BYTES, rmemMax));
   });
 
   it('drops rtpengine’s second report of the same key press', async () => {

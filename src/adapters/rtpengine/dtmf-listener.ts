@@ -13,7 +13,15 @@ export interface DtmfListenerOptions {
   onEvent: (event: DtmfEvent) => void;
   /** Monotonic milliseconds for the duplicate filter; performance.now by default. */
   now?: () => number;
+  /**
+   * The socket's receive buffer (SO_RCVBUF; Linux caps it at net.core.rmem_max). Default 4 MiB: the
+   * 208 KiB default holds ~250 reports, which 150 paying calls fill during a ~150 ms pause of the
+   * event loop, and a dropped report is a lost key.
+   */
+  receiveBufferBytes?: number;
 }
+
+export const DTMF_RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
 
 export interface DtmfListenerStats {
   accepted: number;
@@ -41,6 +49,11 @@ export class DtmfListener {
     this.#duplicates = new DtmfDuplicateFilter({ now: options.now ?? (() => performance.now()) });
   }
 
+  /** The receive buffer the kernel granted (Linux reports twice the size asked, capped by rmem_max). */
+  get receiveBufferBytes(): number | undefined {
+    return this.#socket?.getRecvBufferSize();
+  }
+
   get stats(): Readonly<DtmfListenerStats> {
     return { ...this.#stats };
   }
@@ -55,6 +68,7 @@ export class DtmfListener {
         resolve();
       });
     });
+    socket.setRecvBufferSize(this.#options.receiveBufferBytes ?? DTMF_RECEIVE_BUFFER_BYTES);
     socket.on('message', (datagram, remote) => this.#onDatagram(datagram, remote.address));
     socket.on('error', (error) => this.#options.logger.error({ err: error }, 'DTMF socket error'));
     this.#socket = socket;
