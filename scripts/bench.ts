@@ -4,6 +4,7 @@
 //
 //   ./scripts/tonewall bench [--levels 25,50,100,150,200] [--runs 3] [--quick] [--rate 40]
 //                            [--sample 10] [--unmasked-level N] [--no-unmasked] [--out FILE]
+//                            [--profile]   (the gateway runs with node --cpu-prof into .run/bench/profiles)
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,6 +29,7 @@ const { values } = parseArgs({
     'unmasked-level': { type: 'string' },
     'no-unmasked': { type: 'boolean', default: false },
     out: { type: 'string' },
+    profile: { type: 'boolean', default: false },
   },
 });
 
@@ -69,9 +71,14 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 async function oneRun(calls: number, masking: MaskingMode, run: number): Promise<LoadResult> {
   await services.stack(masking);
   await services.sandbox();
-  const gateway = await services.freshGateway();
-  const gatewayPid = gateway.process.child.pid;
-  if (gatewayPid === undefined) throw new Error('gateway has no PID');
+  const name = `${calls}-${masking}-${run}`;
+  const profileArgs = [
+    '--cpu-prof',
+    `--cpu-prof-dir=${join(BENCH_RUN_DIR, 'profiles')}`,
+    `--cpu-prof-name=gateway-${name}.cpuprofile`,
+  ];
+  const gateway = await services.freshGateway(name, values.profile ? profileArgs : []);
+  const gatewayPid = gateway.pid;
   let ng: NgClient | undefined;
   if (masking === 'off') {
     ng = await NgClient.open({
@@ -101,7 +108,8 @@ async function oneRun(calls: number, masking: MaskingMode, run: number): Promise
     const cpu = CPU_GROUPS.map((name) => `${name} ${(result.cpu[name] ?? 0).toFixed(1)}%`).join(', ');
     log(
       `  up ${result.setUp}/${calls}, paid ${result.succeeded}, leaks ${result.leakyCalls}/${result.sampled}, ` +
-        `inexact ${result.inexactCalls}, CPU ${cpu}, gateway ${result.gatewayPeakMib?.toFixed(0)} MiB`,
+        `inexact ${result.inexactCalls}, CPU ${cpu}, gateway ${result.gatewayPeakMib?.toFixed(0)} MiB, ` +
+        `DTMF reports dropped ${result.dtmfDrops}, keys per call ${JSON.stringify(result.keysPerCall)}`,
     );
     for (const problem of result.problems.slice(0, 5)) log(`  ! ${problem}`);
     return result;

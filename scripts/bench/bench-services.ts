@@ -3,9 +3,9 @@
  * test/support/stack.ts), the sandbox processor and the gateway as processes. Everything started is
  * stopped by its PID, in reverse order, by `stopAll()` — also on failure and on Ctrl-C.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { type GatewayProcess, startGatewayProcess } from '../../test/support/gateway-process.js';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { type SandboxProcess, startSandboxProcess } from '../../test/support/sandbox-process.js';
 import { REPO_ROOT, type StackHandle, startStack } from '../../test/support/stack.js';
 import { generateDevKeys } from '../keys.js';
@@ -19,8 +19,7 @@ export class BenchServices {
   readonly keysDir = join(BENCH_RUN_DIR, 'keys');
   #stack: { handle: StackHandle; masking: MaskingMode } | undefined;
   #sandbox: SandboxProcess | undefined;
-  #gateway: GatewayProcess | undefined;
-  #gatewayRuns = 0;
+  #gateway: ChildProcess | undefined;
 
   constructor(apiKey: string) {
     this.apiKey = apiKey;
@@ -50,18 +49,48 @@ export class BenchServices {
     return this.#sandbox;
   }
 
-  /** A fresh gateway (its peak memory and log belong to one run); `extraArgs` go to node (profiling). */
-  async freshGateway(): Promise<{ process: GatewayProcess; logFile: string }> {
+  /**
+   * A fresh gateway (its peak memory and log belong to one run) writing its log straight to a file:
+   * not through a pipe to the bench (test/support/gateway-process.ts does that), whose reading
+   * would pace the gateway's synchronous log writes. `nodeArgs` go to node (e.g. `--cpu-prof`).
+   */
+  async freshGateway(
+    name: string,
+    nodeArgs: readonly string[] = [],
+  ): Promise<{ pid: number; logFile: string }> {
     await this.#stopGateway();
-    this.#gatewayRuns += 1;
-    const logFile = join(BENCH_RUN_DIR, 'logs', `gateway-${this.#gatewayRuns}.log`);
-    const process = await startGatewayProcess({
-      env: gatewayEnv({ root: REPO_ROOT, keysDir: this.keysDir, apiKey: this.apiKey }),
-      logFile,
-      httpPort: BENCH_PORTS.http,
-    });
-    this.#gateway = process;
-    return { process, logFile };
+    const logFile = join(BENCH_RUN_DIR, 'logs', `gateway-${name}.log`);
+    mkdirSync(dirname(logFile), { recursive: true });
+    const fd = openSync(logFile, 'w');
+    let child: ChildProcess;
+    try {
+      child = spawn(process.execPath, [...nodeArgs, join(REPO_ROOT, 'dist', 'main.js')], {
+        cwd: BENCH_RUN_DIR,
+        env: {
+          PATH: process.env.PATH ?? '',
+          ...gatewayEnv({ root: REPO_ROOT, keysDir: this.keysDir, apiKey: this.apiKey }),
+        },
+        stdio: ['ignore', fd, fd],
+      });
+    } finally {
+      closeSync(fd);
+    }
+    this.#gateway = child;
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode}; see ${logFile}`);
+      if (
+        await fetch(`${this.gatewayUrl}/healthz`).then(
+          () => true,
+          () => false,
+        )
+      )
+        break;
+      if (Date.now() > deadline) throw new Error(`gateway did not answer in 10 s; see ${logFile}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    if (child.pid === undefined) throw new Error('gateway has no PID');
+    return { pid: child.pid, logFile };
   }
 
   /** PIDs for the CPU figures: rtpengine, Kamailio (main + workers). */
@@ -79,10 +108,16 @@ export class BenchServices {
     await this.#stopStack();
   }
 
+  /** SIGTERM by PID and wait (SIGKILL after 10 s). */
   async #stopGateway(): Promise<void> {
-    const gateway = this.#gateway;
+    const child = this.#gateway;
     this.#gateway = undefined;
-    await gateway?.stop();
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
   }
 
   async #stopStack(): Promise<void> {

@@ -14,7 +14,7 @@ import { BENCH_PORTS, type MaskingMode } from './bench-ports.js';
 import { dtmfArrivals } from './gateway-log.js';
 import { callLatencies } from './latency.js';
 import { agentPcap, cardKeys, customerPcap } from './pcaps.js';
-import { type CpuGroup, openCpuWindow, peakRssMib } from './proc.js';
+import { type CpuGroup, openCpuWindow, peakRssMib, udpDrops } from './proc.js';
 import { followPayment, type ReceivedFrame } from './sse-follower.js';
 
 export interface LoadOptions {
@@ -57,6 +57,10 @@ export interface LoadResult {
   readonly cpu: Record<string, number>;
   readonly cpuWindowS: number;
   readonly gatewayPeakMib: number | undefined;
+  /** DTMF reports the kernel dropped before the gateway read them (its socket's receive buffer). */
+  readonly dtmfDrops: number;
+  /** DTMF reports the gateway accepted per call (a full card is 24 keys). */
+  readonly keysPerCall: Record<number, number>;
   readonly problems: string[];
 }
 
@@ -103,6 +107,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
 
   const api = new GatewayApi(options.gatewayUrl, options.apiKey);
   const logStart = statSync(options.gatewayLog).size;
+  const dropsBefore = udpDrops(BENCH_PORTS.dtmf.port);
   const timeoutS = Math.ceil((rampMs + holdMs) / 1000) + 30;
   const sipps: SippProcess[] = [];
   const aborter = new AbortController();
@@ -214,12 +219,16 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     for (const endpoint of endpoints) endpoint.hangUp();
 
     const gatewayPeakMib = peakRssMib(options.gatewayPid);
+    const dtmfDrops = udpDrops(BENCH_PORTS.dtmf.port) - dropsBefore;
     const arrivals = dtmfArrivals(options.gatewayLog, logStart);
     const keyToScreenMs: number[] = [];
     const lastKeyToOutcomeMs: number[] = [];
     let succeeded = 0;
     let inexactCalls = 0;
+    const keysPerCall: Record<number, number> = {};
     for (const { sipCallId, frames } of followed) {
+      const count = arrivals.get(sipCallId)?.length ?? 0;
+      keysPerCall[count] = (keysPerCall[count] ?? 0) + 1;
       const last = frames.at(-1)?.view;
       if (last?.status === 'succeeded') succeeded += 1;
       else if (problems.length < 20)
@@ -242,7 +251,11 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     // the raw figures of this load, for a closer look (times and counts only: no key)
     writeFileSync(
       join(options.workDir, 'figures.json'),
-      JSON.stringify({ leaks, keyToScreenMs, lastKeyToOutcomeMs, cpu, problems }, null, 1),
+      JSON.stringify(
+        { leaks, keysPerCall, dtmfDrops, keyToScreenMs, lastKeyToOutcomeMs, cpu, problems },
+        null,
+        1,
+      ),
     );
     // the agent should receive ≥ 90 % of the customer's packets (PCMU + events) for the check to count
     const minPackets = Math.floor((pcap.durationMs / 20) * 0.9);
@@ -263,6 +276,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       cpu,
       cpuWindowS,
       gatewayPeakMib,
+      dtmfDrops,
+      keysPerCall,
       problems,
     };
   } finally {

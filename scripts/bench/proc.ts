@@ -77,3 +77,22 @@ export function openCpuWindow(groups: readonly CpuGroup[]): {
     },
   };
 }
+
+/** Datagrams the kernel dropped for UDP sockets bound to `port` (receive buffer full), /proc/net/udp. */
+export function udpDrops(port: number): number {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  let drops = 0;
+  for (const file of ['/proc/net/udp', '/proc/net/udp6']) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      if (fields[1]?.endsWith(`:${hexPort}`)) drops += Number(fields.at(-1) ?? 0);
+    }
+  }
+  return drops;
+}
