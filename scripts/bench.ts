@@ -5,8 +5,9 @@
 //   ./scripts/tonewall bench [--levels 25,50,100,150,200] [--runs 3] [--quick] [--rate 40]
 //                            [--sample 10] [--unmasked-level N] [--no-unmasked] [--out FILE]
 //                            [--profile]   (the gateway runs with node --cpu-prof into .run/bench/profiles)
+//                            [--report-from .run/bench/results-….json]   (rewrite the markdown only)
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { NgClient } from '../src/adapters/rtpengine/ng-client.js';
@@ -17,6 +18,7 @@ import { BENCH_RUN_DIR, BenchServices } from './bench/bench-services.js';
 import { CPU_GROUPS, type LevelSummary, summariseLevel } from './bench/level-summary.js';
 import { type LoadResult, runLoad } from './bench/load-run.js';
 import { machineInfo } from './bench/machine.js';
+import { peakRssMib } from './bench/proc.js';
 import { type BenchReport, benchmarksMarkdown, headline, textTable } from './bench/report.js';
 
 const { values } = parseArgs({
@@ -30,6 +32,7 @@ const { values } = parseArgs({
     'no-unmasked': { type: 'boolean', default: false },
     out: { type: 'string' },
     profile: { type: 'boolean', default: false },
+    'report-from': { type: 'string' },
   },
 });
 
@@ -79,6 +82,7 @@ async function oneRun(calls: number, masking: MaskingMode, run: number): Promise
   ];
   const gateway = await services.freshGateway(name, values.profile ? profileArgs : []);
   const gatewayPid = gateway.pid;
+  const gatewayStartPeakMib = peakRssMib(gatewayPid);
   let ng: NgClient | undefined;
   if (masking === 'off') {
     ng = await NgClient.open({
@@ -91,7 +95,7 @@ async function oneRun(calls: number, masking: MaskingMode, run: number): Promise
   }
   try {
     log(`bench: ${calls} calls, masking ${masking}, run ${run}/${runs}`);
-    const result = await runLoad({
+    const measured = await runLoad({
       calls,
       masking,
       rate,
@@ -105,10 +109,11 @@ async function oneRun(calls: number, masking: MaskingMode, run: number): Promise
       ...(ng ? { ng } : {}),
       log,
     });
+    const result: LoadResult = { ...measured, gatewayStartPeakMib };
     const cpu = CPU_GROUPS.map((name) => `${name} ${(result.cpu[name] ?? 0).toFixed(1)}%`).join(', ');
     log(
       `  up ${result.setUp}/${calls}, paid ${result.succeeded}, leaks ${result.leakyCalls}/${result.sampled}, ` +
-        `inexact ${result.inexactCalls}, CPU ${cpu}, gateway ${result.gatewayPeakMib?.toFixed(0)} MiB, ` +
+        `inexact ${result.inexactCalls}, CPU ${cpu}, gateway ${result.gatewayPeakMib?.toFixed(0)} MiB (${gatewayStartPeakMib?.toFixed(0)} at start), ` +
         `DTMF reports dropped ${result.dtmfDrops}, keys per call ${JSON.stringify(result.keysPerCall)}`,
     );
     for (const problem of result.problems.slice(0, 5)) log(`  ! ${problem}`);
@@ -124,7 +129,23 @@ async function level(calls: number, masking: MaskingMode): Promise<LevelSummary>
   return summariseLevel(results);
 }
 
+/** Prints the table and writes the markdown; keeps the figures as JSON (times and counts, no key). */
+function publish(report: BenchReport): void {
+  const all = report.unmasked ? [...report.levels, report.unmasked] : report.levels;
+  console.log();
+  console.log(textTable(all));
+  console.log();
+  console.log(`bench: ${headline(report)}`);
+  writeFileSync(out, benchmarksMarkdown(report));
+  console.log(`bench: wrote ${out}`);
+}
+
 async function main(): Promise<void> {
+  if (values['report-from']) {
+    // the markdown again from a finished bench's figures, without measuring
+    publish(JSON.parse(readFileSync(values['report-from'], 'utf8')) as BenchReport);
+    return;
+  }
   const machine = machineInfo();
   const summaries: LevelSummary[] = [];
   let stopReason = `all levels run (${levels.join(', ')})`;
@@ -165,12 +186,10 @@ async function main(): Promise<void> {
     maskingCpuRatio: on !== undefined && off !== undefined && off > 0 ? on / off : undefined,
     stopReason,
   };
-  console.log();
-  console.log(textTable(unmasked ? [...summaries, unmasked] : summaries));
-  console.log();
-  console.log(`bench: ${headline(report)}`);
-  writeFileSync(out, benchmarksMarkdown(report));
-  console.log(`bench: wrote ${out}`);
+  const figures = join(BENCH_RUN_DIR, `results-${Date.now()}.json`);
+  writeFileSync(figures, JSON.stringify(report, null, 1));
+  console.log(`bench: figures kept in ${figures} (--report-from rewrites the markdown from them)`);
+  publish(report);
 }
 
 main()

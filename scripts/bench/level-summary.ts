@@ -23,7 +23,12 @@ export interface LevelSummary {
   readonly outcomeP99: Spread | undefined;
   readonly cpu: Record<string, Spread | undefined>;
   readonly gatewayPeakMib: Spread | undefined;
+  readonly gatewayStartPeakMib: Spread | undefined;
   readonly inexactCalls: number;
+  /** DTMF reports the kernel dropped at the gateway's socket, over all runs. */
+  readonly dtmfDrops: number;
+  /** Calls whose gateway accepted more or fewer than the keys keyed (a duplicate let through, a key lost). */
+  readonly wrongKeyCountCalls: number;
   readonly held: boolean;
   readonly problems: string[];
 }
@@ -61,7 +66,14 @@ export function summariseLevel(results: readonly LoadResult[]): LevelSummary {
       CPU_GROUPS.map((name) => [name, spread(results.map((result) => result.cpu[name]))]),
     ),
     gatewayPeakMib: spread(results.map((result) => result.gatewayPeakMib)),
+    gatewayStartPeakMib: spread(results.map((result) => result.gatewayStartPeakMib)),
     inexactCalls: sum((result) => result.inexactCalls),
+    dtmfDrops: sum((result) => result.dtmfDrops),
+    wrongKeyCountCalls: sum((result) =>
+      Object.entries(result.keysPerCall)
+        .filter(([keys]) => Number(keys) !== result.keysKeyed)
+        .reduce((total, [, calls]) => total + calls, 0),
+    ),
     held,
     problems: results.flatMap((result) => result.problems).slice(0, 10),
   };

@@ -57,10 +57,14 @@ export interface LoadResult {
   readonly cpu: Record<string, number>;
   readonly cpuWindowS: number;
   readonly gatewayPeakMib: number | undefined;
+  /** The gateway's peak before the load (start-up), for comparison. */
+  readonly gatewayStartPeakMib?: number | undefined;
   /** DTMF reports the kernel dropped before the gateway read them (its socket's receive buffer). */
   readonly dtmfDrops: number;
   /** DTMF reports the gateway accepted per call (a full card is 24 keys). */
   readonly keysPerCall: Record<number, number>;
+  /** Keys each customer keys. */
+  readonly keysKeyed: number;
   readonly problems: string[];
 }
 
@@ -278,6 +282,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       gatewayPeakMib,
       dtmfDrops,
       keysPerCall,
+      keysKeyed: keys.length,
       problems,
     };
   } finally {

@@ -17,7 +17,8 @@ const COLUMNS = [
   'Kamailio',
   'gateway',
   'SIPp',
-  'gateway peak MiB',
+  'gateway peak MiB (at start)',
+  'keys wrong / DTMF drops',
   'held',
 ] as const;
 
@@ -42,7 +43,8 @@ function row(level: LevelSummary): string[] {
     ms(level.cpu.kamailio),
     ms(level.cpu.gateway),
     ms(level.cpu.sipp),
-    formatSpread(level.gatewayPeakMib, 0),
+    `${formatSpread(level.gatewayPeakMib, 0)} (${formatSpread(level.gatewayStartPeakMib, 0)})`,
+    `${level.wrongKeyCountCalls} / ${level.dtmfDrops}`,
     level.masking === 'off' ? '–' : level.held ? 'yes' : 'NO',
   ];
 }
@@ -153,6 +155,34 @@ ${markdownTable(all)}
   unmasked (medians).
 - Levels step up until one does not hold or the machine saturates (all measured processes together
   above 90 % of all cores); ${report.stopReason}.
+
+## What limits it, and what was fixed (found while building the bench, 2026-11-23)
+
+- **Fixed (ours): keys lost at the gateway's DTMF socket.** At 150 paying calls the gateway's UDP
+  socket (208 KiB default receive buffer, ~250 reports) overflowed whenever its event loop paused,
+  676–1718 reports per load were dropped by the kernel and most payments failed. The listener now
+  asks for 4 MiB (\`SO_RCVBUF\`, capped by \`net.core.rmem_max\`, which is 4 MiB on this machine
+  but 208 KiB on a stock kernel: set \`sysctl net.core.rmem_max=4194304\` on gateway hosts). The
+  table's *DTMF drops* count what the kernel still dropped (\`/proc/net/udp\`).
+- **Fixed (ours): about one payment in 25 failed with \`payment-connector-error\`.** Payment ids
+  are 32 random hex characters; when 13 or more of them were decimal digits in a row the sandbox
+  refused the idempotency key (\`<id>:tokenise\`) as card-number-like. Payment and call ids are
+  now never issued with such a run (\`src/domain/resource-id.ts\`).
+- **Open (rtpengine's timing + our duplicate rule): a key counted twice under load.** rtpengine
+  reports each RFC 4733 key twice (event and in-band detector, docs/media.md); the gateway drops
+  the second report when it comes within the tone's duration + 60 ms. On this 2-core machine with
+  everything on it, some second reports reach the gateway later than that (mostly in a call's first
+  keys), so the key is counted twice, the field is invalid and the payment does not finish before
+  the call ends (*keys wrong*). This is what fails first as N grows.
+- **rtpengine: ~20 ms of each tone reaches the agent when RFC 4733 events do not start on a 20 ms
+  frame boundary.** Measured with a customer pcap whose events started 10 ms into a frame: 7–18 of
+  24 digits detectable at the agent (−15.6 dBFS, no telephone-events), reproducible on one call
+  without the gateway. With events on frame boundaries: 0 ms. The bench keeps its events on frame
+  boundaries; real phones may not — a masking gap to investigate in rtpengine (it is not ours to
+  fix in the gateway).
+- **Gateway memory:** most of the peak is reached at start-up, before any call (the *(at start)*
+  figure); the load adds little.
+- **Kamailio's CPU** is near 0 in the window because SIP happens at set-up and hang-up, outside it.
 
 ${problems.length > 0 ? `## What went wrong in runs\n\n${problems.join('\n')}\n` : ''}`;
 }
