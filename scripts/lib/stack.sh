@@ -182,6 +182,14 @@ stack_up() {
     *) echo "tonewall: warning: DTMF events go to $TONEWALL_DTMF_LOG_DEST, beyond loopback" >&2 ;;
   esac
 
+  stack_start_rtpengine "$name" "$dir" || return 1
+  stack_start_kamailio "$name" "$dir" || return 1
+  echo "tonewall: stack '$name' up — SIP $TONEWALL_SIP_ADDR:$TONEWALL_SIP_PORT, rtpengine NG $TONEWALL_NG_ADDR:$TONEWALL_NG_PORT, evapi $TONEWALL_EVAPI_ADDR:$TONEWALL_EVAPI_PORT, JSON-RPC http://$TONEWALL_RPC_ADDR:$TONEWALL_RPC_PORT/RPC, logs in $dir"
+}
+
+# rtpengine for run NAME in DIR (stack_up's half; also used by stack_restart_rtpengine).
+stack_start_rtpengine() {
+  local name=$1 dir=$2
   local -a extra=()
   read -r -a extra <<<"${TONEWALL_RTPE_EXTRA_ARGS:-}"
   # rtpengine: userspace forwarding, loopback only, default log level (6: no digits).
@@ -201,7 +209,11 @@ stack_up() {
     stack_down "$name" >/dev/null
     return 1
   fi
+}
 
+# Kamailio for run NAME in DIR: render and check the config, start, wait for SIP and evapi.
+stack_start_kamailio() {
+  local name=$1 dir=$2
   stack_render_kamailio_cfg "$dir/kamailio.cfg"
   if ! kamailio -c -f "$dir/kamailio.cfg" >"$dir/kamailio-check.log" 2>&1; then
     echo "tonewall: generated $dir/kamailio.cfg does not parse:" >&2
@@ -219,7 +231,30 @@ stack_up() {
     stack_down "$name" >/dev/null
     return 1
   fi
-  echo "tonewall: stack '$name' up — SIP $TONEWALL_SIP_ADDR:$TONEWALL_SIP_PORT, rtpengine NG $TONEWALL_NG_ADDR:$TONEWALL_NG_PORT, evapi $TONEWALL_EVAPI_ADDR:$TONEWALL_EVAPI_PORT, JSON-RPC http://$TONEWALL_RPC_ADDR:$TONEWALL_RPC_PORT/RPC, logs in $dir"
+}
+
+# Restart Kamailio alone (fault tests): TERM by its pid file, wait PAUSE seconds (default 0), start
+# again. Its dialogs are gone. Usage: stack_restart_kamailio RUN [PAUSE]
+stack_restart_kamailio() {
+  local name=${1:?stack_restart_kamailio RUN_NAME}
+  stack_defaults
+  local dir
+  dir=$(stack_run_dir "$name")
+  stack_stop_pidfile "$dir/kamailio.pid" kamailio
+  sleep "${2:-0}"
+  stack_start_kamailio "$name" "$dir"
+}
+
+# Restart rtpengine alone, as stack_restart_kamailio: its calls' media state is gone (no Redis
+# keyspace here). Usage: stack_restart_rtpengine RUN [PAUSE]
+stack_restart_rtpengine() {
+  local name=${1:?stack_restart_rtpengine RUN_NAME}
+  stack_defaults
+  local dir
+  dir=$(stack_run_dir "$name")
+  stack_stop_pidfile "$dir/rtpengine.pid" rtpengine
+  sleep "${2:-0}"
+  stack_start_rtpengine "$name" "$dir"
 }
 
 # Stop one component by the PID in its pid file: TERM, wait up to 5 s, then KILL.

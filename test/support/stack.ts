@@ -105,3 +105,26 @@ export async function stopStack(
 ): Promise<void> {
   await stackShell('stack_down', runName, env, 30_000);
 }
+
+/**
+ * Restarts one component of a running stack (fault tests) by its pid file, `pauseSeconds` after
+ * stopping it; the other component keeps running.
+ */
+export function restartStackComponent(
+  component: 'kamailio' | 'rtpengine',
+  options: { runName?: string; pauseSeconds?: number } = {},
+): Promise<void> {
+  const script = `set -euo pipefail; . "$TONEWALL_ROOT/scripts/lib/stack.sh"; stack_restart_${component} "$1" "$2"`;
+  const args = ['-c', script, 'stack', options.runName ?? TEST_RUN_NAME, String(options.pauseSeconds ?? 0)];
+  return new Promise((resolve, reject) => {
+    execFile(
+      'bash',
+      args,
+      { env: { ...process.env, TONEWALL_ROOT: REPO_ROOT }, timeout: 60_000 },
+      (error, _out, stderr) =>
+        error
+          ? reject(new StackError(`restart of ${component} failed: ${stderr.trim() || error.message}`))
+          : resolve(),
+    );
+  });
+}
