@@ -13,6 +13,7 @@ import type { PaymentUpdate } from '../../src/application/payments/payment-ports
 import { noPrompts, systemClock, systemTimers } from '../../src/application/payments/payment-ports.js';
 import { PaymentService } from '../../src/application/payments/payment-service.js';
 import { parseCreatePayment } from '../../src/delivery/http/payment-schemas.js';
+import { answeredEvent } from '../support/call-fixtures.js';
 import { captureLogs } from '../support/log-capture.js';
 import { ScriptedConnector } from '../support/scripted-connector.js';
 
@@ -67,20 +68,7 @@ describe('a DTMF flood on one call', () => {
     });
     const port = await listener.start();
     closers.push(() => listener.close());
-    const call = registry.answered({
-      event: 'call-answered',
-      callId: 'sip-flood',
-      fromTag: 'cust',
-      toTag: 'agent',
-      customerTag: 'cust',
-      agentTag: 'agent',
-      direction: 'inbound',
-      caller: '447700900123',
-      callee: 'support',
-      agent: 'agent-7',
-      masking: 'on',
-      ts: 1_795_400_000,
-    });
+    const call = registry.answered(answeredEvent('sip-flood'));
     const { view } = payments.create(
       call.id,
       parseCreatePayment({ idempotencyKey: 'flood', securityCode: true, postalCode: true, maxAttempts: 3 }),
@@ -108,7 +96,7 @@ describe('a DTMF flood on one call', () => {
     const heapBefore = process.memoryUsage().heapUsed;
     const startedAt = performance.now();
     for (let sent = 0; sent < FLOOD; sent += 1) {
-      await send(report('sip-flood', 'cust', KEYS[sent % KEYS.length] ?? 1));
+      await send(report('sip-flood', call.customerTag, KEYS[sent % KEYS.length] ?? 1));
       // let the listener keep up, as a paced sender would (a kernel buffer overflow is not the subject)
       if (sent % 200 === 199) await settle(sent + 1);
     }

@@ -13,6 +13,7 @@ import { PaymentService } from '../../src/application/payments/payment-service.j
 import { createHttpApp } from '../../src/delivery/http/app.js';
 import { GatewayMetrics } from '../../src/delivery/http/gateway-metrics.js';
 import { parseCreatePayment } from '../../src/delivery/http/payment-schemas.js';
+import { answeredEvent } from '../support/call-fixtures.js';
 import { captureLogs } from '../support/log-capture.js';
 import { ScriptedConnector } from '../support/scripted-connector.js';
 
@@ -49,20 +50,7 @@ let port: number;
 
 beforeAll(async () => {
   for (let i = 0; i < 20; i += 1) {
-    const call = registry.answered({
-      event: 'call-answered',
-      callId: `sip-fuzz-${i}`,
-      fromTag: `c${i}`,
-      toTag: `a${i}`,
-      customerTag: `c${i}`,
-      agentTag: `a${i}`,
-      direction: 'inbound',
-      caller: '447700900123',
-      callee: 'support',
-      agent: 'agent-7',
-      masking: 'on',
-      ts: 1_795_400_000,
-    });
+    const call = registry.answered(answeredEvent(`sip-fuzz-${i}`));
     callIds.push(call.id);
     if (i < 5)
       paymentIds.push(payments.create(call.id, parseCreatePayment({ idempotencyKey: `k${i}` })).view.id);

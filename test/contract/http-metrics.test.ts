@@ -6,6 +6,7 @@ import { PaymentService } from '../../src/application/payments/payment-service.j
 import { createHttpApp } from '../../src/delivery/http/app.js';
 import { DTMF_RESULTS, GatewayMetrics } from '../../src/delivery/http/gateway-metrics.js';
 import { parseCreatePayment } from '../../src/delivery/http/payment-schemas.js';
+import { answeredEvent } from '../support/call-fixtures.js';
 import { captureLogs } from '../support/log-capture.js';
 import { ScriptedConnector } from '../support/scripted-connector.js';
 
@@ -62,20 +63,7 @@ function scrape(token?: string) {
 }
 
 function call(sipCallId: string, masking: 'on' | 'off') {
-  return registry.answered({
-    event: 'call-answered',
-    callId: sipCallId,
-    fromTag: `${sipCallId}-c`,
-    toTag: `${sipCallId}-a`,
-    customerTag: `${sipCallId}-c`,
-    agentTag: `${sipCallId}-a`,
-    direction: 'inbound',
-    caller: '447700900123',
-    callee: 'support',
-    agent: 'agent-7',
-    masking,
-    ts: 1_795_400_000,
-  });
+  return registry.answered(answeredEvent(sipCallId, { masking }));
 }
 
 /** `name{a="x",b="y"} value` → value, or undefined. */

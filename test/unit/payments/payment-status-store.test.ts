@@ -9,6 +9,7 @@ import { PaymentService } from '../../../src/application/payments/payment-servic
 import type { PaymentStatusRecord } from '../../../src/application/payments/payment-status-store.js';
 import { parseCreatePayment } from '../../../src/delivery/http/payment-schemas.js';
 import type { KeypadKey } from '../../../src/domain/keypad.js';
+import { answeredEvent } from '../../support/call-fixtures.js';
 import { captureLogs } from '../../support/log-capture.js';
 import { ScriptedConnector } from '../../support/scripted-connector.js';
 
@@ -41,20 +42,7 @@ function service(store: JsonlPaymentStatusStore, registry = new CallRegistry()) 
 }
 
 function answer(registry: CallRegistry, sipCallId: string) {
-  return registry.answered({
-    event: 'call-answered',
-    callId: sipCallId,
-    fromTag: 'c',
-    toTag: 'a',
-    customerTag: 'c',
-    agentTag: 'a',
-    direction: 'inbound',
-    caller: '447700900123',
-    callee: 'support',
-    agent: 'agent-7',
-    masking: 'on',
-    ts: 1_795_400_000,
-  });
+  return registry.answered(answeredEvent(sipCallId));
 }
 
 describe('payment status store', () => {
