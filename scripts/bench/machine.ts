@@ -1,5 +1,5 @@
 /** The machine a bench ran on: CPU model and count, memory, kernel, versions of the stack. */
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, release, totalmem } from 'node:os';
 
@@ -14,14 +14,10 @@ export interface MachineInfo {
   readonly node: string;
 }
 
+/** The first match of `pattern` in what `command` prints (stdout and stderr: rtpengine says it on stderr). */
 function firstLine(command: string, args: readonly string[], pattern: RegExp): string {
-  try {
-    const out = execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    return pattern.exec(out)?.[1]?.trim() ?? 'unknown';
-  } catch (error) {
-    const out = `${(error as { stdout?: string }).stdout ?? ''}${(error as { stderr?: string }).stderr ?? ''}`;
-    return pattern.exec(out)?.[1]?.trim() ?? 'unknown';
-  }
+  const run = spawnSync(command, args, { encoding: 'utf8' });
+  return pattern.exec(`${run.stdout ?? ''}${run.stderr ?? ''}`)?.[1]?.trim() ?? 'unknown';
 }
 
 export function machineInfo(): MachineInfo {
@@ -33,7 +29,7 @@ export function machineInfo(): MachineInfo {
     kernel: release(),
     kamailio: firstLine('kamailio', ['-v'], /version:\s*kamailio\s+(\S+)/i),
     rtpengine: firstLine('rtpengine', ['--version'], /Version:\s*(\S+)/i),
-    sipp: firstLine('sipp', ['-v'], /SIPp\s+(v\S+)/),
+    sipp: firstLine('sipp', ['-v'], /SIPp\s+(v[^\s-]+)/),
     node: process.version,
   };
 }

@@ -17,7 +17,8 @@ const COLUMNS = [
   'Kamailio',
   'gateway',
   'SIPp',
-  'gateway peak MiB (at start)',
+  'gateway peak MiB',
+  'of which at start',
   'keys wrong / DTMF drops',
   'held',
 ] as const;
@@ -43,7 +44,8 @@ function row(level: LevelSummary): string[] {
     ms(level.cpu.kamailio),
     ms(level.cpu.gateway),
     ms(level.cpu.sipp),
-    `${formatSpread(level.gatewayPeakMib, 0)} (${formatSpread(level.gatewayStartPeakMib, 0)})`,
+    formatSpread(level.gatewayPeakMib, 0),
+    formatSpread(level.gatewayStartPeakMib, 0),
     `${level.wrongKeyCountCalls} / ${level.dtmfDrops}`,
     level.masking === 'off' ? '–' : level.held ? 'yes' : 'NO',
   ];
@@ -124,7 +126,8 @@ ${markdownTable(all)}
   \`DTMF report accepted\` debug line, which holds the time and the Call-ID, never the key) to the
   bench receiving the SSE frame that shows it; the per-run percentile over every key of every call.
 - *last key→outcome*: from the last key's datagram to the SSE frame with the outcome (includes the
-  tokenisation at the sandbox over mTLS + JWE).
+  tokenisation at the sandbox over mTLS + JWE), over succeeded payments. (Figures of 2026-11-23
+  09:51 and before also counted failed payments, whose outcome comes at hang-up: the ~5 s p99 at 150.)
 - *CPU*: share of one core (100 % = one core; the machine has ${m.cpus}) from /proc/<pid>/stat
   utime + stime over the window in which all calls were up, summed over Kamailio's processes; SIPp
   is both SIPp processes. The bench process itself: ${formatSpread(report.levels.at(-1)?.cpu.bench, 1)} % at the last level.
@@ -168,19 +171,25 @@ ${markdownTable(all)}
   are 32 random hex characters; when 13 or more of them were decimal digits in a row the sandbox
   refused the idempotency key (\`<id>:tokenise\`) as card-number-like. Payment and call ids are
   now never issued with such a run (\`src/domain/resource-id.ts\`).
-- **Open (rtpengine's timing + our duplicate rule): a key counted twice under load.** rtpengine
-  reports each RFC 4733 key twice (event and in-band detector, docs/media.md); the gateway drops
-  the second report when it comes within the tone's duration + 60 ms. On this 2-core machine with
-  everything on it, some second reports reach the gateway later than that (mostly in a call's first
-  keys), so the key is counted twice, the field is invalid and the payment does not finish before
-  the call ends (*keys wrong*). This is what fails first as N grows.
+- **Open: a key lost or counted twice under load — what fails first as N grows.** rtpengine
+  reports each RFC 4733 key twice (event and in-band detector, docs/media.md); the gateway drops a
+  second report of the same key within the tone's duration + 60 ms of the first, *timed when it
+  reads the datagram*. At 150 calls (rtpengine ~72 % of a core, SIPp's ~300 playing threads, the
+  gateway and the bench on 2 cores) the reports of calls keying at the same moment reach the gateway
+  with 200–330 ms spacing instead of 180 ms, and 0–22 calls per run end with 23 of 24 keys (one run
+  before the buffer fix also had 25): the field is invalid, the payment does not finish before the
+  call ends (*keys wrong*). The kernel dropped no report (*DTMF drops* 0), so the key was either not
+  reported by rtpengine or a genuine repeat (the expiry \`1229\` has \`22\`) fell inside the
+  duplicate window after a delayed read; telling the two apart needs rtpengine-side timestamps
+  (its \`timestamp\` is whole seconds). Not fixed: any change of the window trades lost repeats
+  against accepted duplicates (a product decision, docs/media.md).
 - **rtpengine: ~20 ms of each tone reaches the agent when RFC 4733 events do not start on a 20 ms
   frame boundary.** Measured with a customer pcap whose events started 10 ms into a frame: 7–18 of
   24 digits detectable at the agent (−15.6 dBFS, no telephone-events), reproducible on one call
   without the gateway. With events on frame boundaries: 0 ms. The bench keeps its events on frame
   boundaries; real phones may not — a masking gap to investigate in rtpengine (it is not ours to
   fix in the gateway).
-- **Gateway memory:** most of the peak is reached at start-up, before any call (the *(at start)*
+- **Gateway memory:** most of the peak is reached at start-up, before any call (the *of which at start*
   figure); the load adds little.
 - **Kamailio's CPU** is near 0 in the window because SIP happens at set-up and hang-up, outside it.
 
