@@ -7,15 +7,15 @@ export function dtmfArrivals(logFile: string, fromByte = 0): Map<string, number[
   const text = readFileSync(logFile).subarray(fromByte).toString('utf8');
   for (const line of text.split('\n')) {
     if (!line.includes('"DTMF report accepted"')) continue;
-    let entry: { sipCallId?: unknown; receivedAt?: unknown };
+    let entry: { sipCallId?: unknown; receivedAtS?: unknown };
     try {
       entry = JSON.parse(line) as typeof entry;
     } catch {
       continue;
     }
-    if (typeof entry.sipCallId !== 'string' || typeof entry.receivedAt !== 'number') continue;
+    if (typeof entry.sipCallId !== 'string' || typeof entry.receivedAtS !== 'number') continue;
     const list = arrivals.get(entry.sipCallId) ?? [];
-    list.push(entry.receivedAt);
+    list.push(entry.receivedAtS * 1000);
     arrivals.set(entry.sipCallId, list);
   }
   return arrivals;

@@ -108,7 +108,11 @@ export class DtmfListener {
     }
     this.#stats.accepted += 1;
     // timing only (Call-ID and arrival): never the key
-    this.#options.logger.debug({ sipCallId: event.sipCallId, receivedAt }, 'DTMF report accepted');
+    // in seconds: epoch milliseconds would be a 13-digit run that log scans rightly treat as card-shaped
+    this.#options.logger.debug(
+      { sipCallId: event.sipCallId, receivedAtS: receivedAt / 1000 },
+      'DTMF report accepted',
+    );
     this.#options.onEvent(event);
   }
 }
