@@ -39,7 +39,17 @@ beforeAll(async () => {
   const usersFile = join(mkdtempSync(join(tmpdir(), 'tonewall-users-')), 'users.json');
   execFileSync(
     join(REPO_ROOT, 'node_modules', '.bin', 'tsx'),
-    ['scripts/users.ts', 'add', 'seven', '--role', 'agent', '--agent-id', 'agent-7', '--name', 'Agent Seven'],
+    [
+      'scripts/users.ts',
+      'add',
+      'seven',
+      '--role',
+      'agent',
+      '--agent-id',
+      'agent-desk-sip',
+      '--name',
+      'Agent Seven',
+    ],
     {
       cwd: REPO_ROOT,
       input: `${PASSWORD}\n`,
@@ -89,7 +99,11 @@ describe('the agent desktop on a real call', () => {
       gapMs: 120,
       tailMs: 800,
     });
-    const call = await harness.placeCall({ customer: { telephoneEvent: true, pcap } });
+    // its own agent id: calls other test files left in the shared stack belong to other agents
+    const call = await harness.placeCall({
+      agent: { agentId: 'agent-desk-sip' },
+      customer: { telephoneEvent: true, pcap },
+    });
     await api.waitForCall(call.customer.sipCallId);
     await page.getByTestId('call-details').waitFor({ timeout: 5000 });
     await page.getByTestId('amount').fill('12.50');
