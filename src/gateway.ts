@@ -227,7 +227,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         await timedNg('ping', () => ngProbe.ping());
         return { status: 'up' };
       },
-      dtmf: () => ({ status: 'up' }),
+      dtmf: () =>
+        dtmf.running ? { status: 'up' } : { status: 'down', detail: 'DTMF reports cannot be received' },
       audit: () => (audit.healthy ? { status: 'up' } : { status: 'down', detail: 'audit log write failed' }),
       processor: () =>
         connector.breaker === 'open' ? { status: 'down', detail: 'circuit breaker open' } : { status: 'up' },

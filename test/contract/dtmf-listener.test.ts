@@ -1,5 +1,6 @@
 import { createSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DtmfEvent } from '../../src/adapters/rtpengine/dtmf-event.js';
 import { DTMF_RECEIVE_BUFFER_BYTES, DtmfListener } from '../../src/adapters/rtpengine/dtmf-listener.js';
@@ -108,5 +109,40 @@ describe('DtmfListener over real UDP', () => {
     expect(logs.text()).toContain('GW_ERR_DTMF_MALFORMED');
     expect(logs.text()).not.toContain(secret);
     expect(logs.text()).not.toContain('garbage');
+  });
+
+  it('times each report at its arrival, so a busy main thread cannot turn a repeated key into a duplicate', async () => {
+    const { port, events, listener } = await listen(['127.0.0.1']);
+    // a person keying 2, 2 (80 ms tone, 100 ms gap): two reports 180 ms apart, sent from another
+    // thread while this one is blocked — the main thread handles both only afterwards, back to back
+    const sender = new Worker(
+      `const { createSocket } = require('node:dgram');
+       const { workerData } = require('node:worker_threads');
+       const socket = createSocket('udp4');
+       const send = (then) => socket.send(workerData.report, workerData.port, '127.0.0.1', then);
+       send(() => setTimeout(() => send(() => socket.close()), 180));`,
+      { eval: true, workerData: { port, report: report('c1', 't1', 2) } },
+    );
+    const blockedUntil = Date.now() + 1_000;
+    while (Date.now() < blockedUntil) {
+      // the main thread's event loop is busy (a burst of key presses, GC, a TLS handshake)
+    }
+    await new Promise((resolve) => sender.once('exit', resolve));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(events.map((event) => event.key)).toEqual(['2', '2']);
+    expect(listener.stats.duplicates).toBe(0);
+  });
+
+  it('fails to start with GW_ERR_DTMF_SOCKET when the port is taken', async () => {
+    const { port } = await listen(['127.0.0.1']);
+    const second = new DtmfListener({
+      host: '127.0.0.1',
+      port,
+      allowedSources: ['127.0.0.1'],
+      logger: captureLogs().logger,
+      onEvent: () => undefined,
+    });
+    await expect(second.start()).rejects.toMatchObject({ code: 'GW_ERR_DTMF_SOCKET' });
+    expect(second.running).toBe(false);
   });
 });

@@ -12,12 +12,8 @@ const press = (key: KeypadKey, durationMs = 100, sipCallId = 'c1', sourceTag = '
 
 /** Feeds [ms since start, event] pairs and returns which were accepted. */
 function run(reports: Array<[number, DtmfEvent]>): boolean[] {
-  let now = 0;
-  const filter = new DtmfDuplicateFilter({ now: () => now });
-  return reports.map(([at, event]) => {
-    now = at;
-    return filter.accept(event);
-  });
+  const filter = new DtmfDuplicateFilter();
+  return reports.map(([at, event]) => filter.accept(event, at));
 }
 
 describe('DtmfDuplicateFilter (timings measured on rtpengine 10.5, docs/media.md)', () => {

@@ -1,8 +1,8 @@
-import { createSocket, type Socket } from 'node:dgram';
-import { isGatewayError } from '../../errors.js';
+import { type GatewayError, isGatewayError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { DtmfDuplicateFilter } from './dtmf-duplicate-filter.js';
 import { type DtmfEvent, parseDtmfDatagram } from './dtmf-event.js';
+import { DtmfReceiveThread, type ReceivedDatagram } from './dtmf-receive-thread.js';
 
 export interface DtmfListenerOptions {
   host: string;
@@ -10,8 +10,13 @@ export interface DtmfListenerOptions {
   /** Source addresses whose datagrams are read; everything else is dropped and counted. */
   allowedSources: readonly string[];
   logger: Logger;
-  onEvent: (event: DtmfEvent) => void;
-  /** Monotonic milliseconds for the duplicate filter; performance.now by default. */
+  onEvent: DtmfArrival;
+  /** The receive thread failed after start: no key will arrive any more. */
+  onFailure?: (error: GatewayError) => void;
+  /**
+   * Milliseconds for the duplicate filter, in place of each datagram's arrival stamp (tests that
+   * send faster than a person keys use it to keep reports apart).
+   */
   now?: () => number;
   /**
    * The socket's receive buffer (SO_RCVBUF; Linux caps it at net.core.rmem_max). Default 4 MiB: the
@@ -31,59 +36,60 @@ export interface DtmfListenerStats {
   duplicates: number;
 }
 
+/** What the listener hands on: the key press and when its datagram arrived (wall-clock ms). */
+export type DtmfArrival = (event: DtmfEvent, receivedAt: number) => void;
+
 /**
- * Receives rtpengine's per-digit DTMF reports (UDP, JSON). It checks the source against the
- * allow-list, validates, drops rtpengine's duplicate reports, and hands each key press on once. No log
- * line carries a datagram's content.
+ * Receives rtpengine's per-digit DTMF reports (UDP, JSON, read and time-stamped on a thread of their
+ * own). It checks the source against the allow-list, validates, drops rtpengine's duplicate reports,
+ * and hands each key press on once. No log line carries a datagram's content.
  */
 export class DtmfListener {
   readonly #options: DtmfListenerOptions;
   readonly #allowed: ReadonlySet<string>;
   readonly #stats: DtmfListenerStats = { accepted: 0, droppedSource: 0, malformed: 0, duplicates: 0 };
-  readonly #duplicates: DtmfDuplicateFilter;
-  #socket: Socket | undefined;
+  readonly #duplicates = new DtmfDuplicateFilter();
+  readonly #thread: DtmfReceiveThread;
 
   constructor(options: DtmfListenerOptions) {
     this.#options = options;
     this.#allowed = new Set(options.allowedSources.map(normaliseAddress));
-    this.#duplicates = new DtmfDuplicateFilter({ now: options.now ?? (() => performance.now()) });
+    this.#thread = new DtmfReceiveThread({
+      host: options.host,
+      port: options.port,
+      receiveBufferBytes: options.receiveBufferBytes ?? DTMF_RECEIVE_BUFFER_BYTES,
+      onDatagram: (datagram) => this.#onDatagram(datagram),
+      onFailure: (error) => {
+        options.logger.error({ code: error.code, err: error }, 'DTMF reports can no longer be received');
+        options.onFailure?.(error);
+      },
+    });
   }
 
   /** The receive buffer the kernel granted (Linux reports twice the size asked, capped by rmem_max). */
   get receiveBufferBytes(): number | undefined {
-    return this.#socket?.getRecvBufferSize();
+    return this.#thread.receiveBufferBytes;
+  }
+
+  /** False once the receive thread failed (or before start / after close). */
+  get running(): boolean {
+    return this.#thread.running;
   }
 
   get stats(): Readonly<DtmfListenerStats> {
     return { ...this.#stats };
   }
 
-  /** Binds the socket; resolves with the port actually bound (useful with port 0). */
-  async start(): Promise<number> {
-    const socket = createSocket(this.#options.host.includes(':') ? 'udp6' : 'udp4');
-    await new Promise<void>((resolve, reject) => {
-      socket.once('error', reject);
-      socket.bind(this.#options.port, this.#options.host, () => {
-        socket.off('error', reject);
-        resolve();
-      });
-    });
-    socket.setRecvBufferSize(this.#options.receiveBufferBytes ?? DTMF_RECEIVE_BUFFER_BYTES);
-    socket.on('message', (datagram, remote) => this.#onDatagram(datagram, remote.address));
-    socket.on('error', (error) => this.#options.logger.error({ err: error }, 'DTMF socket error'));
-    this.#socket = socket;
-    return socket.address().port;
+  /** Starts the receive thread and binds; resolves with the port bound (useful with port 0). */
+  start(): Promise<number> {
+    return this.#thread.start();
   }
 
-  async close(): Promise<void> {
-    const socket = this.#socket;
-    this.#socket = undefined;
-    if (socket) await new Promise<void>((resolve) => socket.close(() => resolve()));
+  close(): Promise<void> {
+    return this.#thread.close();
   }
 
-  #onDatagram(datagram: Buffer, sourceAddress: string): void {
-    // wall-clock ms with sub-ms precision, taken first: the bench's DTMF-to-screen latency starts here
-    const receivedAt = performance.timeOrigin + performance.now();
+  #onDatagram({ bytes: datagram, sourceAddress, receivedAt }: ReceivedDatagram): void {
     if (!this.#allowed.has(normaliseAddress(sourceAddress))) {
       this.#stats.droppedSource += 1;
       this.#options.logger.warn(
@@ -102,18 +108,24 @@ export class DtmfListener {
       this.#options.logger.warn({ code, reason, bytes: datagram.length }, 'malformed DTMF datagram dropped');
       return;
     }
-    if (!this.#duplicates.accept(event)) {
+    if (!this.#duplicates.accept(event, this.#options.now?.() ?? receivedAt)) {
       this.#stats.duplicates += 1;
+      this.#options.logger.debug({ sipCallId: event.sipCallId }, 'DTMF duplicate report dropped');
       return;
     }
     this.#stats.accepted += 1;
-    // timing only (Call-ID and arrival): never the key
-    // in seconds: epoch milliseconds would be a 13-digit run that log scans rightly treat as card-shaped
+    // timing only (Call-ID, arrival, wait for the main thread): never the key. In seconds: epoch
+    // milliseconds would be a 13-digit run that log scans rightly treat as card-shaped.
+    const queuedMs = performance.timeOrigin + performance.now() - receivedAt;
     this.#options.logger.debug(
-      { sipCallId: event.sipCallId, receivedAtS: receivedAt / 1000 },
+      {
+        sipCallId: event.sipCallId,
+        receivedAtS: receivedAt / 1000,
+        queuedMs: Math.round(queuedMs * 10) / 10,
+      },
       'DTMF report accepted',
     );
-    this.#options.onEvent(event);
+    this.#options.onEvent(event, receivedAt);
   }
 }
 
