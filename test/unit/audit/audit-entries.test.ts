@@ -2,7 +2,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AgentFieldView, AgentView } from '../../../src/domain/agent-view.js';
 import { canonicalJson } from '../../../src/domain/audit-canonical-json.js';
-import { actionEntry, callAnsweredEntry, paymentEntry } from '../../../src/domain/audit-entries.js';
+import {
+  actionEntry,
+  addsDigitsOnly,
+  callAnsweredEntry,
+  paymentEntry,
+} from '../../../src/domain/audit-entries.js';
 import {
   CAPTURE_FIELDS,
   ERROR_TYPES,
@@ -147,5 +152,44 @@ describe('canonicalJson', () => {
 
   it('refuses numbers that are not safe integers, naming the path', () => {
     expect(() => canonicalJson({ a: { b: 1.5 } })).toThrow('audit value at $.a.b is not a safe integer');
+  });
+});
+
+describe('addsDigitsOnly (which payment updates get no audit record of their own)', () => {
+  const keying = (digits: number, extra: Partial<AgentFieldView> = {}): AgentView => ({
+    id: 'pay1',
+    callId: 'call1',
+    status: 'in-progress',
+    capture: 'payment-card-number',
+    required: ['payment-card-number', 'expiration-date'],
+    fields: {
+      'payment-card-number': { state: 'capturing', digits, masked: '*'.repeat(digits), ...extra },
+      'expiration-date': { state: 'pending', digits: 0, masked: '' },
+    },
+  });
+
+  it('is true for one more digit in the field being keyed', () => {
+    expect(addsDigitsOnly(keying(3), keying(4))).toBe(true);
+  });
+
+  it.each<[string, AgentView]>([
+    ['the field cleared (*)', keying(0)],
+    ['the brand decided', keying(7, { brand: 'visa' })],
+    ['a verdict', keying(7, { valid: false })],
+    ['the field submitted', { ...keying(16), capture: 'expiration-date', required: ['expiration-date'] }],
+    ['an error', { ...keying(7), errorType: 'input-timeout' }],
+    ['processing', { ...keying(16), status: 'processing', capture: null }],
+    ['another payment', { ...keying(7), id: 'pay2' }],
+    [
+      'a result',
+      {
+        ...keying(16),
+        status: 'failed',
+        capture: null,
+        result: { outcome: 'caller-hung-up' } as AgentView['result'],
+      },
+    ],
+  ])('is false for %s', (_, next) => {
+    expect(addsDigitsOnly(keying(6), next)).toBe(false);
   });
 });
