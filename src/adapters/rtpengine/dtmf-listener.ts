@@ -110,7 +110,6 @@ export class DtmfListener {
     }
     if (!this.#duplicates.accept(event, this.#options.now?.() ?? receivedAt)) {
       this.#stats.duplicates += 1;
-      this.#options.logger.debug({ sipCallId: event.sipCallId }, 'DTMF duplicate report dropped');
       return;
     }
     this.#stats.accepted += 1;
