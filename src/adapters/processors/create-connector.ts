@@ -4,7 +4,6 @@ import type { Logger } from '../../logger.js';
 import type { ProcessorConnector } from './connector.js';
 import { JweHttpsConnector } from './jwe-https-connector.js';
 import type { RetryPolicy } from './retry-policy.js';
-import { StripeConnector } from './stripe-connector.js';
 
 /** What the composition root passes in, from Config; paths are absolute or relative to the cwd. */
 export type ProcessorSettings =
@@ -41,6 +40,8 @@ export async function createProcessorConnector(
   logger: Logger,
 ): Promise<ProcessorConnector> {
   if (settings.kind === 'stripe') {
+    // loaded only when configured: the Stripe SDK is ~20 MiB of the gateway's memory
+    const { StripeConnector } = await import('./stripe-connector.js');
     return new StripeConnector({
       secretKey: settings.secretKey,
       attemptTimeoutMs: settings.attemptTimeoutMs,
