@@ -122,9 +122,12 @@ ${markdownTable(all)}
 - *leaks*: sampled calls whose agent received a telephone-event carrying a digit or DTMF tone
   (Goertzel detector on the decoded PCMU), over all runs. With masking off the agent does hear the
   digits: that row is the positive control of the check, not a failure.
-- *DTMF→screen*: from the arrival of a digit's DTMF datagram at the gateway (its listener's
-  \`DTMF report accepted\` debug line, which holds the time and the Call-ID, never the key) to the
-  bench receiving the SSE frame that shows it; the per-run percentile over every key of every call.
+- *DTMF→screen*: from the arrival of a digit's DTMF datagram at the gateway (the time its DTMF
+  receive thread read it, in the listener's \`DTMF report accepted\` debug line, which holds the
+  time and the Call-ID, never the key) to the bench receiving the SSE frame that shows it; the
+  per-run percentile over every key of every call. It includes the wait for the gateway's main
+  thread. (Figures of 2026-11-23 before 11:20 started at the main thread's read instead, which hid
+  that wait: up to 117 ms at 150 calls.)
 - *last key→outcome*: from the last key's datagram to the SSE frame with the outcome (includes the
   tokenisation at the sandbox over mTLS + JWE), over succeeded payments. (Figures of 2026-11-23
   09:51 and before also counted failed payments, whose outcome comes at hang-up: the ~5 s p99 at 150.)
@@ -171,18 +174,24 @@ ${markdownTable(all)}
   are 32 random hex characters; when 13 or more of them were decimal digits in a row the sandbox
   refused the idempotency key (\`<id>:tokenise\`) as card-number-like. Payment and call ids are
   now never issued with such a run (\`src/domain/resource-id.ts\`).
-- **Open: a key lost or counted twice under load — what fails first as N grows.** rtpengine
-  reports each RFC 4733 key twice (event and in-band detector, docs/media.md); the gateway drops a
-  second report of the same key within the tone's duration + 60 ms of the first, *timed when it
-  reads the datagram*. At 150 calls (rtpengine ~72 % of a core, SIPp's ~300 playing threads, the
-  gateway and the bench on 2 cores) the reports of calls keying at the same moment reach the gateway
-  with 200–330 ms spacing instead of 180 ms, and 0–22 calls per run end with 23 of 24 keys (one run
-  before the buffer fix also had 25): the field is invalid, the payment does not finish before the
-  call ends (*keys wrong*). The kernel dropped no report (*DTMF drops* 0), so the key was either not
-  reported by rtpengine or a genuine repeat (the expiry \`1229\` has \`22\`) fell inside the
-  duplicate window after a delayed read; telling the two apart needs rtpengine-side timestamps
-  (its \`timestamp\` is whole seconds). Not fixed: any change of the window trades lost repeats
-  against accepted duplicates (a product decision, docs/media.md).
+- **Fixed (ours): a key lost or counted twice under load.** rtpengine reports each RFC 4733 key
+  twice (the event and the in-band detector hearing it rendered, docs/media.md); the gateway drops
+  a second report of the same key within the tone's duration + 60 ms of the first. It timed reports
+  when its event loop *read* them. A capture of the reports on the wire (tshark on \`lo\`, 150
+  calls) showed rtpengine's timing to be steady — the second report 39–49 ms after the first,
+  genuine repeats (the \`22\` of the expiry \`1229\`) 177 ms apart or more — while the gateway read
+  them up to 117 ms late (p90 70 ms) behind bursts of key presses, so a repeat could look like a
+  duplicate (23 keys) and a duplicate like a repeat (25 keys). In 2 of 3 runs 14–22 calls failed.
+  The reports are now read and time-stamped on a thread of their own (\`DtmfReceiveThread\`),
+  within 1.3 ms of the wire at p90 (5.5 ms p99) in the same load.
+- **Fixed (ours): the gateway's main thread fell behind at 150 calls.** With arrival timed on the
+  receive thread the main thread's backlog showed: reports waited 666 ms (median) for it while
+  all 150 calls keyed. A CPU profile (\`--profile\`) put most of each key's ~0.85 ms in the audit
+  record written per key press (an Ed25519 signature, canonical JSON, group-committed writes: 833
+  signed records a second), and 100–200 ms pauses in TLS connections to the processor, each
+  parsing the client certificate, key and CA again. The audit now records state changes only (a key
+  that only adds a digit is not one, docs/audit.md) and the processor transport builds one TLS
+  context: the wait for the main thread fell to 8 ms at p99, and DTMF→screen with it.
 - **rtpengine: ~20 ms of each tone reaches the agent when RFC 4733 events do not start on a 20 ms
   frame boundary.** Measured with a customer pcap whose events started 10 ms into a frame: 7–18 of
   24 digits detectable at the agent (−15.6 dBFS, no telephone-events), reproducible on one call
@@ -190,7 +199,10 @@ ${markdownTable(all)}
   boundaries; real phones may not — a masking gap to investigate in rtpengine (it is not ours to
   fix in the gateway).
 - **Gateway memory:** most of the peak is reached at start-up, before any call (the *of which at start*
-  figure); the load adds little.
+  figure); the load adds little. Start-up is mostly the libraries (express, zod, pino, jose,
+  prom-client: 9–15 MiB each measured alone) and V8's young generation; the Stripe SDK (~20 MiB) is
+  now loaded only when the Stripe connector is configured. Reading a long \`payments.jsonl\` and
+  audit log at start (the bench's grow run after run) adds 10–25 MiB to the peak.
 - **Kamailio's CPU** is near 0 in the window because SIP happens at set-up and hang-up, outside it.
 
 ${problems.length > 0 ? `## What went wrong in runs\n\n${problems.join('\n')}\n` : ''}`;
