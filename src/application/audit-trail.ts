@@ -1,11 +1,10 @@
 import { AuditFileStore } from '../adapters/audit/audit-file-store.js';
 import type { AuditSettings } from '../adapters/audit/audit-settings.js';
 import { AuditSigner } from '../adapters/audit/audit-signer.js';
-import type { AgentView } from '../domain/agent-view.js';
+import { type AgentView, addsDigitsOnly } from '../domain/agent-view.js';
 import {
   type AuditAction,
   actionEntry,
-  addsDigitsOnly,
   callAnsweredEntry,
   callEndedEntry,
   paymentEntry,

@@ -98,44 +98,6 @@ export function paymentEntry(view: AgentView, sequence: number, agent: string | 
   };
 }
 
-/**
- * True when `next` only adds digits to what `previous` showed: same status, field, required fields,
- * error and result; per field the same state, brand and verdict and no fewer digits. Such an update
- * (one per key press) is not a state change and gets no audit record of its own: the field's digit
- * count is recorded when it next changes state (submitted, judged, cleared, timed out, finished).
- * At 150 paying calls a record per key was 833 signed records a second, the gateway's largest cost.
- */
-export function addsDigitsOnly(previous: AgentView, next: AgentView): boolean {
-  if (
-    previous.id !== next.id ||
-    previous.status !== next.status ||
-    previous.capture !== next.capture ||
-    previous.errorType !== next.errorType ||
-    previous.result !== undefined ||
-    next.result !== undefined ||
-    previous.required.join() !== next.required.join()
-  ) {
-    return false;
-  }
-  for (const name of CAPTURE_FIELDS) {
-    const before = previous.fields[name];
-    const after = next.fields[name];
-    if (before === undefined || after === undefined) {
-      if (before !== after) return false;
-      continue;
-    }
-    if (
-      before.state !== after.state ||
-      before.brand !== after.brand ||
-      before.valid !== after.valid ||
-      after.digits < before.digits
-    ) {
-      return false;
-    }
-  }
-  return true;
-}
-
 /** What a principal did through the API (`payment.create`, `audit-report.read`, `sign-in` …). */
 export interface AuditAction {
   /** `agent:<id>`, `integration:<name>`, `auditor:<id>`. */

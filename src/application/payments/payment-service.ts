@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { toMinorUnits } from '../../adapters/processors/amount.js';
 import type { ProcessorConnector, TokenType } from '../../adapters/processors/connector.js';
-import { type AgentView, toAgentView } from '../../domain/agent-view.js';
+import { type AgentView, addsDigitsOnly, toAgentView } from '../../domain/agent-view.js';
 import { PanFinder } from '../../domain/audit-pan-finder.js';
 import type { CaptureCommand, CaptureRejection } from '../../domain/capture-commands.js';
 import type { CaptureEvent, ProcessorResult } from '../../domain/capture-events.js';
@@ -46,6 +46,8 @@ interface Payment {
   readonly logger: Logger;
   state: CaptureState;
   sequence: number;
+  /** The last update that was more than digits added (logged at info, saved to the status store). */
+  lastChange: AgentView | undefined;
   timer: { cancel(): void } | undefined;
   endedAt: number | undefined;
   readonly startedAt: string;
@@ -137,6 +139,7 @@ export class PaymentService implements CustomerKeySink {
       logger: this.#options.logger.child({ callId: call.id, paymentId: id }),
       state: started.state,
       sequence: 0,
+      lastChange: undefined,
       timer: undefined,
       endedAt: undefined,
       startedAt: new Date(this.#options.clock.now()).toISOString(),
@@ -370,7 +373,10 @@ export class PaymentService implements CustomerKeySink {
       sequence: payment.sequence,
       at: new Date(this.#options.clock.now()).toISOString(),
     };
-    payment.logger.info(
+    // a key that only adds a digit is progress for the agent's screen, not a change of state
+    const progress = payment.lastChange !== undefined && addsDigitsOnly(payment.lastChange, update.view);
+    if (!progress) payment.lastChange = update.view;
+    payment.logger[progress ? 'debug' : 'info'](
       {
         status: update.view.status,
         capture: update.view.capture,
@@ -379,13 +385,15 @@ export class PaymentService implements CustomerKeySink {
       },
       'payment updated',
     );
-    this.#options.statusStore?.save(
-      toStatusRecord(update.view, {
-        agent: payment.call.agent,
-        startedAt: payment.startedAt,
-        updatedAt: update.at,
-      }),
-    );
+    if (!progress) {
+      this.#options.statusStore?.save(
+        toStatusRecord(update.view, {
+          agent: payment.call.agent,
+          startedAt: payment.startedAt,
+          updatedAt: update.at,
+        }),
+      );
+    }
     for (const listener of [...(this.#listeners.get(payment.id) ?? []), ...this.#globalListeners]) {
       try {
         listener(update);

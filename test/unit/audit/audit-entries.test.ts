@@ -1,13 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { AgentFieldView, AgentView } from '../../../src/domain/agent-view.js';
+import { type AgentFieldView, type AgentView, addsDigitsOnly } from '../../../src/domain/agent-view.js';
 import { canonicalJson } from '../../../src/domain/audit-canonical-json.js';
-import {
-  actionEntry,
-  addsDigitsOnly,
-  callAnsweredEntry,
-  paymentEntry,
-} from '../../../src/domain/audit-entries.js';
+import { actionEntry, callAnsweredEntry, paymentEntry } from '../../../src/domain/audit-entries.js';
 import {
   CAPTURE_FIELDS,
   ERROR_TYPES,
