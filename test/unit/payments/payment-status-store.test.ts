@@ -153,4 +153,27 @@ describe('payment status store', () => {
     expect(lines).toBeLessThanOrEqual(400);
     expect(lines).toBeGreaterThanOrEqual(60);
   });
+
+  it('saves a payment when its state changes, not for each digit keyed', async () => {
+    const file = join(dir, 'changes.jsonl');
+    const { store } = await open(file);
+    const { payments, registry } = service(store);
+    const call = answer(registry, 'sip-changes');
+    const { view } = payments.create(call.id, parseCreatePayment({ idempotencyKey: 'changes' }));
+    for (const key of `${CARD}#`) payments.onCustomerKey(call, key as KeypadKey);
+    await store.flush();
+    const saved = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as PaymentStatusRecord)
+      .filter((record) => record.id === view.id)
+      .map((record) => record.fields['payment-card-number']);
+    // started (0 digits), first key (the 4 decides the brand), submitted: 17 keys, 3 lines
+    expect(saved.map((field) => [field?.state, field?.digits, field?.brand, field?.valid])).toEqual([
+      ['capturing', 0, undefined, undefined],
+      ['capturing', 1, 'visa', undefined],
+      ['captured', 16, 'visa', true],
+    ]);
+    await store.close();
+  });
 });
