@@ -149,8 +149,9 @@ ${markdownTable(all)}
   then key \`4242424242424242#\`, a future expiry and \`123\` as RFC 4733 events (80 ms events, 100 ms
   gaps) after a lead-in that covers the ramp plus 3 s, so every call keys while all N are up. Agents
   play a 440 Hz PCMU tone back for the whole call.
-- The bench polls \`GET /v1/calls\`, starts a payment (integration key, security code required) on
-  each call as it appears and follows its SSE stream. The sandbox processor answers.
+- The bench polls \`GET /v1/calls\` (every 100 ms until all N are up, then no more), starts a
+  payment (integration key, security code required) on each call as it appears and follows its SSE
+  stream. The sandbox processor answers.
 - ${report.sample} calls per run (spread over the ramp) are answered by agents whose SDP points at
   an RTP endpoint of the bench instead of SIPp: it records what the agent receives and talks back
   from the same socket. Only those calls are checked for leaks (decoding and Goertzel-analysing
