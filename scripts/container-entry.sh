@@ -14,16 +14,9 @@ case "${1:-}" in
     exec kamailio -f "$cfg" -DD -E -m 64 -M 8
     ;;
   rtpengine)
-    extra=()
-    read -r -a extra <<<"${TONEWALL_RTPE_EXTRA_ARGS:-}"
-    exec rtpengine \
-      --config-file=none --table=-1 --foreground --log-stderr --log-level=6 \
-      --interface="$TONEWALL_MEDIA_ADDR" \
-      --listen-ng="$TONEWALL_NG_ADDR:$TONEWALL_NG_PORT" \
-      --listen-cli="127.0.0.1:$TONEWALL_CLI_PORT" \
-      --port-min="$TONEWALL_RTP_PORT_MIN" --port-max="$TONEWALL_RTP_PORT_MAX" \
-      --dtmf-log-dest="$TONEWALL_DTMF_LOG_DEST" \
-      "${extra[@]}"
+    args=()
+    stack_rtpengine_args args
+    exec rtpengine "${args[@]}"
     ;;
   *)
     echo "usage: container-entry.sh kamailio|rtpengine" >&2

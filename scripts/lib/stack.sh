@@ -5,6 +5,7 @@
 #   stack_up RUN_NAME        start rtpengine then Kamailio; state in $TONEWALL_ROOT/.run/RUN_NAME
 #   stack_down RUN_NAME      stop what stack_up started (PIDs from its pid files only)
 #   stack_status RUN_NAME    say what runs; exit 0 only when everything runs
+#   stack_restart kamailio|rtpengine RUN_NAME [PAUSE]   restart one of them (fault tests)
 #
 # Every address and port comes from an environment variable with a loopback default (below).
 # Logs go to .run/RUN_NAME/{kamailio,rtpengine}.log at levels that print no SDP and no digit.
@@ -187,22 +188,32 @@ stack_up() {
   echo "tonewall: stack '$name' up — SIP $TONEWALL_SIP_ADDR:$TONEWALL_SIP_PORT, rtpengine NG $TONEWALL_NG_ADDR:$TONEWALL_NG_PORT, evapi $TONEWALL_EVAPI_ADDR:$TONEWALL_EVAPI_PORT, JSON-RPC http://$TONEWALL_RPC_ADDR:$TONEWALL_RPC_PORT/RPC, logs in $dir"
 }
 
-# rtpengine for run NAME in DIR (stack_up's half; also used by stack_restart_rtpengine).
-stack_start_rtpengine() {
-  local name=$1 dir=$2
+# rtpengine's command line, one definition for stack_start_rtpengine and scripts/container-entry.sh:
+# userspace forwarding, loopback control ports, default log level (6: no digits), then ARGS, then
+# TONEWALL_RTPE_EXTRA_ARGS (so those can override). Usage: stack_rtpengine_args ARRAY_NAME [ARGS...]
+# fills the caller's array ARRAY_NAME; call stack_defaults first.
+stack_rtpengine_args() {
+  local -n stack_rtpe_out=$1
   local -a extra=()
   read -r -a extra <<<"${TONEWALL_RTPE_EXTRA_ARGS:-}"
-  # rtpengine: userspace forwarding, loopback only, default log level (6: no digits).
-  rtpengine \
-    --config-file=none --table=-1 --foreground --log-stderr --log-level=6 \
-    --interface="$TONEWALL_MEDIA_ADDR" \
-    --listen-ng="$TONEWALL_NG_ADDR:$TONEWALL_NG_PORT" \
-    --listen-cli="127.0.0.1:$TONEWALL_CLI_PORT" \
-    --port-min="$TONEWALL_RTP_PORT_MIN" --port-max="$TONEWALL_RTP_PORT_MAX" \
-    --dtmf-log-dest="$TONEWALL_DTMF_LOG_DEST" \
-    --pidfile="$dir/rtpengine.pid.daemon" \
-    "${extra[@]}" \
-    >>"$dir/rtpengine.log" 2>&1 </dev/null &
+  stack_rtpe_out=(
+    --config-file=none --table=-1 --foreground --log-stderr --log-level=6
+    --interface="$TONEWALL_MEDIA_ADDR"
+    --listen-ng="$TONEWALL_NG_ADDR:$TONEWALL_NG_PORT"
+    --listen-cli="127.0.0.1:$TONEWALL_CLI_PORT"
+    --port-min="$TONEWALL_RTP_PORT_MIN" --port-max="$TONEWALL_RTP_PORT_MAX"
+    --dtmf-log-dest="$TONEWALL_DTMF_LOG_DEST"
+    "${@:2}"
+    "${extra[@]}"
+  )
+}
+
+# rtpengine for run NAME in DIR (stack_up's half; also used by stack_restart).
+stack_start_rtpengine() {
+  local name=$1 dir=$2
+  local -a args=()
+  stack_rtpengine_args args --pidfile="$dir/rtpengine.pid.daemon"
+  rtpengine "${args[@]}" >>"$dir/rtpengine.log" 2>&1 </dev/null &
   echo "$!" >"$dir/rtpengine.pid"
   if ! stack_wait_port udp "$TONEWALL_NG_ADDR" "$TONEWALL_NG_PORT" rtpengine "$dir/rtpengine.pid"; then
     tail -n 20 "$dir/rtpengine.log" >&2 || true
@@ -233,28 +244,25 @@ stack_start_kamailio() {
   fi
 }
 
-# Restart Kamailio alone (fault tests): TERM by its pid file, wait PAUSE seconds (default 0), start
-# again. Its dialogs are gone. Usage: stack_restart_kamailio RUN [PAUSE]
-stack_restart_kamailio() {
-  local name=${1:?stack_restart_kamailio RUN_NAME}
+# Restart Kamailio or rtpengine alone (fault tests): TERM by its pid file, wait PAUSE seconds
+# (default 0), start it again with the environment's settings. Kamailio's dialogs are gone, and so
+# is rtpengine's media state (no Redis keyspace here). Usage: stack_restart kamailio|rtpengine RUN [PAUSE]
+stack_restart() {
+  local component=${1:?stack_restart kamailio|rtpengine RUN_NAME [PAUSE]}
+  local name=${2:?stack_restart kamailio|rtpengine RUN_NAME [PAUSE]}
+  case "$component" in
+    kamailio | rtpengine) ;;
+    *)
+      echo "tonewall: stack_restart: no component '$component' (kamailio or rtpengine)" >&2
+      return 1
+      ;;
+  esac
   stack_defaults
   local dir
   dir=$(stack_run_dir "$name")
-  stack_stop_pidfile "$dir/kamailio.pid" kamailio
-  sleep "${2:-0}"
-  stack_start_kamailio "$name" "$dir"
-}
-
-# Restart rtpengine alone, as stack_restart_kamailio: its calls' media state is gone (no Redis
-# keyspace here). Usage: stack_restart_rtpengine RUN [PAUSE]
-stack_restart_rtpengine() {
-  local name=${1:?stack_restart_rtpengine RUN_NAME}
-  stack_defaults
-  local dir
-  dir=$(stack_run_dir "$name")
-  stack_stop_pidfile "$dir/rtpengine.pid" rtpengine
-  sleep "${2:-0}"
-  stack_start_rtpengine "$name" "$dir"
+  stack_stop_pidfile "$dir/$component.pid" "$component"
+  sleep "${3:-0}"
+  "stack_start_$component" "$name" "$dir"
 }
 
 # Stop one component by the PID in its pid file: TERM, wait up to 5 s, then KILL.

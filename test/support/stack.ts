@@ -108,19 +108,27 @@ export async function stopStack(
 
 /**
  * Restarts one component of a running stack (fault tests) by its pid file, `pauseSeconds` after
- * stopping it; the other component keeps running.
+ * stopping it; the other component keeps running. `env` adds TONEWALL_* settings for the new process
+ * (e.g. TONEWALL_DLG_KEEPALIVE); without them it starts with the defaults again.
  */
 export function restartStackComponent(
   component: 'kamailio' | 'rtpengine',
-  options: { runName?: string; pauseSeconds?: number } = {},
+  options: { runName?: string; pauseSeconds?: number; env?: Record<string, string> } = {},
 ): Promise<void> {
-  const script = `set -euo pipefail; . "$TONEWALL_ROOT/scripts/lib/stack.sh"; stack_restart_${component} "$1" "$2"`;
-  const args = ['-c', script, 'stack', options.runName ?? TEST_RUN_NAME, String(options.pauseSeconds ?? 0)];
+  const script = `set -euo pipefail; . "$TONEWALL_ROOT/scripts/lib/stack.sh"; stack_restart "$1" "$2" "$3"`;
+  const args = [
+    '-c',
+    script,
+    'stack',
+    component,
+    options.runName ?? TEST_RUN_NAME,
+    String(options.pauseSeconds ?? 0),
+  ];
   return new Promise((resolve, reject) => {
     execFile(
       'bash',
       args,
-      { env: { ...process.env, TONEWALL_ROOT: REPO_ROOT }, timeout: 60_000 },
+      { env: { ...process.env, ...options.env, TONEWALL_ROOT: REPO_ROOT }, timeout: 60_000 },
       (error, _out, stderr) =>
         error
           ? reject(new StackError(`restart of ${component} failed: ${stderr.trim() || error.message}`))
