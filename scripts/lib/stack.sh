@@ -8,7 +8,8 @@
 #   stack_restart kamailio|rtpengine RUN_NAME [PAUSE]   restart one of them (fault tests)
 #
 # Every address and port comes from an environment variable with a loopback default (below).
-# Logs go to .run/RUN_NAME/{kamailio,rtpengine}.log at levels that print no SDP and no digit.
+# Logs go to .run/RUN_NAME/{kamailio,rtpengine}.log at levels that print no digit (rtpengine does
+# print the SDP of an offer it refuses: docs/operations.md "Hostile SIP").
 # Sourced by scripts/tonewall and by test/support/stack.ts (through `bash -c`).
 
 : "${TONEWALL_ROOT:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
@@ -32,6 +33,7 @@ stack_defaults() {
   : "${TONEWALL_CARRIER_TARGET:=sip:127.0.0.3:5080}"
   : "${TONEWALL_AGENT_HEADER:=X-Agent-Id}"
   : "${TONEWALL_DLG_TIMEOUT:=14400}"
+  : "${TONEWALL_DLG_KEEPALIVE:=0}"
   : "${TONEWALL_MASK_DELAY_BUFFER:=60}"
   # rtpengine flags. The defaults are the masking configuration measured in docs/media.md:
   # detect-DTMF runs the in-band detector even when the customer offered telephone-event.
@@ -127,7 +129,7 @@ stack_render_kamailio_cfg() {
     TW_NG_ADDR "$TONEWALL_NG_ADDR" TW_NG_PORT "$TONEWALL_NG_PORT"
     TW_PBX_SOURCE "$TONEWALL_PBX_SOURCE" TW_PBX_TARGET "$TONEWALL_PBX_TARGET"
     TW_CARRIER_TARGET "$TONEWALL_CARRIER_TARGET" TW_AGENT_HEADER "$TONEWALL_AGENT_HEADER"
-    TW_DLG_TIMEOUT "$TONEWALL_DLG_TIMEOUT"
+    TW_DLG_TIMEOUT "$TONEWALL_DLG_TIMEOUT" TW_DLG_KEEPALIVE "$TONEWALL_DLG_KEEPALIVE"
     TW_RTPE_OFFER_FLAGS "$TONEWALL_RTPE_OFFER_FLAGS" TW_RTPE_ANSWER_FLAGS "$TONEWALL_RTPE_ANSWER_FLAGS"
     TW_BLOCK_DTMF_FLAGS "$TONEWALL_BLOCK_DTMF_FLAGS"
   )
