@@ -1,5 +1,6 @@
 import { createProcessorConnector } from './adapters/processors/create-connector.js';
 import { loadConfig } from './config/config.js';
+import { checkKeyFiles } from './config/key-files.js';
 import { isGatewayError } from './errors.js';
 import { startGateway } from './gateway.js';
 import { createLogger } from './logger.js';
@@ -9,6 +10,8 @@ async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig(process.env);
+    // a key or certificate file that is missing, unreadable or wrong is bad configuration too
+    await checkKeyFiles(config);
   } catch (error) {
     // No logger yet: the configuration names its own log level. The message names settings only.
     process.stderr.write(

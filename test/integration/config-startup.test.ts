@@ -1,11 +1,14 @@
 /**
- * The deployed entry point (node dist/main.js) with a bad setting: it stops before opening any
- * socket, with exit code 78 (EX_CONFIG) and one line on stderr that names the setting, not its value.
+ * The deployed entry point (node dist/main.js) with a bad setting, or a key or certificate file that
+ * is missing, unreadable or wrong: it stops before opening any socket, with exit code 78 (EX_CONFIG)
+ * and one line on stderr that names the setting, not its value.
  */
 import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../support/stack.js';
+import { TEST_KEYS_DIR, TEST_RUN_DIR } from '../support/test-run.js';
 
 function runGateway(
   env: Record<string, string>,
@@ -46,6 +49,32 @@ describe('node dist/main.js with an invalid setting', () => {
     expect(stderr).toMatch(/^tonewall: invalid configuration: /);
     expect(stderr).toContain(setting);
     expect(stderr).not.toContain(value);
+    expect(stdout).toBe('');
+  });
+});
+
+describe('node dist/main.js with a key or certificate file it cannot use', () => {
+  const broken = join(TEST_RUN_DIR, 'broken-keys');
+  beforeAll(() => {
+    mkdirSync(join(broken, 'a-directory'), { recursive: true });
+    writeFileSync(join(broken, 'not-a-certificate.pem'), 'this is not PEM\n');
+  });
+
+  it.each([
+    ['TONEWALL_PROCESSOR_CLIENT_KEY', join(broken, 'missing-client.key'), 'cannot be read (ENOENT)'],
+    ['TONEWALL_AUDIT_KEY', join(broken, 'missing-audit.key'), 'cannot be read (ENOENT)'],
+    ['TONEWALL_PROCESSOR_CA', join(broken, 'a-directory'), 'cannot be read (EISDIR)'],
+    [
+      'TONEWALL_PROCESSOR_CLIENT_CERT',
+      join(broken, 'not-a-certificate.pem'),
+      'does not hold a PEM certificate',
+    ],
+  ])('%s: exits 78 naming the setting and why, not the path', async (setting, path, why) => {
+    // the run's development keys for everything else, so only this one setting is wrong
+    const { code, stderr, stdout } = await runGateway({ TONEWALL_KEYS_DIR: TEST_KEYS_DIR, [setting]: path });
+    expect(code).toBe(78);
+    expect(stderr).toBe(`tonewall: invalid configuration: ${setting}: ${why}\n`);
+    expect(stderr).not.toContain(broken);
     expect(stdout).toBe('');
   });
 });
