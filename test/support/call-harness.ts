@@ -79,6 +79,21 @@ export interface PlacedCall {
   readonly customer: CustomerCall;
 }
 
+export interface ScenarioOptions {
+  /** A scenario in test/sipp, e.g. `customer-cancel.xml`, `agent-ring.xml`. */
+  scenario: string;
+  /** Its `-set` values. */
+  vars?: Readonly<Record<string, string>>;
+  /** SIPp fails when it runs longer than this (default 60 s). */
+  timeoutS?: number;
+}
+
+export interface CustomerScenario {
+  readonly sipp: SippProcess;
+  /** Call-ID of the INVITE: `1-<pid>@<address>`. */
+  readonly sipCallId: string;
+}
+
 export class CallHarness {
   readonly name: string;
   readonly logDir: string;
@@ -89,7 +104,8 @@ export class CallHarness {
   readonly #processes = new Set<SippProcess>();
   readonly #sinks = new Set<RtpSink>();
   #count = 0;
-  #agent: Agent | undefined;
+  /** The SIPp at the agent address: there is one such address, so one agent at a time. */
+  #agentSipp: SippProcess | undefined;
 
   private constructor(options: CallHarnessOptions) {
     this.name = options.name;
@@ -120,7 +136,7 @@ export class CallHarness {
    * one agent address.
    */
   async startAgent(options: AgentOptions = {}): Promise<Agent> {
-    if (this.#agent?.sipp.running) await this.#agent.sipp.succeeded(15_000);
+    await this.#agentAddressFree();
     const n = ++this.#count;
     const agentId = options.agentId ?? 'agent-7';
     const cwd = this.#callDir(n);
@@ -145,10 +161,11 @@ export class CallHarness {
       sip,
       media,
       vars,
+      traceMessages: true,
     });
     this.#processes.add(sipp);
-    this.#agent = { sipp, sink, agentId };
-    return this.#agent;
+    this.#agentSipp = sipp;
+    return { sipp, sink, agentId };
   }
 
   /** Starts a customer call through Kamailio; it plays `pcap` after the answer, then sends BYE. */
@@ -180,6 +197,28 @@ export class CallHarness {
     };
   }
 
+  /**
+   * Runs another customer scenario of test/sipp through Kamailio, for calls whose media nobody looks
+   * at (CANCEL while ringing, a malformed offer, an abrupt hang-up). Its messages are traced
+   * (`sipp.messageFile`, read with `tracedMessages`).
+   */
+  async startCustomerScenario(options: ScenarioOptions): Promise<CustomerScenario> {
+    const address = this.#options.customerAddress;
+    const sipp = await this.#startScenario(options, 'customer', {
+      address,
+      port: await freeUdpPort(address),
+    });
+    return { sipp, sipCallId: `1-${sipp.pid}@${address}` };
+  }
+
+  /** Runs another agent scenario of test/sipp at the agent address (e.g. `agent-ring.xml`), traced. */
+  async startAgentScenario(options: ScenarioOptions): Promise<SippProcess> {
+    await this.#agentAddressFree();
+    const sipp = await this.#startScenario(options, 'agent', this.#options.agentSip);
+    this.#agentSipp = sipp;
+    return sipp;
+  }
+
   /** Starts the agent, then the customer's call to it. */
   async placeCall(options: { agent?: AgentOptions; customer: CustomerOptions }): Promise<PlacedCall> {
     const agent = await this.startAgent(options.agent);
@@ -206,6 +245,33 @@ export class CallHarness {
     this.#sinks.clear();
     await Promise.all(sinks.map((sink) => sink.close()));
     rmSync(this.#workDir, { recursive: true, force: true });
+  }
+
+  async #startScenario(
+    options: ScenarioOptions,
+    role: 'customer' | 'agent',
+    sip: { address: string; port: number },
+  ): Promise<SippProcess> {
+    const n = ++this.#count;
+    const sipp = await startSipp({
+      scenario: options.scenario,
+      name: `${this.name}-${n}-${role}`,
+      cwd: this.#callDir(n),
+      logDir: this.logDir,
+      ...(role === 'customer' ? { remote: this.#options.proxy, extraArgs: ['-s', '1000'] } : {}),
+      sip,
+      media: { address: sip.address, port: await freeUdpPort(sip.address, { span: 4 }) },
+      vars: options.vars ?? {},
+      traceMessages: true,
+      ...(options.timeoutS === undefined ? {} : { timeoutS: options.timeoutS }),
+    });
+    this.#processes.add(sipp);
+    return sipp;
+  }
+
+  /** Waits for the agent of the previous call to finish (it should: every scenario ends its call). */
+  async #agentAddressFree(): Promise<void> {
+    if (this.#agentSipp?.running) await this.#agentSipp.succeeded(15_000);
   }
 
   #callDir(n: number): string {

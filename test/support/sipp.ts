@@ -32,6 +32,8 @@ export interface SippOptions {
   calls?: number;
   /** SIPp fails (exit code ≠ 0) when it runs longer than this (`-timeout … -timeout_error`), default 60 s. */
   timeoutS?: number;
+  /** Keep every message sent and received in `<logDir>/<name>-messages.log` (`-trace_msg`). */
+  traceMessages?: boolean;
   extraArgs?: readonly string[];
 }
 
@@ -48,6 +50,8 @@ export interface SippProcess {
   readonly outFile: string;
   /** Messages SIPp did not expect (`-trace_err`). */
   readonly errorFile: string;
+  /** Every message, with `traceMessages` (else undefined). */
+  readonly messageFile: string | undefined;
   readonly exit: Promise<SippExit>;
   readonly running: boolean;
   /**
@@ -78,6 +82,9 @@ export async function startSipp(options: SippOptions): Promise<SippProcess> {
   if (!existsSync(scenario)) throw new Error(`SIPp scenario ${scenario} does not exist`);
   const outFile = join(options.logDir, `${options.name}.out`);
   const errorFile = join(options.logDir, `${options.name}-errors.log`);
+  const messageFile = options.traceMessages
+    ? join(options.logDir, `${options.name}-messages.log`)
+    : undefined;
   // The control socket binds 0.0.0.0:8888 unless told otherwise: keep it on loopback, on a free port.
   const controlPort = await freeUdpPort('127.0.0.1');
   const args = [
@@ -107,6 +114,7 @@ export async function startSipp(options: SippOptions): Promise<SippProcess> {
     '-timeout',
     String(options.timeoutS ?? 60),
     '-timeout_error',
+    ...(messageFile ? ['-trace_msg', '-message_file', messageFile] : []),
     ...Object.entries(options.vars ?? {}).flatMap(([name, value]) => ['-set', name, value]),
     ...(options.extraArgs ?? []),
   ];
@@ -141,6 +149,7 @@ export async function startSipp(options: SippOptions): Promise<SippProcess> {
     sip: { ...options.sip },
     outFile,
     errorFile,
+    messageFile,
     exit,
     get running() {
       return running();
@@ -176,4 +185,31 @@ export async function startSipp(options: SippOptions): Promise<SippProcess> {
     throw new Error(`${(error as Error).message}\n${tail(outFile)}`, { cause: error });
   }
   return handle;
+}
+
+export interface SipMessageSeen {
+  readonly direction: 'sent' | 'received';
+  /** The first line: `INVITE sip:… SIP/2.0` or `SIP/2.0 488 Not Acceptable Here`. */
+  readonly firstLine: string;
+  /** A response's status code (undefined for a request). */
+  readonly status: number | undefined;
+}
+
+/** The messages of a SIPp message trace (`traceMessages`), in order; unexpected ones are left out. */
+export function tracedMessages(messageFile: string): SipMessageSeen[] {
+  if (!existsSync(messageFile)) return [];
+  const seen: SipMessageSeen[] = [];
+  for (const block of readFileSync(messageFile, 'utf8').split(/^-{20,}.*$/m)) {
+    const lines = block.replace(/\r/g, '').split('\n');
+    const heading = lines.findIndex((line) => /^UDP message (sent|received)/.test(line));
+    if (heading < 0) continue;
+    const firstLine = lines.slice(heading + 1).find((line) => line.trim() !== '') ?? '';
+    const status = /^SIP\/2\.0 (\d{3})/.exec(firstLine)?.[1];
+    seen.push({
+      direction: lines[heading]?.includes('sent') ? 'sent' : 'received',
+      firstLine,
+      status: status === undefined ? undefined : Number(status),
+    });
+  }
+  return seen;
 }
