@@ -134,8 +134,6 @@ const environmentSchema = z
 export interface Config {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly http: { readonly host: string; readonly port: number };
-  /** A development integration key with full API access; unset means no integration key. */
-  readonly apiKey: string | undefined;
   /** GET /metrics bearer token (besides integration keys). */
   readonly metricsToken: string | undefined;
   /** Time limit of each /healthz probe. */
@@ -235,7 +233,6 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
   return deepFreeze({
     logLevel: env.TONEWALL_LOG_LEVEL,
     http: { host: env.TONEWALL_HTTP_HOST, port: env.TONEWALL_HTTP_PORT },
-    apiKey: env.TONEWALL_API_KEY,
     metricsToken: env.TONEWALL_METRICS_TOKEN,
     healthTimeoutMs: env.TONEWALL_HEALTH_TIMEOUT_MS,
     rtpengine: {

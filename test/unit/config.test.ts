@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
@@ -9,7 +10,7 @@ describe('loadConfig', () => {
     expect(config.rtpengine).toMatchObject({ ngHost: '127.0.0.1', ngPort: 2223 });
     expect(config.dtmf).toEqual({ host: '127.0.0.1', port: 9999, allowedSources: ['127.0.0.1'] });
     expect(config.kamailio).toMatchObject({ evapiHost: '127.0.0.1', evapiPort: 8448 });
-    expect(config.apiKey).toBeUndefined();
+    expect(config.access.integrationKeys).toEqual([]);
   });
 
   it('reads and coerces every setting', () => {
@@ -25,7 +26,11 @@ describe('loadConfig', () => {
     expect(config.http.port).toBe(9090);
     expect(config.dtmf).toEqual({ host: '::1', port: 9998, allowedSources: ['127.0.0.1', '::1'] });
     expect(config.kamailio.rpcUrl).toBe('http://[::1]:5071/RPC');
-    expect(config.apiKey).toBe('k'.repeat(20));
+    // the development key is kept as its SHA-256 digest only, never as given
+    expect(config.access.integrationKeys).toEqual([
+      { name: 'development-key', sha256: createHash('sha256').update('k'.repeat(20)).digest('hex') },
+    ]);
+    expect(JSON.stringify(config)).not.toContain('k'.repeat(20));
     expect(config.rtpengine.ngRetries).toBe(0);
   });
 
