@@ -7,15 +7,12 @@
 import { createSocket } from 'node:dgram';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DtmfListener } from '../../src/adapters/rtpengine/dtmf-listener.js';
-import { CallRegistry } from '../../src/application/call-registry.js';
 import { DtmfRouter } from '../../src/application/dtmf-router.js';
 import type { PaymentUpdate } from '../../src/application/payments/payment-ports.js';
-import { noPrompts, systemClock, systemTimers } from '../../src/application/payments/payment-ports.js';
-import { PaymentService } from '../../src/application/payments/payment-service.js';
 import { parseCreatePayment } from '../../src/delivery/http/payment-schemas.js';
 import { answeredEvent } from '../support/call-fixtures.js';
+import { paymentCore } from '../support/in-process-app.js';
 import { captureLogs } from '../support/log-capture.js';
-import { ScriptedConnector } from '../support/scripted-connector.js';
 
 const FLOOD = 10_000;
 const KEYS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 10, 11]; // rtpengine event numbers: 10 is *, 11 is #
@@ -40,16 +37,7 @@ const report = (callid: string, tag: string, event: number) =>
 describe('a DTMF flood on one call', () => {
   it('keeps the capture bounded, memory flat and the listener responsive', async () => {
     const logs = captureLogs('info');
-    const registry = new CallRegistry();
-    const connector = new ScriptedConnector();
-    const payments = new PaymentService({
-      registry,
-      connector,
-      prompts: noPrompts,
-      clock: systemClock,
-      timers: systemTimers,
-      logger: logs.logger,
-    });
+    const { registry, connector, payments } = paymentCore(logs.logger);
     const router = new DtmfRouter({ registry, sink: payments, logger: logs.logger });
     const listener = new DtmfListener({
       host: '127.0.0.1',

@@ -1,13 +1,13 @@
-import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CallRegistry } from '../../src/application/call-registry.js';
 import { noPrompts, systemClock, systemTimers } from '../../src/application/payments/payment-ports.js';
 import { PaymentService } from '../../src/application/payments/payment-service.js';
 import { createHttpApp } from '../../src/delivery/http/app.js';
+import { type ListeningApp, listenOnLoopback } from '../support/in-process-app.js';
 import { captureLogs } from '../support/log-capture.js';
 
 const key = 'integration-key-for-tests-0001';
-let server: Server;
+let app: ListeningApp;
 let base: string;
 const registry = new CallRegistry();
 
@@ -21,21 +21,19 @@ beforeAll(async () => {
     timers: systemTimers,
     logger,
   });
-  const app = createHttpApp({
-    logger,
-    registry,
-    payments,
-    webhooksEnabled: false,
-    integrationKeys: [key],
-    health: { thing: () => ({ status: 'up' }), broken: () => Promise.reject(new Error('x')) },
-  });
-  server = await new Promise<Server>((resolve) => {
-    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
-  });
-  const address = server.address();
-  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  app = await listenOnLoopback(
+    createHttpApp({
+      logger,
+      registry,
+      payments,
+      webhooksEnabled: false,
+      integrationKeys: [key],
+      health: { thing: () => ({ status: 'up' }), broken: () => Promise.reject(new Error('x')) },
+    }),
+  );
+  base = app.base;
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => app.close());
 
 const get = (path: string, token?: string) =>
   fetch(`${base}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });

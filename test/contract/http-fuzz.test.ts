@@ -4,30 +4,19 @@
  * bodies. Every answer is below 500; every 4xx is `{error: {code: GW_ERR_*}}`; the server keeps
  * answering and logs no failed request.
  */
-import { request as httpRequest, type Server } from 'node:http';
+import { request as httpRequest } from 'node:http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CallRegistry } from '../../src/application/call-registry.js';
-import { noPrompts, systemClock, systemTimers } from '../../src/application/payments/payment-ports.js';
-import { PaymentService } from '../../src/application/payments/payment-service.js';
 import { createHttpApp } from '../../src/delivery/http/app.js';
 import { GatewayMetrics } from '../../src/delivery/http/gateway-metrics.js';
 import { parseCreatePayment } from '../../src/delivery/http/payment-schemas.js';
 import { answeredEvent } from '../support/call-fixtures.js';
+import { type ListeningApp, listenOnLoopback, paymentCore } from '../support/in-process-app.js';
 import { captureLogs } from '../support/log-capture.js';
-import { ScriptedConnector } from '../support/scripted-connector.js';
 
 const key = 'integration-key-for-fuzz-0001';
 const logs = captureLogs('warn');
-const registry = new CallRegistry();
-const payments = new PaymentService({
-  registry,
-  connector: new ScriptedConnector(),
-  prompts: noPrompts,
-  clock: systemClock,
-  timers: systemTimers,
-  logger: logs.logger,
-});
+const { registry, payments } = paymentCore(logs.logger);
 const metrics = new GatewayMetrics({
   calls: () => registry.list(),
   paymentsActive: () => payments.activeCount,
@@ -45,7 +34,7 @@ const metrics = new GatewayMetrics({
 });
 const callIds: string[] = [];
 const paymentIds: string[] = [];
-let server: Server;
+let app: ListeningApp;
 let port: number;
 
 beforeAll(async () => {
@@ -55,25 +44,21 @@ beforeAll(async () => {
     if (i < 5)
       paymentIds.push(payments.create(call.id, parseCreatePayment({ idempotencyKey: `k${i}` })).view.id);
   }
-  const app = createHttpApp({
-    logger: logs.logger,
-    registry,
-    payments,
-    webhooksEnabled: false,
-    integrationKeys: [key],
-    health: { probe: () => ({ status: 'up' }) },
-    metrics: { metrics, token: undefined },
-    auditReport: async () => '<html></html>',
-  });
-  server = await new Promise<Server>((resolve) => {
-    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
-  });
-  port = (server.address() as { port: number }).port;
+  app = await listenOnLoopback(
+    createHttpApp({
+      logger: logs.logger,
+      registry,
+      payments,
+      webhooksEnabled: false,
+      integrationKeys: [key],
+      health: { probe: () => ({ status: 'up' }) },
+      metrics: { metrics, token: undefined },
+      auditReport: async () => '<html></html>',
+    }),
+  );
+  port = app.port;
 });
-afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  server.closeAllConnections();
-});
+afterAll(() => app.close());
 
 interface Probe {
   method: string;

@@ -1,27 +1,15 @@
-import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CallRegistry } from '../../src/application/call-registry.js';
-import { noPrompts, systemClock, systemTimers } from '../../src/application/payments/payment-ports.js';
-import { PaymentService } from '../../src/application/payments/payment-service.js';
 import { createHttpApp } from '../../src/delivery/http/app.js';
 import { DTMF_RESULTS, GatewayMetrics } from '../../src/delivery/http/gateway-metrics.js';
 import { parseCreatePayment } from '../../src/delivery/http/payment-schemas.js';
 import { answeredEvent } from '../support/call-fixtures.js';
+import { type ListeningApp, listenOnLoopback, paymentCore } from '../support/in-process-app.js';
 import { captureLogs } from '../support/log-capture.js';
-import { ScriptedConnector } from '../support/scripted-connector.js';
 
 const key = 'integration-key-for-tests-0001';
 const metricsToken = 'metrics-token-for-tests-0001';
 const logs = captureLogs();
-const registry = new CallRegistry();
-const payments = new PaymentService({
-  registry,
-  connector: new ScriptedConnector(),
-  prompts: noPrompts,
-  clock: systemClock,
-  timers: systemTimers,
-  logger: logs.logger,
-});
+const { registry, payments } = paymentCore(logs.logger);
 const dtmf = Object.fromEntries(DTMF_RESULTS.map((result, index) => [result, index + 1])) as Record<
   (typeof DTMF_RESULTS)[number],
   number
@@ -35,28 +23,24 @@ const metrics = new GatewayMetrics({
   auditHealthy: () => true,
   processorBreaker: () => 'open',
 });
-let server: Server;
+let app: ListeningApp;
 let base: string;
 
 beforeAll(async () => {
-  const app = createHttpApp({
-    logger: logs.logger,
-    registry,
-    payments,
-    webhooksEnabled: false,
-    integrationKeys: [key],
-    health: {},
-    metrics: { metrics, token: metricsToken },
-  });
-  server = await new Promise<Server>((resolve) => {
-    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
-  });
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  app = await listenOnLoopback(
+    createHttpApp({
+      logger: logs.logger,
+      registry,
+      payments,
+      webhooksEnabled: false,
+      integrationKeys: [key],
+      health: {},
+      metrics: { metrics, token: metricsToken },
+    }),
+  );
+  base = app.base;
 });
-afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  server.closeAllConnections();
-});
+afterAll(() => app.close());
 
 function scrape(token?: string) {
   return fetch(`${base}/metrics`, token ? { headers: { authorization: `Bearer ${token}` } } : {});

@@ -3,28 +3,16 @@ import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebhookSender } from '../../src/adapters/webhooks/webhook-sender.js';
 import { verifyWebhook } from '../../src/adapters/webhooks/webhook-signature.js';
-import { CallRegistry } from '../../src/application/call-registry.js';
-import { noPrompts, systemClock, systemTimers } from '../../src/application/payments/payment-ports.js';
-import { PaymentService } from '../../src/application/payments/payment-service.js';
 import { createHttpApp } from '../../src/delivery/http/app.js';
 import type { KeypadKey } from '../../src/domain/keypad.js';
+import { type ListeningApp, listenOnLoopback, paymentCore } from '../support/in-process-app.js';
 import { captureLogs } from '../support/log-capture.js';
-import { ScriptedConnector } from '../support/scripted-connector.js';
 
 const key = 'integration-key-for-tests-0001';
 const secret = 'webhook-secret-webhook-secret-0001';
 const CARD = '4242424242424242';
 const logs = captureLogs();
-const registry = new CallRegistry();
-const connector = new ScriptedConnector();
-const payments = new PaymentService({
-  registry,
-  connector,
-  prompts: noPrompts,
-  clock: systemClock,
-  timers: systemTimers,
-  logger: logs.logger,
-});
+const { registry, payments } = paymentCore(logs.logger);
 const webhooks = new WebhookSender({
   secret,
   logger: logs.logger,
@@ -35,7 +23,7 @@ payments.onUpdate((update) => {
   if (url) webhooks.send(url, update);
 });
 
-let server: Server;
+let app: ListeningApp;
 let base: string;
 const received: Array<{ body: string; signature: string }> = [];
 let receiver: Server;
@@ -44,18 +32,17 @@ let failNext = 1;
 const wire: string[] = [];
 
 beforeAll(async () => {
-  const app = createHttpApp({
-    logger: logs.logger,
-    registry,
-    payments,
-    webhooksEnabled: true,
-    integrationKeys: [key],
-    health: {},
-  });
-  server = await new Promise<Server>((resolve) => {
-    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
-  });
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  app = await listenOnLoopback(
+    createHttpApp({
+      logger: logs.logger,
+      registry,
+      payments,
+      webhooksEnabled: true,
+      integrationKeys: [key],
+      health: {},
+    }),
+  );
+  base = app.base;
   receiver = createServer((request, response) => {
     let body = '';
     request.on('data', (chunk) => {
@@ -75,8 +62,7 @@ beforeAll(async () => {
   receiverUrl = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook`;
 });
 afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  server.closeAllConnections();
+  await app.close();
   await new Promise<void>((resolve) => receiver.close(() => resolve()));
 });
 

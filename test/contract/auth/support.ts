@@ -2,9 +2,6 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CallRegistry } from '../../../src/application/call-registry.js';
-import { noPrompts, systemClock, systemTimers } from '../../../src/application/payments/payment-ports.js';
-import { PaymentService } from '../../../src/application/payments/payment-service.js';
 import { hashPassword } from '../../../src/application/users/password-hash.js';
 import type { Role } from '../../../src/application/users/principal.js';
 import { loadConfig } from '../../../src/config/config.js';
@@ -12,8 +9,8 @@ import { createHttpApp } from '../../../src/delivery/http/app.js';
 import { createHttpAccess } from '../../../src/delivery/http/http-access.js';
 import { listenHttp } from '../../../src/delivery/http/http-server.js';
 import { answeredEvent } from '../../support/call-fixtures.js';
+import { type PaymentCore, paymentCore } from '../../support/in-process-app.js';
 import { captureLogs } from '../../support/log-capture.js';
-import { ScriptedConnector } from '../../support/scripted-connector.js';
 
 export const INTEGRATION_KEY = 'integration-key-for-tests-0001';
 
@@ -62,11 +59,8 @@ export async function writeUsersFile(path: string, users: readonly TestUser[]): 
   writeFileSync(path, JSON.stringify({ version: 1, users: entries }), { mode: 0o600 });
 }
 
-export interface TestGateway {
+export interface TestGateway extends PaymentCore {
   base: string;
-  registry: CallRegistry;
-  payments: PaymentService;
-  connector: ScriptedConnector;
   logs: ReturnType<typeof captureLogs>;
   usersFile: string;
   clock: { offsetMs: number };
@@ -95,16 +89,7 @@ export async function startTestGateway(
   const clock = { offsetMs: 0 };
   const now = () => Date.now() + clock.offsetMs;
   const logs = captureLogs();
-  const registry = new CallRegistry();
-  const connector = new ScriptedConnector();
-  const payments = new PaymentService({
-    registry,
-    connector,
-    prompts: noPrompts,
-    clock: systemClock,
-    timers: systemTimers,
-    logger: logs.logger,
-  });
+  const { registry, connector, payments } = paymentCore(logs.logger);
   const app = createHttpApp({
     logger: logs.logger,
     registry,
@@ -130,7 +115,7 @@ export async function startTestGateway(
   };
 }
 
-export function answerCall(registry: CallRegistry, sipCallId: string, agent: string) {
+export function answerCall(registry: PaymentCore['registry'], sipCallId: string, agent: string) {
   return registry.answered(answeredEvent(sipCallId, { agent, ts: Math.floor(Date.now() / 1000) }));
 }
 
