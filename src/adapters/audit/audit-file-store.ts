@@ -54,12 +54,16 @@ function day(at: string): string {
   return at.slice(0, 10);
 }
 
+/** Under a steady stream of records the signed head is rewritten at most this often (ms). */
+const HEAD_INTERVAL_MS = 200;
+
 /**
  * The audit log on local disk: one record a line, appended to segment files that rotate by size and
  * by UTC day, with the chain running on across files and across restarts. `append` resolves only once
  * the record's bytes are on disk (fsync); records appended while a sync runs are written together by
- * the next one (group commit). After each sync the signed head (`audit-head.json`) is replaced
- * atomically, naming the last record, so records cut from the end of the log can be told.
+ * the next one (group commit). When the writes have caught up with the appends, and at least every
+ * 200 ms while they have not, the signed head (`audit-head.json`) is replaced atomically, naming the
+ * last record synced, so records cut from the end of the log can be told.
  *
  * A failed write or sync fails every pending record and every later one (fail-closed): the chain's
  * state on disk is then unknown, and a restart resumes from what the disk holds.
@@ -73,6 +77,10 @@ export class AuditFileStore {
   #segment: Segment | undefined;
   #failure: GatewayError | undefined;
   #closed = false;
+  /** The last record synced but not yet named by the signed head, and its segment. */
+  #unheaded: { last: Pending; file: string } | undefined;
+  /** When the head was last written (clock ms). */
+  #headAt = Number.NEGATIVE_INFINITY;
 
   private constructor(options: AuditFileStoreOptions, last: AuditRecord | undefined) {
     this.#options = options;
@@ -193,7 +201,17 @@ export class AuditFileStore {
     while (this.#pending.length > 0) {
       const batch = this.#pending.splice(0);
       try {
-        await this.#write(batch);
+        const file = await this.#write(batch);
+        const last = batch[batch.length - 1];
+        if (file !== undefined && last !== undefined) this.#unheaded = { last, file };
+        // the head follows the log when it has caught up, and at least every HEAD_INTERVAL_MS under
+        // a steady stream of records (a head per batch was two fsyncs and a signature per record)
+        const caughtUp = this.#pending.length === 0;
+        if (this.#unheaded && (caughtUp || this.#options.clock.now() - this.#headAt >= HEAD_INTERVAL_MS)) {
+          await this.#writeHead(this.#unheaded.last, this.#unheaded.file);
+          this.#unheaded = undefined;
+          this.#headAt = this.#options.clock.now();
+        }
       } catch (error) {
         this.#failure = new GatewayError('GW_ERR_AUDIT_WRITE', 'audit record could not be written to disk', {
           cause: error,
@@ -205,7 +223,8 @@ export class AuditFileStore {
     }
   }
 
-  async #write(batch: readonly Pending[]): Promise<void> {
+  /** Writes and syncs `batch`; returns the segment its last record went to. */
+  async #write(batch: readonly Pending[]): Promise<string | undefined> {
     let chunks: Buffer[] = [];
     let segment = this.#segment;
     for (const item of batch) {
@@ -225,10 +244,9 @@ export class AuditFileStore {
       chunks.push(item.line);
       segment.size += item.line.length;
     }
-    if (segment === undefined) return;
+    if (segment === undefined) return undefined;
     await this.#sync(segment, chunks);
-    const last = batch[batch.length - 1];
-    if (last) await this.#writeHead(last, segment.name);
+    return segment.name;
   }
 
   async #sync(segment: Segment, chunks: readonly Buffer[]): Promise<void> {

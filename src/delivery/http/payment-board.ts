@@ -68,7 +68,8 @@ export class PaymentBoard {
       startedAt: known?.startedAt ?? now,
       updatedAt: now,
     });
-    this.#prune();
+    // pruning walks every entry: once per finished payment, not on every key press
+    if (isTerminalStatus(view.status)) this.#prune();
   }
 
   #agentOf(paymentId: string): string | undefined {
