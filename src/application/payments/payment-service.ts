@@ -373,19 +373,20 @@ export class PaymentService implements CustomerKeySink {
       sequence: payment.sequence,
       at: new Date(this.#options.clock.now()).toISOString(),
     };
-    // a key that only adds a digit is progress for the agent's screen, not a change of state
+    // a key that only adds a digit is progress for the agent's screen, not a change of state: no log
+    // line (the listener's debug line has its arrival), no status-store line
     const progress = payment.lastChange !== undefined && addsDigitsOnly(payment.lastChange, update.view);
-    if (!progress) payment.lastChange = update.view;
-    payment.logger[progress ? 'debug' : 'info'](
-      {
-        status: update.view.status,
-        capture: update.view.capture,
-        errorType: update.view.errorType,
-        outcome: update.view.result?.outcome,
-      },
-      'payment updated',
-    );
     if (!progress) {
+      payment.lastChange = update.view;
+      payment.logger.info(
+        {
+          status: update.view.status,
+          capture: update.view.capture,
+          errorType: update.view.errorType,
+          outcome: update.view.result?.outcome,
+        },
+        'payment updated',
+      );
       this.#options.statusStore?.save(
         toStatusRecord(update.view, {
           agent: payment.call.agent,
