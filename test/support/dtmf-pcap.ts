@@ -5,11 +5,18 @@
  */
 import { readFileSync } from 'node:fs';
 import { type DtmfSegment, dtmfSequence } from './media/dtmf-tone.js';
-import { encodePcmu } from './media/g711.js';
+import { encodePcmu, PCMU_SILENCE } from './media/g711.js';
 import { readPcap } from './media/pcap-reader.js';
 import { PcapWriter } from './media/pcap-writer.js';
-import { buildRtpPacket, PAYLOAD_TYPE_PCMU, parseRtpPacket, parseTelephoneEvent } from './media/rtp.js';
-import { buildPcmuRtpStream, type TimedRtpPacket } from './media/rtp-stream.js';
+import {
+  buildRtpPacket,
+  buildTelephoneEvent,
+  digitToEvent,
+  PAYLOAD_TYPE_PCMU,
+  parseRtpPacket,
+  parseTelephoneEvent,
+} from './media/rtp.js';
+import { buildPcmuRtpStream, END_PACKET_COPIES, type TimedRtpPacket } from './media/rtp-stream.js';
 import { silence } from './media/signal.js';
 
 /** A pcap in memory and what it keys. */
@@ -74,23 +81,131 @@ export function inBandPcap(keys: string, options: DtmfTiming & { levelDbfs: numb
 }
 
 /**
- * Keys as RFC 4733 telephone-events (payload type `payloadType`, default 101) over PCMU silence.
- * With `inBand` the keys at those indexes are sent as tones at `levelDbfs` instead (one stream
- * mixing both kinds, as a phone that switches mode would).
+ * Where RFC 4733 events sit against the 20 ms audio frames when they start `eventOffsetMs` into a
+ * frame (a real phone's key goes down at any moment, not on a frame boundary):
+ *
+ * - `frame`: what `buildPcmuRtpStream` makes of an unaligned key (and what the bench's pcaps did
+ *   with a lead-in off the 20 ms grid): the event's RTP timestamp is the start of the frame it
+ *   starts in, its packets go out on the frame clock, no audio for any frame it overlaps.
+ * - `timestamp`: the event's RTP timestamp is the key-down instant, `eventOffsetMs` × 8 samples
+ *   past a frame's (not a multiple of 160 from the audio's); its packets go out on the frame
+ *   clock; the audio frame the key went down in is still sent (silence), audio resumes with the
+ *   first frame that starts after the event.
+ * - `wire`: as `timestamp`, but the event packets go out every 20 ms from the key-down instant,
+ *   between the audio packets (a phone whose DTMF timer is not the audio's).
  */
-export function rfc4733Pcap(
-  keys: string,
-  options: DtmfTiming & { payloadType?: number; inBand?: readonly number[]; levelDbfs?: number } = {},
-): DtmfPcap {
+export type EventClock = 'frame' | 'timestamp' | 'wire';
+
+export interface Rfc4733Options extends DtmfTiming {
+  payloadType?: number;
+  /**
+   * Keys at these indexes are sent as tones at `levelDbfs` instead (one stream mixing both kinds,
+   * as a phone that switches mode would).
+   */
+  inBand?: readonly number[];
+  levelDbfs?: number;
+  /** Events start this many ms later than the 20 ms frame grid (0–19, default 0). */
+  eventOffsetMs?: number;
+  /** How an offset event sits against the audio frames (default `timestamp`); see `EventClock`. */
+  eventClock?: EventClock;
+}
+
+/** Keys as RFC 4733 telephone-events (payload type `payloadType`, default 101) over PCMU silence. */
+export function rfc4733Pcap(keys: string, options: Rfc4733Options = {}): DtmfPcap {
+  const offsetMs = options.eventOffsetMs ?? 0;
+  if (!Number.isInteger(offsetMs) || offsetMs < 0 || offsetMs >= 20) {
+    throw new Error(`eventOffsetMs must be a whole number of ms in 0–19, got ${offsetMs}`);
+  }
   const inBand = new Set(options.inBand ?? []);
   const sequence = sequenceOf(keys, options, options.levelDbfs ?? -20);
-  const events = sequence.segments.filter((_, index) => !inBand.has(index));
-  const packets = buildPcmuRtpStream(inBand.size > 0 ? sequence.pcm : silence(sequence.durationMs), {
-    ssrc: SSRC,
-    events,
-    eventPayloadType: options.payloadType ?? 101,
-  });
-  return { bytes: toPcap(packets), keys, segments: sequence.segments, durationMs: sequence.durationMs };
+  const segments = sequence.segments.map((segment, index) =>
+    inBand.has(index)
+      ? segment
+      : { ...segment, startMs: segment.startMs + offsetMs, endMs: segment.endMs + offsetMs },
+  );
+  const events = segments.filter((_, index) => !inBand.has(index));
+  const { durationMs } = sequence;
+  const audio = inBand.size > 0 ? sequence.pcm : silence(durationMs);
+  const payloadType = options.payloadType ?? 101;
+  const clock = options.eventClock ?? 'timestamp';
+  const packets =
+    offsetMs === 0 || clock === 'frame'
+      ? buildPcmuRtpStream(audio, { ssrc: SSRC, events, eventPayloadType: payloadType })
+      : offGridEventStream(audio, events, payloadType, clock === 'wire');
+  return { bytes: toPcap(packets), keys, segments, durationMs };
+}
+
+/** The `timestamp` and `wire` layouts of `EventClock`: timestamps and send times as a phone would set them. */
+function offGridEventStream(
+  pcm: Int16Array,
+  events: readonly DtmfSegment[],
+  payloadType: number,
+  betweenFrames: boolean,
+): TimedRtpPacket[] {
+  const FRAME_MS = 20;
+  const TS0 = 160_000;
+  const planned: {
+    atMs: number;
+    order: number;
+    payloadType: number;
+    marker: boolean;
+    ts: number;
+    payload: Buffer;
+  }[] = [];
+  const frames = Math.ceil(pcm.length / 160);
+  for (let slot = 0; slot < frames; slot += 1) {
+    const startMs = slot * FRAME_MS;
+    // audio goes on until the frame the key went down in, and resumes once the event is over
+    if (events.some((event) => startMs >= event.startMs && startMs < event.endMs)) continue;
+    if (events.some((event) => startMs < event.endMs && startMs + FRAME_MS > event.endMs)) continue;
+    const frame = new Uint8Array(160).fill(PCMU_SILENCE);
+    frame.set(encodePcmu(pcm.subarray(slot * 160, (slot + 1) * 160)));
+    planned.push({
+      atMs: startMs,
+      order: 0,
+      payloadType: PAYLOAD_TYPE_PCMU,
+      marker: slot === 0,
+      ts: TS0 + slot * 160,
+      payload: Buffer.from(frame),
+    });
+  }
+  for (const event of events) {
+    const lengthMs = event.endMs - event.startMs;
+    const count = Math.ceil(lengthMs / FRAME_MS);
+    for (let i = 0; i < count; i += 1) {
+      const last = i === count - 1;
+      const sentMs = event.startMs + i * FRAME_MS;
+      const payload = buildTelephoneEvent({
+        event: digitToEvent(event.digit),
+        end: last,
+        volume: 10,
+        duration: Math.min(lengthMs, (i + 1) * FRAME_MS) * 8,
+      });
+      for (let copy = 0; copy < (last ? END_PACKET_COPIES : 1); copy += 1) {
+        planned.push({
+          atMs: betweenFrames ? sentMs : Math.ceil(sentMs / FRAME_MS) * FRAME_MS,
+          order: 1,
+          payloadType,
+          marker: i === 0 && copy === 0,
+          ts: TS0 + event.startMs * 8,
+          payload,
+        });
+      }
+    }
+  }
+  planned.sort((a, b) => a.atMs - b.atMs || a.order - b.order);
+  return planned.map((packet, index) => ({
+    offsetMs: packet.atMs,
+    payloadType: packet.payloadType,
+    bytes: buildRtpPacket({
+      payloadType: packet.payloadType,
+      marker: packet.marker,
+      sequenceNumber: (1000 + index) & 0xffff,
+      timestamp: packet.ts >>> 0,
+      ssrc: SSRC,
+      payload: packet.payload,
+    }),
+  }));
 }
 
 /** PCMU silence only. */
