@@ -34,7 +34,9 @@ stack_defaults() {
   : "${TONEWALL_AGENT_HEADER:=X-Agent-Id}"
   : "${TONEWALL_DLG_TIMEOUT:=14400}"
   : "${TONEWALL_DLG_KEEPALIVE:=0}"
-  : "${TONEWALL_MASK_DELAY_BUFFER:=60}"
+  # 200 ms, not 60: with detect-DTMF, 60–150 ms let ~20–40 ms of some RFC 4733 tones through when
+  # an event's end does not fall on the audio's 20 ms grid (docs/media.md, "Events off the frame grid").
+  : "${TONEWALL_MASK_DELAY_BUFFER:=200}"
   # rtpengine flags. The defaults are the masking configuration measured in docs/media.md:
   # detect-DTMF runs the in-band detector even when the customer offered telephone-event.
   : "${TONEWALL_RTPE_OFFER_FLAGS:=replace-origin replace-session-connection ICE=remove RTP/AVP}"

@@ -89,6 +89,41 @@ describe('RFC 4733 digits from the customer', () => {
   });
 });
 
+describe('RFC 4733 digits off the 20 ms frame grid', () => {
+  // A phone's key goes down at any moment. With the old 60 ms delay buffer the `frame` layout (and
+  // an event whose length is not a whole number of frames) let ~20 ms of some tones through;
+  // the 200 ms default masks them (docs/media.md, "Events off the frame grid").
+  it.each([
+    { offsetMs: 10, eventClock: 'frame', keys: '5829#0*4617' },
+    { offsetMs: 5, eventClock: 'frame', keys: '0*73#6942' },
+    { offsetMs: 15, eventClock: 'timestamp', keys: '36#9*1057' },
+    { offsetMs: 10, eventClock: 'wire', keys: '#4*07169' },
+  ] as const)('events $offsetMs ms into a frame ($eventClock): each key once, 0 ms of tone at the agent', async ({
+    offsetMs,
+    eventClock,
+    keys,
+  }) => {
+    const pcap = rfc4733Pcap(keys, {
+      toneMs: 80,
+      gapMs: 100,
+      leadInMs: 300,
+      tailMs: 300,
+      eventOffsetMs: offsetMs,
+      eventClock,
+    });
+    const result = await customerKeys(pcap, true);
+    expect(result.keys.map((recorded) => recorded.key).join('')).toBe(keys);
+    expectCleanAgent(result.agent);
+  });
+
+  it('an event 90 ms long (not a whole number of frames): 0 ms of tone at the agent', async () => {
+    const pcap = rfc4733Pcap('71#38*502', { toneMs: 90, gapMs: 100, leadInMs: 300, tailMs: 300 });
+    const result = await customerKeys(pcap, true);
+    expect(result.keys.map((recorded) => recorded.key).join('')).toBe(pcap.keys);
+    expectCleanAgent(result.agent);
+  });
+});
+
 describe('in-band PCMU tones from the customer', () => {
   const cases = [-10, -20, -30].flatMap((levelDbfs, l) =>
     [60, 100].flatMap((toneMs, t) =>
