@@ -184,7 +184,10 @@ ${markdownTable(all)}
   them up to 117 ms late (p90 70 ms) behind bursts of key presses, so a repeat could look like a
   duplicate (23 keys) and a duplicate like a repeat (25 keys). In 2 of 3 runs 14–22 calls failed.
   The reports are now read and time-stamped on a thread of their own (\`DtmfReceiveThread\`),
-  within 1.3 ms of the wire at p90 (5.5 ms p99) in the same load.
+  within 1.3 ms of the wire at p90 (5.5 ms p99) in the same load. With the 200 ms delay buffer
+  rtpengine runs near a full core at 150 calls and one run had a second report more than 140 ms
+  late, after the next key's first (a 25th key): the rule now pairs each accepted report with at
+  most one duplicate, with 400 ms of slack once a party's keys have come in pairs (docs/media.md).
 - **Fixed (ours): the gateway's main thread fell behind at 150 calls.** With arrival timed on the
   receive thread the main thread's backlog showed: reports waited 666 ms (median) for it while
   all 150 calls keyed. A CPU profile (\`--profile\`) put most of each key's ~0.85 ms in the audit
@@ -193,12 +196,11 @@ ${markdownTable(all)}
   parsing the client certificate, key and CA again. The audit now records state changes only (a key
   that only adds a digit is not one, docs/audit.md) and the processor transport builds one TLS
   context: the wait for the main thread fell to 8 ms at p99, and DTMF→screen with it.
-- **rtpengine: ~20 ms of each tone reaches the agent when RFC 4733 events do not start on a 20 ms
-  frame boundary.** Measured with a customer pcap whose events started 10 ms into a frame: 7–18 of
-  24 digits detectable at the agent (−15.6 dBFS, no telephone-events), reproducible on one call
-  without the gateway. With events on frame boundaries: 0 ms. The bench keeps its events on frame
-  boundaries; real phones may not — a masking gap to investigate in rtpengine (it is not ours to
-  fix in the gateway).
+- **Masking delay buffer 200 ms (was 60).** The bench once found ~20 ms of tone reaching the agent
+  when RFC 4733 events were off the 20 ms frame grid (rtpengine 10.5 with its in-band detector on).
+  docs/media.md ("Events off the frame grid") measured every layout: 60–150 ms leaked 20–40 ms of
+  some tones, 200 ms masked all. The figures above are with 200 ms (the default since 2026-11-23
+  12:22); earlier figures were at 60 ms.
 - **Gateway memory:** most of the peak is reached at start-up, before any call (the *of which at start*
   figure); the load adds little. Start-up is mostly the libraries (express, zod, pino, jose,
   prom-client: 9–15 MiB each measured alone) and V8's young generation; the Stripe SDK (~20 MiB) is

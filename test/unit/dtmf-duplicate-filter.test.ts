@@ -55,4 +55,52 @@ describe('DtmfDuplicateFilter (timings measured on rtpengine 10.5, docs/media.md
     }
     expect(run(reports).filter(Boolean)).toHaveLength(17);
   });
+
+  it('pairs a late second report with its own key when it comes after the next key’s first (1, 2, 1′, 2′)', () => {
+    // rtpengine near a full core: each detector report 190 ms after its event, keys 180 ms apart
+    expect(
+      run([
+        [0, press('1', 80)],
+        [20, press('1', 76)], // the first pair shows this party's keys come in pairs
+        [180, press('4', 80)],
+        [360, press('2', 80)],
+        [370, press('4', 76)],
+        [550, press('2', 76)],
+      ]),
+    ).toEqual([true, false, true, true, false, false]);
+  });
+
+  it('counts a repeated key right when both second reports lag past the repeat (2, 2, 2′, 2′)', () => {
+    expect(
+      run([
+        [0, press('9', 80)],
+        [30, press('9', 76)],
+        [200, press('2', 80)],
+        [380, press('2', 80)],
+        [400, press('2', 76)],
+        [580, press('2', 76)],
+      ]).filter(Boolean),
+    ).toHaveLength(3);
+  });
+
+  it('keeps in-band repeats (one report a key): the narrow window until a pair is seen', () => {
+    expect(
+      run([
+        [0, press('2', 100)],
+        [200, press('2', 100)],
+        [400, press('2', 100)],
+      ]),
+    ).toEqual([true, true, true]);
+  });
+
+  it('still knows a party pairs after a pause between fields longer than two seconds', () => {
+    expect(
+      run([
+        [0, press('1', 80)],
+        [30, press('1', 76)],
+        [10_000, press('#', 80)],
+        [10_250, press('#', 76)], // 250 ms late: outside the narrow window, inside the paired one
+      ]),
+    ).toEqual([true, false, true, false]);
+  });
 });

@@ -1,45 +1,93 @@
 import type { DtmfEvent } from './dtmf-event.js';
 
 /**
- * Added to a report's duration. The duplicate's lag was 19–47 ms on an idle machine and up to ~110 ms
- * with both cores busy; a person pressing the same key again needs a tone plus a gap of well over
- * 60 ms (auto-diallers can go as low as 40 ms, ITU-T Q.24, and would lose such a repeat).
+ * Added to a report's duration while a party has not shown a pair yet. The duplicate's lag was
+ * 19–47 ms on an idle machine and up to ~110 ms with both cores busy; a person pressing the same key
+ * again needs a tone plus a gap of well over 60 ms (auto-diallers can go as low as 40 ms, ITU-T Q.24,
+ * and would lose such a repeat). In-band digits are reported once: for them this is the only rule.
  */
 export const DUPLICATE_SLACK_MS = 60;
+/**
+ * Added to a report's duration once the party's keys come in pairs (RFC 4733 events with the in-band
+ * detector on). rtpengine's second report lagged the first by up to ~160 ms (sip-tester's events),
+ * more with rtpengine near a full core; a genuine repeat is safe from this wider window because each
+ * accepted report takes at most one duplicate.
+ */
+export const PAIRED_SLACK_MS = 400;
 /** A report without a duration is taken as at least this long (the duplicate lag measured up to 40 ms). */
 const MIN_DURATION_MS = 50;
-/** Past this, a last key is of no use and is forgotten (it may be a security code digit). */
+/** Past this, an accepted report is of no use and is forgotten (it may be a security code digit). */
 const FORGET_AFTER_MS = 2_000;
+/** Accepted reports kept per party: enough for any keying, bounded under a flood of datagrams. */
+const MAX_RECENT = 32;
+/** A party (call leg) not heard from for this long is forgotten, and with it whether it pairs. */
+const FORGET_PARTY_AFTER_MS = 15 * 60_000;
+
+interface Accepted {
+  readonly key: string;
+  readonly at: number;
+  readonly durationMs: number;
+  /** Its duplicate has been dropped: it takes no other. */
+  matched: boolean;
+}
+
+interface Party {
+  /** A duplicate has been seen: this party's keys come as event + detector report. */
+  paired: boolean;
+  recent: Accepted[];
+  lastAt: number;
+}
 
 /**
  * rtpengine with `detect-DTMF` on a block reports each RFC 4733 digit twice (the event and the
  * detector hearing the rendered event), with nothing in the datagram to tell them apart
- * (docs/media.md). A report of the same key from the same party of the same call that arrives less
- * than its own duration + 60 ms after the last accepted one is taken as that duplicate. The lag of
- * the second report is measured at rtpengine's sending side (39–49 ms with 150 paying calls on two
- * cores; genuine repeats there were 177 ms apart or more), so the rule holds as long as arrival is
- * timed where it happens.
+ * (docs/media.md). A report of a key from a party (call + tag) is the duplicate of the oldest report
+ * of the same key from that party that was accepted within its duration + the slack and has no
+ * duplicate yet. The slack is 60 ms until the party has shown a pair, 400 ms after: under load the
+ * second report can lag by more than a fast repeat's spacing, and can even come after the next
+ * key's first report (1, 2, 1′, 2′), which a rule that only looks at the last key let through as an
+ * extra key. Arrival times are the receive thread's stamps, not the main thread's reads.
  */
 export class DtmfDuplicateFilter {
-  readonly #last = new Map<string, { key: string; at: number }>();
+  readonly #parties = new Map<string, Party>();
 
   /**
-   * True when the event is new; false when it repeats the report just accepted. `now` is the
+   * True when the event is new; false when it is the duplicate of one accepted before. `now` is the
    * datagram's arrival in milliseconds (DtmfReceiveThread's stamp): a read delayed by a busy event
    * loop would shorten or stretch the gap between two reports and defeat the rule.
    */
   accept(event: DtmfEvent, now: number): boolean {
-    const party = `${event.sipCallId}\u0000${event.sourceTag}`;
-    const last = this.#last.get(party);
-    const window = Math.max(event.durationMs ?? 0, MIN_DURATION_MS) + DUPLICATE_SLACK_MS;
-    if (last && last.key === event.key && now - last.at < window) return false;
-    this.#prune(now);
-    this.#last.set(party, { key: event.key, at: now });
+    const id = `${event.sipCallId}\u0000${event.sourceTag}`;
+    let party = this.#parties.get(id);
+    if (party === undefined) {
+      this.#prune(now);
+      party = { paired: false, recent: [], lastAt: now };
+      this.#parties.set(id, party);
+    }
+    party.lastAt = now;
+    party.recent = party.recent.filter((accepted) => now - accepted.at <= FORGET_AFTER_MS);
+    const slack = party.paired ? PAIRED_SLACK_MS : DUPLICATE_SLACK_MS;
+    const durationMs = Math.max(event.durationMs ?? 0, MIN_DURATION_MS);
+    const original = party.recent.find(
+      (accepted) =>
+        !accepted.matched &&
+        accepted.key === event.key &&
+        now - accepted.at < Math.max(accepted.durationMs, durationMs) + slack,
+    );
+    if (original !== undefined) {
+      original.matched = true;
+      party.paired = true;
+      return false;
+    }
+    party.recent.push({ key: event.key, at: now, durationMs, matched: false });
+    if (party.recent.length > MAX_RECENT) party.recent.shift();
     return true;
   }
 
-  /** Forgets every party whose last report is older than FORGET_AFTER_MS (keeps the map small, too). */
+  /** Forgets every party not heard from for FORGET_PARTY_AFTER_MS (keeps the map small). */
   #prune(now: number): void {
-    for (const [party, last] of this.#last) if (now - last.at > FORGET_AFTER_MS) this.#last.delete(party);
+    for (const [id, party] of this.#parties) {
+      if (now - party.lastAt > FORGET_PARTY_AFTER_MS) this.#parties.delete(id);
+    }
   }
 }
