@@ -195,7 +195,20 @@ ${markdownTable(all)}
   signed records a second), and 100–200 ms pauses in TLS connections to the processor, each
   parsing the client certificate, key and CA again. The audit now records state changes only (a key
   that only adds a digit is not one, docs/audit.md) and the processor transport builds one TLS
-  context: the wait for the main thread fell to 8 ms at p99, and DTMF→screen with it.
+  context: the wait for the main thread fell to 8 ms at p99 in a quiet run, and DTMF→screen with
+  it. Later: the signed head rewritten when the audit writes catch up (not per batch), no log or
+  status-store line for a key that only adds a digit, the supervisor board pruned per finished
+  payment (it walked every entry per key), the bench's \`GET /v1/calls\` polling stopped once all
+  calls are up, the Stripe SDK loaded only when configured, the status file read line by line.
+- **Open: DTMF→screen p99 at 150 calls is over the 20 ms aim.** Masked, the per-run p99 was 28–250
+  ms (median 45) in the runs of 2026-11-23 12:34, while 150 calls *unmasked* stayed at 6–20 ms (median
+  17): with the 200 ms delay buffer rtpengine takes 76–84 % of a core, SIPp ~35 %, the gateway ~30 %,
+  the bench ~10 %, and when both cores are busy the reports wait for the gateway's main thread
+  (the listener's \`queuedMs\`: p99 26, 41 and 248 ms in the three runs). The gateway's share per key
+  (~0.5 ms: validating the datagram twice per key with zod, the capture step, the SSE frame, the
+  audit record when a field changes state, the bench's debug line) is what is ours to cut next;
+  rtpengine's masking cost (2.55× its pass-through CPU with the 200 ms buffer, 2.2–2.4× with 60 ms)
+  is rtpengine's.
 - **Masking delay buffer 200 ms (was 60).** The bench once found ~20 ms of tone reaching the agent
   when RFC 4733 events were off the 20 ms frame grid (rtpengine 10.5 with its in-band detector on).
   docs/media.md ("Events off the frame grid") measured every layout: 60–150 ms leaked 20–40 ms of
