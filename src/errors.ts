@@ -19,7 +19,7 @@ export const ERROR_STATUS = {
   GW_ERR_NG_CLOSED: undefined,
   GW_ERR_DTMF_MALFORMED: undefined,
   GW_ERR_DTMF_SOURCE: undefined,
-  GW_ERR_DTMF_SOCKET: undefined,
+  GW_ERR_DTMF_SOCKET: 503,
   GW_ERR_SIP_EVENT_MALFORMED: undefined,
   GW_ERR_KAMAILIO_RPC: undefined,
   GW_ERR_PAYMENT_ACTIVE: 409,

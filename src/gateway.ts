@@ -127,11 +127,18 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       'payment of an earlier run ended as internal-error',
     );
   }
+  /** Set once the DTMF listener runs (below): whether it still receives reports. */
+  let dtmfReceiving: (() => boolean) | undefined;
   const payments = new PaymentService({
     registry,
     statusStore,
-    // no audit, no payment: while records cannot be written, no new payment starts
-    admission: () => (audit.healthy ? undefined : 'GW_ERR_AUDIT_WRITE'),
+    // no audit, no payment: while records cannot be written, no new payment starts; nor while the
+    // DTMF reports cannot be received (the customer's keys would go nowhere)
+    admission: () => {
+      if (!audit.healthy) return 'GW_ERR_AUDIT_WRITE';
+      if (dtmfReceiving && !dtmfReceiving()) return 'GW_ERR_DTMF_SOCKET';
+      return undefined;
+    },
     checkCallback: (url) => checkCallbackUrl(url, config.webhookHosts),
     connector,
     prompts: config.prompts.directory
@@ -161,6 +168,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     onEvent: (event) => router.route(event),
   });
   const dtmfPort = await dtmf.start();
+  dtmfReceiving = () => dtmf.running;
 
   const rpc = new JsonRpcClient({ url: config.kamailio.rpcUrl, timeoutMs: config.kamailio.rpcTimeoutMs });
   const callSync = new CallSync({ rpc, registry, logger: logger.child({ part: 'call-sync' }) });

@@ -36,6 +36,13 @@ export interface PaymentRequest {
   readonly settings: CaptureSettings;
 }
 
+export type AdmissionRefusal = 'GW_ERR_AUDIT_WRITE' | 'GW_ERR_DTMF_SOCKET';
+
+const ADMISSION_MESSAGES: Record<AdmissionRefusal, string> = {
+  GW_ERR_AUDIT_WRITE: 'payments are paused: the audit log cannot be written',
+  GW_ERR_DTMF_SOCKET: 'payments are paused: keypad digits can no longer be received',
+};
+
 interface Payment {
   readonly id: string;
   readonly call: Call;
@@ -60,8 +67,11 @@ export interface PaymentServiceOptions {
   clock: Clock;
   timers: Timers;
   logger: Logger;
-  /** Says why no new payment may start now (e.g. the audit log cannot be written); undefined: go. */
-  admission?: () => 'GW_ERR_AUDIT_WRITE' | undefined;
+  /**
+   * Says why no new payment may start now (the audit log cannot be written, or DTMF reports can no
+   * longer be received); undefined: go.
+   */
+  admission?: () => AdmissionRefusal | undefined;
   /** Throws GW_ERR_INVALID_BODY for a statusCallback the gateway may not call (callback-url-policy.ts). */
   checkCallback?: (url: string) => void;
   /** How many finished payments stay readable (GET) before the oldest are forgotten. */
@@ -113,7 +123,7 @@ export class PaymentService implements CustomerKeySink {
     }
     this.#refuseWhenStopping();
     const refusal = this.#options.admission?.();
-    if (refusal) throw new GatewayError(refusal, 'payments are paused: the audit log cannot be written');
+    if (refusal) throw new GatewayError(refusal, ADMISSION_MESSAGES[refusal]);
     if (!call) throw new GatewayError('GW_ERR_NOT_FOUND', 'no such active call');
     if (call.masking !== 'on') {
       throw new GatewayError('GW_ERR_MASKING_OFF', "the call's keypad tones are not masked from the agent");

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { CallRegistry } from '../../../src/application/call-registry.js';
 import type { PaymentUpdate } from '../../../src/application/payments/payment-ports.js';
-import { type PaymentRequest, PaymentService } from '../../../src/application/payments/payment-service.js';
+import {
+  type AdmissionRefusal,
+  type PaymentRequest,
+  PaymentService,
+} from '../../../src/application/payments/payment-service.js';
 import type { PromptId } from '../../../src/domain/capture-commands.js';
 import type { KeypadKey } from '../../../src/domain/keypad.js';
 import { GatewayError } from '../../../src/errors.js';
@@ -21,7 +25,7 @@ const answered = (callId: string) =>
     ts: 1_795_400_000,
   });
 
-function setUp() {
+function setUp(admission?: () => AdmissionRefusal | undefined) {
   const time = new FakeTime();
   const registry = new CallRegistry();
   const connector = new ScriptedConnector();
@@ -34,6 +38,7 @@ function setUp() {
     clock: time,
     timers: time,
     logger: logs.logger,
+    ...(admission ? { admission } : {}),
   });
   const call = registry.answered(answered('sip-1'));
   const updates: PaymentUpdate[] = [];
@@ -211,6 +216,17 @@ describe('PaymentService', () => {
     release();
     await stopped;
     expect(t.service.get(processing.view.id).status).toBe('succeeded');
+  });
+
+  it.each([
+    ['the audit log cannot be written', 'GW_ERR_AUDIT_WRITE'],
+    ['DTMF reports can no longer be received', 'GW_ERR_DTMF_SOCKET'],
+  ] as const)('starts no payment while %s (%s), and starts again once it can', (_, code) => {
+    let refusal: AdmissionRefusal | undefined = code;
+    const t = setUp(() => refusal);
+    expect(() => t.service.create(t.call.id, request())).toThrow(expect.objectContaining({ code }));
+    refusal = undefined;
+    expect(t.service.create(t.call.id, request()).created).toBe(true);
   });
 
   it('refuses a payment on a call whose tones are not masked', () => {
