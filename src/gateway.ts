@@ -195,6 +195,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         accepted: heard.accepted,
         duplicate: heard.duplicates,
         'dropped-source': heard.droppedSource,
+        overflow: heard.overflow,
         malformed: heard.malformed,
         'agent-ignored': routed.agentIgnored,
         'unknown-call': routed.unknownCall,

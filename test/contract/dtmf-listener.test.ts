@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DtmfEvent } from '../../src/adapters/rtpengine/dtmf-event.js';
 import { DTMF_RECEIVE_BUFFER_BYTES, DtmfListener } from '../../src/adapters/rtpengine/dtmf-listener.js';
+import { DTMF_MAX_IN_FLIGHT } from '../../src/adapters/rtpengine/dtmf-receive-thread.js';
 import { captureLogs } from '../support/log-capture.js';
 
 const closers: Array<() => Promise<void>> = [];
@@ -56,7 +57,13 @@ describe('DtmfListener over real UDP', () => {
     const { port, events, listener } = await listen(['127.0.0.1']);
     await send(port, [report('c1', 't1', 4), report('c1', 't1', 2), report('c1', 't1', 11)]);
     expect(events.map((event) => event.key)).toEqual(['4', '2', '#']);
-    expect(listener.stats).toEqual({ accepted: 3, droppedSource: 0, malformed: 0, duplicates: 0 });
+    expect(listener.stats).toEqual({
+      accepted: 3,
+      droppedSource: 0,
+      malformed: 0,
+      duplicates: 0,
+      overflow: 0,
+    });
   });
 
   it('logs each accepted report at debug with its Call-ID and arrival time, never the key', async () => {
@@ -144,5 +151,48 @@ describe('DtmfListener over real UDP', () => {
     });
     await expect(second.start()).rejects.toMatchObject({ code: 'GW_ERR_DTMF_SOCKET' });
     expect(second.running).toBe(false);
+  });
+
+  it('settles a start that close() interrupts', async () => {
+    const listener = new DtmfListener({
+      host: '127.0.0.1',
+      port: 0,
+      allowedSources: ['127.0.0.1'],
+      logger: captureLogs().logger,
+      onEvent: () => undefined,
+    });
+    const starting = listener.start();
+    await listener.close();
+    await expect(starting).rejects.toMatchObject({ code: 'GW_ERR_DTMF_SOCKET' });
+    expect(listener.running).toBe(false);
+  });
+
+  it('bounds what waits for a blocked main thread: past the limit datagrams are dropped and counted', async () => {
+    const { port, listener } = await listen(['127.0.0.1']);
+    const total = DTMF_MAX_IN_FLIGHT + 1_000;
+    const sender = new Worker(
+      `const { createSocket } = require('node:dgram');
+       const { workerData } = require('node:worker_threads');
+       const socket = createSocket('udp4');
+       let sent = 0;
+       const next = () => {
+         if (sent === workerData.total) return socket.close();
+         sent += 1;
+         socket.send(workerData.report, workerData.port, '127.0.0.1', next);
+       };
+       next();`,
+      { eval: true, workerData: { port, total, report: report('c-flood', 't1', 7) } },
+    );
+    const exited = new Promise((resolve) => sender.once('exit', resolve));
+    const blockedUntil = Date.now() + 2_000;
+    while (Date.now() < blockedUntil) {
+      // the main thread takes nothing while the sender floods
+    }
+    await exited;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const stats = listener.stats;
+    expect(stats.overflow).toBeGreaterThan(0);
+    expect(stats.accepted + stats.duplicates).toBeLessThanOrEqual(DTMF_MAX_IN_FLIGHT);
+    expect(stats.accepted + stats.duplicates + stats.overflow).toBe(total);
   });
 });

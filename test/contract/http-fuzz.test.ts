@@ -24,6 +24,7 @@ const metrics = new GatewayMetrics({
     accepted: 0,
     duplicate: 0,
     'dropped-source': 0,
+    overflow: 0,
     malformed: 0,
     'agent-ignored': 0,
     'unknown-call': 0,

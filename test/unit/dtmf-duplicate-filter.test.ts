@@ -61,13 +61,15 @@ describe('DtmfDuplicateFilter (timings measured on rtpengine 10.5, docs/media.md
     expect(
       run([
         [0, press('1', 80)],
-        [20, press('1', 76)], // the first pair shows this party's keys come in pairs
-        [180, press('4', 80)],
-        [360, press('2', 80)],
-        [370, press('4', 76)],
-        [550, press('2', 76)],
+        [20, press('1', 76)],
+        [180, press('3', 80)],
+        [200, press('3', 76)], // two pairs in a row: this party's keys come in pairs
+        [360, press('4', 80)],
+        [540, press('2', 80)],
+        [550, press('4', 76)],
+        [730, press('2', 76)],
       ]),
-    ).toEqual([true, false, true, true, false, false]);
+    ).toEqual([true, false, true, false, true, true, false, false]);
   });
 
   it('counts a repeated key right when both second reports lag past the repeat (2, 2, 2′, 2′)', () => {
@@ -75,12 +77,14 @@ describe('DtmfDuplicateFilter (timings measured on rtpengine 10.5, docs/media.md
       run([
         [0, press('9', 80)],
         [30, press('9', 76)],
+        [100, press('8', 80)],
+        [130, press('8', 76)],
         [200, press('2', 80)],
         [380, press('2', 80)],
         [400, press('2', 76)],
         [580, press('2', 76)],
       ]).filter(Boolean),
-    ).toHaveLength(3);
+    ).toHaveLength(4);
   });
 
   it('keeps in-band repeats (one report a key): the narrow window until a pair is seen', () => {
@@ -98,9 +102,48 @@ describe('DtmfDuplicateFilter (timings measured on rtpengine 10.5, docs/media.md
       run([
         [0, press('1', 80)],
         [30, press('1', 76)],
+        [200, press('2', 80)],
+        [230, press('2', 76)],
         [10_000, press('#', 80)],
         [10_250, press('#', 76)], // 250 ms late: outside the narrow window, inside the paired one
       ]),
-    ).toEqual([true, false, true, false]);
+    ).toEqual([true, false, true, false, true, false]);
+  });
+
+  it('does not widen on one spurious double report: an in-band repeat 200 ms later still counts', () => {
+    expect(
+      run([
+        [0, press('8', 100)],
+        [20, press('8', 90)], // a detector's spurious second report (measured at -45 dBFS)
+        [1_000, press('2', 100)],
+        [1_200, press('2', 100)], // a genuine in-band repeat
+      ]),
+    ).toEqual([true, false, true, true]);
+  });
+
+  it('narrows again after two reports in a row without a duplicate', () => {
+    expect(
+      run([
+        [0, press('1', 80)],
+        [20, press('1', 76)],
+        [200, press('3', 80)],
+        [220, press('3', 76)], // paired: wide slack
+        [1_000, press('5', 80)],
+        [2_000, press('6', 80)], // two singles: narrow again
+        [3_000, press('2', 80)],
+        [3_200, press('2', 80)], // a repeat 200 ms later counts
+      ]),
+    ).toEqual([true, false, true, false, true, true, true, true]);
+  });
+
+  it('holds no key once 2 s have passed without a report', () => {
+    const filter = new DtmfDuplicateFilter();
+    filter.accept(press('1'), 0);
+    filter.accept(press('2', 100, 'c2'), 10);
+    expect(filter.keysHeld).toBe(2);
+    filter.sweep(1_500);
+    expect(filter.keysHeld).toBe(2);
+    filter.sweep(2_100);
+    expect(filter.keysHeld).toBe(0);
   });
 });

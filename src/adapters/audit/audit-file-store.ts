@@ -79,7 +79,7 @@ export class AuditFileStore {
   #closed = false;
   /** The last record synced but not yet named by the signed head, and its segment. */
   #unheaded: { last: Pending; file: string } | undefined;
-  /** When the head was last written (clock ms). */
+  /** When the head was last written (monotonic ms: a wall-clock step must not stop it). */
   #headAt = Number.NEGATIVE_INFINITY;
 
   private constructor(options: AuditFileStoreOptions, last: AuditRecord | undefined) {
@@ -207,10 +207,10 @@ export class AuditFileStore {
         // the head follows the log when it has caught up, and at least every HEAD_INTERVAL_MS under
         // a steady stream of records (a head per batch was two fsyncs and a signature per record)
         const caughtUp = this.#pending.length === 0;
-        if (this.#unheaded && (caughtUp || this.#options.clock.now() - this.#headAt >= HEAD_INTERVAL_MS)) {
+        if (this.#unheaded && (caughtUp || performance.now() - this.#headAt >= HEAD_INTERVAL_MS)) {
           await this.#writeHead(this.#unheaded.last, this.#unheaded.file);
           this.#unheaded = undefined;
-          this.#headAt = this.#options.clock.now();
+          this.#headAt = performance.now();
         }
       } catch (error) {
         this.#failure = new GatewayError('GW_ERR_AUDIT_WRITE', 'audit record could not be written to disk', {

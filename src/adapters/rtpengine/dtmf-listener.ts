@@ -1,8 +1,8 @@
 import { type GatewayError, isGatewayError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import { DtmfDuplicateFilter } from './dtmf-duplicate-filter.js';
-import { type DtmfEvent, parseDtmfDatagram } from './dtmf-event.js';
-import { DtmfReceiveThread, type ReceivedDatagram } from './dtmf-receive-thread.js';
+import { DtmfDuplicateFilter, SWEEP_EVERY_MS } from './dtmf-duplicate-filter.js';
+import { type DtmfEvent, MAX_DTMF_DATAGRAM_BYTES, parseDtmfDatagram } from './dtmf-event.js';
+import { DtmfReceiveThread, type ReceivedDatagram, type RefusedDatagram } from './dtmf-receive-thread.js';
 
 export interface DtmfListenerOptions {
   host: string;
@@ -34,6 +34,8 @@ export interface DtmfListenerStats {
   malformed: number;
   /** Second reports of one key press (rtpengine's event + detector), dropped. */
   duplicates: number;
+  /** Dropped by the receive thread while the main thread had too many datagrams outstanding. */
+  overflow: number;
 }
 
 /** What the listener hands on: the key press and when its datagram arrived (wall-clock ms). */
@@ -46,19 +48,27 @@ export type DtmfArrival = (event: DtmfEvent, receivedAt: number) => void;
  */
 export class DtmfListener {
   readonly #options: DtmfListenerOptions;
-  readonly #allowed: ReadonlySet<string>;
-  readonly #stats: DtmfListenerStats = { accepted: 0, droppedSource: 0, malformed: 0, duplicates: 0 };
+  readonly #stats: Omit<DtmfListenerStats, 'overflow'> = {
+    accepted: 0,
+    droppedSource: 0,
+    malformed: 0,
+    duplicates: 0,
+  };
   readonly #duplicates = new DtmfDuplicateFilter();
   readonly #thread: DtmfReceiveThread;
+  /** Sweeps the duplicate filter's keys while no report comes (no key stays longer than ~2 s). */
+  #sweeper: NodeJS.Timeout | undefined;
 
   constructor(options: DtmfListenerOptions) {
     this.#options = options;
-    this.#allowed = new Set(options.allowedSources.map(normaliseAddress));
     this.#thread = new DtmfReceiveThread({
       host: options.host,
       port: options.port,
       receiveBufferBytes: options.receiveBufferBytes ?? DTMF_RECEIVE_BUFFER_BYTES,
       onDatagram: (datagram) => this.#onDatagram(datagram),
+      allowedSources: options.allowedSources,
+      maxBytes: MAX_DTMF_DATAGRAM_BYTES,
+      onRefused: (refused) => this.#onRefused(refused),
       onFailure: (error) => {
         options.logger.error({ code: error.code, err: error }, 'DTMF reports can no longer be received');
         options.onFailure?.(error);
@@ -77,27 +87,44 @@ export class DtmfListener {
   }
 
   get stats(): Readonly<DtmfListenerStats> {
-    return { ...this.#stats };
+    return { ...this.#stats, overflow: this.#thread.overflow };
   }
 
   /** Starts the receive thread and binds; resolves with the port bound (useful with port 0). */
-  start(): Promise<number> {
-    return this.#thread.start();
+  async start(): Promise<number> {
+    const port = await this.#thread.start();
+    this.#sweeper = setInterval(
+      () => this.#duplicates.sweep(this.#options.now?.() ?? performance.timeOrigin + performance.now()),
+      SWEEP_EVERY_MS,
+    );
+    this.#sweeper.unref();
+    return port;
   }
 
-  close(): Promise<void> {
-    return this.#thread.close();
+  async close(): Promise<void> {
+    clearInterval(this.#sweeper);
+    this.#sweeper = undefined;
+    await this.#thread.close();
   }
 
-  #onDatagram({ bytes: datagram, sourceAddress, receivedAt }: ReceivedDatagram): void {
-    if (!this.#allowed.has(normaliseAddress(sourceAddress))) {
+  /** A datagram the receive thread refused (outside the allow-list, or too large): counted and logged. */
+  #onRefused({ reason, sourceAddress, length }: RefusedDatagram): void {
+    if (reason === 'source') {
       this.#stats.droppedSource += 1;
       this.#options.logger.warn(
-        { code: 'GW_ERR_DTMF_SOURCE', source: sourceAddress, bytes: datagram.length },
+        { code: 'GW_ERR_DTMF_SOURCE', source: sourceAddress, bytes: length },
         'DTMF datagram from a source outside the allow-list dropped',
       );
       return;
     }
+    this.#stats.malformed += 1;
+    this.#options.logger.warn(
+      { code: 'GW_ERR_DTMF_MALFORMED', reason: 'DTMF datagram is larger than the limit', bytes: length },
+      'malformed DTMF datagram dropped',
+    );
+  }
+
+  #onDatagram({ bytes: datagram, receivedAt }: ReceivedDatagram): void {
     let event: DtmfEvent;
     try {
       event = parseDtmfDatagram(datagram);
@@ -126,9 +153,4 @@ export class DtmfListener {
     );
     this.#options.onEvent(event, receivedAt);
   }
-}
-
-/** `::ffff:127.0.0.1` and `127.0.0.1` are the same sender. */
-function normaliseAddress(address: string): string {
-  return address.startsWith('::ffff:') ? address.slice(7) : address;
 }

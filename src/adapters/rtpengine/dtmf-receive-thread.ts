@@ -15,6 +15,11 @@ export interface DtmfReceiveThreadOptions {
   /** SO_RCVBUF asked for (Linux caps it at net.core.rmem_max). */
   readonly receiveBufferBytes: number;
   readonly onDatagram: (datagram: ReceivedDatagram) => void;
+  /** Addresses whose datagrams are passed on (`::ffff:` prefixes are stripped before comparing). */
+  readonly allowedSources: readonly string[];
+  /** Larger datagrams are refused. */
+  readonly maxBytes: number;
+  readonly onRefused: (refused: RefusedDatagram) => void;
   /** The thread or its socket failed after start: no more datagrams will come. */
   readonly onFailure: (error: GatewayError) => void;
 }
@@ -23,18 +28,37 @@ export interface DtmfReceiveThreadOptions {
  * The thread's whole program (plain JavaScript: a worker is not compiled with the gateway's
  * TypeScript, and vitest does not transform workers). It binds the socket, stamps each datagram with
  * the time it read it and passes it on; nothing else runs on its event loop, so the stamp stays
- * within a few milliseconds of the datagram's arrival even while the main thread is busy.
+ * within a few milliseconds of the datagram's arrival even while the main thread is busy. A datagram
+ * from outside the allow-list or over the size limit goes on as a notice without its bytes; past
+ * `maxInFlight` messages the main thread has not taken yet, datagrams are dropped and counted
+ * (`counters[OVERFLOW]`), so a flood cannot grow the main thread's queue without bound. Its copy of
+ * each datagram is zeroed once posted.
  */
 const THREAD_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { createSocket } = require('node:dgram');
+const { allowed, maxBytes, maxInFlight, counters } = workerData;
+const allowedSet = new Set(allowed);
 const socket = createSocket(workerData.host.includes(':') ? 'udp6' : 'udp4');
 socket.once('error', (error) => parentPort.postMessage({ type: 'failed', message: error.message, code: error.code }));
 socket.bind(workerData.port, workerData.host, () => {
   socket.setRecvBufferSize(workerData.receiveBufferBytes);
   socket.on('message', (bytes, remote) => {
     const receivedAt = performance.timeOrigin + performance.now();
-    parentPort.postMessage({ type: 'datagram', bytes, address: remote.address, receivedAt });
+    if (Atomics.load(counters, 0) >= maxInFlight) {
+      Atomics.add(counters, 1, 1);
+    } else {
+      Atomics.add(counters, 0, 1);
+      const address = remote.address.startsWith('::ffff:') ? remote.address.slice(7) : remote.address;
+      if (!allowedSet.has(address)) {
+        parentPort.postMessage({ type: 'refused', reason: 'source', address: remote.address, length: bytes.length });
+      } else if (bytes.length > maxBytes) {
+        parentPort.postMessage({ type: 'refused', reason: 'size', address: remote.address, length: bytes.length });
+      } else {
+        parentPort.postMessage({ type: 'datagram', bytes, address: remote.address, receivedAt });
+      }
+    }
+    bytes.fill(0);
   });
   parentPort.postMessage({ type: 'bound', port: socket.address().port, receiveBufferBytes: socket.getRecvBufferSize() });
 });
@@ -43,8 +67,23 @@ parentPort.on('message', (message) => {
 });
 `;
 
+/** Slots of the counters shared with the thread. */
+const IN_FLIGHT = 0;
+const OVERFLOW = 1;
+
+/** Messages the main thread may have outstanding before the thread drops datagrams. */
+export const DTMF_MAX_IN_FLIGHT = 4_096;
+
+/** A datagram the thread did not pass on, and why (never its content). */
+export interface RefusedDatagram {
+  readonly reason: 'source' | 'size';
+  readonly sourceAddress: string;
+  readonly length: number;
+}
+
 type ThreadMessage =
   | { type: 'bound'; port: number; receiveBufferBytes: number }
+  | { type: 'refused'; reason: 'source' | 'size'; address: string; length: number }
   | { type: 'datagram'; bytes: Uint8Array; address: string; receivedAt: number }
   | { type: 'failed'; message: string; code?: string };
 
@@ -61,6 +100,9 @@ export class DtmfReceiveThread {
   #worker: Worker | undefined;
   #state: 'idle' | 'starting' | 'running' | 'failed' | 'closed' = 'idle';
   #receiveBufferBytes: number | undefined;
+  readonly #counters = new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
+  /** Rejects the pending start (close() during start-up). */
+  #abortStart: ((error: GatewayError) => void) | undefined;
 
   constructor(options: DtmfReceiveThreadOptions) {
     this.#options = options;
@@ -71,6 +113,11 @@ export class DtmfReceiveThread {
     return this.#receiveBufferBytes;
   }
 
+  /** Datagrams dropped because the main thread had DTMF_MAX_IN_FLIGHT messages outstanding. */
+  get overflow(): number {
+    return Atomics.load(this.#counters, OVERFLOW);
+  }
+
   /** True while the thread is reading. */
   get running(): boolean {
     return this.#state === 'running';
@@ -79,15 +126,27 @@ export class DtmfReceiveThread {
   /** Starts the thread and binds; resolves with the port bound, rejects with GW_ERR_DTMF_SOCKET. */
   start(): Promise<number> {
     if (this.#state !== 'idle') return Promise.reject(new Error('DtmfReceiveThread starts once'));
-    const { host, port, receiveBufferBytes } = this.#options;
+    const { host, port, receiveBufferBytes, maxBytes } = this.#options;
+    const allowed = this.#options.allowedSources.map((address) =>
+      address.startsWith('::ffff:') ? address.slice(7) : address,
+    );
     const worker = new Worker(THREAD_SOURCE, {
       eval: true,
-      workerData: { host, port, receiveBufferBytes },
+      workerData: {
+        host,
+        port,
+        receiveBufferBytes,
+        allowed,
+        maxBytes,
+        maxInFlight: DTMF_MAX_IN_FLIGHT,
+        counters: this.#counters,
+      },
       name: 'dtmf-receive',
     });
     this.#worker = worker;
     this.#state = 'starting';
     return new Promise<number>((resolve, reject) => {
+      this.#abortStart = reject;
       const fail = (message: string, cause?: unknown) => {
         const error = new GatewayError('GW_ERR_DTMF_SOCKET', message, { cause });
         const state = this.#state;
@@ -98,15 +157,24 @@ export class DtmfReceiveThread {
         else this.#options.onFailure(error);
       };
       worker.on('message', (message: ThreadMessage) => {
-        if (message.type === 'datagram') {
+        if (message.type === 'datagram' || message.type === 'refused') {
+          Atomics.sub(this.#counters, IN_FLIGHT, 1);
           if (this.#state !== 'running') return;
-          this.#options.onDatagram({
-            bytes: Buffer.from(message.bytes.buffer, message.bytes.byteOffset, message.bytes.byteLength),
-            sourceAddress: message.address,
-            receivedAt: message.receivedAt,
-          });
+          if (message.type === 'refused') {
+            this.#options.onRefused({
+              reason: message.reason,
+              sourceAddress: message.address,
+              length: message.length,
+            });
+            return;
+          }
+          const bytes = Buffer.from(message.bytes.buffer, message.bytes.byteOffset, message.bytes.byteLength);
+          this.#options.onDatagram({ bytes, sourceAddress: message.address, receivedAt: message.receivedAt });
+          bytes.fill(0);
         } else if (message.type === 'bound') {
+          if (this.#state !== 'starting') return;
           this.#state = 'running';
+          this.#abortStart = undefined;
           this.#receiveBufferBytes = message.receiveBufferBytes;
           resolve(message.port);
         } else {
@@ -128,6 +196,8 @@ export class DtmfReceiveThread {
     this.#state = 'closed';
     if (worker === undefined) return;
     if (!wasRunning) {
+      this.#abortStart?.(new GatewayError('GW_ERR_DTMF_SOCKET', 'DTMF receive thread closed while starting'));
+      this.#abortStart = undefined;
       await worker.terminate();
       return;
     }

@@ -6,6 +6,7 @@ export const DTMF_RESULTS = [
   'accepted',
   'duplicate',
   'dropped-source',
+  'overflow',
   'malformed',
   'agent-ignored',
   'unknown-call',
