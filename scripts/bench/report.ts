@@ -185,9 +185,9 @@ ${markdownTable(all)}
   duplicate (23 keys) and a duplicate like a repeat (25 keys). In 2 of 3 runs 14–22 calls failed.
   The reports are now read and time-stamped on a thread of their own (\`DtmfReceiveThread\`),
   within 1.3 ms of the wire at p90 (5.5 ms p99) in the same load. With the 200 ms delay buffer
-  rtpengine runs near a full core at 150 calls and one run had a second report more than 140 ms
-  late, after the next key's first (a 25th key): the rule now pairs each accepted report with at
-  most one duplicate, with 400 ms of slack once a party's keys have come in pairs (docs/media.md).
+  rtpengine runs near a full core at 150 calls and one call in one run got a 25th key (a second
+  report more than 140 ms after its first): the rule now pairs each accepted report with at most
+  one duplicate, with 400 ms of slack once a party's keys have come in pairs (docs/media.md).
 - **Fixed (ours): the gateway's main thread fell behind at 150 calls.** With arrival timed on the
   receive thread the main thread's backlog showed: reports waited 666 ms (median) for it while
   all 150 calls keyed. A CPU profile (\`--profile\`) put most of each key's ~0.85 ms in the audit

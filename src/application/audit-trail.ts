@@ -1,7 +1,7 @@
 import { AuditFileStore } from '../adapters/audit/audit-file-store.js';
 import type { AuditSettings } from '../adapters/audit/audit-settings.js';
 import { AuditSigner } from '../adapters/audit/audit-signer.js';
-import { type AgentView, addsDigitsOnly } from '../domain/agent-view.js';
+import type { AgentView } from '../domain/agent-view.js';
 import {
   type AuditAction,
   actionEntry,
@@ -38,7 +38,7 @@ export interface AuditTrailOptions {
 
 /**
  * Turns every call change and every payment state change into an audit record (an update that only
- * adds a digit to the field being keyed is not one: see `addsDigitsOnly`). Listeners are synchronous, so the
+ * adds a digit to the field being keyed is not one: `PaymentUpdate.progress`). Listeners are synchronous, so the
  * record is signed and chained at once, in event order; its bytes reach the disk by group commit, and
  * `durable()` resolves once they have (an API handler that acknowledges an action awaits it). A failed
  * write is logged once by code, and `healthy` turns false for good: the gateway should stop taking
@@ -50,8 +50,6 @@ export class AuditTrail {
   /** The agent of each payment still running (a payment outlives its call by its last update). */
   readonly #agentOfPayment = new Map<string, string>();
   readonly #agentOfCall = new Map<string, string>();
-  /** The last view of each running payment that got a record (updates that only add digits do not). */
-  readonly #recordedView = new Map<string, AgentView>();
   readonly #unsubscribe: Array<() => void> = [];
   #reported = false;
 
@@ -137,14 +135,8 @@ export class AuditTrail {
       agent = this.#agentOfCall.get(view.callId);
       if (agent !== undefined) this.#agentOfPayment.set(view.id, agent);
     }
-    const recorded = this.#recordedView.get(view.id);
-    if (recorded !== undefined && addsDigitsOnly(recorded, view)) return;
-    if (isTerminalStatus(view.status)) {
-      this.#agentOfPayment.delete(view.id);
-      this.#recordedView.delete(view.id);
-    } else {
-      this.#recordedView.set(view.id, view);
-    }
+    if (update.progress) return;
+    if (isTerminalStatus(view.status)) this.#agentOfPayment.delete(view.id);
     void this.#write(paymentEntry(view, update.sequence, agent)).catch(() => undefined);
   }
 

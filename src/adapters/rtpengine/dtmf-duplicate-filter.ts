@@ -6,14 +6,14 @@ import type { DtmfEvent } from './dtmf-event.js';
  * key again needs a tone plus a gap of well over 60 ms (auto-diallers can go as low as 40 ms, ITU-T
  * Q.24, and would lose such a repeat). In-band digits are reported once: for them this is the rule.
  */
-export const DUPLICATE_SLACK_MS = 60;
+const DUPLICATE_SLACK_MS = 60;
 /**
  * Added to a report's duration once the party's keys come in pairs (RFC 4733 events with the in-band
  * detector on). rtpengine's second report lagged the first by up to ~160 ms (sip-tester's events),
  * more with rtpengine near a full core; a genuine repeat is safe from this wider window because each
  * accepted report takes at most one duplicate.
  */
-export const PAIRED_SLACK_MS = 400;
+const PAIRED_SLACK_MS = 400;
 /** Pairs in a row that switch a party to the wide slack (one could be a spurious double report). */
 const PAIRS_TO_WIDEN = 2;
 /** Reports in a row without a duplicate that switch a party back to the narrow slack. */

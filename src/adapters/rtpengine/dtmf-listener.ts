@@ -10,7 +10,7 @@ export interface DtmfListenerOptions {
   /** Source addresses whose datagrams are read; everything else is dropped and counted. */
   allowedSources: readonly string[];
   logger: Logger;
-  onEvent: DtmfArrival;
+  onEvent: (event: DtmfEvent) => void;
   /** The receive thread failed after start: no key will arrive any more. */
   onFailure?: (error: GatewayError) => void;
   /**
@@ -37,9 +37,6 @@ export interface DtmfListenerStats {
   /** Dropped by the receive thread while the main thread had too many datagrams outstanding. */
   overflow: number;
 }
-
-/** What the listener hands on: the key press and when its datagram arrived (wall-clock ms). */
-export type DtmfArrival = (event: DtmfEvent, receivedAt: number) => void;
 
 /**
  * Receives rtpengine's per-digit DTMF reports (UDP, JSON, read and time-stamped on a thread of their
@@ -151,6 +148,6 @@ export class DtmfListener {
       },
       'DTMF report accepted',
     );
-    this.#options.onEvent(event, receivedAt);
+    this.#options.onEvent(event);
   }
 }

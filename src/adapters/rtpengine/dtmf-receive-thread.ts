@@ -15,7 +15,7 @@ export interface DtmfReceiveThreadOptions {
   /** SO_RCVBUF asked for (Linux caps it at net.core.rmem_max). */
   readonly receiveBufferBytes: number;
   readonly onDatagram: (datagram: ReceivedDatagram) => void;
-  /** Addresses whose datagrams are passed on (`::ffff:` prefixes are stripped before comparing). */
+  /** Addresses whose datagrams are passed on (an IPv4-mapped `::ffff:` form matches its IPv4 one). */
   readonly allowedSources: readonly string[];
   /** Larger datagrams are refused. */
   readonly maxBytes: number;
@@ -38,7 +38,9 @@ const THREAD_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { createSocket } = require('node:dgram');
 const { allowed, maxBytes, maxInFlight, counters } = workerData;
-const allowedSet = new Set(allowed);
+// ::ffff:127.0.0.1 and 127.0.0.1 are the same sender
+const plain = (address) => (address.startsWith('::ffff:') ? address.slice(7) : address);
+const allowedSet = new Set(allowed.map(plain));
 const socket = createSocket(workerData.host.includes(':') ? 'udp6' : 'udp4');
 socket.once('error', (error) => parentPort.postMessage({ type: 'failed', message: error.message, code: error.code }));
 socket.bind(workerData.port, workerData.host, () => {
@@ -49,8 +51,7 @@ socket.bind(workerData.port, workerData.host, () => {
       Atomics.add(counters, 1, 1);
     } else {
       Atomics.add(counters, 0, 1);
-      const address = remote.address.startsWith('::ffff:') ? remote.address.slice(7) : remote.address;
-      if (!allowedSet.has(address)) {
+      if (!allowedSet.has(plain(remote.address))) {
         parentPort.postMessage({ type: 'refused', reason: 'source', address: remote.address, length: bytes.length });
       } else if (bytes.length > maxBytes) {
         parentPort.postMessage({ type: 'refused', reason: 'size', address: remote.address, length: bytes.length });
@@ -127,16 +128,13 @@ export class DtmfReceiveThread {
   start(): Promise<number> {
     if (this.#state !== 'idle') return Promise.reject(new Error('DtmfReceiveThread starts once'));
     const { host, port, receiveBufferBytes, maxBytes } = this.#options;
-    const allowed = this.#options.allowedSources.map((address) =>
-      address.startsWith('::ffff:') ? address.slice(7) : address,
-    );
     const worker = new Worker(THREAD_SOURCE, {
       eval: true,
       workerData: {
         host,
         port,
         receiveBufferBytes,
-        allowed,
+        allowed: this.#options.allowedSources,
         maxBytes,
         maxInFlight: DTMF_MAX_IN_FLIGHT,
         counters: this.#counters,

@@ -33,6 +33,11 @@ export interface PaymentUpdate {
   /** Increases by one on every change of this payment. */
   readonly sequence: number;
   readonly at: string;
+  /**
+   * The update only adds a digit to the field being keyed (`addsDigitsOnly`): news for the agent's
+   * screen, not a change of state, so no audit record, status-store line or info log line.
+   */
+  readonly progress: boolean;
 }
 
 export const noPrompts: PromptPlayer = { play: async () => {} };

@@ -378,14 +378,16 @@ export class PaymentService implements CustomerKeySink {
 
   #notify(payment: Payment): void {
     payment.sequence += 1;
+    const view = toAgentView(payment.state);
+    // a key that only adds a digit is progress for the agent's screen, not a change of state: no log
+    // line (the listener's debug line has its arrival), no status-store line, no audit record
+    const progress = payment.lastChange !== undefined && addsDigitsOnly(payment.lastChange, view);
     const update: PaymentUpdate = {
-      view: toAgentView(payment.state),
+      view,
       sequence: payment.sequence,
       at: new Date(this.#options.clock.now()).toISOString(),
+      progress,
     };
-    // a key that only adds a digit is progress for the agent's screen, not a change of state: no log
-    // line (the listener's debug line has its arrival), no status-store line
-    const progress = payment.lastChange !== undefined && addsDigitsOnly(payment.lastChange, update.view);
     if (!progress) {
       payment.lastChange = update.view;
       payment.logger.info(

@@ -109,7 +109,7 @@ export function paymentsRoutes(payments: PaymentService, options: PaymentsRoutes
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
     });
-    writeFrame(response, { view: current, sequence: 0, at: new Date().toISOString() });
+    writeFrame(response, { view: current, sequence: 0 });
     if (isTerminalStatus(current.status)) {
       response.end();
       return;
@@ -128,9 +128,10 @@ export function paymentsRoutes(payments: PaymentService, options: PaymentsRoutes
   return router;
 }
 
+/** One SSE frame: a live update, or a stored (possibly restored) view as frame 0. */
 function writeFrame(
   response: Response,
-  update: Omit<PaymentUpdate, 'view'> & { view: ReturnType<PaymentService['get']> },
+  update: Pick<PaymentUpdate, 'sequence'> & { view: ReturnType<PaymentService['get']> },
 ): void {
   response.write(`event: payment\nid: ${update.sequence}\ndata: ${JSON.stringify(update.view)}\n\n`);
 }

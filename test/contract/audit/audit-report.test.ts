@@ -27,7 +27,7 @@ class ScriptedPayments {
   emit(view: AgentView): void {
     const sequence = (this.#sequence.get(view.id) ?? 0) + 1;
     this.#sequence.set(view.id, sequence);
-    const update = { view, sequence, at: new Date(this.now()).toISOString() };
+    const update = { view, sequence, at: new Date(this.now()).toISOString(), progress: false };
     for (const listener of this.#listeners) listener(update);
   }
 

@@ -229,6 +229,15 @@ describe('PaymentService', () => {
     expect(t.service.create(t.call.id, request()).created).toBe(true);
   });
 
+  it('marks an update that only adds a digit as progress, and every change of state as not', () => {
+    const t = setUp();
+    t.service.create(t.call.id, request());
+    t.key(`${CARD}#`);
+    const kinds = t.updates.map((update) => (update.progress ? 'digit' : 'change'));
+    // started; the first 4 (capturing, brand visa); 15 digits; # (captured, valid, next field)
+    expect(kinds).toEqual(['change', 'change', ...Array(15).fill('digit'), 'change']);
+  });
+
   it('refuses a payment on a call whose tones are not masked', () => {
     const t = setUp();
     const unmasked = t.registry.answered({ ...answered('sip-3'), masking: 'off' });
