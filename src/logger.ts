@@ -43,6 +43,15 @@ export interface LoggerOptions {
   destination?: DestinationStream;
 }
 
+/**
+ * Standard output gets lines in batches: up to 4 KiB or 100 ms, whichever comes first, instead of a
+ * write per line (a write per DTMF report at debug level took ~5 % of the main thread at 150 paying
+ * calls). pino flushes what is buffered when the process exits, also on an uncaught error; a SIGKILL
+ * can lose the last 100 ms of lines (the audit log, synced per record, is the record that counts).
+ */
+const LOG_BUFFER_BYTES = 4096;
+const LOG_FLUSH_MS = 100;
+
 export function createLogger(options: LoggerOptions): Logger {
   return pino(
     {
@@ -51,6 +60,7 @@ export function createLogger(options: LoggerOptions): Logger {
       serializers: { err: serializeError, error: serializeError },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
-    options.destination ?? pino.destination({ sync: false }),
+    options.destination ??
+      pino.destination({ sync: false, minLength: LOG_BUFFER_BYTES, periodicFlush: LOG_FLUSH_MS }),
   );
 }

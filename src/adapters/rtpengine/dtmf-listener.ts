@@ -1,8 +1,12 @@
-import { type GatewayError, isGatewayError } from '../../errors.js';
+import type { GatewayError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import { DtmfDuplicateFilter, SWEEP_EVERY_MS } from './dtmf-duplicate-filter.js';
-import { type DtmfEvent, MAX_DTMF_DATAGRAM_BYTES, parseDtmfDatagram } from './dtmf-event.js';
-import { DtmfReceiveThread, type ReceivedDatagram, type RefusedDatagram } from './dtmf-receive-thread.js';
+import { type DtmfEvent, MAX_DTMF_DATAGRAM_BYTES } from './dtmf-event.js';
+import {
+  DtmfReceiveThread,
+  type MalformedDatagram,
+  type ReceivedKey,
+  type RefusedDatagram,
+} from './dtmf-receive-thread.js';
 
 export interface DtmfListenerOptions {
   host: string;
@@ -14,10 +18,10 @@ export interface DtmfListenerOptions {
   /** The receive thread failed after start: no key will arrive any more. */
   onFailure?: (error: GatewayError) => void;
   /**
-   * Milliseconds for the duplicate filter, in place of each datagram's arrival stamp (tests that
-   * send faster than a person keys use it to keep reports apart).
+   * Tests that send faster than a person keys: the duplicate filter's clock steps this many
+   * milliseconds per report instead of reading each report's arrival, to keep reports apart.
    */
-  now?: () => number;
+  filterStepMs?: number;
   /**
    * The socket's receive buffer (SO_RCVBUF; Linux caps it at net.core.rmem_max). Default 4 MiB: the
    * 208 KiB default holds ~250 reports, which 150 paying calls fill during a ~150 ms pause of the
@@ -39,22 +43,19 @@ export interface DtmfListenerStats {
 }
 
 /**
- * Receives rtpengine's per-digit DTMF reports (UDP, JSON, read and time-stamped on a thread of their
- * own). It checks the source against the allow-list, validates, drops rtpengine's duplicate reports,
- * and hands each key press on once. No log line carries a datagram's content.
+ * Receives rtpengine's per-digit DTMF reports. A thread of their own reads, time-stamps, checks the
+ * source against the allow-list, validates and drops rtpengine's duplicate reports
+ * (DtmfReceiveThread); here each key press is handed on once, and refusals are counted and logged. No
+ * log line carries a datagram's content.
  */
 export class DtmfListener {
   readonly #options: DtmfListenerOptions;
-  readonly #stats: Omit<DtmfListenerStats, 'overflow'> = {
+  readonly #stats: Pick<DtmfListenerStats, 'accepted' | 'droppedSource' | 'malformed'> = {
     accepted: 0,
     droppedSource: 0,
     malformed: 0,
-    duplicates: 0,
   };
-  readonly #duplicates = new DtmfDuplicateFilter();
   readonly #thread: DtmfReceiveThread;
-  /** Sweeps the duplicate filter's keys while no report comes (no key stays longer than ~2 s). */
-  #sweeper: NodeJS.Timeout | undefined;
 
   constructor(options: DtmfListenerOptions) {
     this.#options = options;
@@ -62,10 +63,12 @@ export class DtmfListener {
       host: options.host,
       port: options.port,
       receiveBufferBytes: options.receiveBufferBytes ?? DTMF_RECEIVE_BUFFER_BYTES,
-      onDatagram: (datagram) => this.#onDatagram(datagram),
       allowedSources: options.allowedSources,
       maxBytes: MAX_DTMF_DATAGRAM_BYTES,
+      ...(options.filterStepMs === undefined ? {} : { filterStepMs: options.filterStepMs }),
+      onKey: (key) => this.#onKey(key),
       onRefused: (refused) => this.#onRefused(refused),
+      onMalformed: (malformed) => this.#onMalformed(malformed),
       onFailure: (error) => {
         options.logger.error({ code: error.code, err: error }, 'DTMF reports can no longer be received');
         options.onFailure?.(error);
@@ -84,24 +87,16 @@ export class DtmfListener {
   }
 
   get stats(): Readonly<DtmfListenerStats> {
-    return { ...this.#stats, overflow: this.#thread.overflow };
+    return { ...this.#stats, duplicates: this.#thread.duplicates, overflow: this.#thread.overflow };
   }
 
   /** Starts the receive thread and binds; resolves with the port bound (useful with port 0). */
-  async start(): Promise<number> {
-    const port = await this.#thread.start();
-    this.#sweeper = setInterval(
-      () => this.#duplicates.sweep(this.#options.now?.() ?? performance.timeOrigin + performance.now()),
-      SWEEP_EVERY_MS,
-    );
-    this.#sweeper.unref();
-    return port;
+  start(): Promise<number> {
+    return this.#thread.start();
   }
 
-  async close(): Promise<void> {
-    clearInterval(this.#sweeper);
-    this.#sweeper = undefined;
-    await this.#thread.close();
+  close(): Promise<void> {
+    return this.#thread.close();
   }
 
   /** A datagram the receive thread refused (outside the allow-list, or too large): counted and logged. */
@@ -114,28 +109,19 @@ export class DtmfListener {
       );
       return;
     }
-    this.#stats.malformed += 1;
-    this.#options.logger.warn(
-      { code: 'GW_ERR_DTMF_MALFORMED', reason: 'DTMF datagram is larger than the limit', bytes: length },
-      'malformed DTMF datagram dropped',
-    );
+    this.#onMalformed({
+      code: 'GW_ERR_DTMF_MALFORMED',
+      reason: 'DTMF datagram is larger than the limit',
+      length,
+    });
   }
 
-  #onDatagram({ bytes: datagram, receivedAt }: ReceivedDatagram): void {
-    let event: DtmfEvent;
-    try {
-      event = parseDtmfDatagram(datagram);
-    } catch (error) {
-      this.#stats.malformed += 1;
-      const code = isGatewayError(error) ? error.code : 'GW_ERR_DTMF_MALFORMED';
-      const reason = isGatewayError(error) ? error.message : 'unreadable';
-      this.#options.logger.warn({ code, reason, bytes: datagram.length }, 'malformed DTMF datagram dropped');
-      return;
-    }
-    if (!this.#duplicates.accept(event, this.#options.now?.() ?? receivedAt)) {
-      this.#stats.duplicates += 1;
-      return;
-    }
+  #onMalformed({ code, reason, length }: MalformedDatagram): void {
+    this.#stats.malformed += 1;
+    this.#options.logger.warn({ code, reason, bytes: length }, 'malformed DTMF datagram dropped');
+  }
+
+  #onKey({ event, receivedAt }: ReceivedKey): void {
     this.#stats.accepted += 1;
     // timing only (Call-ID, arrival, wait for the main thread): never the key. In seconds: epoch
     // milliseconds would be a 13-digit run that log scans rightly treat as card-shaped.

@@ -1,0 +1,34 @@
+/** What the DTMF receive thread and the main thread exchange (dtmf-receive-worker.ts ↔ dtmf-receive-thread.ts). */
+import type { ErrorCode } from '../../errors.js';
+import type { DtmfEvent } from './dtmf-event.js';
+
+/** The thread's settings (its workerData). */
+export interface DtmfThreadSettings {
+  readonly host: string;
+  readonly port: number;
+  /** SO_RCVBUF asked for (Linux caps it at net.core.rmem_max). */
+  readonly receiveBufferBytes: number;
+  readonly allowedSources: readonly string[];
+  readonly maxBytes: number;
+  /** Messages the main thread may have outstanding before the thread drops datagrams. */
+  readonly maxInFlight: number;
+  /** Shared counters, indexed by IN_FLIGHT, OVERFLOW, DUPLICATES. */
+  readonly counters: Int32Array;
+  /** Tests only: the duplicate filter's clock steps this much per report instead of reading arrivals. */
+  readonly filterStepMs?: number | undefined;
+}
+
+/** Slots of the shared counters. */
+export const IN_FLIGHT = 0;
+export const OVERFLOW = 1;
+export const DUPLICATES = 2;
+export const COUNTER_SLOTS = 3;
+
+export type DtmfThreadMessage =
+  | { type: 'bound'; port: number; receiveBufferBytes: number }
+  | { type: 'failed'; message: string; code?: string | undefined }
+  /** One key press, once (rtpengine's second report dropped); `receivedAt` is wall-clock ms. */
+  | { type: 'key'; event: DtmfEvent; receivedAt: number }
+  | { type: 'refused'; reason: 'source' | 'size'; address: string; length: number }
+  /** Not a DTMF report: the code and a reason naming fields, never content. */
+  | { type: 'malformed'; code: ErrorCode; reason: string; length: number };
