@@ -17,7 +17,8 @@ export interface PaymentStatusEntry {
 }
 
 /**
- * The list behind `GET /v1/payments`, kept from the payment service's updates. Finished payments
+ * The list behind `GET /v1/payments`, kept from the payment service's state changes (an update that
+ * only adds a digit is not one). Finished payments
  * stay listed for `retainFinishedMs` (a supervisor sees how recent payments ended), at most `max`.
  */
 export class PaymentBoard {
@@ -37,7 +38,10 @@ export class PaymentBoard {
     this.#now = options.now ?? Date.now;
     this.#retainFinishedMs = options.retainFinishedMs ?? 3_600_000;
     this.#max = options.max ?? 5_000;
-    options.payments.onUpdate((update) => this.#record(update.view));
+    // a digit keyed changes nothing a supervisor sees (status, field, outcome): not even updatedAt
+    options.payments.onUpdate((update) => {
+      if (!update.progress) this.#record(update.view);
+    });
   }
 
   /** Called when a payment is created, so it is listed even before its first update. */
