@@ -9,13 +9,14 @@ import { join } from 'node:path';
 import type { NgClient } from '../../src/adapters/rtpengine/ng-client.js';
 import { GatewayApi, type PaymentView } from '../../test/support/gateway-api.js';
 import { type SippProcess, startSipp } from '../../test/support/sipp.js';
-import { AgentEndpoint, type AgentLeakReport } from './agent-endpoint.js';
+import type { AgentLeakReport } from './agent-endpoint.js';
+import { AgentMediaThread } from './agent-media-thread.js';
 import { BENCH_PORTS, type MaskingMode } from './bench-ports.js';
 import { dtmfArrivals } from './gateway-log.js';
 import { callLatencies } from './latency.js';
-import { agentPcap, cardKeys, customerPcap } from './pcaps.js';
+import { agentAudio, cardKeys, customerPcap } from './pcaps.js';
 import { type CpuGroup, openCpuWindow, peakRssMib, udpDrops } from './proc.js';
-import { followPayment, type ReceivedFrame } from './sse-follower.js';
+import { followPayment, type ReceivedFrame, sseAgent } from './sse-follower.js';
 
 export interface LoadOptions {
   calls: number;
@@ -83,23 +84,19 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const pcap = customerPcap(keys, leadInMs);
   const holdMs = pcap.durationMs + 4000;
   writeFileSync(join(options.workDir, 'bench-customer.pcap'), pcap.bytes);
-  writeFileSync(join(options.workDir, 'bench-agent.pcap'), agentPcap(holdMs + 2000));
+  writeFileSync(join(options.workDir, 'bench-agent.ulaw'), agentAudio());
 
   const agentAddress = BENCH_PORTS.agent.address;
   const sampleCount = Math.min(options.sample, calls);
-  const endpoints = await Promise.all(
-    Array.from({ length: sampleCount }, () => AgentEndpoint.open(agentAddress)),
-  );
-  const byAgentId = new Map<string, AgentEndpoint>();
+  // the sampled agents' RTP endpoints run on a thread of their own: this one stamps SSE frames
+  const agentMedia = await AgentMediaThread.start({ address: agentAddress, count: sampleCount });
   const step = sampleCount > 0 ? calls / sampleCount : Number.POSITIVE_INFINITY;
   const lines = ['SEQUENTIAL'];
   let nextSample = 0;
   for (let i = 0; i < calls; i += 1) {
-    const endpoint = endpoints[nextSample];
-    if (endpoint && i >= Math.floor(nextSample * step)) {
-      const agentId = `bench-sink-${nextSample + 1}`;
-      byAgentId.set(agentId, endpoint);
-      lines.push(`${agentId};${agentAddress};${endpoint.port};0`);
+    const port = agentMedia.ports[nextSample];
+    if (port !== undefined && i >= Math.floor(nextSample * step)) {
+      lines.push(`bench-sink-${nextSample + 1};${agentAddress};${port};0`);
       nextSample += 1;
     } else {
       lines.push(`bench-agent-${i + 1};${agentAddress};${BENCH_PORTS.agent.mediaPort};1`);
@@ -114,6 +111,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const timeoutS = Math.ceil((rampMs + holdMs) / 1000) + 30;
   const sipps: SippProcess[] = [];
   const aborter = new AbortController();
+  const streams = sseAgent();
   const follows: Array<Promise<{ sipCallId: string; frames: ReceivedFrame[] }>> = [];
   const payments = new Map<string, PaymentView>();
   let cpuWindow: ReturnType<typeof openCpuWindow> | undefined;
@@ -186,6 +184,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
               baseUrl: options.gatewayUrl,
               apiKey: options.apiKey,
               paymentId: payment.id,
+              agent: streams,
               signal: aborter.signal,
             });
             return { sipCallId: call.sipCallId, frames };
@@ -223,7 +222,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     const settle = setTimeout(() => aborter.abort(), 10_000);
     const followed = await Promise.all(follows);
     clearTimeout(settle);
-    for (const endpoint of endpoints) endpoint.hangUp();
+    const leaks: AgentLeakReport[] = await agentMedia.finish();
 
     const gatewayPeakMib = peakRssMib(options.gatewayPid);
     const dtmfDrops = udpDrops(BENCH_PORTS.dtmf.port) - dropsBefore;
@@ -255,7 +254,6 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         lastKeyToOutcomeMs.push(latencies.lastKeyToOutcomeMs);
     }
 
-    const leaks: AgentLeakReport[] = [...byAgentId.values()].map((endpoint) => endpoint.report());
     // the raw figures of this load, for a closer look (times and counts only: no key)
     writeFileSync(
       join(options.workDir, 'figures.json'),
@@ -292,6 +290,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   } finally {
     aborter.abort();
     await Promise.all(sipps.map((sipp) => sipp.kill()));
-    await Promise.all(endpoints.map((endpoint) => endpoint.close()));
+    streams.destroy();
+    await agentMedia.terminate();
   }
 }

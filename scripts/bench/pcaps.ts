@@ -1,7 +1,6 @@
-/** The pcaps SIPp plays in a load: the customer keying a card, the agent talking (PCMU). */
+/** What SIPp plays in a load: the customer keying a card (a pcap), the agent talking (µ-law audio). */
 import { type DtmfPcap, rfc4733Pcap } from '../../test/support/dtmf-pcap.js';
-import { PcapWriter } from '../../test/support/media/pcap-writer.js';
-import { buildPcmuRtpStream } from '../../test/support/media/rtp-stream.js';
+import { encodePcmu } from '../../test/support/media/g711.js';
 import { sines } from '../../test/support/media/signal.js';
 
 /** Visa test card the sandbox approves, an expiry three years ahead, security code 123. */
@@ -15,19 +14,11 @@ export function customerPcap(keys: string, leadInMs: number): DtmfPcap {
   return rfc4733Pcap(keys, { leadInMs, toneMs: 80, gapMs: 100, tailMs: 1000 });
 }
 
-/** The agent: a 440 Hz tone at −20 dBFS as PCMU, `durationMs` long. */
-export function agentPcap(durationMs: number): Buffer {
-  const packets = buildPcmuRtpStream(sines({ frequenciesHz: [440], levelDbfs: -20, durationMs }), {
-    ssrc: 0x6167656e,
-  });
-  const writer = new PcapWriter();
-  const start = Date.UTC(2024, 0, 1) * 1000;
-  for (const packet of packets) {
-    writer.addUdp(start + Math.round(packet.offsetMs * 1000), {
-      src: { address: '127.0.0.4', port: 6000 },
-      dst: { address: '127.0.0.1', port: 10000 },
-      payload: packet.bytes,
-    });
-  }
-  return writer.toBuffer();
+/**
+ * The agent speaking, for SIPp's `rtp_stream` (raw µ-law, no header: SIPp 3.6 sends the file's bytes
+ * as PCMU payloads, 160 to a 20 ms packet): one second of a 440 Hz tone at −20 dBFS, which SIPp loops
+ * for the whole call. 440 whole cycles a second, so the loop has no seam.
+ */
+export function agentAudio(): Uint8Array {
+  return encodePcmu(sines({ frequenciesHz: [440], levelDbfs: -20, durationMs: 1000 }));
 }
