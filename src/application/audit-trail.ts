@@ -1,6 +1,6 @@
-import { AuditFileStore } from '../adapters/audit/audit-file-store.js';
 import type { AuditSettings } from '../adapters/audit/audit-settings.js';
 import { AuditSigner } from '../adapters/audit/audit-signer.js';
+import { AuditStoreThread } from '../adapters/audit/audit-store-thread.js';
 import type { AgentView } from '../domain/agent-view.js';
 import {
   type AuditAction,
@@ -9,17 +9,21 @@ import {
   callEndedEntry,
   paymentEntry,
 } from '../domain/audit-entries.js';
-import type { AuditEntry, AuditRecord } from '../domain/audit-record.js';
+import type { AuditEntry } from '../domain/audit-record.js';
 import { isTerminalStatus } from '../domain/capture-types.js';
 import type { GatewayError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { CallChange } from './call-registry.js';
 import type { PaymentUpdate } from './payments/payment-ports.js';
 
-/** Where records go: the file store, or a fake in tests. */
+/**
+ * Where records go: the file store on its thread (AuditStoreThread), the file store itself
+ * (AuditFileStore, in tests), or a fake. `append` and `rotateKey` resolve once the record is on disk
+ * (with what, the trail does not use).
+ */
 export interface AuditLog {
-  append(entry: AuditEntry): Promise<AuditRecord>;
-  rotateKey(signer: AuditSigner): Promise<AuditRecord>;
+  append(entry: AuditEntry): Promise<unknown>;
+  rotateKey(signer: AuditSigner): Promise<unknown>;
   durable(): Promise<void>;
   close(): Promise<void>;
   readonly failure: GatewayError | undefined;
@@ -38,11 +42,13 @@ export interface AuditTrailOptions {
 
 /**
  * Turns every call change and every payment state change into an audit record (an update that only
- * adds a digit to the field being keyed is not one: `PaymentUpdate.progress`). Listeners are synchronous, so the
- * record is signed and chained at once, in event order; its bytes reach the disk by group commit, and
+ * adds a digit to the field being keyed is not one: `PaymentUpdate.progress`). Listeners are
+ * synchronous, so the entry is handed to the log at once, in event order and stamped with the time;
+ * the log's thread signs and chains it in that order, its bytes reach the disk by group commit, and
  * `durable()` resolves once they have (an API handler that acknowledges an action awaits it). A failed
- * write is logged once by code, and `healthy` turns false for good: the gateway should stop taking
- * payments (fail-closed), and a restart continues the chain from what the disk holds.
+ * write, or the log's thread dying, is logged once by code, and `healthy` turns false for good: the
+ * gateway should stop taking payments (fail-closed), and a restart continues the chain from what the
+ * disk holds.
  */
 export class AuditTrail {
   readonly #log: AuditLog;
@@ -58,21 +64,31 @@ export class AuditTrail {
     this.#logger = options.logger;
   }
 
-  /** Opens the file log of `settings` (continuing its chain) with the key file it names. */
+  /**
+   * Opens the file log of `settings` (continuing its chain) with the key file it names, on a thread of
+   * its own. Rejects with GW_ERR_AUDIT_KEY (key file), GW_ERR_AUDIT_LOG (directory, last record) or
+   * GW_ERR_AUDIT_WRITE (`log.opened` not written).
+   */
   static async open(options: {
     readonly settings: AuditSettings;
     readonly clock: { now(): number };
     readonly logger: Logger;
   }): Promise<AuditTrail> {
     const signer = await AuditSigner.fromFile(options.settings.signingKeyFile);
-    const log = await AuditFileStore.open({
+    let trail: AuditTrail | undefined;
+    const log = await AuditStoreThread.open({
       directory: options.settings.directory,
       signer,
       maxFileBytes: options.settings.maxFileBytes,
       clock: options.clock,
+      // a failure with no record waiting on it (the thread died between records) is logged too
+      onFailure: (error) => {
+        if (trail) trail.#stopped(error);
+      },
     });
-    options.logger.info({ kid: signer.kid, head: log.head?.seq }, 'audit log open');
-    return new AuditTrail({ log, logger: options.logger });
+    options.logger.info({ kid: signer.kid, head: log.lastSeq }, 'audit log open');
+    trail = new AuditTrail({ log, logger: options.logger });
+    return trail;
   }
 
   /** Records every call change and payment update from now on. Returns an unsubscribe. */
@@ -144,11 +160,15 @@ export class AuditTrail {
     try {
       await this.#log.append(entry);
     } catch (error) {
-      if (!this.#reported) {
-        this.#reported = true;
-        this.#logger.error({ err: error, type: entry.type }, 'audit record not written; audit log stopped');
-      }
+      this.#stopped(error, entry.type);
       throw error;
     }
+  }
+
+  /** Logs, once, that records can no longer be written. */
+  #stopped(error: unknown, type?: AuditEntry['type']): void {
+    if (this.#reported) return;
+    this.#reported = true;
+    this.#logger.error({ err: error, type }, 'audit record not written; audit log stopped');
   }
 }

@@ -1,6 +1,6 @@
 import type { FileHandle } from 'node:fs/promises';
-import { mkdir, open, readFile, rename, stat, truncate } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { open, rename } from 'node:fs/promises';
+import { join } from 'node:path';
 import {
   AUDIT_RECORD_VERSION,
   type AuditChainHead,
@@ -13,14 +13,14 @@ import {
   signingInput,
 } from '../../domain/audit-record.js';
 import { GatewayError } from '../../errors.js';
-import { encodeRecordLine, hashRecord, MAX_RECORD_BYTES, parseHead, parseRecordLine } from './audit-codec.js';
-import { HEAD_FILE, listSegments, segmentName } from './audit-segments.js';
-import type { AuditSigner } from './audit-signer.js';
+import { encodeRecordLine, hashRecord, MAX_RECORD_BYTES } from './audit-codec.js';
+import type { RecordSigner } from './audit-record-signer.js';
+import { HEAD_FILE, segmentName } from './audit-segments.js';
 
 export interface AuditFileStoreOptions {
   /** The log directory (made, mode 0700, when missing). */
   readonly directory: string;
-  readonly signer: AuditSigner;
+  readonly signer: RecordSigner;
   /** A segment file is closed and a new one begun before it would grow past this; also at each UTC day. */
   readonly maxFileBytes: number;
   readonly clock: { now(): number };
@@ -41,8 +41,11 @@ interface Segment {
   size: number;
 }
 
-/** What the store found of an earlier log when it opened (goes into its `log.opened` record). */
-interface Resumption {
+/**
+ * What was found of an earlier log in the directory (resumeAuditLog): its last record, which the
+ * chain continues from, and the facts the `log.opened` record carries.
+ */
+export interface AuditResumption {
   readonly last: AuditRecord | undefined;
   readonly data: AuditData;
 }
@@ -70,7 +73,7 @@ const HEAD_INTERVAL_MS = 200;
  */
 export class AuditFileStore {
   readonly #options: AuditFileStoreOptions;
-  #signer: AuditSigner;
+  #signer: RecordSigner;
   #chain: AuditChainHead | undefined;
   #pending: Pending[] = [];
   #flushing: Promise<void> | undefined;
@@ -95,14 +98,14 @@ export class AuditFileStore {
    * not the one the log last used, then `log.opened`.
    */
   static async open(options: AuditFileStoreOptions): Promise<AuditFileStore> {
-    let resumption: Resumption;
-    try {
-      await mkdir(options.directory, { recursive: true, mode: 0o700 });
-      resumption = await resume(options.directory);
-    } catch (error) {
-      if (error instanceof GatewayError) throw error;
-      throw new GatewayError('GW_ERR_AUDIT_LOG', 'audit log directory cannot be opened', { cause: error });
-    }
+    // Reading the old log parses with zod: imported here, not at the top, so that the store's thread
+    // (handed what the main thread read, through `start`) never loads it.
+    const { resumeAuditLog } = await import('./audit-resume.js');
+    return AuditFileStore.start(options, await resumeAuditLog(options.directory));
+  }
+
+  /** Continues the log after what `resumeAuditLog` found: `key.rotated` when the key changed, then `log.opened`. */
+  static async start(options: AuditFileStoreOptions, resumption: AuditResumption): Promise<AuditFileStore> {
     const store = new AuditFileStore(options, resumption.last);
     const { last } = resumption;
     if (last !== undefined && last.kid !== options.signer.kid) {
@@ -167,7 +170,7 @@ export class AuditFileStore {
    * Continues the chain under a new signing key: writes `key.rotated` (naming the previous key id),
    * signed like every record after it by the new key.
    */
-  rotateKey(signer: AuditSigner): Promise<AuditRecord> {
+  rotateKey(signer: RecordSigner): Promise<AuditRecord> {
     const previousKid = this.#signer.kid;
     if (signer.kid === previousKid)
       return Promise.reject(new GatewayError('GW_ERR_AUDIT_KEY', 'new audit key is the key in use'));
@@ -299,67 +302,6 @@ async function syncDirectory(directory: string): Promise<void> {
     await handle.sync();
   } catch {
     // Some file systems refuse to sync a directory; the file's own sync still holds its bytes.
-  } finally {
-    await handle.close();
-  }
-}
-
-/** Finds the last complete record of the log in `directory`, cutting a torn last line. */
-async function resume(directory: string): Promise<Resumption> {
-  const data: Record<string, AuditData[string]> = { reason: 'start' };
-  const segments = await listSegments(directory);
-  let last: AuditRecord | undefined;
-  for (let index = segments.length - 1; index >= 0 && last === undefined; index -= 1) {
-    const path = segments[index] as string;
-    const { size } = await stat(path);
-    const tailLength = Math.min(size, 2 * MAX_RECORD_BYTES + 2);
-    const tail = await readTail(path, size, tailLength);
-    let end = tail.lastIndexOf(0x0a) + 1;
-    if (end < tail.length) {
-      // A write that never completed: it was never acknowledged, so it is no record. Cut it, say so.
-      const torn = tail.length - end;
-      await truncate(path, size - torn);
-      data.tornBytes = torn;
-      data.tornFile = basename(path);
-    }
-    if (end === 0) continue;
-    end -= 1; // the newline of the last line
-    const start = tail.lastIndexOf(0x0a, end - 1) + 1;
-    if (start === 0 && tailLength < size) {
-      throw new GatewayError('GW_ERR_AUDIT_LOG', 'last audit record is too long to be one');
-    }
-    last = parseRecordLine(tail.subarray(start, end).toString('utf8'));
-    if (last === undefined) {
-      throw new GatewayError('GW_ERR_AUDIT_LOG', 'last audit record cannot be read; run audit verify');
-    }
-  }
-  if (last !== undefined) data.resumedFrom = last.seq;
-  let headText: string | undefined;
-  try {
-    headText = await readFile(join(directory, HEAD_FILE), 'utf8');
-  } catch {
-    headText = undefined;
-  }
-  if (headText !== undefined) {
-    const head = parseHead(headText);
-    if (head === undefined) {
-      data.headUnreadable = true;
-    } else {
-      const lastHash = last === undefined ? undefined : hashRecord(last);
-      const ahead =
-        last === undefined || head.seq > last.seq || (head.seq === last.seq && head.hash !== lastHash);
-      if (ahead) data.headAhead = { seq: head.seq, hash: head.hash };
-    }
-  }
-  return { last, data };
-}
-
-async function readTail(path: string, size: number, length: number): Promise<Buffer> {
-  const handle = await open(path, 'r');
-  try {
-    const buffer = Buffer.alloc(length);
-    await handle.read(buffer, 0, length, size - length);
-    return buffer;
   } finally {
     await handle.close();
   }

@@ -1,14 +1,15 @@
-import { createPrivateKey, createPublicKey, type KeyObject, sign } from 'node:crypto';
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { GatewayError } from '../../errors.js';
 import { keyIdOf } from '../processors/key-id.js';
+import { type RecordSigner, type SigningKey, signEd25519 } from './audit-record-signer.js';
 
 /**
  * Signs audit records with an Ed25519 private key (PKCS#8 PEM, as scripts/keys.ts writes
  * keys/audit-signing.key). The key id is the RFC 7638 thumbprint of the public key, so a verifier
  * finds the key from the key itself and nothing needs configuring.
  */
-export class AuditSigner {
+export class AuditSigner implements RecordSigner {
   readonly kid: string;
   /** The public key (SPKI PEM) an auditor verifies with. */
   readonly publicKeyPem: string;
@@ -43,6 +44,11 @@ export class AuditSigner {
 
   /** The Ed25519 signature of `input` (UTF-8), base64url. */
   sign(input: string): string {
-    return sign(null, Buffer.from(input, 'utf8'), this.#privateKey).toString('base64url');
+    return signEd25519(this.#privateKey, input);
+  }
+
+  /** The private key and its id, for the audit store's thread only (AuditStoreThread posts it there). */
+  get signingKey(): SigningKey {
+    return { privateKey: this.#privateKey, kid: this.kid };
   }
 }

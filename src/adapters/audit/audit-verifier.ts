@@ -7,8 +7,9 @@ import {
 } from '../../domain/audit-chain-check.js';
 import type { AuditHead, AuditRecord } from '../../domain/audit-record.js';
 import { GatewayError } from '../../errors.js';
-import { parseHead, parseRecordLine, sha256Hex } from './audit-codec.js';
+import { sha256Hex } from './audit-codec.js';
 import type { AuditKeyring } from './audit-keyring.js';
+import { parseHead, parseRecordLine } from './audit-parser.js';
 import { HEAD_FILE, isSegmentName, listSegments, readLines } from './audit-segments.js';
 
 export interface VerifyAuditLogOptions {
