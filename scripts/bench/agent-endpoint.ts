@@ -2,6 +2,7 @@
  * A sampled call's agent, played by the bench instead of SIPp: one loopback UDP socket that records
  * every RTP packet the agent receives (for the leak check) and, from the same socket (rtpengine
  * latches onto the sender), talks back with PCMU audio to wherever the customer's media comes from.
+ * The bench runs these on its agent media thread (agent-media-worker.ts).
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { parseRtpPacket } from '../../test/support/media/rtp.js';

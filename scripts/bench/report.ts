@@ -127,13 +127,15 @@ ${markdownTable(all)}
   time and the Call-ID, never the key) to the bench receiving the SSE frame that shows it; the
   per-run percentile over every key of every call. It includes the wait for the gateway's main
   thread. (Figures of 2026-11-23 before 11:20 started at the main thread's read instead, which hid
-  that wait: up to 117 ms at 150 calls.)
+  that wait: up to 117 ms at 150 calls. Until 14:25 the bench received frames with \`fetch\` on the
+  thread that also ran the sampled agents' RTP endpoints: at 50 calls the median was 1.1 ms, now
+  0.7, medians of 5 runs each.)
 - *last key→outcome*: from the last key's datagram to the SSE frame with the outcome (includes the
   tokenisation at the sandbox over mTLS + JWE), over succeeded payments. (Figures of 2026-11-23
   09:51 and before also counted failed payments, whose outcome comes at hang-up: the ~5 s p99 at 150.)
 - *CPU*: share of one core (100 % = one core; the machine has ${m.cpus}) from /proc/<pid>/stat
   utime + stime over the window in which all calls were up, summed over Kamailio's processes; SIPp
-  is both SIPp processes. The bench process itself: ${formatSpread(report.levels.at(-1)?.cpu.bench, 1)} % at the last level.
+  is both SIPp processes. The bench process itself (all its threads): ${formatSpread(report.levels.at(-1)?.cpu.bench, 1)} % at the last level.
 - *gateway peak*: VmHWM of the gateway process, started fresh for every run.
 
 ## Method
@@ -147,14 +149,22 @@ ${markdownTable(all)}
   through Kamailio and rtpengine to one SIPp agent process (\`test/sipp/bench-agent.xml\`, one agent
   per line of an injection file). Customers offer PCMU + telephone-event and play PCMU silence,
   then key \`4242424242424242#\`, a future expiry and \`123\` as RFC 4733 events (80 ms events, 100 ms
-  gaps) after a lead-in that covers the ramp plus 3 s, so every call keys while all N are up. Agents
-  play a 440 Hz PCMU tone back for the whole call.
+  gaps) after a lead-in that covers the ramp plus 3 s, so every call keys while all N are up
+  (\`play_pcap_audio\`: a SIPp thread per call). Agents talk back with a 440 Hz PCMU tone for the
+  whole call: SIPp's \`rtp_stream\` looping one second of µ-law from its media port, a few threads
+  for all calls (until 2026-11-23 14:25 a pcap per call, a thread each: about 2.7× the agent
+  process's CPU at 50 calls). Its packets leave on the same 20 ms ticks for every call; the
+  customers' keep the phase of their call's answer.
 - The bench polls \`GET /v1/calls\` (every 100 ms until all N are up, then no more), starts a
   payment (integration key, security code required) on each call as it appears and follows its SSE
-  stream. The sandbox processor answers.
+  stream with \`node:http\` (a keep-alive Agent, a connection per stream), noting each chunk's
+  arrival (wall clock, \`performance.timeOrigin + performance.now()\`, as the gateway's times) and
+  parsing the frames only once the stream has ended. The sandbox processor answers.
 - ${report.sample} calls per run (spread over the ramp) are answered by agents whose SDP points at
-  an RTP endpoint of the bench instead of SIPp: it records what the agent receives and talks back
-  from the same socket. Only those calls are checked for leaks (decoding and Goertzel-analysing
+  an RTP endpoint of the bench instead of SIPp: it records every packet the agent receives and talks
+  back from the same socket. The endpoints run on a worker thread of the bench, which also analyses
+  what they recorded after the load, so the thread that notes SSE arrivals has nothing else to do
+  while the calls key. Only those calls are checked for leaks (decoding and Goertzel-analysing
   every call's audio would load the machine being measured).
 - Masking off: the same N with \`TONEWALL_BLOCK_DTMF_FLAGS=delay-buffer=0\` (a plain block, no
   delay buffer, no detector) and an NG \`unblock DTMF\` (\`delay-buffer: 0\`) sent by the bench as
