@@ -9,7 +9,9 @@ import { Worker, type WorkerOptions } from 'node:worker_threads';
  */
 export function startModuleWorker(moduleUrl: URL, options: Omit<WorkerOptions, 'eval'> = {}): Worker {
   if (!moduleUrl.pathname.endsWith('.ts')) return new Worker(moduleUrl, options);
-  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(moduleUrl.href)}); });`;
+  // tsx found from this file, not from the working directory the tests happen to run in
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const bootstrap = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(moduleUrl.href)}); });`;
   return new Worker(bootstrap, { ...options, eval: true });
 }
 
