@@ -6,6 +6,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { GATEWAY_NODE_FLAGS } from '../../test/support/gateway-process.js';
 import { type SandboxProcess, startSandboxProcess } from '../../test/support/sandbox-process.js';
 import { REPO_ROOT, type StackHandle, startStack } from '../../test/support/stack.js';
 import { generateDevKeys } from '../keys.js';
@@ -64,14 +65,18 @@ export class BenchServices {
     const fd = openSync(logFile, 'w');
     let child: ChildProcess;
     try {
-      child = spawn(process.execPath, [...nodeArgs, join(REPO_ROOT, 'dist', 'main.js')], {
-        cwd: BENCH_RUN_DIR,
-        env: {
-          PATH: process.env.PATH ?? '',
-          ...gatewayEnv({ root: REPO_ROOT, keysDir: this.keysDir, apiKey: this.apiKey }),
+      child = spawn(
+        process.execPath,
+        [...GATEWAY_NODE_FLAGS, ...nodeArgs, join(REPO_ROOT, 'dist', 'main.js')],
+        {
+          cwd: BENCH_RUN_DIR,
+          env: {
+            PATH: process.env.PATH ?? '',
+            ...gatewayEnv({ root: REPO_ROOT, keysDir: this.keysDir, apiKey: this.apiKey }),
+          },
+          stdio: ['ignore', fd, fd],
         },
-        stdio: ['ignore', fd, fd],
-      });
+      );
     } finally {
       closeSync(fd);
     }

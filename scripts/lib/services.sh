@@ -17,9 +17,14 @@ services_prompts() {
   printf '%s' "$dir"
 }
 
-# services_start RUN_NAME NAME SCRIPT READY_URL_OR_PORT
+# Node flags the gateway runs with (the same as test/support/gateway-process.ts GATEWAY_NODE_FLAGS and
+# the Dockerfile's CMD): the young generation capped at 4 MiB semi-spaces, ~30 MiB less RSS at 150 calls.
+GATEWAY_NODE_FLAGS=(--max-semi-space-size=4)
+
+# services_start RUN_NAME NAME SCRIPT READY_URL_OR_PORT [NODE_FLAG...]
 services_start() {
   local run=$1 name=$2 script=$3 ready=$4
+  local -a flags=("${@:5}")
   local dir pid i
   dir=$(stack_run_dir "$run")
   mkdir -p "$dir"
@@ -27,7 +32,7 @@ services_start() {
     echo "tonewall: $name already runs (pid $pid)"
     return 0
   fi
-  (cd "$TONEWALL_ROOT" && exec node "$script") >>"$dir/$name.log" 2>&1 </dev/null &
+  (cd "$TONEWALL_ROOT" && exec node "${flags[@]}" "$script") >>"$dir/$name.log" 2>&1 </dev/null &
   echo "$!" >"$dir/$name.pid"
   for i in $(seq 1 100); do
     case "$ready" in
@@ -60,7 +65,7 @@ services_up() {
     echo "tonewall: sandbox processor up — https://${TONEWALL_SANDBOX_ADDR:-127.0.0.1}:${TONEWALL_SANDBOX_PORT:-8443} (mTLS)"
   fi
   local http="http://${TONEWALL_HTTP_HOST:-127.0.0.1}:${TONEWALL_HTTP_PORT:-8080}"
-  services_start "$run" gateway dist/main.js "$http/healthz"
+  services_start "$run" gateway dist/main.js "$http/healthz" "${GATEWAY_NODE_FLAGS[@]}"
   echo "tonewall: gateway up — API and agent UI $http, log $(stack_run_dir "$run")/gateway.log"
 }
 

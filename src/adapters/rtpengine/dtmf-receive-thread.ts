@@ -50,6 +50,9 @@ export interface DtmfReceiveThreadOptions {
   readonly filterStepMs?: number;
 }
 
+/** The thread's young generation, MiB (Node's default lets it grow to ~48 under a burst). */
+const YOUNG_GENERATION_MB = 4;
+
 /** Messages the main thread may have outstanding before the thread drops datagrams. */
 export const DTMF_MAX_IN_FLIGHT = 4_096;
 
@@ -112,6 +115,8 @@ export class DtmfReceiveThread {
     const worker = startModuleWorker(siblingModuleUrl(import.meta.url, 'dtmf-receive-worker'), {
       workerData: settings,
       name: 'dtmf-receive',
+      // its garbage is per datagram and short-lived: a small young generation keeps its RSS small
+      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
     });
     this.#worker = worker;
     this.#state = 'starting';
