@@ -37,6 +37,10 @@ stack_defaults() {
   # 200 ms, not 60: with detect-DTMF, 60–150 ms let ~20–40 ms of some RFC 4733 tones through when
   # an event's end does not fall on the audio's 20 ms grid (docs/media.md, "Events off the frame grid").
   : "${TONEWALL_MASK_DELAY_BUFFER:=200}"
+  # rtpengine's worker threads: one fewer than the cores (at least one), leaving a core to the gateway
+  # and Kamailio. rtpengine's own default (one per core) took 61–69 % of a core at 150 masked calls on
+  # 2 cores, one thread 44 %, with lower DTMF-to-screen latency (docs/benchmarks.md).
+  : "${TONEWALL_RTPE_THREADS:=$(($(nproc) > 2 ? $(nproc) - 1 : 1))}"
   # rtpengine flags. The defaults are the masking configuration measured in docs/media.md:
   # detect-DTMF runs the in-band detector even when the customer offered telephone-event.
   : "${TONEWALL_RTPE_OFFER_FLAGS:=replace-origin replace-session-connection ICE=remove RTP/AVP}"
@@ -207,6 +211,7 @@ stack_rtpengine_args() {
     --listen-cli="127.0.0.1:$TONEWALL_CLI_PORT"
     --port-min="$TONEWALL_RTP_PORT_MIN" --port-max="$TONEWALL_RTP_PORT_MAX"
     --dtmf-log-dest="$TONEWALL_DTMF_LOG_DEST"
+    --num-threads="$TONEWALL_RTPE_THREADS"
     "${@:2}"
     "${extra[@]}"
   )
