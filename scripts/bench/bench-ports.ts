@@ -11,8 +11,13 @@ export const BENCH_PORTS = {
   rpc: 7071,
   ng: 7223,
   cli: 7224,
-  rtpMin: 32000,
-  rtpMax: 33999,
+  /**
+   * 8000 ports, below Linux's ephemeral range (32768–60999): a call takes 4 and rtpengine holds a
+   * deleted call's ports 30 s more, so 250 calls right after 250 others ran out of 2000 (503 Media
+   * Relay Unavailable).
+   */
+  rtpMin: 20000,
+  rtpMax: 27999,
   dtmf: { address: '127.0.0.1', port: 7999 },
   http: 7080,
   sandbox: 7443,
