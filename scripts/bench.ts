@@ -2,7 +2,7 @@
 // stack in .run/bench, steps the number of concurrent calls with payments up, runs the largest load
 // that held again with masking off, prints a table and writes docs/benchmarks.md.
 //
-//   ./scripts/tonewall bench [--levels 25,50,100,150,200] [--runs 3] [--quick] [--rate 40]
+//   ./scripts/tonewall bench [--levels 25,50,100,150,200,250,300] [--runs 3] [--quick] [--rate 40]
 //                            [--sample 10] [--unmasked-level N] [--no-unmasked] [--out FILE]
 //                            [--profile]   (the gateway runs with node --cpu-prof into .run/bench/profiles)
 //                            [--report-from .run/bench/results-….json]   (rewrite the markdown only)
@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { NgClient } from '../src/adapters/rtpengine/ng-client.js';
 import { createLogger } from '../src/logger.js';
 import { REPO_ROOT } from '../test/support/stack.js';
+import { takeBenchLock } from './bench/bench-lock.js';
 import { BENCH_PORTS, type MaskingMode } from './bench/bench-ports.js';
 import { BENCH_RUN_DIR, BenchServices } from './bench/bench-services.js';
 import { CPU_GROUPS, type LevelSummary, summariseLevel } from './bench/level-summary.js';
@@ -23,7 +24,7 @@ import { type BenchReport, benchmarksMarkdown, headline, textTable } from './ben
 
 const { values } = parseArgs({
   options: {
-    levels: { type: 'string', default: '25,50,100,150,200' },
+    levels: { type: 'string', default: '25,50,100,150,200,250,300' },
     runs: { type: 'string', default: '3' },
     quick: { type: 'boolean', default: false },
     rate: { type: 'string', default: '40' },
@@ -54,6 +55,17 @@ const out =
   values.out ??
   (quick ? join(BENCH_RUN_DIR, 'benchmarks-quick.md') : join(REPO_ROOT, 'docs', 'benchmarks.md'));
 const log = (line: string) => console.log(line);
+
+let releaseLock = () => {};
+if (!values['report-from']) {
+  try {
+    releaseLock = takeBenchLock(BENCH_RUN_DIR);
+  } catch (error) {
+    console.error(`bench: ${(error as Error).message}`);
+    process.exit(3);
+  }
+  process.on('exit', () => releaseLock());
+}
 
 const services = new BenchServices(`bench-${randomBytes(12).toString('hex')}`);
 let stopping = false;

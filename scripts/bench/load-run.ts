@@ -4,6 +4,8 @@
  * events. Measures what the bench reports (see bench.ts) and stops by itself: SIPp's call count and
  * timeout bound it.
  */
+
+import { setMaxListeners } from 'node:events';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NgClient } from '../../src/adapters/rtpengine/ng-client.js';
@@ -111,6 +113,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const timeoutS = Math.ceil((rampMs + holdMs) / 1000) + 30;
   const sipps: SippProcess[] = [];
   const aborter = new AbortController();
+  // one listener per followed payment: N of them is expected, not a leak
+  setMaxListeners(0, aborter.signal);
   const streams = sseAgent();
   const follows: Array<Promise<{ sipCallId: string; frames: ReceivedFrame[] }>> = [];
   const payments = new Map<string, PaymentView>();

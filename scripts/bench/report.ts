@@ -141,10 +141,11 @@ ${markdownTable(all)}
 ## Method
 
 - \`./scripts/tonewall bench\` starts its own stack in \`.run/bench\` on ports apart from the
-  defaults (SIP 7060, evapi 7448, JSON-RPC 7071, rtpengine NG 7223 / CLI 7224 / RTP 32000–33999,
+  defaults (SIP 7060, evapi 7448, JSON-RPC 7071, rtpengine NG 7223 / CLI 7224 / RTP 20000–27999,
   DTMF reports 7999, gateway 7080, sandbox 7443; customers at 127.0.0.1, agents at 127.0.0.4:7080),
   the sandbox processor and the gateway as processes (debug log level, no prompts: agent-spoken
-  instructions), and stops all of them by PID at the end, on failure and on Ctrl-C.
+  instructions; rtpengine, Kamailio and the gateway with the settings \`./scripts/tonewall up\` uses),
+  and stops all of them by PID at the end, on failure and on Ctrl-C.
 - Per run, one SIPp process places N calls (\`test/sipp/bench-customer.xml\`, \`-m N -l N -r ${report.rate}\`)
   through Kamailio and rtpengine to one SIPp agent process (\`test/sipp/bench-agent.xml\`, one agent
   per line of an injection file). Customers offer PCMU + telephone-event and play PCMU silence,
@@ -210,22 +211,37 @@ ${markdownTable(all)}
   status-store line for a key that only adds a digit, the supervisor board pruned per finished
   payment (it walked every entry per key), the bench's \`GET /v1/calls\` polling stopped once all
   calls are up, the Stripe SDK loaded only when configured, the status file read line by line.
-- **Open: DTMF→screen p99 at 150 calls is over the 20 ms aim.** Masked, the per-run p99 was 28–250
-  ms (median 45) in the runs of 2026-11-23 12:34, while 150 calls *unmasked* stayed at 6–20 ms (median
-  17): with the 200 ms delay buffer rtpengine takes 76–84 % of a core, SIPp ~35 %, the gateway ~30 %,
-  the bench ~10 %, and when both cores are busy the reports wait for the gateway's main thread
-  (the listener's \`queuedMs\`: p99 26, 41 and 248 ms in the three runs). The gateway's share per key
-  (~0.5 ms: validating the datagram twice per key with zod, the capture step, the SSE frame, the
-  audit record when a field changes state, the bench's debug line) is what is ours to cut next;
-  rtpengine's masking cost (2.55× its pass-through CPU with the 200 ms buffer, 2.2–2.4× with 60 ms)
-  is rtpengine's.
+- **Fixed (ours and how rtpengine is run): DTMF→screen p99 at 150 calls over the 20 ms aim.** In
+  the runs of 2026-11-23 12:34 the per-run p99 was 28–250 ms (median 45): both cores were busy
+  (rtpengine 76–84 % of a core with the 200 ms delay buffer, SIPp ~35 %, the gateway ~30 %, the bench
+  ~10 %) and reports waited for the gateway's main thread (the listener's \`queuedMs\`: p99 26, 41 and
+  248 ms; in one run it fell behind for 2.7 s). Measured one change at a time, 3 runs of 150 calls
+  each, 2026-11-23 14:05–14:55: the receive thread now validates each report and drops rtpengine's
+  duplicates itself, so the main thread gets one message per key press (p99 16.3 ms, was 44.8 the
+  same hour); the audit log is signed, chained and written on a thread of its own
+  (\`AuditStoreThread\`, docs/audit.md), log lines go out in 4 KiB / 100 ms batches, the supervisor
+  board ignores keys that only add a digit, and the bench follows SSE with \`node:http\` on a thread
+  with nothing else to do and lets SIPp's agents talk with \`rtp_stream\` (p99 12.7 ms, SIPp 21 % of
+  a core instead of 33 %); the gateway runs with \`--max-semi-space-size=4\` (peak 146 MiB instead of
+  172, same p99); rtpengine runs one worker thread on this 2-core machine (\`--num-threads\`, cores −
+  1, \`TONEWALL_RTPE_THREADS\`): 44 % of a core instead of 61–69 % at 150 masked calls, p99 8.9 ms.
+- **What limits it now: rtpengine's masking, then the two cores.** At 300 calls rtpengine takes ~80 %
+  of a core (masking cost 2.2× its pass-through CPU at 250 calls: it decodes every customer packet for
+  the in-band detector and holds it 200 ms in the delay buffer), SIPp ~38 %, the gateway ~32 %, and
+  the load fails (2026-11-23 15:15): 5 payments of one run and 3 of another did not finish before
+  their call ended (in the first, 4 calls got a 25th key: a duplicate report past the filter's
+  window), and p99 DTMF→screen passed 20 ms. The masking cost is rtpengine's; a larger machine, or rtpengine on a
+  host of its own, raises the limit.
 - **Masking delay buffer 200 ms (was 60).** The bench once found ~20 ms of tone reaching the agent
   when RFC 4733 events were off the 20 ms frame grid (rtpengine 10.5 with its in-band detector on).
   docs/media.md ("Events off the frame grid") measured every layout: 60–150 ms leaked 20–40 ms of
   some tones, 200 ms masked all. The figures above are with 200 ms (the default since 2026-11-23
   12:22); earlier figures were at 60 ms.
 - **Gateway memory:** most of the peak is reached at start-up, before any call (the *of which at start*
-  figure); the load adds little. Start-up is mostly the libraries (express, zod, pino, jose,
+  figure); the load adds 0–20 MiB. The gateway runs with \`--max-semi-space-size=4\` wherever it is
+  started (Node's default young generation grew to 16 MiB semi-spaces under start-up's and the load's
+  allocation and RSS stayed there: ~25 MiB more); its two worker threads (DTMF reports, audit log) have
+  capped young generations and cost ~10 MiB each. Start-up is mostly the libraries (express, zod, pino, jose,
   prom-client: 9–15 MiB each measured alone) and V8's young generation; the Stripe SDK (~20 MiB) is
   now loaded only when the Stripe connector is configured. Reading a long \`payments.jsonl\` and
   audit log at start (the bench's grow run after run) adds 10–25 MiB to the peak.
