@@ -23,7 +23,7 @@ export class AgentMediaThread {
     this.ports = ports;
     // kept from the start: an 'error' event nobody listens to would end the bench
     worker.on('error', (error) => {
-      this.#ended ??= new Error('agent media thread failed', { cause: error });
+      this.#ended ??= new Error(`agent media thread failed: ${error.message}`, { cause: error });
     });
     worker.on('exit', (code) => {
       this.#ended ??= new Error(`agent media thread exited (${code})`);
@@ -73,7 +73,8 @@ function reply<T extends AgentMediaMessage['type']>(
       if (message.type === type) done(undefined, message as Extract<AgentMediaMessage, { type: T }>);
       else if (message.type === 'failed') done(new Error(`agent media thread: ${message.message}`));
     };
-    const onError = (error: Error) => done(new Error('agent media thread failed', { cause: error }));
+    const onError = (error: Error) =>
+      done(new Error(`agent media thread failed: ${error.message}`, { cause: error }));
     const onExit = (code: number) => done(new Error(`agent media thread exited (${code}) before '${type}'`));
     function done(error: Error | undefined, message?: Extract<AgentMediaMessage, { type: T }>) {
       clearTimeout(timer);
