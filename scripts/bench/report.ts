@@ -145,7 +145,9 @@ ${markdownTable(all)}
   DTMF reports 7999, gateway 7080, sandbox 7443; customers at 127.0.0.1, agents at 127.0.0.4:7080),
   the sandbox processor and the gateway as processes (debug log level, no prompts: agent-spoken
   instructions; rtpengine, Kamailio and the gateway with the settings \`./scripts/tonewall up\` uses),
-  and stops all of them by PID at the end, on failure and on Ctrl-C.
+  and stops all of them by PID at the end, on failure and on Ctrl-C. A second bench refuses to
+  start while one runs (\`.run/bench/bench.lock\` holds the running bench's PID; the SIP ports must
+  be free too).
 - Per run, one SIPp process places N calls (\`test/sipp/bench-customer.xml\`, \`-m N -l N -r ${report.rate}\`)
   through Kamailio and rtpengine to one SIPp agent process (\`test/sipp/bench-agent.xml\`, one agent
   per line of an injection file). Customers offer PCMU + telephone-event and play PCMU silence,
