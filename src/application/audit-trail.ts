@@ -165,8 +165,15 @@ export class AuditTrail {
     }
   }
 
-  /** Logs, once, that records can no longer be written. */
+  /**
+   * Logs, once, that records can no longer be written; a record refused on its own (too large) while
+   * the log goes on is logged each time and does not use up that one line.
+   */
   #stopped(error: unknown, type?: AuditEntry['type']): void {
+    if (this.#log.failure === undefined) {
+      this.#logger.error({ err: error, type }, 'audit record refused; the audit log goes on');
+      return;
+    }
     if (this.#reported) return;
     this.#reported = true;
     this.#logger.error({ err: error, type }, 'audit record not written; audit log stopped');

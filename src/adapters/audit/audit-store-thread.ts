@@ -74,6 +74,8 @@ export class AuditStoreThread {
   #lastSeq: number | undefined;
   readonly #opened: Promise<void>;
   #settleOpen: Settle | undefined;
+  /** The close under way (`log.closed`, sync, thread ended): later `durable`/`close` calls wait for it. */
+  #closing: Promise<void> | undefined;
 
   private constructor(worker: Worker, options: AuditStoreThreadOptions) {
     this.#worker = worker;
@@ -149,13 +151,21 @@ export class AuditStoreThread {
   /** Resolves once every record appended so far is on disk; rejects if the log failed. */
   durable(): Promise<void> {
     if (this.#failure) return Promise.reject(this.#failure);
-    if (this.#state === 'closed') return Promise.resolve();
+    // the close syncs everything appended before it: its outcome is the answer
+    if (this.#closing) return this.#closing;
     return this.#request({ type: 'durable' });
   }
 
-  /** Writes `log.closed`, syncs, closes the file and ends the thread. Rejects if the log failed. */
-  async close(reason = 'stop'): Promise<void> {
-    if (this.#state === 'closed') return;
+  /**
+   * Writes `log.closed`, syncs, closes the file and ends the thread. Rejects if the log failed. A
+   * second call gets the first one's outcome.
+   */
+  close(reason = 'stop'): Promise<void> {
+    this.#closing ??= this.#close(reason);
+    return this.#closing;
+  }
+
+  async #close(reason: string): Promise<void> {
     this.#state = 'closed';
     try {
       if (!this.#ended) await this.#request({ type: 'close', at: this.#clock.now(), reason });

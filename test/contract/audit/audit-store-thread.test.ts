@@ -109,6 +109,24 @@ describe('audit log on its own thread (AuditStoreThread)', () => {
     await log.thread.close();
   });
 
+  it('durable() during a close answers with the close: only once the records before it are on disk', async () => {
+    const log = await openThread();
+    const order: string[] = [];
+    const appended = log.thread.append(entry(1)).then(() => order.push('append'));
+    const closed = log.thread.close().then(() => order.push('close'));
+    await log.thread.durable().then(() => order.push('durable'));
+    await Promise.all([appended, closed]);
+    expect(order).toEqual(['append', 'close', 'durable']);
+    const [file] = await listSegments(log.dir);
+    expect(records(file as string).map((record) => record.type)).toEqual([
+      'log.opened',
+      'api.action',
+      'log.closed',
+    ]);
+    // a second close gets the first one's outcome, after it
+    await expect(log.thread.close()).resolves.toBeUndefined();
+  });
+
   it('close() writes log.closed and ends the thread; a reopened log continues the chain', async () => {
     const log = await openThread();
     await log.thread.append(entry(1));
