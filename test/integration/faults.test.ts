@@ -133,6 +133,16 @@ function gatewayLogSince(start: number): string {
   return readFileSync(GATEWAY_LOG, 'utf8').slice(start);
 }
 
+/** The gateway's log since `start` once it holds `text` (lines reach the file in ≤ 100 ms batches). */
+async function gatewayLogWith(start: number, text: string, timeoutMs = 3_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const log = gatewayLogSince(start);
+    if (log.includes(text) || Date.now() > deadline) return log;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 beforeAll(async () => {
   logStart = { gateway: logEnd(GATEWAY_LOG), sandbox: logEnd(SANDBOX_LOG) };
   generateDevKeys({ dir: OTHER_KEYS_DIR });
@@ -397,7 +407,7 @@ describe('processor faults', () => {
       status: 'failed',
       result: { outcome: 'payment-connector-error' },
     });
-    const log = gatewayLogSince(logAt);
+    const log = await gatewayLogWith(logAt, 'processor circuit breaker open');
     const retries = log
       .split('\n')
       .filter((line) => line.includes(first.payment.id) && line.includes('retrying with the same key'));
