@@ -77,7 +77,10 @@ function onDatagram(bytes: Buffer, sourceAddress: string): void {
 
 const socket = createSocket(settings.host.includes(':') ? 'udp6' : 'udp4');
 // keys leave the filter after ~2 s even when no report comes
-const sweeper = setInterval(() => filter.sweep(filterTime(wallClockMs())), SWEEP_EVERY_MS);
+const sweeper = setInterval(
+  () => filter.sweep(settings.filterStepMs === undefined ? wallClockMs() : steppedClock),
+  SWEEP_EVERY_MS,
+);
 socket.once('error', (error: NodeJS.ErrnoException) => {
   port.postMessage({ type: 'failed', message: error.message, code: error.code } satisfies DtmfThreadMessage);
 });
