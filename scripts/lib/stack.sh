@@ -24,6 +24,9 @@ stack_defaults() {
   : "${TONEWALL_NG_ADDR:=127.0.0.1}"
   : "${TONEWALL_NG_PORT:=2223}"
   : "${TONEWALL_CLI_PORT:=2224}"
+  # The second rtpengine, the masking hop between the edge (customer side) and the agent.
+  : "${TONEWALL_MASK_NG_PORT:=2225}"
+  : "${TONEWALL_MASK_CLI_PORT:=2226}"
   : "${TONEWALL_MEDIA_ADDR:=127.0.0.1}"
   : "${TONEWALL_RTP_PORT_MIN:=30000}"
   : "${TONEWALL_RTP_PORT_MAX:=30999}"
@@ -34,9 +37,12 @@ stack_defaults() {
   : "${TONEWALL_AGENT_HEADER:=X-Agent-Id}"
   : "${TONEWALL_DLG_TIMEOUT:=14400}"
   : "${TONEWALL_DLG_KEEPALIVE:=0}"
-  # 200 ms, not 60: with detect-DTMF, 60–150 ms let ~20–40 ms of some RFC 4733 tones through when
-  # an event's end does not fall on the audio's 20 ms grid (docs/media.md, "Events off the frame grid").
-  : "${TONEWALL_MASK_DELAY_BUFFER:=200}"
+  # Two rtpengines in a chain (docs/media.md, "Two hops"): the edge, facing the customer, drops the
+  # customer's RFC 4733 events and reports them, without touching audio; the mask hop, facing the
+  # agent, runs the in-band detector on the customer's audio (which then never holds tones that
+  # rtpengine synthesised from events) and replaces detected tones with silence. The delay buffer is
+  # the mask hop's: the time the detector needs to recognise a tone before the frame leaves.
+  : "${TONEWALL_MASK_DELAY_BUFFER:=50}"
   # rtpengine's worker threads: one fewer than the cores (at least one), leaving a core to the gateway
   # and Kamailio. rtpengine's own default (one per core) took 61–69 % of a core at 150 masked calls on
   # 2 cores, one thread 44 %, with lower DTMF-to-screen latency (docs/benchmarks.md).
@@ -45,7 +51,16 @@ stack_defaults() {
   # detect-DTMF runs the in-band detector even when the customer offered telephone-event.
   : "${TONEWALL_RTPE_OFFER_FLAGS:=replace-origin replace-session-connection ICE=remove RTP/AVP}"
   : "${TONEWALL_RTPE_ANSWER_FLAGS:=replace-origin replace-session-connection ICE=remove RTP/AVP}"
+  : "${TONEWALL_EDGE_BLOCK_DTMF_FLAGS:=}"
+  # The mask hop plays the customer's audio out on its own clock and fills every hole in the RTP
+  # timeline with silence (--dtx-delay; --max-dtx=0: however long the hole). The in-band detector then
+  # counts time as the frames do: without it, holes (silence suppression, audio paused under RFC 4733
+  # events) shift the detector's timestamps against the frames' and tones leak (docs/media.md).
+  : "${TONEWALL_MASK_DTX_DELAY:=10}"
+  : "${TONEWALL_MASK_RTPE_ARGS:=--dtx-delay=${TONEWALL_MASK_DTX_DELAY} --max-dtx=0}"
   : "${TONEWALL_BLOCK_DTMF_FLAGS:=DTMF-security=silence delay-buffer=${TONEWALL_MASK_DELAY_BUFFER} detect-DTMF}"
+  # Each rtpengine takes one half of the RTP port range: the edge the lower, the mask hop the upper.
+  TONEWALL_RTP_PORT_SPLIT=$(((TONEWALL_RTP_PORT_MIN + TONEWALL_RTP_PORT_MAX) / 2))
 }
 
 stack_run_dir() {
@@ -132,12 +147,12 @@ stack_render_kamailio_cfg() {
     TW_SIP_ADDR "$TONEWALL_SIP_ADDR" TW_SIP_PORT "$TONEWALL_SIP_PORT"
     TW_RPC_ADDR "$TONEWALL_RPC_ADDR" TW_RPC_PORT "$TONEWALL_RPC_PORT"
     TW_EVAPI_ADDR "$TONEWALL_EVAPI_ADDR" TW_EVAPI_PORT "$TONEWALL_EVAPI_PORT"
-    TW_NG_ADDR "$TONEWALL_NG_ADDR" TW_NG_PORT "$TONEWALL_NG_PORT"
+    TW_NG_ADDR "$TONEWALL_NG_ADDR" TW_NG_PORT "$TONEWALL_NG_PORT" TW_MASK_NG_PORT "$TONEWALL_MASK_NG_PORT"
     TW_PBX_SOURCE "$TONEWALL_PBX_SOURCE" TW_PBX_TARGET "$TONEWALL_PBX_TARGET"
     TW_CARRIER_TARGET "$TONEWALL_CARRIER_TARGET" TW_AGENT_HEADER "$TONEWALL_AGENT_HEADER"
     TW_DLG_TIMEOUT "$TONEWALL_DLG_TIMEOUT" TW_DLG_KEEPALIVE "$TONEWALL_DLG_KEEPALIVE"
     TW_RTPE_OFFER_FLAGS "$TONEWALL_RTPE_OFFER_FLAGS" TW_RTPE_ANSWER_FLAGS "$TONEWALL_RTPE_ANSWER_FLAGS"
-    TW_BLOCK_DTMF_FLAGS "$TONEWALL_BLOCK_DTMF_FLAGS"
+    TW_BLOCK_DTMF_FLAGS "$TONEWALL_BLOCK_DTMF_FLAGS" TW_EDGE_BLOCK_DTMF_FLAGS "$TONEWALL_EDGE_BLOCK_DTMF_FLAGS"
   )
   local text i key val
   text=$(<"$TONEWALL_ROOT/sip-config/kamailio.cfg")
@@ -169,7 +184,8 @@ stack_up() {
   dir=$(stack_run_dir "$name")
   mkdir -p "$dir"
 
-  if stack_pid_of "$dir/rtpengine.pid" >/dev/null && stack_pid_of "$dir/kamailio.pid" >/dev/null; then
+  if stack_pid_of "$dir/rtpengine.pid" >/dev/null && stack_pid_of "$dir/rtpengine-mask.pid" >/dev/null &&
+    stack_pid_of "$dir/kamailio.pid" >/dev/null; then
     echo "tonewall: stack '$name' already runs"
     return 0
   fi
@@ -179,6 +195,7 @@ stack_up() {
   local dtmf_host=${TONEWALL_DTMF_LOG_DEST%:*}
   local -a busy=()
   stack_port_busy udp "$TONEWALL_NG_ADDR" "$TONEWALL_NG_PORT" && busy+=("rtpengine NG udp:$TONEWALL_NG_PORT")
+  stack_port_busy udp "$TONEWALL_NG_ADDR" "$TONEWALL_MASK_NG_PORT" && busy+=("rtpengine (mask) NG udp:$TONEWALL_MASK_NG_PORT")
   stack_port_busy udp "$TONEWALL_SIP_ADDR" "$TONEWALL_SIP_PORT" && busy+=("SIP udp:$TONEWALL_SIP_PORT")
   stack_port_busy tcp "$TONEWALL_EVAPI_ADDR" "$TONEWALL_EVAPI_PORT" && busy+=("evapi tcp:$TONEWALL_EVAPI_PORT")
   stack_port_busy tcp "$TONEWALL_RPC_ADDR" "$TONEWALL_RPC_PORT" && busy+=("JSON-RPC tcp:$TONEWALL_RPC_PORT")
@@ -198,34 +215,61 @@ stack_up() {
 
 # rtpengine's command line, one definition for stack_start_rtpengine and scripts/container-entry.sh:
 # userspace forwarding, loopback control ports, default log level (6: no digits), then ARGS, then
-# TONEWALL_RTPE_EXTRA_ARGS (so those can override). Usage: stack_rtpengine_args ARRAY_NAME [ARGS...]
-# fills the caller's array ARRAY_NAME; call stack_defaults first.
+# TONEWALL_RTPE_EXTRA_ARGS (so those can override). Usage: stack_rtpengine_args ARRAY_NAME HOP [ARGS...]
+# fills the caller's array ARRAY_NAME for HOP `edge` (faces the customer: NG port, lower RTP half)
+# or `mask` (faces the agent: mask NG port, upper RTP half); call stack_defaults first.
 stack_rtpengine_args() {
   local -n stack_rtpe_out=$1
+  local hop=${2:?stack_rtpengine_args ARRAY edge|mask}
   local -a extra=()
   read -r -a extra <<<"${TONEWALL_RTPE_EXTRA_ARGS:-}"
+  local ng_port cli_port port_min port_max
+  local -a hop_args=()
+  case "$hop" in
+    edge)
+      ng_port=$TONEWALL_NG_PORT cli_port=$TONEWALL_CLI_PORT
+      port_min=$TONEWALL_RTP_PORT_MIN port_max=$TONEWALL_RTP_PORT_SPLIT
+      ;;
+    mask)
+      ng_port=$TONEWALL_MASK_NG_PORT cli_port=$TONEWALL_MASK_CLI_PORT
+      port_min=$((TONEWALL_RTP_PORT_SPLIT + 1)) port_max=$TONEWALL_RTP_PORT_MAX
+      read -r -a hop_args <<<"$TONEWALL_MASK_RTPE_ARGS"
+      ;;
+    *)
+      echo "tonewall: no rtpengine hop '$hop' (edge or mask)" >&2
+      return 1
+      ;;
+  esac
   stack_rtpe_out=(
     --config-file=none --table=-1 --foreground --log-stderr --log-level=6
     --interface="$TONEWALL_MEDIA_ADDR"
-    --listen-ng="$TONEWALL_NG_ADDR:$TONEWALL_NG_PORT"
-    --listen-cli="127.0.0.1:$TONEWALL_CLI_PORT"
-    --port-min="$TONEWALL_RTP_PORT_MIN" --port-max="$TONEWALL_RTP_PORT_MAX"
+    --listen-ng="$TONEWALL_NG_ADDR:$ng_port"
+    --listen-cli="127.0.0.1:$cli_port"
+    --port-min="$port_min" --port-max="$port_max"
     --dtmf-log-dest="$TONEWALL_DTMF_LOG_DEST"
     --num-threads="$TONEWALL_RTPE_THREADS"
-    "${@:2}"
+    "${hop_args[@]}"
+    "${@:3}"
     "${extra[@]}"
   )
 }
 
-# rtpengine for run NAME in DIR (stack_up's half; also used by stack_restart).
+# Both rtpengines for run NAME in DIR (stack_up's half; also used by stack_restart): the edge
+# (rtpengine.pid, rtpengine.log) and the mask hop (rtpengine-mask.pid, rtpengine-mask.log).
 stack_start_rtpengine() {
   local name=$1 dir=$2
+  stack_start_rtpengine_hop "$name" "$dir" edge rtpengine "$TONEWALL_NG_PORT" &&
+    stack_start_rtpengine_hop "$name" "$dir" mask rtpengine-mask "$TONEWALL_MASK_NG_PORT"
+}
+
+stack_start_rtpengine_hop() {
+  local name=$1 dir=$2 hop=$3 file=$4 ng_port=$5
   local -a args=()
-  stack_rtpengine_args args --pidfile="$dir/rtpengine.pid.daemon"
-  rtpengine "${args[@]}" >>"$dir/rtpengine.log" 2>&1 </dev/null &
-  echo "$!" >"$dir/rtpengine.pid"
-  if ! stack_wait_port udp "$TONEWALL_NG_ADDR" "$TONEWALL_NG_PORT" rtpengine "$dir/rtpengine.pid"; then
-    tail -n 20 "$dir/rtpengine.log" >&2 || true
+  stack_rtpengine_args args "$hop" --pidfile="$dir/$file.pid.daemon"
+  rtpengine "${args[@]}" >>"$dir/$file.log" 2>&1 </dev/null &
+  echo "$!" >"$dir/$file.pid"
+  if ! stack_wait_port udp "$TONEWALL_NG_ADDR" "$ng_port" "rtpengine ($hop)" "$dir/$file.pid"; then
+    tail -n 20 "$dir/$file.log" >&2 || true
     stack_down "$name" >/dev/null
     return 1
   fi
@@ -270,6 +314,7 @@ stack_restart() {
   local dir
   dir=$(stack_run_dir "$name")
   stack_stop_pidfile "$dir/$component.pid" "$component"
+  [ "$component" = rtpengine ] && stack_stop_pidfile "$dir/rtpengine-mask.pid" "rtpengine (mask)"
   sleep "${3:-0}"
   "stack_start_$component" "$name" "$dir"
 }
@@ -303,6 +348,7 @@ stack_down() {
   stack_stop_pidfile "$dir/gateway.pid" gateway
   stack_stop_pidfile "$dir/kamailio.pid" kamailio
   stack_stop_pidfile "$dir/rtpengine.pid" rtpengine
+  stack_stop_pidfile "$dir/rtpengine-mask.pid" "rtpengine (mask)"
   rm -f "$dir/kamailio.cfg" "$dir/kamailio-check.log"
 }
 
@@ -312,9 +358,15 @@ stack_status() {
   local dir pid rc=0
   dir=$(stack_run_dir "$name")
   if pid=$(stack_pid_of "$dir/rtpengine.pid"); then
-    echo "rtpengine  running  pid $pid  NG $TONEWALL_NG_ADDR:$TONEWALL_NG_PORT  RTP $TONEWALL_MEDIA_ADDR:$TONEWALL_RTP_PORT_MIN-$TONEWALL_RTP_PORT_MAX"
+    echo "rtpengine  running  pid $pid  edge (customer side)  NG $TONEWALL_NG_ADDR:$TONEWALL_NG_PORT  RTP $TONEWALL_MEDIA_ADDR:$TONEWALL_RTP_PORT_MIN-$TONEWALL_RTP_PORT_SPLIT"
   else
-    echo "rtpengine  stopped"
+    echo "rtpengine  stopped  edge (customer side)"
+    rc=1
+  fi
+  if pid=$(stack_pid_of "$dir/rtpengine-mask.pid"); then
+    echo "rtpengine  running  pid $pid  mask (agent side)  NG $TONEWALL_NG_ADDR:$TONEWALL_MASK_NG_PORT  RTP $TONEWALL_MEDIA_ADDR:$((TONEWALL_RTP_PORT_SPLIT + 1))-$TONEWALL_RTP_PORT_MAX"
+  else
+    echo "rtpengine  stopped  mask (agent side)"
     rc=1
   fi
   if pid=$(stack_pid_of "$dir/kamailio.pid"); then

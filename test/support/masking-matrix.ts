@@ -1,0 +1,158 @@
+/**
+ * The masking matrix: real calls through Kamailio and both rtpengines, the customer playing a
+ * stream from the layout generator (a whole payment and a retry: 43 keys), the agent's stream
+ * recorded by an RTP sink and checked whole: telephone-events that carry a digit, and ms of DTMF
+ * tone found by the Goertzel detector (−60 dBFS per tone). Optionally rtpengine's DTMF reports for
+ * the customer are read on `reportPort` to check that every key was reported exactly once.
+ *
+ * Used by test/integration/masking-matrix.test.ts (the suite) and scripts/masking-check.ts
+ * (`./scripts/tonewall masking-check`, against a running stack).
+ */
+import { createSocket } from 'node:dgram';
+import { agentAudioReport } from './agent-audio.js';
+import type { CallHarness } from './call-harness.js';
+import type { DtmfPcap } from './dtmf-pcap.js';
+import { type Layout, layout, layoutStream } from './media/stream-layout.js';
+
+/** A card payment keyed whole (PAN #, expiry #, CVV #), then the PAN again (a retry): 43 keys. */
+export const PAYMENT_KEYS = `${'4242424242424242'}#1230#123#${'5555555555554444'}#`;
+
+/** The matrix the suite and `masking-check` run: every variation of the generator, in-band down to −40 dBFS. */
+export const MATRIX: readonly Layout[] = [
+  layout('end×3, audio paused', {}),
+  layout('end×1', { endCopies: 1 }),
+  layout('end×2, gap 20 ms', { endCopies: 2, gapAfterMs: 20 }),
+  layout('end×3, gap 40 ms', { gapAfterMs: 40 }),
+  layout('end×3, gap 60 ms', { gapAfterMs: 60 }),
+  layout('audio flowing under events', { audio: 'flowing' }),
+  layout('off grid +10 ms, gap 40 ms', { offsetMs: 10, gapAfterMs: 40 }),
+  layout('off grid +5 ms, end×1', { offsetMs: 5, endCopies: 1 }),
+  layout('ptime 10, gap 40 ms', { ptimeMs: 10, updateMs: 20, gapAfterMs: 40 }),
+  layout('ptime 30, gap 60 ms', { ptimeMs: 30, updateMs: 30, gapAfterMs: 60 }),
+  layout('updates every 50 ms, gap 40 ms', { updateMs: 50, toneMs: 150, gapAfterMs: 40 }),
+  layout('long keys 500 ms, gap 40 ms', { toneMs: 500, interKeyMs: 60, gapAfterMs: 40 }),
+  layout('keys 40 ms apart', { toneMs: 80, interKeyMs: 40 }),
+  layout('first packet lost, gap 40 ms', { loseFirst: true, gapAfterMs: 40 }),
+  layout('end packet lost (end×1: none)', { endCopies: 1, loseEnd: true, gapAfterMs: 20 }),
+  layout('end packet lost (end×3)', { loseEnd: true, gapAfterMs: 40 }),
+  layout('reordered every 5th, gap 40 ms', { reorderEvery: 5, gapAfterMs: 40 }),
+  layout('no marker bit, gap 40 ms', { noMarker: true, gapAfterMs: 40 }),
+  layout('new SSRC from key 20, gap 40 ms', { newSsrcAtKey: 20, gapAfterMs: 40 }),
+  layout('in-band −20 dBFS, PCMU', { events: false, offerTelephoneEvent: false, inBandDbfs: -20 }),
+  layout('in-band −20 dBFS, PCMU+TE', { events: false, inBandDbfs: -20 }),
+  layout('in-band −30 dBFS, PCMU+TE', { events: false, inBandDbfs: -30 }),
+  layout('in-band −40 dBFS, PCMU', { events: false, offerTelephoneEvent: false, inBandDbfs: -40 }),
+  layout('in-band −40 dBFS, PCMU+TE', { events: false, inBandDbfs: -40 }),
+  layout('in-band −30 dBFS, silence suppressed', { events: false, inBandDbfs: -30, silenceSuppression: true, interKeyMs: 200 }),
+];
+
+export interface MatrixRow {
+  readonly layout: string;
+  readonly keys: number;
+  /** Packets the agent received / the customer sent. */
+  readonly agentPackets: number;
+  readonly customerPackets: number;
+  /** telephone-events carrying a digit that reached the agent. */
+  readonly eventsAtAgent: number;
+  /** ms of DTMF tone the detector found in the agent's audio. */
+  readonly toneMsAtAgent: number;
+  /** Loudest DTMF frequency at the agent, dBFS. */
+  readonly maxDtmfDbfs: number;
+  /** rtpengine's reports for the customer: the keys in order (as reported), or undefined when not read. */
+  readonly reported: string | undefined;
+}
+
+export function rowPasses(row: MatrixRow, keys: string): boolean {
+  return (
+    row.eventsAtAgent === 0 &&
+    row.toneMsAtAgent === 0 &&
+    row.agentPackets >= 0.5 * row.customerPackets &&
+    (row.reported === undefined || row.reported === keys)
+  );
+}
+
+const EVENT_KEYS = '0123456789*#ABCD';
+
+interface Report {
+  callid: string;
+  tag: string;
+  key: string;
+}
+
+/** rtpengine's DTMF datagrams on 127.0.0.1:`port`, kept in memory only. */
+export async function openReportListener(port: number) {
+  const reports: Report[] = [];
+  const socket = createSocket('udp4');
+  socket.on('message', (message) => {
+    try {
+      const parsed = JSON.parse(message.toString('utf8')) as Record<string, unknown>;
+      if (typeof parsed.callid === 'string' && typeof parsed.source_tag === 'string' && typeof parsed.event === 'number') {
+        reports.push({ callid: parsed.callid, tag: parsed.source_tag, key: EVENT_KEYS[parsed.event] ?? '?' });
+      }
+    } catch {
+      // not JSON: not a report
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('error', reject);
+    socket.bind(port, '127.0.0.1', () => resolve());
+  });
+  return {
+    keysOf: (callid: string, tag: string) =>
+      reports
+        .filter((r) => r.callid === callid && r.tag === tag)
+        .map((r) => r.key)
+        .join(''),
+    close: () => new Promise<void>((resolve) => socket.close(() => resolve())),
+  };
+}
+
+export type ReportListener = Awaited<ReturnType<typeof openReportListener>>;
+
+/** One call of the matrix: places it, waits for it to end, measures the agent's stream. */
+export async function runLayout(
+  harness: CallHarness,
+  spec: Layout,
+  options: { keys?: string; reports?: ReportListener } = {},
+): Promise<MatrixRow> {
+  const keys = options.keys ?? PAYMENT_KEYS;
+  const stream = layoutStream(keys, spec);
+  const pcap: DtmfPcap = {
+    bytes: stream.toPcap(),
+    keys,
+    segments: stream.windows.map((w) => ({ digit: w.digit, startMs: w.startMs, endMs: w.endMs })),
+    durationMs: stream.durationMs,
+  };
+  const call = await harness.placeCall({ customer: { telephoneEvent: spec.offerTelephoneEvent, pcap } });
+  await harness.finish(call);
+  // reports of the last key come when it ends (and after the mask hop's delay buffer)
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const sink = call.agent.sink;
+  if (!sink) throw new Error('the matrix needs an agent with a sink');
+  const audio = agentAudioReport(sink, pcap);
+  return {
+    layout: spec.name,
+    keys: keys.length,
+    agentPackets: audio.packets,
+    customerPackets: stream.packets.filter((p) => p.payloadType === 0).length,
+    eventsAtAgent: audio.digitEvents,
+    toneMsAtAgent: audio.toneMs,
+    maxDtmfDbfs: audio.maxDtmfLevelDbfs,
+    reported: options.reports?.keysOf(call.customer.sipCallId, call.customer.fromTag),
+  };
+}
+
+export function matrixTable(rows: readonly MatrixRow[], keys = PAYMENT_KEYS): string {
+  const lines = [
+    '| layout | keys | agent packets | digit events at agent | ms of tone at agent | max DTMF dBFS at agent | keys reported once | result |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  for (const row of rows) {
+    const reported =
+      row.reported === undefined ? 'not read' : row.reported === keys ? `yes (${keys.length})` : `NO (${row.reported.length} reports)`;
+    lines.push(
+      `| ${row.layout} | ${row.keys} | ${row.agentPackets}/${row.customerPackets} | ${row.eventsAtAgent} | ${row.toneMsAtAgent} | ${row.maxDtmfDbfs.toFixed(1)} | ${reported} | ${rowPasses(row, keys) ? 'pass' : 'FAIL'} |`,
+    );
+  }
+  return lines.join('\n');
+}
