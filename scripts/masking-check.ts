@@ -29,17 +29,17 @@ import {
 import { startStack } from '../test/support/stack.js';
 
 const OWN_PORTS = {
-  sip: 7060,
-  evapi: 7448,
-  rpc: 7071,
-  ng: 7223,
-  cli: 7224,
-  maskNg: 7225,
-  maskCli: 7226,
-  rtpMin: 36000,
-  rtpMax: 36999,
-  dtmf: 7999,
-  agent: { address: '127.0.0.7', port: 7080 },
+  sip: 6160,
+  evapi: 6548,
+  rpc: 6171,
+  ng: 6323,
+  cli: 6324,
+  maskNg: 6325,
+  maskCli: 6326,
+  rtpMin: 38000,
+  rtpMax: 38999,
+  dtmf: 6399,
+  agent: { address: '127.0.0.9', port: 6180 },
 } as const;
 
 function ownStackEnv(extra: Record<string, string>): Record<string, string> {
@@ -56,7 +56,7 @@ function ownStackEnv(extra: Record<string, string>): Record<string, string> {
     TONEWALL_DTMF_LOG_DEST: `127.0.0.1:${OWN_PORTS.dtmf}`,
     TONEWALL_PBX_SOURCE: OWN_PORTS.agent.address,
     TONEWALL_PBX_TARGET: `sip:${OWN_PORTS.agent.address}:${OWN_PORTS.agent.port}`,
-    TONEWALL_CARRIER_TARGET: 'sip:127.0.0.8:7080',
+    TONEWALL_CARRIER_TARGET: 'sip:127.0.0.10:6180',
     ...extra,
   };
 }
