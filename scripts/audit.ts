@@ -91,6 +91,7 @@ async function report(argv: string[]): Promise<number> {
     from,
     to,
     scanPaths: values.scan ?? [runDir],
+    maskingEvidenceDirs: [resolve(runDir, 'masking-check')],
     requireHead: !values['no-head'],
   });
   const html = renderAuditReport(data);

@@ -1,19 +1,32 @@
 /**
- * `./scripts/tonewall masking-check`: proves masking on a stack by calling through it. Each layout of
+ * `./scripts/tonewall masking-check`: proves masking on a stack by calling through it. Every layout of
  * the matrix (test/support/masking-matrix.ts) is one real call through Kamailio and both rtpengines,
- * keying a whole payment and a retry (43 keys); the agent's whole stream is checked for
- * telephone-events and DTMF tone. Prints a table and writes a signed result (masking-check.ts → lib).
+ * the customer keying a whole payment and a retry (43 keys); the agent's whole stream is checked for
+ * telephone-events and DTMF tone. A probe call measures the added one-way delay on the wire. Prints a
+ * table and writes the result signed with the audit key (src/adapters/audit/masking-evidence.ts) to
+ * .run/<run>/masking-check/, where the auditor's report finds it.
  *
- *   npx tsx scripts/masking-check.ts [--run dev] [--own-stack] [--layouts NAME,…] [--env K=V …] [--out FILE]
+ *   npx tsx scripts/masking-check.ts [--run NAME] [--own-stack] [--layouts TEXT,…] [--env K=V …]
  *
- * --run NAME     the running stack `./scripts/tonewall up` started (default `dev`): its agent target
- *                must be free (the check answers as the agent on 127.0.0.2:5080).
- * --own-stack    start a Kamailio + both rtpengines of its own on other ports (run `masking-check`),
- *                read rtpengine's DTMF reports too (each key reported exactly once), stop it after.
+ * --run NAME     the stack `./scripts/tonewall up` runs (default: TONEWALL_RUN_NAME or `dev`), with the
+ *                same TONEWALL_* settings. The check answers as the agent at TONEWALL_PBX_TARGET
+ *                (default 127.0.0.2:5080), so no other agent may answer there meanwhile. The gateway
+ *                holds rtpengine's report ports, so reports are not read in this mode.
+ * --own-stack    start a Kamailio and both rtpengines of its own on other ports (run `masking-check`),
+ *                also read rtpengine's reports (each key reported as expected), stop it after.
  * --env K=V      a TONEWALL_* setting for --own-stack (to try a configuration).
- * Exit: 0 every call passed, 1 a call leaked or a key was lost, 2 usage.
+ * --layouts      only the layouts whose names contain one of these texts.
+ * Exit: 0 every call passed, 1 a call leaked, lost audio or a report, 2 usage.
  */
+import { createPrivateKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import {
+  type MaskingEvidence,
+  signMaskingEvidence,
+  writeMaskingEvidence,
+} from '../src/adapters/audit/masking-evidence.js';
 import { captureLoopback, delayFromCapture, delayProbePcap } from '../test/support/audio-delay.js';
 import { CallHarness } from '../test/support/call-harness.js';
 import {
@@ -21,12 +34,11 @@ import {
   type MatrixRow,
   matrixTable,
   openReportListener,
-  PAYMENT_KEYS,
   type ReportListener,
   rowPasses,
   runLayout,
 } from '../test/support/masking-matrix.js';
-import { startStack } from '../test/support/stack.js';
+import { REPO_ROOT, startStack } from '../test/support/stack.js';
 
 const OWN_PORTS = {
   sip: 6160,
@@ -61,54 +73,173 @@ function ownStackEnv(extra: Record<string, string>): Record<string, string> {
   };
 }
 
+class UsageError extends Error {}
+
+/** Where a stack's calls go: Kamailio, the agent target, the RTP port range. */
+interface Target {
+  proxy: string;
+  agent: { address: string; port: number };
+  rtpRange: [number, number];
+}
+
+function runningStackTarget(env: NodeJS.ProcessEnv): Target {
+  const pbx = /^sip:([^:;]+):(\d+)/.exec(env.TONEWALL_PBX_TARGET ?? 'sip:127.0.0.2:5080');
+  if (!pbx) throw new UsageError('TONEWALL_PBX_TARGET must be sip:ADDRESS:PORT for masking-check');
+  return {
+    proxy: `${env.TONEWALL_SIP_ADDR ?? '127.0.0.1'}:${env.TONEWALL_SIP_PORT ?? '5060'}`,
+    agent: { address: pbx[1] as string, port: Number(pbx[2]) },
+    rtpRange: [Number(env.TONEWALL_RTP_PORT_MIN ?? 30000), Number(env.TONEWALL_RTP_PORT_MAX ?? 30999)],
+  };
+}
+
+/** The masking settings in force, as the stack scripts default them (docs/media.md). */
+function maskingSettings(env: Record<string, string | undefined>): Record<string, string> {
+  const delay = env.TONEWALL_MASK_DELAY_BUFFER ?? '50';
+  const dtx = env.TONEWALL_MASK_DTX_DELAY ?? '10';
+  return {
+    edgeBlockFlags: env.TONEWALL_EDGE_BLOCK_DTMF_FLAGS ?? '(drop)',
+    maskBlockFlags:
+      env.TONEWALL_BLOCK_DTMF_FLAGS ?? `DTMF-security=silence delay-buffer=${delay} detect-DTMF`,
+    maskRtpengineArgs: env.TONEWALL_MASK_RTPE_ARGS ?? `--dtx-delay=${dtx} --max-dtx=0`,
+  };
+}
+
+function evidenceOf(
+  rows: readonly MatrixRow[],
+  stack: string,
+  settings: Record<string, string>,
+  delay: ReturnType<typeof delayFromCapture>,
+): MaskingEvidence {
+  const layouts = rows.map((row) => ({
+    layout: row.layout,
+    keys: row.keys,
+    eventsAtAgent: row.eventsAtAgent,
+    toneMsAtAgent: row.toneMsAtAgent,
+    maxDtmfDbfs: Math.max(-200, row.maxDtmfDbfs),
+    agentAudioMs: Math.round(row.agentAudioMs),
+    customerAudioMs: Math.round(row.customerAudioMs),
+    reportsOk: row.reported === undefined ? null : row.reported === row.expected,
+    passed: rowPasses(row),
+  }));
+  return {
+    type: 'tonewall.masking-check',
+    version: 1,
+    checkedAt: new Date().toISOString(),
+    stack,
+    settings,
+    addedDelayMs: {
+      median: Number.isFinite(delay.medianMs) ? Math.round(delay.medianMs * 10) / 10 : null,
+      samples: delay.delaysMs.map((d) => Math.round(d * 10) / 10),
+    },
+    layouts,
+    calls: rows.length + 1,
+    keys: rows.reduce((sum, row) => sum + row.keys, 0),
+    leakedToneMs: rows.reduce((sum, row) => sum + row.toneMsAtAgent, 0),
+    eventsAtAgent: rows.reduce((sum, row) => sum + row.eventsAtAgent, 0),
+    passed: layouts.every((l) => l.passed) && layouts.length > 0,
+  };
+}
+
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
+      run: { type: 'string' },
       'own-stack': { type: 'boolean', default: false },
       layouts: { type: 'string' },
-      'delay-only': { type: 'boolean', default: false },
       env: { type: 'string', multiple: true, default: [] },
+      help: { type: 'boolean', short: 'h', default: false },
     },
   });
+  if (values.help) {
+    console.log(
+      'usage: ./scripts/tonewall masking-check [--run NAME] [--own-stack] [--layouts TEXT,…] [--env K=V …]',
+    );
+    return 0;
+  }
   const extra: Record<string, string> = {};
   for (const pair of values.env ?? []) {
     const at = pair.indexOf('=');
-    if (at <= 0) throw new Error(`--env wants K=V, got ${pair}`);
+    if (at <= 0 || !pair.startsWith('TONEWALL_'))
+      throw new UsageError(`--env wants TONEWALL_NAME=VALUE, got ${pair}`);
     extra[pair.slice(0, at)] = pair.slice(at + 1);
   }
+  const own = values['own-stack'] ?? false;
+  if (!own && Object.keys(extra).length > 0) throw new UsageError('--env goes with --own-stack');
   const wanted = values.layouts?.split(',').map((s) => s.trim());
   const layouts = wanted ? MATRIX.filter((l) => wanted.some((w) => l.name.includes(w))) : MATRIX;
-  const stack = await startStack({ runName: 'masking-check', env: ownStackEnv(extra), install: false });
+  if (layouts.length === 0) throw new UsageError('no layout matches --layouts');
+
+  const runName = values.run ?? process.env.TONEWALL_RUN_NAME ?? 'dev';
+  const stack = own
+    ? await startStack({ runName: 'masking-check', env: ownStackEnv(extra), install: false })
+    : undefined;
+  const target: Target = own
+    ? {
+        proxy: `127.0.0.1:${OWN_PORTS.sip}`,
+        agent: OWN_PORTS.agent,
+        rtpRange: [OWN_PORTS.rtpMin, OWN_PORTS.rtpMax],
+      }
+    : runningStackTarget(process.env);
+  const settings = maskingSettings(own ? { ...process.env, ...extra } : process.env);
   let reports: ReportListener | undefined;
   const harness = await CallHarness.create({
     name: 'masking-check',
-    proxy: `127.0.0.1:${OWN_PORTS.sip}`,
-    agentSip: OWN_PORTS.agent,
+    proxy: target.proxy,
+    agentSip: target.agent,
   });
   const rows: MatrixRow[] = [];
+  let delay: ReturnType<typeof delayFromCapture>;
   try {
-    reports = await openReportListener(OWN_PORTS.dtmf);
-    const capture = await captureLoopback([OWN_PORTS.rtpMin, OWN_PORTS.rtpMax]);
+    if (own) reports = await openReportListener(OWN_PORTS.dtmf);
+    const capture = await captureLoopback(target.rtpRange);
     const probe = delayProbePcap();
     const call = await harness.placeCall({ customer: { telephoneEvent: true, pcap: probe } });
     await harness.finish(call);
-    const delay = delayFromCapture(await capture.stop(), {
-      rtpengineRange: [OWN_PORTS.rtpMin, OWN_PORTS.rtpMax],
-      agentAddress: OWN_PORTS.agent.address,
+    delay = delayFromCapture(await capture.stop(), {
+      rtpengineRange: target.rtpRange,
+      agentAddress: target.agent.address,
     });
-    console.error(`added delay customer → agent: median ${delay.medianMs.toFixed(1)} ms (${delay.delaysMs.map((d) => d.toFixed(1)).join(', ')})`);
-    for (const spec of values['delay-only'] ? [] : layouts) {
-      const row = await runLayout(harness, spec, { reports });
+    console.error(
+      `added delay customer → agent: median ${delay.medianMs.toFixed(1)} ms (${delay.delaysMs.map((d) => d.toFixed(1)).join(', ')})`,
+    );
+    for (const spec of layouts) {
+      const row = await runLayout(harness, spec, reports ? { reports } : {});
       rows.push(row);
-      console.error(`${rowPasses(row, PAYMENT_KEYS) ? 'pass' : 'FAIL'}  ${spec.name}: ${row.toneMsAtAgent} ms tone, ${row.eventsAtAgent} events, reported ${row.reported?.length}`);
+      console.error(
+        `${rowPasses(row) ? 'pass' : 'FAIL'}  ${spec.name}: ${row.toneMsAtAgent} ms of tone, ${row.eventsAtAgent} digit events at the agent`,
+      );
     }
   } finally {
     await reports?.close();
     await harness.cleanup();
-    await stack.stop();
+    await stack?.stop();
   }
   console.log(matrixTable(rows));
-  return rows.every((row) => rowPasses(row, PAYMENT_KEYS)) ? 0 : 1;
+  const evidence = evidenceOf(rows, own ? 'own' : runName, settings, delay);
+  console.log(
+    `\n${evidence.calls} calls, ${evidence.keys} keys: ${evidence.leakedToneMs} ms of DTMF tone and ${evidence.eventsAtAgent} digit events at the agent; added delay median ${evidence.addedDelayMs.median ?? '–'} ms — ${evidence.passed ? 'PASS' : 'FAIL'}`,
+  );
+  const keysDir = resolve(REPO_ROOT, process.env.TONEWALL_KEYS_DIR ?? 'keys');
+  const privateKey = createPrivateKey(
+    readFileSync(resolve(keysDir, process.env.TONEWALL_AUDIT_KEY ?? 'audit-signing.key')),
+  );
+  const jws = await signMaskingEvidence(evidence, privateKey);
+  const file = await writeMaskingEvidence(
+    resolve(REPO_ROOT, '.run', own ? 'masking-check' : runName, 'masking-check'),
+    jws,
+    evidence.checkedAt,
+  );
+  console.log(`signed result: ${file}`);
+  return evidence.passed ? 0 : 1;
 }
 
-process.exitCode = await main();
+try {
+  process.exitCode = await main();
+} catch (error) {
+  if (error instanceof UsageError) {
+    console.error(`masking-check: ${error.message}`);
+    process.exitCode = 2;
+  } else {
+    throw error;
+  }
+}

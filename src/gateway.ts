@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { buildAuditReport } from './adapters/audit/audit-report.js';
 import { EvapiClient } from './adapters/kamailio/evapi-client.js';
 import { JsonRpcClient } from './adapters/kamailio/jsonrpc-client.js';
@@ -163,6 +164,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const dtmf = new DtmfListener({
     host: config.dtmf.host,
     port: config.dtmf.port,
+    tonesPort: config.dtmf.tonesPort,
     allowedSources: config.dtmf.allowedSources,
     logger: logger.child({ part: 'dtmf' }),
     onEvent: (event) => router.route(event),
@@ -226,6 +228,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         logPaths: [config.audit.directory],
         publicKeys: config.audit.publicKeys,
         scanPaths: config.audit.scanPaths,
+        // masking-check writes its signed results beside the audit log (.run/<run>/masking-check)
+        maskingEvidenceDirs: [join(config.audit.directory, '..', 'masking-check')],
         from,
         to,
       }),

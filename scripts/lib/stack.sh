@@ -31,6 +31,9 @@ stack_defaults() {
   : "${TONEWALL_RTP_PORT_MIN:=30000}"
   : "${TONEWALL_RTP_PORT_MAX:=30999}"
   : "${TONEWALL_DTMF_LOG_DEST:=127.0.0.1:9999}"
+  # The mask hop's reports (in-band tones) go to the gateway too, on the port below (the gateway
+  # reads the same default: src/config/config.ts).
+  : "${TONEWALL_MASK_DTMF_LOG_DEST:=${TONEWALL_DTMF_LOG_DEST%:*}:$((${TONEWALL_DTMF_LOG_DEST##*:} - 1))}"
   : "${TONEWALL_PBX_SOURCE:=127.0.0.2}"
   : "${TONEWALL_PBX_TARGET:=sip:127.0.0.2:5080}"
   : "${TONEWALL_CARRIER_TARGET:=sip:127.0.0.3:5080}"
@@ -60,7 +63,7 @@ stack_defaults() {
   : "${TONEWALL_MASK_RTPE_ARGS:=--dtx-delay=${TONEWALL_MASK_DTX_DELAY} --max-dtx=0}"
   : "${TONEWALL_BLOCK_DTMF_FLAGS:=DTMF-security=silence delay-buffer=${TONEWALL_MASK_DELAY_BUFFER} detect-DTMF}"
   # Each rtpengine takes one half of the RTP port range: the edge the lower, the mask hop the upper.
-  TONEWALL_RTP_PORT_SPLIT=$(((TONEWALL_RTP_PORT_MIN + TONEWALL_RTP_PORT_MAX) / 2))
+  STACK_RTP_PORT_SPLIT=$(((TONEWALL_RTP_PORT_MIN + TONEWALL_RTP_PORT_MAX) / 2))
 }
 
 stack_run_dir() {
@@ -223,16 +226,17 @@ stack_rtpengine_args() {
   local hop=${2:?stack_rtpengine_args ARRAY edge|mask}
   local -a extra=()
   read -r -a extra <<<"${TONEWALL_RTPE_EXTRA_ARGS:-}"
-  local ng_port cli_port port_min port_max
+  local ng_port cli_port port_min port_max dtmf_dest=$TONEWALL_DTMF_LOG_DEST
   local -a hop_args=()
   case "$hop" in
     edge)
       ng_port=$TONEWALL_NG_PORT cli_port=$TONEWALL_CLI_PORT
-      port_min=$TONEWALL_RTP_PORT_MIN port_max=$TONEWALL_RTP_PORT_SPLIT
+      port_min=$TONEWALL_RTP_PORT_MIN port_max=$STACK_RTP_PORT_SPLIT
       ;;
     mask)
       ng_port=$TONEWALL_MASK_NG_PORT cli_port=$TONEWALL_MASK_CLI_PORT
-      port_min=$((TONEWALL_RTP_PORT_SPLIT + 1)) port_max=$TONEWALL_RTP_PORT_MAX
+      port_min=$((STACK_RTP_PORT_SPLIT + 1)) port_max=$TONEWALL_RTP_PORT_MAX
+      dtmf_dest=$TONEWALL_MASK_DTMF_LOG_DEST
       read -r -a hop_args <<<"$TONEWALL_MASK_RTPE_ARGS"
       ;;
     *)
@@ -246,7 +250,7 @@ stack_rtpengine_args() {
     --listen-ng="$TONEWALL_NG_ADDR:$ng_port"
     --listen-cli="127.0.0.1:$cli_port"
     --port-min="$port_min" --port-max="$port_max"
-    --dtmf-log-dest="$TONEWALL_DTMF_LOG_DEST"
+    --dtmf-log-dest="$dtmf_dest"
     --num-threads="$TONEWALL_RTPE_THREADS"
     "${hop_args[@]}"
     "${@:3}"
@@ -358,13 +362,13 @@ stack_status() {
   local dir pid rc=0
   dir=$(stack_run_dir "$name")
   if pid=$(stack_pid_of "$dir/rtpengine.pid"); then
-    echo "rtpengine  running  pid $pid  edge (customer side)  NG $TONEWALL_NG_ADDR:$TONEWALL_NG_PORT  RTP $TONEWALL_MEDIA_ADDR:$TONEWALL_RTP_PORT_MIN-$TONEWALL_RTP_PORT_SPLIT"
+    echo "rtpengine  running  pid $pid  edge (customer side)  NG $TONEWALL_NG_ADDR:$TONEWALL_NG_PORT  RTP $TONEWALL_MEDIA_ADDR:$TONEWALL_RTP_PORT_MIN-$STACK_RTP_PORT_SPLIT"
   else
     echo "rtpengine  stopped  edge (customer side)"
     rc=1
   fi
   if pid=$(stack_pid_of "$dir/rtpengine-mask.pid"); then
-    echo "rtpengine  running  pid $pid  mask (agent side)  NG $TONEWALL_NG_ADDR:$TONEWALL_MASK_NG_PORT  RTP $TONEWALL_MEDIA_ADDR:$((TONEWALL_RTP_PORT_SPLIT + 1))-$TONEWALL_RTP_PORT_MAX"
+    echo "rtpengine  running  pid $pid  mask (agent side)  NG $TONEWALL_NG_ADDR:$TONEWALL_MASK_NG_PORT  RTP $TONEWALL_MEDIA_ADDR:$((STACK_RTP_PORT_SPLIT + 1))-$TONEWALL_RTP_PORT_MAX"
   else
     echo "rtpengine  stopped  mask (agent side)"
     rc=1

@@ -44,6 +44,11 @@ export const STACK_SETTINGS = [
   'TONEWALL_BLOCK_DTMF_FLAGS',
   'TONEWALL_RTPE_EXTRA_ARGS',
   'TONEWALL_RTPE_THREADS',
+  'TONEWALL_MASK_NG_PORT',
+  'TONEWALL_MASK_CLI_PORT',
+  'TONEWALL_EDGE_BLOCK_DTMF_FLAGS',
+  'TONEWALL_MASK_DTX_DELAY',
+  'TONEWALL_MASK_RTPE_ARGS',
 ] as const;
 
 /**
@@ -70,6 +75,11 @@ const environmentSchema = z
       .string()
       .regex(/^(\[[0-9a-fA-F:]+\]|[^:\s]+):\d{1,5}$/, 'must be HOST:PORT')
       .default('127.0.0.1:9999'),
+    /** The mask rtpengine's reports (in-band tones): same host, default the port below TONEWALL_DTMF_LOG_DEST's. */
+    TONEWALL_MASK_DTMF_LOG_DEST: z
+      .string()
+      .regex(/^(\[[0-9a-fA-F:]+\]|[^:\s]+):\d{1,5}$/, 'must be HOST:PORT')
+      .optional(),
     TONEWALL_DTMF_ALLOWED_SOURCES: commaList.default(['127.0.0.1']),
     TONEWALL_EVAPI_ADDR: host.default('127.0.0.1'),
     TONEWALL_EVAPI_PORT: port.default(8448),
@@ -145,7 +155,14 @@ export interface Config {
     readonly ngTimeoutMs: number;
     readonly ngRetries: number;
   };
-  readonly dtmf: { readonly host: string; readonly port: number; readonly allowedSources: readonly string[] };
+  readonly dtmf: {
+    readonly host: string;
+    /** The edge rtpengine's reports (RFC 4733 events). */
+    readonly port: number;
+    /** The mask rtpengine's reports (in-band tones). */
+    readonly tonesPort: number;
+    readonly allowedSources: readonly string[];
+  };
   readonly kamailio: {
     readonly evapiHost: string;
     readonly evapiPort: number;
@@ -202,6 +219,23 @@ function splitHostPort(value: string): { host: string; port: number } {
   return { host: value.slice(0, colon).replace(/^\[(.*)\]$/, '$1'), port: Number(value.slice(colon + 1)) };
 }
 
+/** Both rtpengines' report destinations: one host, the mask hop's port by default the one below the edge's. */
+function dtmfDestinations(
+  edge: string,
+  mask: string | undefined,
+): { host: string; port: number; tonesPort: number } {
+  const { host, port } = splitHostPort(edge);
+  if (mask === undefined) return { host, port, tonesPort: port === 0 ? 0 : port - 1 };
+  const tones = splitHostPort(mask);
+  if (tones.host !== host || (tones.port === port && port !== 0)) {
+    throw new GatewayError(
+      'GW_ERR_CONFIG',
+      'invalid configuration: TONEWALL_MASK_DTMF_LOG_DEST: must be on the host of TONEWALL_DTMF_LOG_DEST, on another port',
+    );
+  }
+  return { host, port, tonesPort: tones.port };
+}
+
 function bracketed(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
@@ -242,7 +276,10 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
       ngTimeoutMs: env.TONEWALL_NG_TIMEOUT_MS,
       ngRetries: env.TONEWALL_NG_RETRIES,
     },
-    dtmf: { ...splitHostPort(env.TONEWALL_DTMF_LOG_DEST), allowedSources: env.TONEWALL_DTMF_ALLOWED_SOURCES },
+    dtmf: {
+      ...dtmfDestinations(env.TONEWALL_DTMF_LOG_DEST, env.TONEWALL_MASK_DTMF_LOG_DEST),
+      allowedSources: env.TONEWALL_DTMF_ALLOWED_SOURCES,
+    },
     kamailio: {
       evapiHost: env.TONEWALL_EVAPI_ADDR,
       evapiPort: env.TONEWALL_EVAPI_PORT,

@@ -18,6 +18,7 @@ async function listen(allowedSources: string[]) {
   const listener = new DtmfListener({
     host: '127.0.0.1',
     port: 0,
+    tonesPort: 0,
     allowedSources,
     logger: logs.logger,
     onEvent: (event) => events.push(event),
@@ -92,10 +93,20 @@ describe('DtmfListener over real UDP', () => {
     expect(listener.receiveBufferBytes).toBe(2 * Math.min(DTMF_RECEIVE_BUFFER_BYTES, rmemMax));
   });
 
-  it('drops rtpengine’s second report of the same key press', async () => {
+  it('keeps two reports of one key from the same hop: two key presses, however close', async () => {
     const { port, events, listener } = await listen(['127.0.0.1']);
     await send(port, [report('c1', 't1', 4), report('c1', 't1', 4), report('c1', 't1', 2)]);
-    expect(events.map((event) => event.key)).toEqual(['4', '2']);
+    expect(events.map((event) => event.key)).toEqual(['4', '4', '2']);
+    expect(listener.stats.duplicates).toBe(0);
+  });
+
+  it('drops the mask hop’s report of a key the edge reported (a phone that sent it both ways)', async () => {
+    const { port, events, listener } = await listen(['127.0.0.1']);
+    const tones = listener.tonesPort ?? 0;
+    expect(tones).toBeGreaterThan(0);
+    await send(port, [report('c1', 't1', 4)]);
+    await send(tones, [report('c1', 't1', 4), report('c1', 't1', 7)]);
+    expect(events.map((event) => event.key)).toEqual(['4', '7']);
     expect(listener.stats.duplicates).toBe(1);
   });
 
@@ -145,6 +156,7 @@ describe('DtmfListener over real UDP', () => {
     const second = new DtmfListener({
       host: '127.0.0.1',
       port,
+      tonesPort: 0,
       allowedSources: ['127.0.0.1'],
       logger: captureLogs().logger,
       onEvent: () => undefined,
@@ -157,6 +169,7 @@ describe('DtmfListener over real UDP', () => {
     const listener = new DtmfListener({
       host: '127.0.0.1',
       port: 0,
+      tonesPort: 0,
       allowedSources: ['127.0.0.1'],
       logger: captureLogs().logger,
       onEvent: () => undefined,

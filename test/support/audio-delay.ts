@@ -13,10 +13,10 @@ import { join } from 'node:path';
 import type { DtmfPcap } from './dtmf-pcap.js';
 import { decodePcmu } from './media/g711.js';
 import { type PcapUdpDatagram, readPcap } from './media/pcap-reader.js';
+import { PcapWriter } from './media/pcap-writer.js';
 import { PAYLOAD_TYPE_PCMU, parseRtpPacket } from './media/rtp.js';
 import { buildPcmuRtpStream } from './media/rtp-stream.js';
 import { concatPcm, dbfsToAmplitude, silence, sines } from './media/signal.js';
-import { PcapWriter } from './media/pcap-writer.js';
 
 const BURST_MS = 200;
 const QUIET_MS = 800;
@@ -84,7 +84,9 @@ export function delayFromCapture(
   const udp = readPcap(capture).udp;
   const [min, max] = options.rtpengineRange;
   const inRange = (port: number) => port >= min && port <= max;
-  const customer = udp.filter((d) => inRange(d.dstPort) && !inRange(d.srcPort) && d.dstAddress !== options.agentAddress);
+  const customer = udp.filter(
+    (d) => inRange(d.dstPort) && !inRange(d.srcPort) && d.dstAddress !== options.agentAddress,
+  );
   const agent = udp.filter((d) => d.dstAddress === options.agentAddress && inRange(d.srcPort));
   const sent = onsets(customer);
   const received = onsets(agent);

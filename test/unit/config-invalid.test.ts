@@ -20,6 +20,7 @@ const INVALID: ReadonlyArray<[setting: string, value: string]> = [
   ['TONEWALL_NG_TIMEOUT_MS', '1.5'],
   ['TONEWALL_NG_RETRIES', '11'],
   ['TONEWALL_DTMF_LOG_DEST', '127.0.0.1'],
+  ['TONEWALL_MASK_DTMF_LOG_DEST', 'nowhere'],
   ['TONEWALL_DTMF_ALLOWED_SOURCES', ' , '],
   ['TONEWALL_EVAPI_ADDR', LONG],
   ['TONEWALL_EVAPI_PORT', '-1'],

@@ -8,7 +8,12 @@ describe('loadConfig', () => {
     const config = loadConfig({});
     expect(config.http).toEqual({ host: '127.0.0.1', port: 8080 });
     expect(config.rtpengine).toMatchObject({ ngHost: '127.0.0.1', ngPort: 2223 });
-    expect(config.dtmf).toEqual({ host: '127.0.0.1', port: 9999, allowedSources: ['127.0.0.1'] });
+    expect(config.dtmf).toEqual({
+      host: '127.0.0.1',
+      port: 9999,
+      tonesPort: 9998,
+      allowedSources: ['127.0.0.1'],
+    });
     expect(config.kamailio).toMatchObject({ evapiHost: '127.0.0.1', evapiPort: 8448 });
     expect(config.access.integrationKeys).toEqual([]);
   });
@@ -24,7 +29,12 @@ describe('loadConfig', () => {
       PATH: '/usr/bin',
     });
     expect(config.http.port).toBe(9090);
-    expect(config.dtmf).toEqual({ host: '::1', port: 9998, allowedSources: ['127.0.0.1', '::1'] });
+    expect(config.dtmf).toEqual({
+      host: '::1',
+      port: 9998,
+      tonesPort: 9997,
+      allowedSources: ['127.0.0.1', '::1'],
+    });
     expect(config.kamailio.rpcUrl).toBe('http://[::1]:5071/RPC');
     // the development key is kept as its SHA-256 digest only, never as given
     expect(config.access.integrationKeys).toEqual([
@@ -71,7 +81,7 @@ describe('loadConfig', () => {
     expect(names.length).toBeGreaterThan(10);
     for (const name of names) {
       expect(
-        () => loadConfig({ [name]: name === 'TONEWALL_DTMF_LOG_DEST' ? '127.0.0.1:9999' : '1' }),
+        () => loadConfig({ [name]: name.endsWith('DTMF_LOG_DEST') ? '127.0.0.1:9997' : '1' }),
         name,
       ).not.toThrow(/unknown setting/);
     }
@@ -165,5 +175,24 @@ describe('loadConfig: HTTP access settings', () => {
     [{ TONEWALL_LOCAL_SIGNIN: 'maybe' }, 'TONEWALL_LOCAL_SIGNIN'],
   ])('rejects %j naming %s', (env, name) => {
     expect(() => loadConfig(env)).toThrow(name);
+  });
+});
+
+describe('the two rtpengines’ DTMF report destinations', () => {
+  it('puts the mask hop on the port below the edge’s unless told, on the same host only', () => {
+    expect(loadConfig({ TONEWALL_DTMF_LOG_DEST: '127.0.0.1:7000' }).dtmf).toMatchObject({
+      port: 7000,
+      tonesPort: 6999,
+    });
+    expect(
+      loadConfig({ TONEWALL_DTMF_LOG_DEST: '127.0.0.1:7000', TONEWALL_MASK_DTMF_LOG_DEST: '127.0.0.1:7100' })
+        .dtmf,
+    ).toMatchObject({ port: 7000, tonesPort: 7100 });
+    expect(() =>
+      loadConfig({ TONEWALL_DTMF_LOG_DEST: '127.0.0.1:7000', TONEWALL_MASK_DTMF_LOG_DEST: '127.0.0.2:7100' }),
+    ).toThrow(/TONEWALL_MASK_DTMF_LOG_DEST/);
+    expect(() =>
+      loadConfig({ TONEWALL_DTMF_LOG_DEST: '127.0.0.1:7000', TONEWALL_MASK_DTMF_LOG_DEST: '127.0.0.1:7000' }),
+    ).toThrow(/TONEWALL_MASK_DTMF_LOG_DEST/);
   });
 });

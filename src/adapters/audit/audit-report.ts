@@ -1,6 +1,8 @@
 import { AuditFigureCounter, type AuditFigures } from '../../domain/audit-figures.js';
 import { AuditKeyring } from './audit-keyring.js';
 import { type AuditVerification, verifyAuditLog } from './audit-verifier.js';
+import { readMaskingEvidence, type VerifiedEvidence } from './masking-evidence.js';
+import { renderMaskingEvidence } from './masking-evidence-section.js';
 import { type PanScanResult, scanForPans } from './pan-scanner.js';
 import { columns, escapeHtml, horizontalBars, shareBar } from './report-charts.js';
 
@@ -16,6 +18,8 @@ export interface AuditReportOptions {
   readonly scanPaths?: readonly string[];
   /** See verifyAuditLog; true by default. */
   readonly requireHead?: boolean;
+  /** Directories holding `masking-check`'s signed results (masking-evidence.ts); none by default. */
+  readonly maskingEvidenceDirs?: readonly string[];
   readonly now?: () => number;
 }
 
@@ -26,6 +30,7 @@ export interface AuditReportData {
   readonly scan: PanScanResult;
   readonly scanPaths: readonly string[];
   readonly keyIds: readonly string[];
+  readonly maskingChecks: readonly VerifiedEvidence[];
 }
 
 /** Verifies the whole log, counts the period's figures from its verified records, and scans for card numbers. */
@@ -47,6 +52,7 @@ export async function collectAuditReport(options: AuditReportOptions): Promise<A
     scan,
     scanPaths,
     keyIds: keyring.kids,
+    maskingChecks: await readMaskingEvidence(options.maskingEvidenceDirs ?? [], keyring),
   };
 }
 
@@ -152,6 +158,8 @@ ${columns(
   ['masked from answer', 'not masked'],
   f.days.map((day) => ({ label: day.day, values: [day.masked, day.calls - day.masked] })),
 )}
+
+${renderMaskingEvidence(data.maskingChecks)}
 
 <h2>Payments</h2>
 ${horizontalBars('Payments by outcome', outcomeBars)}

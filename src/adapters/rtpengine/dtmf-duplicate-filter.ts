@@ -1,114 +1,76 @@
 import type { DtmfEvent } from './dtmf-event.js';
 
 /**
- * Added to a report's duration while a party has not shown its keys come in pairs. The duplicate's lag
- * was 19–47 ms on an idle machine and up to ~110 ms with both cores busy; a person pressing the same
- * key again needs a tone plus a gap of well over 60 ms (auto-diallers can go as low as 40 ms, ITU-T
- * Q.24, and would lose such a repeat). In-band digits are reported once: for them this is the rule.
+ * Which rtpengine reported a key: the edge reports the customer's RFC 4733 events, the mask hop the
+ * tones its in-band detector hears (docs/media.md, "Two hops"). Each reports a key press once.
  */
-const DUPLICATE_SLACK_MS = 60;
+export type DtmfReportKind = 'rfc4733' | 'in-band';
+
 /**
- * Added to a report's duration once the party's keys come in pairs (RFC 4733 events with the in-band
- * detector on). rtpengine's second report lagged the first by up to ~160 ms (sip-tester's events),
- * more with rtpengine near a full core; a genuine repeat is safe from this wider window because each
- * accepted report takes at most one duplicate.
+ * How far apart the two hops' reports of one key press may arrive: a phone that sends a key both as
+ * events and as a tone in its audio (a known habit of some mobile and PSTN gateways) is reported by
+ * the edge at the event's end and by the mask hop when the tone ends, a few tens of ms apart, plus
+ * the mask hop's delay. Measured lags are in docs/media.md; this is a margin over them.
  */
-const PAIRED_SLACK_MS = 400;
-/** Pairs in a row that switch a party to the wide slack (one could be a spurious double report). */
-const PAIRS_TO_WIDEN = 2;
-/** Reports in a row without a duplicate that switch a party back to the narrow slack. */
-const SINGLES_TO_NARROW = 2;
-/** A report without a duration is taken as at least this long (the duplicate lag measured up to 40 ms). */
-const MIN_DURATION_MS = 50;
-/**
- * Past this, an accepted report is forgotten, with its key (it may be a security code digit): no key
- * stays in the filter longer than this plus one sweep.
- */
+const CROSS_HOP_WINDOW_MS = 300;
+/** Past this, an accepted report is forgotten, with its key: no key stays longer than this plus one sweep. */
 const FORGET_KEYS_AFTER_MS = 2_000;
-/** How often `accept` sweeps keys past FORGET_KEYS_AFTER_MS from every party (the listener also sweeps on a timer). */
+/** How often `accept` sweeps old keys from every party (the receive thread also sweeps on a timer). */
 export const SWEEP_EVERY_MS = 250;
 /** Accepted reports kept per party: enough for any keying, bounded under a flood of datagrams. */
 const MAX_RECENT = 32;
-/** A party (call leg) not heard from for this long is forgotten, and with it whether it pairs. */
+/** A party (call leg) not heard from for this long is forgotten. */
 const FORGET_PARTY_AFTER_MS = 15 * 60_000;
 
 interface Accepted {
   readonly key: string;
+  readonly kind: DtmfReportKind;
   readonly at: number;
-  readonly durationMs: number;
-  /** Its duplicate has been dropped: it takes no other. */
+  /** Its twin from the other hop has been dropped: it takes no other. */
   matched: boolean;
-  /** Counted as a report without a duplicate (its wide window ran out unmatched). */
-  single: boolean;
 }
 
 interface Party {
-  /** Duplicates seen in a row (reset by SINGLES_TO_NARROW singles). */
-  pairs: number;
-  /** Reports in a row whose window ran out without a duplicate. */
-  singles: number;
   recent: Accepted[];
   lastAt: number;
 }
 
 /**
- * rtpengine with `detect-DTMF` on a block reports each RFC 4733 digit twice (the event and the
- * detector hearing the rendered event), with nothing in the datagram to tell them apart
- * (docs/media.md). A report of a key from a party (call + tag) is the duplicate of the oldest report
- * of the same key from that party that was accepted within its duration + the slack and has no
- * duplicate yet. The slack is 60 ms until the party's keys have come in pairs twice in a row, 400 ms
- * after, and 60 ms again after two reports in a row without a duplicate: under load the second report
- * can lag by more than a fast repeat's spacing, and can even come after the next key's first report
- * (1, 2, 1′, 2′), which a rule that only looks at the last key let through as an extra key. Arrival
- * times are the receive thread's stamps, not the main thread's reads. Keys are forgotten after ~2 s.
+ * Drops the second report of one key press when a phone sent it both ways (event and tone), and
+ * nothing else. A report is the twin of an earlier one only when it came from the OTHER hop, carries
+ * the same key, arrived within CROSS_HOP_WINDOW_MS and that earlier report has no twin yet. Two
+ * reports from the same hop are always two key presses, however close (a `55` keyed 40 ms apart, an
+ * auto-dialler), so a phone that keys one way only never loses a key to this filter. Keys are
+ * forgotten after ~2 s.
  */
 export class DtmfDuplicateFilter {
   readonly #parties = new Map<string, Party>();
   #sweptAt = Number.NEGATIVE_INFINITY;
 
-  /**
-   * True when the event is new; false when it is the duplicate of one accepted before. `now` is the
-   * datagram's arrival in milliseconds (DtmfReceiveThread's stamp): a read delayed by a busy event
-   * loop would shorten or stretch the gap between two reports and defeat the rule.
-   */
-  accept(event: DtmfEvent, now: number): boolean {
+  /** True when the report is a key press; false when it is the other hop's report of one accepted before. */
+  accept(event: DtmfEvent, kind: DtmfReportKind, now: number): boolean {
     if (now - this.#sweptAt >= SWEEP_EVERY_MS) this.sweep(now);
     const id = `${event.sipCallId}\u0000${event.sourceTag}`;
     let party = this.#parties.get(id);
     if (party === undefined) {
-      party = { pairs: 0, singles: 0, recent: [], lastAt: now };
+      party = { recent: [], lastAt: now };
       this.#parties.set(id, party);
     }
     party.lastAt = now;
-    this.#countSingles(party, now);
-    const slack = party.pairs >= PAIRS_TO_WIDEN ? PAIRED_SLACK_MS : DUPLICATE_SLACK_MS;
-    const durationMs = Math.max(event.durationMs ?? 0, MIN_DURATION_MS);
-    const original = party.recent.find(
+    const twin = party.recent.find(
       (accepted) =>
         !accepted.matched &&
+        accepted.kind !== kind &&
         accepted.key === event.key &&
-        now - accepted.at < Math.max(accepted.durationMs, durationMs) + slack,
+        now - accepted.at <= CROSS_HOP_WINDOW_MS,
     );
-    if (original !== undefined) {
-      original.matched = true;
-      party.pairs += 1;
-      party.singles = 0;
+    if (twin !== undefined) {
+      twin.matched = true;
       return false;
     }
-    party.recent.push({ key: event.key, at: now, durationMs, matched: false, single: false });
+    party.recent.push({ key: event.key, kind, at: now, matched: false });
     if (party.recent.length > MAX_RECENT) party.recent.shift();
     return true;
-  }
-
-  /** Reports whose widest window ran out without a duplicate: two in a row narrow the slack again. */
-  #countSingles(party: Party, now: number): void {
-    for (const accepted of party.recent) {
-      if (accepted.matched || accepted.single) continue;
-      if (now - accepted.at < accepted.durationMs + PAIRED_SLACK_MS) continue;
-      accepted.single = true;
-      party.singles += 1;
-      if (party.singles >= SINGLES_TO_NARROW) party.pairs = 0;
-    }
   }
 
   /**
@@ -123,7 +85,6 @@ export class DtmfDuplicateFilter {
         continue;
       }
       if (party.recent.length === 0) continue;
-      this.#countSingles(party, now);
       party.recent = party.recent.filter((accepted) => now - accepted.at <= FORGET_KEYS_AFTER_MS);
     }
   }

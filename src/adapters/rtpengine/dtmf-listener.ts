@@ -10,18 +10,16 @@ import {
 
 export interface DtmfListenerOptions {
   host: string;
+  /** Where the edge rtpengine sends its reports (the customer's RFC 4733 events). */
   port: number;
+  /** Where the mask rtpengine sends its reports (in-band tones), on the same host. */
+  tonesPort: number;
   /** Source addresses whose datagrams are read; everything else is dropped and counted. */
   allowedSources: readonly string[];
   logger: Logger;
   onEvent: (event: DtmfEvent) => void;
   /** The receive thread failed after start: no key will arrive any more. */
   onFailure?: (error: GatewayError) => void;
-  /**
-   * Tests that send faster than a person keys: the duplicate filter's clock steps this many
-   * milliseconds per report instead of reading each report's arrival, to keep reports apart.
-   */
-  filterStepMs?: number;
   /**
    * The socket's receive buffer (SO_RCVBUF; Linux caps it at net.core.rmem_max). Default 4 MiB: the
    * 208 KiB default holds ~250 reports, which 150 paying calls fill during a ~150 ms pause of the
@@ -36,15 +34,16 @@ export interface DtmfListenerStats {
   accepted: number;
   droppedSource: number;
   malformed: number;
-  /** Second reports of one key press (rtpengine's event + detector), dropped. */
+  /** The other hop's report of a key press a phone sent both as an event and as a tone, dropped. */
   duplicates: number;
   /** Dropped by the receive thread while the main thread had too many datagrams outstanding. */
   overflow: number;
 }
 
 /**
- * Receives rtpengine's per-digit DTMF reports. A thread of their own reads, time-stamps, checks the
- * source against the allow-list, validates and drops rtpengine's duplicate reports
+ * Receives both rtpengines' per-digit DTMF reports: the edge's (RFC 4733 events) on `port`, the mask
+ * hop's (in-band tones) on `tonesPort`. A thread of their own reads, time-stamps, checks the source
+ * against the allow-list, validates and drops the second hop's report of a key sent both ways
  * (DtmfReceiveThread); here each key press is handed on once, and refusals are counted and logged. No
  * log line carries a datagram's content.
  */
@@ -62,10 +61,10 @@ export class DtmfListener {
     this.#thread = new DtmfReceiveThread({
       host: options.host,
       port: options.port,
+      tonesPort: options.tonesPort,
       receiveBufferBytes: options.receiveBufferBytes ?? DTMF_RECEIVE_BUFFER_BYTES,
       allowedSources: options.allowedSources,
       maxBytes: MAX_DTMF_DATAGRAM_BYTES,
-      ...(options.filterStepMs === undefined ? {} : { filterStepMs: options.filterStepMs }),
       onKey: (key) => this.#onKey(key),
       onRefused: (refused) => this.#onRefused(refused),
       onMalformed: (malformed) => this.#onMalformed(malformed),
@@ -90,7 +89,12 @@ export class DtmfListener {
     return { ...this.#stats, duplicates: this.#thread.duplicates, overflow: this.#thread.overflow };
   }
 
-  /** Starts the receive thread and binds; resolves with the port bound (useful with port 0). */
+  /** The port bound for in-band reports (useful with port 0), once started. */
+  get tonesPort(): number | undefined {
+    return this.#thread.tonesPort;
+  }
+
+  /** Starts the receive thread and binds both ports; resolves with the RFC 4733 port bound (useful with port 0). */
   start(): Promise<number> {
     return this.#thread.start();
   }

@@ -34,7 +34,10 @@ export interface MalformedDatagram {
 
 export interface DtmfReceiveThreadOptions {
   readonly host: string;
+  /** The edge rtpengine's reports (RFC 4733 events). */
   readonly port: number;
+  /** The mask rtpengine's reports (in-band tones). */
+  readonly tonesPort: number;
   /** SO_RCVBUF asked for (Linux caps it at net.core.rmem_max). */
   readonly receiveBufferBytes: number;
   /** Addresses whose datagrams are read (an IPv4-mapped `::ffff:` form matches its IPv4 one). */
@@ -46,8 +49,6 @@ export interface DtmfReceiveThreadOptions {
   readonly onMalformed: (malformed: MalformedDatagram) => void;
   /** The thread or its socket failed after start: no more key presses will come. */
   readonly onFailure: (error: GatewayError) => void;
-  /** Tests only: the duplicate filter's clock steps this much per report instead of reading arrivals. */
-  readonly filterStepMs?: number;
 }
 
 /** The thread's young generation, MiB (Node's default lets it grow to ~48 under a burst). */
@@ -57,19 +58,19 @@ const YOUNG_GENERATION_MB = 4;
 export const DTMF_MAX_IN_FLIGHT = 4_096;
 
 /**
- * rtpengine's DTMF reports read, validated and de-duplicated on a thread of their own
+ * Both rtpengines' DTMF reports read, validated and de-duplicated on a thread of their own
  * (dtmf-receive-worker.ts). The main thread's event loop pauses (a burst of key presses to process,
- * garbage collection, a TLS handshake); datagrams read there carry the pause in their read time, and
- * the duplicate filter, which tells a repeated key from rtpengine's second report by timing, then
- * misjudges them (measured: reads up to 117 ms late at 150 paying calls, and a genuine repeat such as
- * the `22` of `1229` dropped). On the thread the timing is the arrival's, and the main thread gets one
- * message per key press instead of two validated datagrams.
+ * garbage collection, a TLS handshake); datagrams read there carry the pause in their read time (up
+ * to 117 ms late at 150 paying calls, measured), which would stretch the window in which the
+ * duplicate filter pairs one hop's report with the other's. On the thread the timing is the
+ * arrival's, and the main thread gets one message per key press.
  */
 export class DtmfReceiveThread {
   readonly #options: DtmfReceiveThreadOptions;
   #worker: Worker | undefined;
   #state: 'idle' | 'starting' | 'running' | 'failed' | 'closed' = 'idle';
   #receiveBufferBytes: number | undefined;
+  #tonesPort: number | undefined;
   readonly #counters = new Int32Array(new SharedArrayBuffer(COUNTER_SLOTS * Int32Array.BYTES_PER_ELEMENT));
   /** Rejects the pending start (close() during start-up). */
   #abortStart: ((error: GatewayError) => void) | undefined;
@@ -83,12 +84,17 @@ export class DtmfReceiveThread {
     return this.#receiveBufferBytes;
   }
 
+  /** The port bound for the mask rtpengine's (in-band) reports, once started. */
+  get tonesPort(): number | undefined {
+    return this.#tonesPort;
+  }
+
   /** Datagrams dropped because the main thread had DTMF_MAX_IN_FLIGHT messages outstanding. */
   get overflow(): number {
     return Atomics.load(this.#counters, OVERFLOW);
   }
 
-  /** rtpengine's second reports of key presses, dropped by the thread. */
+  /** The other hop's reports of key presses a phone sent both ways, dropped by the thread. */
   get duplicates(): number {
     return Atomics.load(this.#counters, DUPLICATES);
   }
@@ -98,19 +104,19 @@ export class DtmfReceiveThread {
     return this.#state === 'running';
   }
 
-  /** Starts the thread and binds; resolves with the port bound, rejects with GW_ERR_DTMF_SOCKET. */
+  /** Starts the thread and binds both ports; resolves with the (RFC 4733) port bound, rejects with GW_ERR_DTMF_SOCKET. */
   start(): Promise<number> {
     if (this.#state !== 'idle') return Promise.reject(new Error('DtmfReceiveThread starts once'));
-    const { host, port, receiveBufferBytes, maxBytes, filterStepMs } = this.#options;
+    const { host, port, tonesPort, receiveBufferBytes, maxBytes } = this.#options;
     const settings: DtmfThreadSettings = {
       host,
       port,
+      tonesPort,
       receiveBufferBytes,
       allowedSources: this.#options.allowedSources,
       maxBytes,
       maxInFlight: DTMF_MAX_IN_FLIGHT,
       counters: this.#counters,
-      filterStepMs,
     };
     const worker = startModuleWorker(siblingModuleUrl(import.meta.url, 'dtmf-receive-worker'), {
       workerData: settings,
@@ -137,6 +143,7 @@ export class DtmfReceiveThread {
           this.#state = 'running';
           this.#abortStart = undefined;
           this.#receiveBufferBytes = message.receiveBufferBytes;
+          this.#tonesPort = message.tonesPort;
           resolve(message.port);
           return;
         }

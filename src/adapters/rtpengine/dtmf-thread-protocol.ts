@@ -5,7 +5,10 @@ import type { DtmfEvent } from './dtmf-event.js';
 /** The thread's settings (its workerData). */
 export interface DtmfThreadSettings {
   readonly host: string;
+  /** The edge rtpengine's reports (RFC 4733 events). */
   readonly port: number;
+  /** The mask rtpengine's reports (in-band tones), on the same host. */
+  readonly tonesPort: number;
   /** SO_RCVBUF asked for (Linux caps it at net.core.rmem_max). */
   readonly receiveBufferBytes: number;
   readonly allowedSources: readonly string[];
@@ -14,8 +17,6 @@ export interface DtmfThreadSettings {
   readonly maxInFlight: number;
   /** Shared counters, indexed by IN_FLIGHT, OVERFLOW, DUPLICATES. */
   readonly counters: Int32Array;
-  /** Tests only: the duplicate filter's clock steps this much per report instead of reading arrivals. */
-  readonly filterStepMs?: number | undefined;
 }
 
 /** Slots of the shared counters. */
@@ -25,9 +26,9 @@ export const DUPLICATES = 2;
 export const COUNTER_SLOTS = 3;
 
 export type DtmfThreadMessage =
-  | { type: 'bound'; port: number; receiveBufferBytes: number }
+  | { type: 'bound'; port: number; tonesPort: number; receiveBufferBytes: number }
   | { type: 'failed'; message: string; code?: string | undefined }
-  /** One key press, once (rtpengine's second report dropped); `receivedAt` is wall-clock ms. */
+  /** One key press, once (the other hop's report of it dropped); `receivedAt` is wall-clock ms. */
   | { type: 'key'; event: DtmfEvent; receivedAt: number }
   | { type: 'refused'; reason: 'source' | 'size'; address: string; length: number }
   /** Not a DTMF report: the code and a reason naming fields, never content. */

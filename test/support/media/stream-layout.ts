@@ -14,9 +14,12 @@
  * - `toneMs` / `interKeyMs`: key length (≥ 500 ms long keys) and the pause between keys (40 ms);
  * - `loseFirst` / `loseEnd`: the first event packet, or the first end packet, is lost;
  * - `reorderEvery`: every n-th packet swaps places with the next one on the wire;
+ * - `loseEvery`: every n-th packet is lost on the way (its sequence number is missing);
  * - `noMarker`: no marker bit on an event's first packet;
  * - `newSsrcAtKey`: from this key on, a new SSRC with new sequence and timestamp bases;
  * - `inBandDbfs`: keys as in-band tones at this level per tone instead of events (`events: false`);
+ * - `inBandUnderEvents`: with events and audio flowing, the audio under each event carries the key's
+ *   tone too (a phone or gateway that sends a key both ways);
  * - `silenceSuppression`: with in-band tones, no audio packet between keys (VAD/DTX without comfort
  *   noise: the RTP timeline has a hole before every key), audio only from 40 ms before a key to 40 ms after.
  *
@@ -52,11 +55,13 @@ export interface Layout {
   readonly loseFirst: boolean;
   readonly loseEnd: boolean;
   readonly reorderEvery: number;
+  readonly loseEvery: number;
   readonly noMarker: boolean;
   readonly newSsrcAtKey: number;
   /** In-band tone level per tone, dBFS (used when `events` is false). */
   readonly inBandDbfs: number;
   readonly silenceSuppression: boolean;
+  readonly inBandUnderEvents: boolean;
 }
 
 /** The plain layout: three end packets, audio paused under events, on the grid, 20 ms frames. */
@@ -70,15 +75,17 @@ export const BASE_LAYOUT: Layout = {
   offsetMs: 0,
   ptimeMs: 20,
   updateMs: 20,
-  toneMs: 100,
-  interKeyMs: 100,
+  toneMs: 80,
+  interKeyMs: 80,
   loseFirst: false,
   loseEnd: false,
   reorderEvery: 0,
+  loseEvery: 0,
   noMarker: false,
   newSsrcAtKey: -1,
   inBandDbfs: -20,
   silenceSuppression: false,
+  inBandUnderEvents: false,
 };
 
 export function layout(name: string, changes: Partial<Omit<Layout, 'name'>>): Layout {
@@ -139,7 +146,12 @@ function eventDrafts(window: KeyWindow, spec: Layout, epoch: number): Draft[] {
       payloadType: DEFAULT_TELEPHONE_EVENT_PT,
       marker: first && !spec.noMarker,
       ts,
-      payload: buildTelephoneEvent({ event, end: false, volume: 10, duration: Math.min(duration, (window.endMs - window.startMs) * 8) }),
+      payload: buildTelephoneEvent({
+        event,
+        end: false,
+        volume: 10,
+        duration: Math.min(duration, (window.endMs - window.startMs) * 8),
+      }),
       epoch,
     });
     first = false;
@@ -152,7 +164,12 @@ function eventDrafts(window: KeyWindow, spec: Layout, epoch: number): Draft[] {
       payloadType: DEFAULT_TELEPHONE_EVENT_PT,
       marker: false,
       ts,
-      payload: buildTelephoneEvent({ event, end: true, volume: 10, duration: (window.endMs - window.startMs) * 8 }),
+      payload: buildTelephoneEvent({
+        event,
+        end: true,
+        volume: 10,
+        duration: (window.endMs - window.startMs) * 8,
+      }),
       epoch,
     });
   }
@@ -163,7 +180,9 @@ function eventDrafts(window: KeyWindow, spec: Layout, epoch: number): Draft[] {
 function audioPaused(atMs: number, frameMs: number, windows: readonly KeyWindow[], spec: Layout): boolean {
   if (!spec.events && spec.silenceSuppression) {
     const hangoverMs = 40;
-    const talking = windows.some((w) => atMs + frameMs > w.startMs - hangoverMs && atMs < w.endMs + hangoverMs);
+    const talking = windows.some(
+      (w) => atMs + frameMs > w.startMs - hangoverMs && atMs < w.endMs + hangoverMs,
+    );
     return atMs >= LEAD_IN_MS / 2 && !talking;
   }
   if (!spec.events || spec.audio === 'flowing') return false;
@@ -174,7 +193,7 @@ function audioPaused(atMs: number, frameMs: number, windows: readonly KeyWindow[
 function audioFrame(atMs: number, frameMs: number, windows: readonly KeyWindow[], spec: Layout): Uint8Array {
   const samples = frameMs * 8;
   const pcm = new Int16Array(samples);
-  if (!spec.events) {
+  if (!spec.events || spec.inBandUnderEvents) {
     for (const w of windows) {
       if (atMs + frameMs <= w.startMs || atMs >= w.endMs) continue;
       // the tone's samples for this frame, phase-continuous within the key
@@ -194,8 +213,12 @@ export function layoutStream(keys: string, spec: Layout): LayoutStream {
   const digits = parseDtmfDigits(keys);
   const windows = keyWindows(digits, spec);
   const last = windows.at(-1);
-  const durationMs = (last ? last.endMs + spec.gapAfterMs + spec.endCopies * spec.ptimeMs : LEAD_IN_MS) + TAIL_MS;
-  const epochStartMs = spec.newSsrcAtKey >= 0 ? (windows[spec.newSsrcAtKey]?.startMs ?? Infinity) - spec.interKeyMs / 2 : Infinity;
+  const durationMs =
+    (last ? last.endMs + spec.gapAfterMs + spec.endCopies * spec.ptimeMs : LEAD_IN_MS) + TAIL_MS;
+  const epochStartMs =
+    spec.newSsrcAtKey >= 0
+      ? (windows[spec.newSsrcAtKey]?.startMs ?? Infinity) - spec.interKeyMs / 2
+      : Infinity;
   const epochOf = (atMs: number) => (atMs >= epochStartMs ? 1 : 0);
 
   const drafts: Draft[] = [];
@@ -230,7 +253,8 @@ export function layoutStream(keys: string, spec: Layout): LayoutStream {
       sequenced[i + 1] = { ...a, atMs: b.atMs };
     }
   }
-  const packets = sequenced.map(toTimedPacket);
+  const kept = spec.loseEvery > 0 ? sequenced.filter((_, i) => (i + 1) % spec.loseEvery !== 0) : sequenced;
+  const packets = kept.map(toTimedPacket);
   return {
     layout: spec,
     keys,
