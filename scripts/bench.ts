@@ -1,26 +1,37 @@
-// `./scripts/tonewall bench`: capacity and latency of the whole call path (issue 7). Starts its own
-// stack in .run/bench, steps the number of concurrent calls with payments up, runs the largest load
-// that held again with masking off, prints a table and writes docs/benchmarks.md.
+// `./scripts/tonewall bench`: capacity, masking and latency of the whole call path (issues 7 and 14).
+// Starts its own stack in .run/bench (Kamailio, both rtpengines, sandbox, gateway), steps the number
+// of concurrent masked calls with payments up, runs the largest load that held again with masking off
+// on both hops and on one hop, checks every call's agent stream for digits, measures the added delay
+// on the wire, prints a table, writes the raw figures (docs/benchmarks/<date>.json) and, generated
+// from them, docs/benchmarks.md.
 //
 //   ./scripts/tonewall bench [--levels 25,50,100,150,200,250,300] [--runs 3] [--quick] [--rate 40]
-//                            [--sample 10] [--unmasked-level N] [--no-unmasked] [--out FILE]
+//                            [--modes on,off,one-hop] [--baseline-level N] [--probes N (one per layout)]
+//                            [--out FILE.md] [--json FILE.json]
 //                            [--profile]   (the gateway runs with node --cpu-prof into .run/bench/profiles)
-//                            [--report-from .run/bench/results-….json]   (rewrite the markdown only)
+//                            [--report-from docs/benchmarks/….json]   (the markdown again, no measuring)
+//
+// --modes: `on` steps up through --levels (stops once a level loses over 5 % of its calls or payments,
+// or the processes measured take over 90 % of the cores); `off`
+// (pass-through on both hops) and `one-hop` (pass-through, one rtpengine) run at --baseline-level,
+// else at the largest masked level that held, else at the last of --levels.
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { NgClient } from '../src/adapters/rtpengine/ng-client.js';
 import { createLogger } from '../src/logger.js';
 import { REPO_ROOT } from '../test/support/stack.js';
 import { takeBenchLock } from './bench/bench-lock.js';
-import { BENCH_PORTS, type MaskingMode } from './bench/bench-ports.js';
+import { BENCH_PORTS, MASKING_MODES, type MaskingMode } from './bench/bench-ports.js';
 import { BENCH_RUN_DIR, BenchServices } from './bench/bench-services.js';
-import { CPU_GROUPS, type LevelSummary, summariseLevel } from './bench/level-summary.js';
-import { type LoadResult, runLoad } from './bench/load-run.js';
+import { CPU_GROUPS, cpuFigures, type LevelSummary, summariseLevel } from './bench/level-summary.js';
+import { CUSTOMER_MIX, type LoadResult, runLoad } from './bench/load-run.js';
 import { machineInfo } from './bench/machine.js';
+import { cardKeys } from './bench/pcaps.js';
 import { peakRssMib } from './bench/proc.js';
-import { type BenchReport, benchmarksMarkdown, headline, textTable } from './bench/report.js';
+import { type BenchData, benchmarksMarkdown, findings, summarise, textTable } from './bench/report.js';
+import { resolvedStackSettings, sourceState } from './bench/stack-settings.js';
 
 const { values } = parseArgs({
   options: {
@@ -28,10 +39,11 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '3' },
     quick: { type: 'boolean', default: false },
     rate: { type: 'string', default: '40' },
-    sample: { type: 'string', default: '10' },
-    'unmasked-level': { type: 'string' },
-    'no-unmasked': { type: 'boolean', default: false },
+    modes: { type: 'string', default: MASKING_MODES.join(',') },
+    'baseline-level': { type: 'string' },
+    probes: { type: 'string', default: String(CUSTOMER_MIX.length) },
     out: { type: 'string' },
+    json: { type: 'string' },
     profile: { type: 'boolean', default: false },
     'report-from': { type: 'string' },
   },
@@ -47,13 +59,28 @@ function positiveInt(name: string, text: string, max: number): number {
 }
 
 const quick = values.quick;
-const levels = (quick ? '10' : values.levels).split(',').map((level) => positiveInt('levels', level, 400));
+const levels = (quick ? String(CUSTOMER_MIX.length) : values.levels)
+  .split(',')
+  .map((level) => positiveInt('levels', level, 400));
 const runs = quick ? 1 : positiveInt('runs', values.runs, 10);
 const rate = positiveInt('rate', values.rate, 200);
-const sample = quick ? 3 : positiveInt('sample', values.sample, 50);
+const probes = quick ? CUSTOMER_MIX.length : positiveInt('probes', values.probes, 400);
+const modes = values.modes.split(',').map((mode) => mode.trim()) as MaskingMode[];
+for (const mode of modes) {
+  if (!MASKING_MODES.includes(mode)) {
+    console.error(`bench: --modes takes ${MASKING_MODES.join(', ')}`);
+    process.exit(2);
+  }
+}
+const stamp = new Date().toISOString().slice(0, 16).replace(/[T:]/g, '-');
 const out =
   values.out ??
   (quick ? join(BENCH_RUN_DIR, 'benchmarks-quick.md') : join(REPO_ROOT, 'docs', 'benchmarks.md'));
+const jsonOut =
+  values.json ??
+  (quick
+    ? join(BENCH_RUN_DIR, `benchmarks-quick-${stamp}.json`)
+    : join(REPO_ROOT, 'docs', 'benchmarks', `bench-${stamp}.json`));
 const log = (line: string) => console.log(line);
 
 let releaseLock = () => {};
@@ -83,6 +110,17 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
+const openNg = (port: number) =>
+  NgClient.open({
+    host: '127.0.0.1',
+    port,
+    timeoutMs: 1000,
+    retries: 2,
+    logger: createLogger({ level: 'warn' }),
+  });
+
+const results: LoadResult[] = [];
+
 async function oneRun(calls: number, masking: MaskingMode, run: number): Promise<LoadResult> {
   await services.stack(masking);
   await services.sandbox();
@@ -95,113 +133,135 @@ async function oneRun(calls: number, masking: MaskingMode, run: number): Promise
   const gateway = await services.freshGateway(name, values.profile ? profileArgs : []);
   const gatewayPid = gateway.pid;
   const gatewayStartPeakMib = peakRssMib(gatewayPid);
-  let ng: NgClient | undefined;
-  if (masking === 'off') {
-    ng = await NgClient.open({
-      host: '127.0.0.1',
-      port: BENCH_PORTS.ng,
-      timeoutMs: 1000,
-      retries: 2,
-      logger: createLogger({ level: 'warn' }),
-    });
-  }
+  const ng = { edge: await openNg(BENCH_PORTS.ng), mask: await openNg(BENCH_PORTS.maskNg) };
   try {
     log(`bench: ${calls} calls, masking ${masking}, run ${run}/${runs}`);
     const measured = await runLoad({
       calls,
       masking,
       rate,
-      sample,
-      workDir: join(BENCH_RUN_DIR, 'loads', `${calls}-${masking}-${run}`),
+      probes,
+      workDir: join(BENCH_RUN_DIR, 'loads', name),
       apiKey: services.apiKey,
       gatewayUrl: services.gatewayUrl,
       gatewayPid,
       gatewayLog: gateway.logFile,
       stackPids: services.stackPids(),
-      ...(ng ? { ng } : {}),
+      ng,
       log,
     });
     const result: LoadResult = { ...measured, gatewayStartPeakMib };
-    const cpu = CPU_GROUPS.map((name) => `${name} ${(result.cpu[name] ?? 0).toFixed(1)}%`).join(', ');
+    results.push(result);
+    const level = summariseLevel([result]);
+    const cpu = cpuFigures(result.cpu);
+    const figure = (name: keyof typeof cpu) => `${(cpu[name] ?? 0).toFixed(1)}%`;
     log(
-      `  up ${result.setUp}/${calls}, paid ${result.succeeded}, leaks ${result.leakyCalls}/${result.sampled}, ` +
-        `inexact ${result.inexactCalls}, CPU ${cpu}, gateway ${result.gatewayPeakMib?.toFixed(0)} MiB (${gatewayStartPeakMib?.toFixed(0)} at start), ` +
-        `DTMF reports dropped ${result.dtmfDrops}, keys per call ${JSON.stringify(result.keysPerCall)}`,
+      `  up ${result.setUp}/${calls}, paid ${result.succeeded}, agent heard digits ${level.heard}/${level.checked} checked` +
+        ` (${level.quietCalls} quiet, ${level.agentDrops} dropped), keys wrong ${level.keysWrong}, delay ${level.delayMs?.median.toFixed(1) ?? '–'} ms` +
+        ` (${level.delayBursts} bursts, max ${level.delayMaxMs?.toFixed(1) ?? '–'}), CPU rtpengine ${figure('rtpengine edge')} + ${figure('rtpengine mask')},` +
+        ` ${CPU_GROUPS.slice(2)
+          .map((group) => `${group} ${figure(group)}`)
+          .join(', ')}, others ${figure('others')} (load ${result.loadAverage}),` +
+        ` gateway ${result.gatewayPeakMib?.toFixed(0)} MiB, DTMF reports dropped ${result.dtmfDrops}`,
     );
     for (const problem of result.problems.slice(0, 5)) log(`  ! ${problem}`);
     return result;
   } finally {
-    await ng?.close();
+    await ng.edge.close();
+    await ng.mask.close();
   }
 }
 
 async function level(calls: number, masking: MaskingMode): Promise<LevelSummary> {
-  const results: LoadResult[] = [];
-  for (let run = 1; run <= runs; run += 1) results.push(await oneRun(calls, masking, run));
-  return summariseLevel(results);
+  const measured: LoadResult[] = [];
+  for (let run = 1; run <= runs; run += 1) measured.push(await oneRun(calls, masking, run));
+  return summariseLevel(measured);
 }
 
-/** Prints the table and writes the markdown; keeps the figures as JSON (times and counts, no key). */
-function publish(report: BenchReport): void {
-  const all = report.unmasked ? [...report.levels, report.unmasked] : report.levels;
+/** Prints the table and the findings, writes the markdown made from `data`. */
+function publish(data: BenchData, jsonPath: string): void {
+  const summaries = summarise(data);
   console.log();
-  console.log(textTable(all));
+  console.log(textTable([...summaries.masked, ...summaries.baseline.filter((s) => s.masking !== 'on')]));
   console.log();
-  console.log(`bench: ${headline(report)}`);
-  writeFileSync(out, benchmarksMarkdown(report));
+  for (const line of findings(data, summaries)) console.log(`bench: ${line.replace(/\*\*/g, '')}`);
+  mkdirSync(dirname(out), { recursive: true });
+  const shown = relative(dirname(out), jsonPath).startsWith('..') ? jsonPath : relative(REPO_ROOT, jsonPath);
+  writeFileSync(out, benchmarksMarkdown(data, shown));
   console.log(`bench: wrote ${out}`);
 }
 
 async function main(): Promise<void> {
-  if (values['report-from']) {
+  const from = values['report-from'];
+  if (from) {
     // the markdown again from a finished bench's figures, without measuring
-    publish(JSON.parse(readFileSync(values['report-from'], 'utf8')) as BenchReport);
+    publish(JSON.parse(readFileSync(from, 'utf8')) as BenchData, relative(REPO_ROOT, resolve(from)));
     return;
   }
   const machine = machineInfo();
-  const summaries: LevelSummary[] = [];
-  let stopReason = `all levels run (${levels.join(', ')})`;
-  for (const calls of levels) {
-    const summary = await level(calls, 'on');
-    summaries.push(summary);
-    const busy = CPU_GROUPS.reduce((total, name) => total + (summary.cpu[name]?.median ?? 0), 0);
-    if (!summary.held) {
-      stopReason = `stopped after ${calls} calls did not hold`;
-      break;
-    }
-    if (busy > machine.cpus * 100 * 0.9) {
-      stopReason = `stopped at ${calls} calls: the machine saturated (${busy.toFixed(0)} % of ${machine.cpus * 100} %)`;
-      break;
+  const source = sourceState();
+  const stepped: number[] = [];
+  let largestHeld: number | undefined;
+  let stopReason = modes.includes('on') ? `all levels run (${levels.join(', ')})` : 'masked levels not run';
+  if (modes.includes('on')) {
+    for (const calls of levels) {
+      const summary = await level(calls, 'on');
+      stepped.push(calls);
+      if (summary.held) largestHeld = calls;
+      const busy = CPU_GROUPS.reduce((total, name) => total + (summary.cpu[name]?.median ?? 0), 0);
+      // a level that did not hold for a reason of one layout (a key it cannot report) says nothing of
+      // capacity: step on unless the load itself broke (calls lost or payments failing)
+      const lost = summary.notSetUp;
+      const unpaid = summary.payable - summary.paidPayable;
+      if (lost > 0.05 * summary.placed || unpaid > 0.05 * summary.payable) {
+        stopReason = `stopped after ${calls} calls: ${lost > 0.05 * summary.placed ? `${lost} calls not set up` : `${unpaid} of ${summary.payable} payable payments failed`}`;
+        break;
+      }
+      if (busy > machine.cpus * 100 * 0.9) {
+        stopReason = `stopped at ${calls} calls: the processes measured took ${busy.toFixed(0)} % of ${machine.cpus * 100} %`;
+        break;
+      }
     }
   }
-  const largestHeld = summaries.filter((summary) => summary.held).at(-1)?.calls;
-  let unmasked: LevelSummary | undefined;
-  if (!values['no-unmasked']) {
-    const n = values['unmasked-level']
-      ? positiveInt('unmasked-level', values['unmasked-level'], 400)
-      : (largestHeld ?? summaries.at(-1)?.calls ?? levels[0] ?? 10);
-    unmasked = await level(n, 'off');
+  const baselineLevel = values['baseline-level']
+    ? positiveInt('baseline-level', values['baseline-level'], 400)
+    : (largestHeld ?? (modes.includes('on') ? stepped.at(-1) : levels.at(-1)));
+  for (const mode of modes.filter((mode) => mode !== 'on')) {
+    if (baselineLevel !== undefined) await level(baselineLevel, mode);
   }
-  const masked = summaries.find((summary) => summary.calls === unmasked?.calls);
-  const on = masked?.cpu.rtpengine?.median;
-  const off = unmasked?.cpu.rtpengine?.median;
-  const report: BenchReport = {
+  // masked at the baseline level too, when it was not one of the steps (for the comparison)
+  if (
+    modes.includes('on') &&
+    baselineLevel !== undefined &&
+    !stepped.includes(baselineLevel) &&
+    modes.some((mode) => mode !== 'on')
+  )
+    await level(baselineLevel, 'on');
+  const data: BenchData = {
+    version: 2,
     date: `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
     command: `./scripts/tonewall bench ${process.argv.slice(2).join(' ')}`.trim(),
     machine,
-    runs,
-    rate,
-    sample,
-    levels: summaries,
-    unmasked,
-    largestHeld,
-    maskingCpuRatio: on !== undefined && off !== undefined && off > 0 ? on / off : undefined,
+    source,
+    settings: {
+      runs,
+      rate,
+      probes,
+      modes,
+      levels,
+      stack: Object.fromEntries(modes.map((mode) => [mode, resolvedStackSettings(mode)])),
+      mix: CUSTOMER_MIX.map((layout) => layout.name),
+      keysPerCall: cardKeys().length,
+    },
+    results,
+    stepped,
+    baselineLevel,
     stopReason,
   };
-  const figures = join(BENCH_RUN_DIR, `results-${Date.now()}.json`);
-  writeFileSync(figures, JSON.stringify(report, null, 1));
-  console.log(`bench: figures kept in ${figures} (--report-from rewrites the markdown from them)`);
-  publish(report);
+  mkdirSync(dirname(jsonOut), { recursive: true });
+  writeFileSync(jsonOut, `${JSON.stringify(data)}\n`);
+  console.log(`bench: raw figures in ${jsonOut} (--report-from rewrites the markdown from them)`);
+  publish(data, jsonOut);
 }
 
 main()

@@ -1,8 +1,9 @@
 /**
- * A sampled call's agent, played by the bench instead of SIPp: one loopback UDP socket that records
- * every RTP packet the agent receives (for the leak check) and, from the same socket (rtpengine
- * latches onto the sender), talks back with PCMU audio to wherever the customer's media comes from.
- * The bench runs these on its agent media thread (agent-media-worker.ts).
+ * A call's agent media, played by the bench (SIPp answers the call's SIP): one loopback UDP socket
+ * that records every RTP packet the agent receives (for the leak check) and, from the same socket
+ * (rtpengine latches onto the sender), talks back with PCMU audio to wherever the customer's media
+ * comes from, one frame per `talk()` (the media thread's shared 20 ms tick). The bench runs one per
+ * call on its agent media thread (agent-media-worker.ts).
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { parseRtpPacket } from '../../test/support/media/rtp.js';
@@ -10,9 +11,13 @@ import { analyseRtpDtmf, type RtpRecord, telephoneEventsOf } from '../../test/su
 import { buildPcmuRtpStream } from '../../test/support/media/rtp-stream.js';
 import { sines } from '../../test/support/media/signal.js';
 
-/** What the agent of a sampled call received. */
+/** What the agent of a call received. */
 export interface AgentLeakReport {
+  /** The endpoint's port (the agent's SDP). */
+  readonly port: number;
   readonly packets: number;
+  /** Datagrams the kernel dropped at this socket (its receive buffer was full): missed by the check. */
+  readonly drops: number;
   /** telephone-events carrying a digit (payload type 101, as the agent's SDP answers). */
   readonly digitEvents: number;
   /** ms of DTMF the Goertzel detector finds in the decoded PCMU. */
@@ -33,7 +38,7 @@ export class AgentEndpoint {
   readonly #records: RtpRecord[] = [];
   readonly #opened = performance.now();
   #peer: { address: string; port: number } | undefined;
-  #timer: NodeJS.Timeout | undefined;
+  #talking = true;
   #sent = 0;
 
   private constructor(socket: Socket) {
@@ -44,10 +49,7 @@ export class AgentEndpoint {
       } catch {
         return;
       }
-      if (!this.#peer) {
-        this.#peer = { address: remote.address, port: remote.port };
-        this.#timer = setInterval(() => this.#talk(), 20);
-      }
+      this.#peer ??= { address: remote.address, port: remote.port };
     });
   }
 
@@ -69,19 +71,25 @@ export class AgentEndpoint {
 
   /** Stops talking (the call ended); what was received stays for the report. */
   hangUp(): void {
-    clearInterval(this.#timer);
-    this.#timer = undefined;
+    this.#talking = false;
   }
 
-  report(): AgentLeakReport {
-    const dtmf = analyseRtpDtmf(this.#records);
-    return {
-      packets: this.#records.length,
-      digitEvents: telephoneEventsOf(this.#records, 101).filter((event) => event.digit !== null).length,
+  /** `drops`: what the kernel says it dropped at this socket (read by the media thread before closing). */
+  report(drops: number): AgentLeakReport {
+    const records = this.#records;
+    const dtmf = analyseRtpDtmf(records);
+    const report: AgentLeakReport = {
+      port: this.port,
+      packets: records.length,
+      drops,
+      digitEvents: telephoneEventsOf(records, 101).filter((event) => event.digit !== null).length,
       toneMs: dtmf.toneMs,
       detectedDigits: dtmf.digitString.length,
       maxDtmfLevelDbfs: Math.round(dtmf.maxDtmfLevelDbfs * 10) / 10,
     };
+    // a load's calls are analysed one after another: let this one's packets go
+    records.length = 0;
+    return report;
   }
 
   close(): Promise<void> {
@@ -89,9 +97,10 @@ export class AgentEndpoint {
     return new Promise((resolve) => this.#socket.close(() => resolve()));
   }
 
-  #talk(): void {
+  /** Sends the agent's next 20 ms frame, once the customer's media has come in. */
+  talk(): void {
     const peer = this.#peer;
-    if (!peer) return;
+    if (!peer || !this.#talking) return;
     // renumber the loop's frames so sequence and timestamp keep rising
     const frame = Buffer.from(VOICE_FRAMES[this.#sent % VOICE_FRAMES.length] as Buffer);
     frame.writeUInt16BE((1000 + this.#sent) & 0xffff, 2);

@@ -1,11 +1,11 @@
-/** What the sampled agents' media thread and the bench exchange (agent-media-worker.ts ↔ agent-media-thread.ts). */
+/** What the agents' media thread and the bench exchange (agent-media-worker.ts ↔ agent-media-thread.ts). */
 import type { AgentLeakReport } from './agent-endpoint.js';
 
 /** The thread's settings (its workerData). */
 export interface AgentMediaSettings {
   /** Loopback address the endpoints bind (the agents' side). */
   readonly address: string;
-  /** How many endpoints: one per sampled call. */
+  /** How many endpoints: one per call. */
   readonly count: number;
 }
 
@@ -13,7 +13,7 @@ export interface AgentMediaSettings {
 export type AgentMediaCommand = { type: 'finish' };
 
 export type AgentMediaMessage =
-  /** The endpoints' ports, in the order of the sampled calls. */
+  /** The endpoints' ports, in order (the agents' injection lines). */
   | { type: 'ready'; ports: number[] }
   /** One report per endpoint, in the order of `ports`; the endpoints are closed by then. */
   | { type: 'reports'; reports: AgentLeakReport[] }

@@ -1,5 +1,5 @@
 /**
- * The bench's side of the sampled agents' media thread (agent-media-worker.ts): starts it, hands
+ * The bench's side of the agents' media thread (agent-media-worker.ts): starts it, hands
  * out the endpoints' ports and, once every call has ended, collects one leak report per endpoint.
  * `terminate()` ends the thread, in any state (the bench's `finally`).
  */
@@ -15,7 +15,7 @@ export class AgentMediaThread {
   readonly #worker: Worker;
   /** Why the thread ended before its reports, if it did. */
   #ended: Error | undefined;
-  /** One port per sampled call, in order. */
+  /** One port per call, in order. */
   readonly ports: readonly number[];
 
   private constructor(worker: Worker, ports: number[]) {

@@ -9,16 +9,22 @@ export const BENCH_PORTS = {
   sip: { address: '127.0.0.1', port: 7060 },
   evapi: 7448,
   rpc: 7071,
+  /** The edge rtpengine (faces the customers; lower half of the RTP range). */
   ng: 7223,
   cli: 7224,
+  /** The mask rtpengine (faces the agents; upper half of the RTP range). */
+  maskNg: 7225,
+  maskCli: 7226,
   /**
-   * 8000 ports, below Linux's ephemeral range (32768–60999): a call takes 4 and rtpengine holds a
-   * deleted call's ports 30 s more, so 250 calls right after 250 others ran out of 2000 (503 Media
-   * Relay Unavailable).
+   * 8000 ports, below Linux's ephemeral range (32768–60999), 4000 to each rtpengine: a call takes 4 on
+   * each and rtpengine holds a deleted call's ports 30 s more (250 calls right after 250 others ran out
+   * of 2000: 503 Media Relay Unavailable).
    */
   rtpMin: 20000,
   rtpMax: 27999,
+  /** DTMF reports to the gateway: the edge's (events) and, where the stack sends them apart, the mask hop's (tones). */
   dtmf: { address: '127.0.0.1', port: 7999 },
+  maskDtmf: 7998,
   http: 7080,
   sandbox: 7443,
   /** The PBX: the agents' SIPp. */
@@ -27,17 +33,26 @@ export const BENCH_PORTS = {
   customer: { address: '127.0.0.1', sipPort: 7062, mediaPort: 7100 },
 } as const;
 
-/** Masking as configured (the default) or off, for the cost comparison. */
-export type MaskingMode = 'on' | 'off';
+/**
+ * - `on`: masking as configured (the defaults of scripts/lib/stack.sh): the edge drops the customer's
+ *   RFC 4733 events, the mask hop silences in-band tones behind its delay buffer;
+ * - `off`: the same two rtpengines in a chain, neither blocking: pass-through on both hops;
+ * - `one-hop`: Kamailio anchors the call in the edge rtpengine only, pass-through (the stack before
+ *   masking), for the cost of the design against one relay (one-hop.ts).
+ */
+export type MaskingMode = 'on' | 'off' | 'one-hop';
+
+export const MASKING_MODES: readonly MaskingMode[] = ['on', 'off', 'one-hop'];
 
 /**
- * `block DTMF` flags for masking off: plain block without a delay buffer or the detector, which
- * leaves the call on rtpengine's pass-through path; the bench then sends `unblock DTMF` per call,
- * so the agent gets the customer's media untouched (the leak check shows the digits arriving).
+ * `block DTMF` flags on both hops for the pass-through modes: a block without a delay buffer or the
+ * detector, which leaves the call on rtpengine's pass-through path; the bench then sends `unblock DTMF`
+ * (`delay-buffer: 0`) to every hop the call crosses as the call appears, so the agent gets the
+ * customer's media untouched (the leak check shows every call's digits arriving: the positive control).
  */
 export const UNMASKED_BLOCK_FLAGS = 'delay-buffer=0';
 
-/** TONEWALL_* settings for scripts/lib/stack.sh (Kamailio + rtpengine). */
+/** TONEWALL_* settings for scripts/lib/stack.sh (Kamailio + both rtpengines). */
 export function stackEnv(masking: MaskingMode): Record<string, string> {
   const p = BENCH_PORTS;
   return {
@@ -47,13 +62,21 @@ export function stackEnv(masking: MaskingMode): Record<string, string> {
     TONEWALL_RPC_PORT: String(p.rpc),
     TONEWALL_NG_PORT: String(p.ng),
     TONEWALL_CLI_PORT: String(p.cli),
+    TONEWALL_MASK_NG_PORT: String(p.maskNg),
+    TONEWALL_MASK_CLI_PORT: String(p.maskCli),
     TONEWALL_RTP_PORT_MIN: String(p.rtpMin),
     TONEWALL_RTP_PORT_MAX: String(p.rtpMax),
     TONEWALL_DTMF_LOG_DEST: `${p.dtmf.address}:${p.dtmf.port}`,
+    TONEWALL_MASK_DTMF_LOG_DEST: `${p.dtmf.address}:${p.maskDtmf}`,
     TONEWALL_PBX_SOURCE: p.agent.address,
     TONEWALL_PBX_TARGET: `sip:${p.agent.address}:${p.agent.sipPort}`,
     TONEWALL_CARRIER_TARGET: `sip:127.0.0.3:${p.agent.sipPort}`,
-    ...(masking === 'off' ? { TONEWALL_BLOCK_DTMF_FLAGS: UNMASKED_BLOCK_FLAGS } : {}),
+    ...(masking === 'on'
+      ? {}
+      : {
+          TONEWALL_EDGE_BLOCK_DTMF_FLAGS: UNMASKED_BLOCK_FLAGS,
+          TONEWALL_BLOCK_DTMF_FLAGS: UNMASKED_BLOCK_FLAGS,
+        }),
   };
 }
 
@@ -64,8 +87,16 @@ export function gatewayEnv(options: {
   apiKey: string;
 }): Record<string, string> {
   const p = BENCH_PORTS;
+  // the mask hop's own settings are the stack's business: the gateway's strict settings schema need
+  // not know them (it reads the mask hop's reports on the port below TONEWALL_DTMF_LOG_DEST's by default)
+  const {
+    TONEWALL_MASK_NG_PORT: _maskNg,
+    TONEWALL_MASK_CLI_PORT: _maskCli,
+    TONEWALL_MASK_DTMF_LOG_DEST: _maskDtmf,
+    ...stack
+  } = stackEnv('on');
   return {
-    ...stackEnv('on'),
+    ...stack,
     TONEWALL_ROOT: options.root,
     TONEWALL_RUN_NAME: BENCH_RUN_NAME,
     TONEWALL_KEYS_DIR: options.keysDir,

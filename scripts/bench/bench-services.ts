@@ -1,5 +1,5 @@
 /**
- * The bench's own stack in .run/bench: Kamailio + rtpengine (scripts/lib/stack.sh through
+ * The bench's own stack in .run/bench: Kamailio + both rtpengines (scripts/lib/stack.sh through
  * test/support/stack.ts), the sandbox processor and the gateway as processes. Everything started is
  * stopped by its PID, in reverse order, by `stopAll()` — also on failure and on Ctrl-C.
  */
@@ -11,9 +11,16 @@ import { type SandboxProcess, startSandboxProcess } from '../../test/support/san
 import { REPO_ROOT, type StackHandle, startStack } from '../../test/support/stack.js';
 import { generateDevKeys } from '../keys.js';
 import { BENCH_PORTS, BENCH_RUN_NAME, gatewayEnv, type MaskingMode, stackEnv } from './bench-ports.js';
+import { restartKamailioOneHop } from './one-hop.js';
 import { childrenOf } from './proc.js';
 
 export const BENCH_RUN_DIR = join(REPO_ROOT, '.run', BENCH_RUN_NAME);
+
+export interface StackPids {
+  readonly rtpengineEdge: number;
+  readonly rtpengineMask: number;
+  readonly kamailio: readonly number[];
+}
 
 export class BenchServices {
   readonly apiKey: string;
@@ -30,12 +37,14 @@ export class BenchServices {
     return `http://127.0.0.1:${BENCH_PORTS.http}`;
   }
 
-  /** Kamailio and rtpengine with the masking mode asked for (restarted when it changes). */
+  /** Kamailio and both rtpengines with the masking mode asked for (restarted when it changes). */
   async stack(masking: MaskingMode): Promise<StackHandle> {
     if (this.#stack?.masking === masking) return this.#stack.handle;
     await this.#stopStack();
-    const handle = await startStack({ runName: BENCH_RUN_NAME, env: stackEnv(masking), install: true });
+    const env = stackEnv(masking);
+    const handle = await startStack({ runName: BENCH_RUN_NAME, env, install: true });
     this.#stack = { handle, masking };
+    if (masking === 'one-hop') await restartKamailioOneHop(BENCH_RUN_NAME, BENCH_RUN_DIR, env);
     return handle;
   }
 
@@ -98,11 +107,15 @@ export class BenchServices {
     return { pid: child.pid, logFile };
   }
 
-  /** PIDs for the CPU figures: rtpengine, Kamailio (main + workers). */
-  stackPids(): { rtpengine: number[]; kamailio: number[] } {
+  /** PIDs for the CPU figures: both rtpengines (edge, mask), Kamailio (main + workers). */
+  stackPids(): StackPids {
     const pid = (file: string) => Number(readFileSync(join(BENCH_RUN_DIR, file), 'utf8').trim());
     const kamailio = pid('kamailio.pid');
-    return { rtpengine: [pid('rtpengine.pid')], kamailio: [kamailio, ...childrenOf(kamailio)] };
+    return {
+      rtpengineEdge: pid('rtpengine.pid'),
+      rtpengineMask: pid('rtpengine-mask.pid'),
+      kamailio: [kamailio, ...childrenOf(kamailio)],
+    };
   }
 
   async stopAll(): Promise<void> {

@@ -58,11 +58,15 @@ export interface CpuGroup {
   readonly pids: () => readonly number[];
 }
 
-/** Opens a CPU window over `groups`; `close()` gives each group's share of one core over it. */
+/**
+ * Opens a CPU window over `groups`; `close()` gives each group's share of one core over it, and
+ * `machine`: every process on the machine (/proc/stat), ours and the rest, in the same unit.
+ */
 export function openCpuWindow(groups: readonly CpuGroup[]): {
   close(): { seconds: number; cpu: Record<string, number> };
 } {
   const started = performance.now();
+  const machineAtStart = machineCpuSeconds();
   const opened = groups.map((group) => {
     const pids = group.pids();
     return { name: group.name, pids, cpu: cpuSeconds(pids) };
@@ -73,6 +77,7 @@ export function openCpuWindow(groups: readonly CpuGroup[]): {
       const cpu = Object.fromEntries(
         opened.map((group) => [group.name, ((cpuSeconds(group.pids) - group.cpu) / seconds) * 100]),
       );
+      cpu.machine = ((machineCpuSeconds() - machineAtStart) / seconds) * 100;
       return { seconds, cpu };
     },
   };
@@ -80,8 +85,13 @@ export function openCpuWindow(groups: readonly CpuGroup[]): {
 
 /** Datagrams the kernel dropped for UDP sockets bound to `port` (receive buffer full), /proc/net/udp. */
 export function udpDrops(port: number): number {
-  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
-  let drops = 0;
+  return udpDropsByPort([port]).get(port) ?? 0;
+}
+
+/** `udpDrops` for many ports at one read of /proc/net/udp{,6}: port → datagrams dropped. */
+export function udpDropsByPort(ports: readonly number[]): Map<number, number> {
+  const wanted = new Set(ports);
+  const drops = new Map<number, number>(ports.map((port) => [port, 0]));
   for (const file of ['/proc/net/udp', '/proc/net/udp6']) {
     let text: string;
     try {
@@ -91,8 +101,22 @@ export function udpDrops(port: number): number {
     }
     for (const line of text.split('\n').slice(1)) {
       const fields = line.trim().split(/\s+/);
-      if (fields[1]?.endsWith(`:${hexPort}`)) drops += Number(fields.at(-1) ?? 0);
+      const port = Number.parseInt(fields[1]?.split(':').at(-1) ?? '', 16);
+      if (wanted.has(port)) drops.set(port, (drops.get(port) ?? 0) + Number(fields.at(-1) ?? 0));
     }
   }
   return drops;
+}
+
+/** CPU seconds of the whole machine so far (every process, /proc/stat: all but idle and iowait), and the cores. */
+export function machineCpuSeconds(): number {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+  // cpu  user nice system idle iowait irq softirq steal guest guest_nice
+  // (steal is time the hypervisor gave to other machines: not this machine's load)
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0] = line
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  return (user + nice + system + irq + softirq) / CLOCK_TICKS_PER_S;
 }

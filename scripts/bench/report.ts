@@ -1,253 +1,489 @@
-/** The bench's table (terminal) and docs/benchmarks.md. */
-import type { LevelSummary } from './level-summary.js';
+/**
+ * The bench's data (what a bench writes to docs/benchmarks/*.json: every run's raw figures) and what
+ * is made of it: the terminal table and docs/benchmarks.md. Every figure and every sentence of the
+ * result is computed here from the runs; `--report-from FILE.json` makes the same markdown again.
+ */
+import { MASKING_MODES, type MaskingMode } from './bench-ports.js';
+import { type CpuFigure, cpuFigures, type LevelSummary, summariseLevel } from './level-summary.js';
+import type { LoadResult } from './load-run.js';
 import type { MachineInfo } from './machine.js';
 import { formatSpread, type Spread } from './stats.js';
 
-const COLUMNS = [
+/** The issue's bar: added one-way delay at most this, in ms. */
+export const DELAY_LIMIT_MS = 60;
+
+export interface BenchData {
+  readonly version: 2;
+  readonly date: string;
+  /** The command as typed (it reproduces the whole bench). */
+  readonly command: string;
+  readonly machine: MachineInfo;
+  /** The commit the stack and gateway ran from, and the files that differed from it then. */
+  readonly source: { readonly commit: string; readonly uncommitted: readonly string[] };
+  readonly settings: {
+    readonly runs: number;
+    readonly rate: number;
+    readonly probes: number;
+    readonly modes: readonly MaskingMode[];
+    readonly levels: readonly number[];
+    /** The stack's masking settings per mode, as stack.sh resolved them. */
+    readonly stack: Readonly<Record<string, Readonly<Record<string, string>>>>;
+    /** The customers' layouts, in the order calls take them. */
+    readonly mix: readonly string[];
+    readonly keysPerCall: number;
+  };
+  readonly results: readonly LoadResult[];
+  /** Masked levels in the order they were run (the step-up). */
+  readonly stepped: readonly number[];
+  readonly baselineLevel: number | undefined;
+  readonly stopReason: string;
+}
+
+export interface BenchSummaries {
+  /** Masked, one per level run. */
+  readonly masked: readonly LevelSummary[];
+  /** Every mode at the baseline level (masked too when it was run there). */
+  readonly baseline: readonly LevelSummary[];
+  readonly largestHeld: number | undefined;
+}
+
+export function summarise(data: BenchData): BenchSummaries {
+  const of = (masking: MaskingMode, calls: number) =>
+    data.results.filter((result) => result.masking === masking && result.calls === calls);
+  const masked = data.stepped.map((calls) => summariseLevel(of('on', calls))).filter(Boolean);
+  const baseline =
+    data.baselineLevel === undefined
+      ? []
+      : MASKING_MODES.map((mode) => of(mode, data.baselineLevel as number))
+          .filter((results) => results.length > 0)
+          .map((results) => summariseLevel(results));
+  return { masked, baseline, largestHeld: masked.filter((level) => level.held).at(-1)?.calls };
+}
+
+const MODE_NAMES: Record<MaskingMode, string> = {
+  on: 'masked (2 hops)',
+  off: 'pass-through (2 hops)',
+  'one-hop': 'pass-through (1 hop)',
+};
+
+/** The command that measures this level again (as many runs, same rate and probes). */
+export function reproduce(data: BenchData, masking: MaskingMode, calls: number): string {
+  const s = data.settings;
+  return `./scripts/tonewall bench --modes ${masking} --levels ${calls} --runs ${s.runs} --rate ${s.rate} --probes ${s.probes}`;
+}
+
+const ms = (value: Spread | undefined) => formatSpread(value, 1);
+const pct = (value: Spread | undefined) => formatSpread(value, 1);
+const count = (value: Spread | undefined) => formatSpread(value, 0);
+const cpuOf = (level: LevelSummary, name: CpuFigure) => pct(level.cpu[name]);
+const heardCell = (level: LevelSummary) =>
+  level.masking === 'on'
+    ? `${level.heard} / ${level.checked}`
+    : `${level.heard} / ${level.checked} (control)`;
+
+const TEXT_COLUMNS = [
   'calls',
-  'masking',
-  'set up',
-  'paid',
-  'leaks (sampled)',
-  'DTMF→screen p50 ms',
-  'p99 ms',
-  'last key→outcome p50 ms',
-  'p99 ms',
-  'CPU % rtpengine',
-  'Kamailio',
-  'gateway',
-  'SIPp',
-  'gateway peak MiB',
-  'of which at start',
-  'keys wrong / DTMF drops',
+  'mode',
+  'up',
+  'paid % (payable)',
+  'checked',
+  'agent heard digits',
+  'keys wrong',
+  'delay ms [before keys → after]',
+  'DTMF→screen p99',
+  'rtpengine edge+mask %',
+  'others %',
   'held',
 ] as const;
 
-function row(level: LevelSummary): string[] {
-  const count = (value: Spread | undefined) => formatSpread(value, 0);
-  const ms = (value: Spread | undefined) => formatSpread(value, 1);
-  const leaks =
-    level.masking === 'off'
-      ? `${level.leakyCalls}/${level.sampled} (off)`
-      : `${level.leakyCalls}/${level.sampled}${level.quietSamples ? ` (${level.quietSamples} quiet)` : ''}`;
+function textRow(level: LevelSummary): string[] {
   return [
     String(level.calls),
     level.masking,
     count(level.setUp),
-    count(level.succeeded),
-    leaks,
-    ms(level.keyToScreenP50),
+    `${pct(level.paidPct)} (${level.paidPayable}/${level.payable})`,
+    `${level.checked}/${level.placed}`,
+    heardCell(level),
+    String(level.keysWrong),
+    `${ms(level.delayMs)} [${ms(level.delayEarlyMs)} → ${ms(level.delayLateMs)}]`,
     ms(level.keyToScreenP99),
-    formatSpread(level.outcomeP50, 0),
-    formatSpread(level.outcomeP99, 0),
-    ms(level.cpu.rtpengine),
-    ms(level.cpu.kamailio),
-    ms(level.cpu.gateway),
-    ms(level.cpu.sipp),
-    formatSpread(level.gatewayPeakMib, 0),
-    formatSpread(level.gatewayStartPeakMib, 0),
-    `${level.wrongKeyCountCalls} / ${level.dtmfDrops}`,
-    level.masking === 'off' ? '–' : level.held ? 'yes' : 'NO',
+    `${cpuOf(level, 'rtpengine edge')} + ${cpuOf(level, 'rtpengine mask')} = ${cpuOf(level, 'rtpengine')}`,
+    cpuOf(level, 'others'),
+    level.masking === 'on' ? (level.held ? 'yes' : `NO: ${level.why.join('; ')}`) : '–',
   ];
 }
 
 export function textTable(levels: readonly LevelSummary[]): string {
-  const rows = [COLUMNS.map(String), ...levels.map(row)];
-  const widths = COLUMNS.map((_, column) => Math.max(...rows.map((cells) => (cells[column] ?? '').length)));
+  const rows = [TEXT_COLUMNS.map(String), ...levels.map(textRow)];
+  const widths = TEXT_COLUMNS.map((_, column) =>
+    Math.max(...rows.map((cells) => (cells[column] ?? '').length)),
+  );
   return rows
     .map((cells) => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  '))
     .join('\n');
 }
 
-export function markdownTable(levels: readonly LevelSummary[]): string {
-  const lines = [`| ${COLUMNS.join(' | ')} |`, `|${COLUMNS.map(() => '---').join('|')}|`];
-  for (const level of levels) lines.push(`| ${row(level).join(' | ')} |`);
-  return lines.join('\n');
+function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  return [
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+  ].join('\n');
 }
 
-export interface BenchReport {
-  readonly date: string;
-  readonly command: string;
-  readonly machine: MachineInfo;
-  readonly runs: number;
-  readonly rate: number;
-  readonly sample: number;
-  readonly levels: readonly LevelSummary[];
-  readonly unmasked: LevelSummary | undefined;
-  readonly largestHeld: number | undefined;
-  /** rtpengine CPU masked ÷ unmasked at the same N (medians). */
-  readonly maskingCpuRatio: number | undefined;
-  readonly stopReason: string;
-}
+const ratio = (a: number | undefined, b: number | undefined) =>
+  a !== undefined && b !== undefined && b > 0 ? `${(a / b).toFixed(2)}×` : '–';
 
-export function headline(report: BenchReport): string {
-  const largest = report.largestHeld === undefined ? 'none' : String(report.largestHeld);
-  const ratio = report.maskingCpuRatio === undefined ? '–' : `${report.maskingCpuRatio.toFixed(2)}×`;
-  return `largest load that held: ${largest} concurrent calls with payments; masking costs ${ratio} rtpengine CPU (${report.stopReason})`;
-}
-
-export function benchmarksMarkdown(report: BenchReport): string {
-  const m = report.machine;
-  const all = report.unmasked ? [...report.levels, report.unmasked] : report.levels;
-  const problems = all.flatMap((level) =>
-    level.problems.map((problem) => `- ${level.calls} calls, masking ${level.masking}: ${problem}`),
+/** The result's sentences, each computed from the summaries. */
+export function findings(data: BenchData, summaries: BenchSummaries): string[] {
+  const lines: string[] = [];
+  const { masked, baseline, largestHeld } = summaries;
+  const levelsRun = masked.map((level) => level.calls).join(', ');
+  lines.push(
+    largestHeld === undefined
+      ? `No masked level held (levels run: ${levelsRun}; ${data.stopReason}).`
+      : `Largest masked load that held: **${largestHeld} concurrent calls with payments** (levels run: ${levelsRun}; ${data.stopReason}).`,
   );
-  return `# Benchmarks: capacity and latency on the real stack
+  if (masked.length > 0) {
+    const checked = masked.reduce((total, level) => total + level.checked, 0);
+    const placed = masked.reduce((total, level) => total + level.placed, 0);
+    const heard = masked.reduce((total, level) => total + level.heard, 0);
+    lines.push(
+      `Leaks, masked: **${heard} call(s) of ${checked} checked** (${placed} placed; every call's whole agent stream, digit events and DTMF tone).`,
+    );
+    const payable = masked.reduce((total, level) => total + level.payable, 0);
+    const paid = masked.reduce((total, level) => total + level.paidPayable, 0);
+    lines.push(
+      `Payments, masked: **${paid} of ${payable} payable calls paid** (${placed - payable} call(s) of the layout whose end packets are all lost cannot pay: rtpengine 10.5 never reports those keys).`,
+    );
+    const delays = masked.filter((level) => level.delayMs);
+    const worst = (pick: (level: LevelSummary) => number | undefined) =>
+      Math.max(...delays.map((level) => pick(level) ?? Number.NaN));
+    if (delays.length > 0) {
+      lines.push(
+        `Added one-way delay customer → agent, masked (median of the runs' medians): ${delays
+          .map(
+            (level) =>
+              `${level.calls} calls ${ms(level.delayEarlyMs)} ms before the keys, ${ms(level.delayLateMs)} ms after them`,
+          )
+          .join('; ')}. ` +
+          `The worst run's median ${worst((level) => level.delayEarlyMs?.max).toFixed(1)} ms before the keys, ` +
+          `${worst((level) => level.delayLateMs?.max).toFixed(1)} ms after them; the worst call's median ${worst((level) => level.delayCallMedianMaxMs).toFixed(1)} ms, ` +
+          `the worst single burst ${worst((level) => level.delayMaxMs).toFixed(1)} ms.`,
+      );
+    } else {
+      lines.push('Added one-way delay: not measured (no probe burst matched).');
+    }
+    const within = (level: LevelSummary) =>
+      (level.delayEarlyMs?.max ?? Infinity) <= DELAY_LIMIT_MS &&
+      (level.delayLateMs?.max ?? Infinity) <= DELAY_LIMIT_MS;
+    const clean = (level: LevelSummary) => level.heard === 0 && level.checked === level.placed;
+    const bar = masked.filter((level) => within(level) && clean(level));
+    const reasons = (level: LevelSummary) =>
+      [
+        !clean(level) ? `${level.heard} leak(s), ${level.placed - level.checked} unchecked` : undefined,
+        (level.delayEarlyMs?.max ?? Infinity) > DELAY_LIMIT_MS
+          ? `delay before the keys up to ${ms(level.delayEarlyMs)}`
+          : undefined,
+        (level.delayLateMs?.max ?? Infinity) > DELAY_LIMIT_MS
+          ? `delay after the keys ${ms(level.delayLateMs)} ms`
+          : undefined,
+      ]
+        .filter(Boolean)
+        .join(', ');
+    lines.push(
+      `Issue 14's bar (added delay ≤ ${DELAY_LIMIT_MS} ms — every run's median, before and after the keys — and 0 leaks on every call, every call checked): ` +
+        (bar.length === masked.length
+          ? `**met at every masked level run** (${levelsRun}).`
+          : `**not met** at ${masked
+              .filter((level) => !bar.includes(level))
+              .map((level) => `${level.calls} calls (${reasons(level)})`)
+              .join(
+                '; ',
+              )}${bar.length > 0 ? `; met at ${bar.map((level) => level.calls).join(', ')}` : ''}.`),
+    );
+  }
+  const on = baseline.find((level) => level.masking === 'on');
+  const off = baseline.find((level) => level.masking === 'off');
+  const oneHop = baseline.find((level) => level.masking === 'one-hop');
+  if (data.baselineLevel !== undefined && (off || oneHop)) {
+    const cpu = (level: LevelSummary | undefined) => level?.cpu.rtpengine?.median;
+    const parts = [
+      on
+        ? `masked ${pct(on.cpu.rtpengine)} % of a core (edge ${pct(on.cpu['rtpengine edge'])}, mask ${pct(on.cpu['rtpengine mask'])})`
+        : undefined,
+      off ? `pass-through on both hops ${pct(off.cpu.rtpengine)} %` : undefined,
+      oneHop ? `one pass-through hop ${pct(oneHop.cpu['rtpengine edge'])} %` : undefined,
+    ].filter(Boolean);
+    lines.push(
+      `CPU of the rtpengines at ${data.baselineLevel} calls (both processes summed; medians): ${parts.join(', ')}. ` +
+        `The masked design costs ${ratio(cpu(on), cpu(off))} two-hop pass-through and ${ratio(cpu(on), oneHop?.cpu['rtpengine edge']?.median)} one hop.`,
+    );
+    const controls = [off, oneHop].filter((level): level is LevelSummary => level !== undefined);
+    lines.push(
+      `Positive control: with masking off the agent heard digits on ${controls
+        .map((level) => `${level.heard} of ${level.checked} checked calls (${MODE_NAMES[level.masking]})`)
+        .join(
+          ' and ',
+        )}; added delay ${controls.map((level) => `${ms(level.delayMs)} ms (${MODE_NAMES[level.masking]})`).join(', ')}.`,
+    );
+  }
+  const loads = data.results.map((result) => result.loadAverage);
+  const others = data.results.flatMap((result) => cpuFigures(result.cpu).others ?? []);
+  if (loads.length > 0 && others.length > 0)
+    lines.push(
+      `The machine was shared: 1-minute load average ${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)} at the runs' starts; ` +
+        `processes other than the bench's took ${Math.min(...others).toFixed(1)}–${Math.max(...others).toFixed(1)} % of a core during the windows (column *others*).`,
+    );
+  return lines;
+}
 
-Reproduce with \`${report.command}\` (it writes this file). Measured ${report.date}.
+function whyRows(summaries: BenchSummaries): string[] {
+  return [...summaries.masked, ...summaries.baseline.filter((level) => level.masking !== 'on')].flatMap(
+    (level) =>
+      level.masking === 'on' && !level.held
+        ? [`- ${level.calls} calls, masked: did not hold: ${level.why.join('; ')}.`]
+        : [],
+  );
+}
 
-## Machine
+export function headline(data: BenchData): string {
+  return findings(data, summarise(data))[0] ?? '';
+}
 
-| | |
-|---|---|
-| CPU | ${m.cpuModel}, ${m.cpus} cores (nproc) |
-| memory | ${m.memoryGib} GiB |
-| kernel | ${m.kernel} |
-| Kamailio / rtpengine / SIPp / Node | ${m.kamailio} / ${m.rtpengine} / ${m.sipp} / ${m.node} |
+export function benchmarksMarkdown(data: BenchData, jsonPath: string): string {
+  const summaries = summarise(data);
+  const m = data.machine;
+  const { masked, baseline } = summaries;
+  const onRows = masked.map((level) => [
+    String(level.calls),
+    `${count(level.setUp)}`,
+    pct(level.paidPct),
+    `${level.paidPayable} / ${level.payable}`,
+    `${level.checked} / ${level.placed}`,
+    heardCell(level),
+    `${level.keysWrong}`,
+    ms(level.delayMs),
+    ms(level.delayEarlyMs),
+    ms(level.delayLateMs),
+    level.delayMaxMs === undefined ? '–' : `${level.delayMaxMs.toFixed(1)} (${level.delayBursts})`,
+    ms(level.keyToScreenP50),
+    ms(level.keyToScreenP99),
+    formatSpread(level.outcomeP99, 0),
+    level.held ? 'yes' : `NO`,
+    `\`${reproduce(data, 'on', level.calls)}\``,
+  ]);
+  const cpuRows = [...masked, ...baseline.filter((level) => level.masking !== 'on')].map((level) => [
+    String(level.calls),
+    MODE_NAMES[level.masking],
+    cpuOf(level, 'rtpengine edge'),
+    cpuOf(level, 'rtpengine mask'),
+    cpuOf(level, 'rtpengine'),
+    cpuOf(level, 'kamailio'),
+    cpuOf(level, 'gateway'),
+    cpuOf(level, 'sipp'),
+    cpuOf(level, 'bench'),
+    cpuOf(level, 'others'),
+    formatSpread(level.loadAverage, 2),
+    formatSpread(level.gatewayPeakMib, 0),
+    `${level.dtmfDrops} / ${level.agentDrops}`,
+  ]);
+  const baseRows = baseline.map((level) => [
+    MODE_NAMES[level.masking],
+    String(level.calls),
+    cpuOf(level, 'rtpengine'),
+    ms(level.delayMs),
+    heardCell(level),
+    pct(level.paidPct),
+    `${level.keysWrong}`,
+    `\`${reproduce(data, level.masking, level.calls)}\``,
+  ]);
+  const largest = masked.at(-1);
+  const delayCell = (value: number | undefined) => (value === undefined ? '–' : value.toFixed(1));
+  const layoutRows = (largest?.byLayout ?? []).map((row) => [
+    row.layout,
+    `${row.checked} / ${row.calls}`,
+    row.heard === 0 ? '0' : `${row.heard} (${row.heardDigitEvents} events, ${row.heardToneMs} ms tone)`,
+    `${row.keysWrong}${row.keysExpected === 0 ? ' (0 expected)' : ''}`,
+    `${row.paid} / ${row.calls}`,
+    delayCell(row.delayEarlyMs),
+    delayCell(row.delayLateMs),
+  ]);
+  const problems = [...masked, ...baseline.filter((level) => level.masking !== 'on')].flatMap((level) =>
+    level.problems.map((problem) => `- ${level.calls} calls, ${MODE_NAMES[level.masking]}: ${problem}`),
+  );
+  const stack = data.settings.stack;
+  const flags = (mode: MaskingMode) =>
+    Object.entries(stack[mode] ?? {})
+      .map(([name, value]) => `\`${name}=${value}\``)
+      .join(', ');
+  return `# Benchmarks: capacity, masking and latency on the real stack
 
-Everything on this one machine, loopback only: SIPp customers and agents, Kamailio, rtpengine
-(userspace, \`--table=-1\`), the gateway, the sandbox processor, and the bench itself.
+Generated by the bench from its data — do not edit by hand. Measured ${data.date} with
+\`${data.command}\`; the raw figures of every run are in [\`${jsonPath}\`](${jsonPath.replace(/^docs\//, '')})
+(\`npx tsx scripts/bench.ts --report-from ${jsonPath}\` writes this file again from them). Each row
+says the command that measures it again. Source: commit \`${data.source.commit.slice(0, 12)}\`${
+    data.source.uncommitted.length > 0
+      ? ` with uncommitted changes in ${data.source.uncommitted.map((file) => `\`${file}\``).join(', ')} (the shared checkout)`
+      : ''
+  }.
 
 ## Result
 
-**${headline(report)}.**
+${findings(data, summaries)
+  .map((line) => `- ${line}`)
+  .join('\n')}
+${whyRows(summaries).length > 0 ? `\n${whyRows(summaries).join('\n')}\n` : ''}
+Each figure is the median of ${data.settings.runs} run(s) with the spread (min–max) in brackets; counts are summed over the runs.
 
-Each figure is the median of ${report.runs} run(s), with the spread (min–max) in brackets.
+### Masked (two hops), stepping up
 
-${markdownTable(all)}
+${markdownTable(
+  [
+    'calls',
+    'set up',
+    'paid %',
+    'payable paid',
+    'calls checked / placed',
+    'agent heard digits (leaks)',
+    'keys wrong',
+    'added delay ms',
+    'before the keys',
+    'after the keys',
+    'largest burst ms (bursts)',
+    'DTMF→screen p50 ms',
+    'p99 ms',
+    'last key→outcome p99 ms',
+    'held',
+    'reproduce',
+  ],
+  onRows,
+)}
 
-- *set up*: calls the gateway listed as answered (\`GET /v1/calls\`); *paid*: payments that ended
-  \`succeeded\` (the sandbox approved the card). A load *held* when, in every run, all calls were up,
-  every payment succeeded and no sampled agent heard a digit.
-- *leaks*: sampled calls whose agent received a telephone-event carrying a digit or DTMF tone
-  (Goertzel detector on the decoded PCMU), over all runs. With masking off the agent does hear the
-  digits: that row is the positive control of the check, not a failure.
-- *DTMF→screen*: from the arrival of a digit's DTMF datagram at the gateway (the time its DTMF
-  receive thread read it, in the listener's \`DTMF report accepted\` debug line, which holds the
-  time and the Call-ID, never the key) to the bench receiving the SSE frame that shows it; the
-  per-run percentile over every key of every call. It includes the wait for the gateway's main
-  thread. (Figures of 2026-11-23 before 11:20 started at the main thread's read instead, which hid
-  that wait: up to 117 ms at 150 calls. Until 14:25 the bench received frames with \`fetch\` on the
-  thread that also ran the sampled agents' RTP endpoints: at 50 calls the median was 1.1 ms, now
-  0.7, medians of 5 runs each.)
-- *last key→outcome*: from the last key's datagram to the SSE frame with the outcome (includes the
-  tokenisation at the sandbox over mTLS + JWE), over succeeded payments. (Figures of 2026-11-23
-  09:51 and before also counted failed payments, whose outcome comes at hang-up: the ~5 s p99 at 150.)
-- *CPU*: share of one core (100 % = one core; the machine has ${m.cpus}) from /proc/<pid>/stat
-  utime + stime over the window in which all calls were up, summed over Kamailio's processes; SIPp
-  is both SIPp processes. The bench process itself (all its threads): ${formatSpread(report.levels.at(-1)?.cpu.bench, 1)} % at the last level.
-- *gateway peak*: VmHWM of the gateway process, started fresh for every run.
+### What masking costs: every mode at ${data.baselineLevel ?? '–'} calls
+
+${baseRows.length > 0 ? markdownTable(['mode', 'calls', 'rtpengine CPU % (both)', 'added delay ms', 'agent heard digits', 'paid %', 'keys wrong', 'reproduce'], baseRows) : 'Not run.'}
+
+### CPU (% of one core; the machine has ${m.cpus}) and memory
+
+${markdownTable(
+  [
+    'calls',
+    'mode',
+    'rtpengine edge',
+    'rtpengine mask',
+    'both',
+    'Kamailio',
+    'gateway',
+    'SIPp',
+    'bench',
+    'others',
+    'load avg',
+    'gateway peak MiB',
+    'DTMF / agent drops',
+  ],
+  cpuRows,
+)}
+
+### Per layout at ${largest?.calls ?? '–'} masked calls (all runs)
+
+${
+  layoutRows.length > 0
+    ? markdownTable(
+        [
+          'customer layout',
+          'checked / calls',
+          'agent heard digits',
+          'keys wrong',
+          'paid',
+          'added delay before the keys ms',
+          'after the keys ms',
+        ],
+        layoutRows,
+      )
+    : 'Not run.'
+}
+
+## What the columns mean
+
+- *set up*: calls the gateway listed as answered (\`GET /v1/calls\`); *paid %*: payments that ended
+  \`succeeded\` (the sandbox approved the card), of the calls placed; *payable paid*: the same over
+  the calls whose layout lets every key be captured (all but *end packet lost (end×1: none)*: rtpengine
+  10.5 reports a key when its end packet comes, so a key whose end packets are all lost is masked but
+  never reported; a real customer keys the field again; with masking off, nor the in-band layouts: no
+  in-band detector runs on a pass-through call), over all runs. A masked level *held* when, in
+  every run, all calls were up, every payable call paid, every call's agent stream was checked, no
+  agent heard a digit, no call had a key too many or too few (none expected from the layout above),
+  and every agent got at least half the customer's audio.
+- *calls checked*: calls whose agent's whole stream reached an RTP endpoint of the bench that
+  recorded every packet and analysed it after the call: telephone-events carrying a digit, and DTMF
+  tone (Goertzel detector on the decoded PCMU, −60 dBFS per tone). *agent heard digits*: checked calls
+  where it found either. Masked, that is a leak; with masking off it is the positive control (the
+  check does hear digits that reach the agent). Calls where the agent got under half the customer's
+  audio count as not proving anything (held = no).
+- *keys wrong*: calls whose gateway accepted more or fewer keys than the layout lets it (the
+  ${data.settings.keysPerCall} keyed, or none, above).
+- *added delay*: one-way, customer → agent, measured on the wire (below); per run the median over
+  its probe bursts, then the median and spread of the runs. *before the keys*: the two bursts in the
+  lead-in, before the call's first key; *after the keys*: the three bursts after its last key (the
+  delay can change over a call). *largest burst*: the largest single burst's delay over all runs,
+  with the number of bursts measured.
+- *DTMF→screen*: from the arrival of a key's DTMF report at the gateway (its DTMF receive thread's
+  time, in the listener's \`DTMF report accepted\` debug line, which holds the time and the Call-ID,
+  never the key) to the bench receiving the SSE frame that shows it; per run the percentile over every
+  key of every call. *last key→outcome*: from the last key's report to the frame with the outcome
+  (includes tokenisation at the sandbox over mTLS + JWE), succeeded payments only.
+- *CPU*: from /proc/<pid>/stat utime + stime over the window in which all calls were up; *both* is
+  the two rtpengine processes summed; Kamailio is all its processes; SIPp both SIPp processes (the
+  customers' media and both sides' SIP: the agents' media is the bench's since every call is checked,
+  so SIPp and bench figures do not compare with benches before 2026-12-02); *bench* the bench process
+  (with every agent's RTP endpoint on its media thread) and the delay probe's tcpdump; *others* everything else the machine ran in the window (/proc/stat less the above): the
+  shared machine's other work. *load avg*: the 1-minute load average as each run started.
+- *DTMF / agent drops*: datagrams the kernel dropped at the gateway's DTMF socket / at the agents'
+  endpoints (a dropped agent packet is one the check did not see), summed over the runs.
 
 ## Method
 
+- Machine: ${m.cpuModel}, ${m.cpus} cores, ${m.memoryGib} GiB, kernel ${m.kernel}; Kamailio ${m.kamailio},
+  rtpengine ${m.rtpengine}, SIPp ${m.sipp}, Node ${m.node}. Everything on this one machine, loopback
+  only: SIPp customers and agents, Kamailio, both rtpengines (userspace, \`--table=-1\`), the gateway,
+  the sandbox processor, and the bench itself. Other helpers' test runs shared it (*others*).
 - \`./scripts/tonewall bench\` starts its own stack in \`.run/bench\` on ports apart from the
-  defaults (SIP 7060, evapi 7448, JSON-RPC 7071, rtpengine NG 7223 / CLI 7224 / RTP 20000–27999,
-  DTMF reports 7999, gateway 7080, sandbox 7443; customers at 127.0.0.1, agents at 127.0.0.4:7080),
-  the sandbox processor and the gateway as processes (debug log level, no prompts: agent-spoken
-  instructions; rtpengine, Kamailio and the gateway with the settings \`./scripts/tonewall up\` uses),
-  and stops all of them by PID at the end, on failure and on Ctrl-C. A second bench refuses to
-  start while one runs (\`.run/bench/bench.lock\` holds the running bench's PID; the SIP ports must
-  be free too).
-- Per run, one SIPp process places N calls (\`test/sipp/bench-customer.xml\`, \`-m N -l N -r ${report.rate}\`)
-  through Kamailio and rtpengine to one SIPp agent process (\`test/sipp/bench-agent.xml\`, one agent
-  per line of an injection file). Customers offer PCMU + telephone-event and play PCMU silence,
-  then key \`4242424242424242#\`, a future expiry and \`123\` as RFC 4733 events (80 ms events, 100 ms
-  gaps) after a lead-in that covers the ramp plus 3 s, so every call keys while all N are up
-  (\`play_pcap_audio\`: a SIPp thread per call). Agents talk back with a 440 Hz PCMU tone for the
-  whole call: SIPp's \`rtp_stream\` looping one second of µ-law from its media port, a few threads
-  for all calls (until 2026-11-23 14:25 a pcap per call, a thread each: about 2.7× the agent
-  process's CPU at 50 calls). Its packets leave on the same 20 ms ticks for every call; the
-  customers' keep the phase of their call's answer.
-- The bench polls \`GET /v1/calls\` (every 100 ms until all N are up, then no more), starts a
-  payment (integration key, security code required) on each call as it appears and follows its SSE
-  stream with \`node:http\` (a keep-alive Agent, a connection per stream), noting each chunk's
-  arrival (wall clock, \`performance.timeOrigin + performance.now()\`, as the gateway's times) and
-  parsing the frames only once the stream has ended. The sandbox processor answers.
-- ${report.sample} calls per run (spread over the ramp) are answered by agents whose SDP points at
-  an RTP endpoint of the bench instead of SIPp: it records every packet the agent receives and talks
-  back from the same socket. The endpoints run on a worker thread of the bench, which also analyses
-  what they recorded after the load, so the thread that notes SSE arrivals has nothing else to do
-  while the calls key. Only those calls are checked for leaks (decoding and Goertzel-analysing
-  every call's audio would load the machine being measured).
-- Masking off: the same N with \`TONEWALL_BLOCK_DTMF_FLAGS=delay-buffer=0\` (a plain block, no
-  delay buffer, no detector) and an NG \`unblock DTMF\` (\`delay-buffer: 0\`) sent by the bench as
-  each call appears, so rtpengine relays the call untouched. Masking cost = rtpengine CPU masked ÷
-  unmasked (medians).
-- Levels step up until one does not hold or the machine saturates (all measured processes together
-  above 90 % of all cores); ${report.stopReason}.
-
-## What limits it, and what was fixed (found while building the bench, 2026-11-23)
-
-- **Fixed (ours): keys lost at the gateway's DTMF socket.** At 150 paying calls the gateway's UDP
-  socket (208 KiB default receive buffer, ~250 reports) overflowed whenever its event loop paused,
-  676–1718 reports per load were dropped by the kernel and most payments failed. The listener now
-  asks for 4 MiB (\`SO_RCVBUF\`, capped by \`net.core.rmem_max\`, which is 4 MiB on this machine
-  but 208 KiB on a stock kernel: set \`sysctl net.core.rmem_max=4194304\` on gateway hosts). The
-  table's *DTMF drops* count what the kernel still dropped (\`/proc/net/udp\`).
-- **Fixed (ours): about one payment in 25 failed with \`payment-connector-error\`.** Payment ids
-  are 32 random hex characters; when 13 or more of them were decimal digits in a row the sandbox
-  refused the idempotency key (\`<id>:tokenise\`) as card-number-like. Payment and call ids are
-  now never issued with such a run (\`src/domain/resource-id.ts\`).
-- **Fixed (ours): a key lost or counted twice under load.** rtpengine reports each RFC 4733 key
-  twice (the event and the in-band detector hearing it rendered, docs/media.md); the gateway drops
-  a second report of the same key within the tone's duration + 60 ms of the first. It timed reports
-  when its event loop *read* them. A capture of the reports on the wire (tshark on \`lo\`, 150
-  calls) showed rtpengine's timing to be steady — the second report 39–49 ms after the first,
-  genuine repeats (the \`22\` of the expiry \`1229\`) 177 ms apart or more — while the gateway read
-  them up to 117 ms late (p90 70 ms) behind bursts of key presses, so a repeat could look like a
-  duplicate (23 keys) and a duplicate like a repeat (25 keys). In 2 of 3 runs 14–22 calls failed.
-  The reports are now read and time-stamped on a thread of their own (\`DtmfReceiveThread\`),
-  within 1.3 ms of the wire at p90 (5.5 ms p99) in the same load. With the 200 ms delay buffer
-  rtpengine runs near a full core at 150 calls and one call in one run got a 25th key (a second
-  report more than 140 ms after its first): the rule now pairs each accepted report with at most
-  one duplicate, with 400 ms of slack once a party's keys have come in pairs (docs/media.md).
-- **Fixed (ours): the gateway's main thread fell behind at 150 calls.** With arrival timed on the
-  receive thread the main thread's backlog showed: reports waited 666 ms (median) for it while
-  all 150 calls keyed. A CPU profile (\`--profile\`) put most of each key's ~0.85 ms in the audit
-  record written per key press (an Ed25519 signature, canonical JSON, group-committed writes: 833
-  signed records a second), and 100–200 ms pauses in TLS connections to the processor, each
-  parsing the client certificate, key and CA again. The audit now records state changes only (a key
-  that only adds a digit is not one, docs/audit.md) and the processor transport builds one TLS
-  context: the wait for the main thread fell to 8 ms at p99 in a quiet run, and DTMF→screen with
-  it. Later: the signed head rewritten when the audit writes catch up (not per batch), no log or
-  status-store line for a key that only adds a digit, the supervisor board pruned per finished
-  payment (it walked every entry per key), the bench's \`GET /v1/calls\` polling stopped once all
-  calls are up, the Stripe SDK loaded only when configured, the status file read line by line.
-- **Fixed (ours and how rtpengine is run): DTMF→screen p99 at 150 calls over the 20 ms aim.** In
-  the runs of 2026-11-23 12:34 the per-run p99 was 28–250 ms (median 45): both cores were busy
-  (rtpengine 76–84 % of a core with the 200 ms delay buffer, SIPp ~35 %, the gateway ~30 %, the bench
-  ~10 %) and reports waited for the gateway's main thread (the listener's \`queuedMs\`: p99 26, 41 and
-  248 ms; in one run it fell behind for 2.7 s). Measured one change at a time, 3 runs of 150 calls
-  each, 2026-11-23 14:05–14:55: the receive thread now validates each report and drops rtpengine's
-  duplicates itself, so the main thread gets one message per key press (p99 16.3 ms, was 44.8 the
-  same hour); the audit log is signed, chained and written on a thread of its own
-  (\`AuditStoreThread\`, docs/audit.md), log lines go out in 4 KiB / 100 ms batches, the supervisor
-  board ignores keys that only add a digit, and the bench follows SSE with \`node:http\` on a thread
-  with nothing else to do and lets SIPp's agents talk with \`rtp_stream\` (p99 12.7 ms, SIPp 21 % of
-  a core instead of 33 %); the gateway runs with \`--max-semi-space-size=4\` (peak 146 MiB instead of
-  172, same p99); rtpengine runs one worker thread on this 2-core machine (\`--num-threads\`, cores −
-  1, \`TONEWALL_RTPE_THREADS\`): 44 % of a core instead of 61–69 % at 150 masked calls, p99 8.9 ms.
-- **What limits it now: rtpengine's masking, then the two cores.** At 300 calls rtpengine takes ~80 %
-  of a core (masking cost 2.2× its pass-through CPU at 250 calls: it decodes every customer packet for
-  the in-band detector and holds it 200 ms in the delay buffer), SIPp ~38 %, the gateway ~32 %, and
-  the load fails (2026-11-23 15:15): 5 payments of one run and 3 of another did not finish before
-  their call ended (in the first, 4 calls got a 25th key: a duplicate report past the filter's
-  window), and p99 DTMF→screen passed 20 ms. The masking cost is rtpengine's; a larger machine, or rtpengine on a
-  host of its own, raises the limit.
-- **Masking delay buffer 200 ms (was 60).** The bench once found ~20 ms of tone reaching the agent
-  when RFC 4733 events were off the 20 ms frame grid (rtpengine 10.5 with its in-band detector on).
-  docs/media.md ("Events off the frame grid") measured every layout: 60–150 ms leaked 20–40 ms of
-  some tones, 200 ms masked all. The figures above are with 200 ms (the default since 2026-11-23
-  12:22); earlier figures were at 60 ms.
-- **Gateway memory:** most of the peak is reached at start-up, before any call (the *of which at start*
-  figure); the load adds 0–20 MiB. The gateway runs with \`--max-semi-space-size=4\` wherever it is
-  started (Node's default young generation grew to 16 MiB semi-spaces under start-up's and the load's
-  allocation and RSS stayed there: ~25 MiB more); its two worker threads (DTMF reports, audit log) have
-  capped young generations and cost ~10 MiB each. Start-up is mostly the libraries (express, zod, pino, jose,
-  prom-client: 9–15 MiB each measured alone) and V8's young generation; the Stripe SDK (~20 MiB) is
-  now loaded only when the Stripe connector is configured. Reading a long \`payments.jsonl\` and
-  audit log at start (the bench's grow run after run) adds 10–25 MiB to the peak.
-- **Kamailio's CPU** is near 0 in the window because SIP happens at set-up and hang-up, outside it.
-
-${problems.length > 0 ? `## What went wrong in runs\n\n${problems.join('\n')}\n` : ''}`;
+  defaults (SIP 7060, evapi 7448, JSON-RPC 7071, edge rtpengine NG 7223 / CLI 7224, mask rtpengine NG
+  7225 / CLI 7226, RTP 20000–27999 split between them, DTMF reports 7999 (edge) and 7998 (mask), gateway 7080, sandbox
+  7443; customers at 127.0.0.1, agents at 127.0.0.4:7080), the sandbox processor and the gateway as
+  processes (debug log level; Kamailio, the rtpengines and the gateway with the settings
+  \`./scripts/tonewall up\` uses), and stops all of them by PID at the end, on failure and on Ctrl-C.
+- Masking settings per mode (scripts/lib/stack.sh as it resolved them): masked: ${flags('on')}.
+  Pass-through (2 hops): ${flags('off')}, and the bench sends \`unblock DTMF\` (\`delay-buffer: 0\`)
+  to both rtpengines as each call appears, so neither blocks. Pass-through (1 hop): the same, with
+  Kamailio on a copy of sip-config/kamailio.cfg whose every \`set_rtpengine_set\` names the edge only
+  (scripts/bench/one-hop.ts): the call crosses one rtpengine (the mask rtpengine runs idle).
+- Per run, one SIPp process places N calls (\`-m N -l N -r ${data.settings.rate}\`) through Kamailio and
+  the rtpengines to one SIPp agent process. Customer n keys the card (${data.settings.keysPerCall} keys:
+  number, \`#\`, expiry, security code) in layout (n − 1) mod ${data.settings.mix.length} of the masking
+  matrix (test/support/masking-matrix.ts, made by test/support/media/stream-layout.ts): ${data.settings.mix
+    .map((name) => `*${name}*`)
+    .join(', ')}. The in-band layouts' SDP offers telephone-event or not as their name says; the others
+  offer it. Each customer's stream (scripts/bench/customer-mix.ts): PCMU silence covering the ramp
+  plus 3 s (every call keys while all N are up), the layout's keys, silence to a point common to every
+  layout (≥ 1 s after the last key), then 3 bursts of 1 kHz at −10 dBFS (200 ms, 1 s apart), so every
+  call sends audio as long as the others; the lead-in has two such bursts 1.6 s and 0.6 s before
+  its end (the delay before the keys).
+- Every call's agent SDP points at an RTP endpoint of the bench (SIPp answers only the SIP): one
+  socket per call on a worker thread of the bench, which records every packet, talks back a 440 Hz
+  tone on one shared 20 ms tick, and analyses each call's recording after the load.
+- The added delay: once all calls are up the bench asks the edge rtpengine (\`query\`) where
+  ${data.settings.probes} calls per run (one of each layout first, spread over the ramp) send their media, and
+  tcpdump captures on \`lo\` those calls' customer → edge packets and the packets reaching their
+  agents' endpoints. Each burst's delay is its onset at the agent minus its onset at the customer,
+  both on the capture's clock (test/support/audio-delay.ts \`delayFromCapture\`).
+- The bench polls \`GET /v1/calls\` (every 100 ms until all N are up), starts a payment
+  (integration key, security code required) on each call as it appears and follows its SSE stream
+  with \`node:http\`, noting each chunk's arrival and parsing the frames after the stream ended.
+- Masked levels step up through the levels asked for, and stop early when a level loses over 5 % of
+  its calls or payable payments, or the processes measured take over 90 % of all cores (a level that
+  did not hold for one layout's sake says nothing of capacity); ${data.stopReason}. The baselines run
+  at the largest masked level that held, else the largest run (\`--baseline-level\` to choose).
+${problems.length > 0 ? `\n## What went wrong in runs\n\n${problems.join('\n')}\n` : ''}`;
 }
