@@ -22,22 +22,31 @@ import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { pino } from 'pino';
 import {
   type MaskingEvidence,
   signMaskingEvidence,
   writeMaskingEvidence,
 } from '../src/adapters/audit/masking-evidence.js';
+import { RtpengineCaptureDelay } from '../src/adapters/rtpengine/capture-delay.js';
+import { NgClient } from '../src/adapters/rtpengine/ng-client.js';
+import type { Call } from '../src/application/call-registry.js';
 import { captureLoopback, delayFromCapture, delayProbePcap } from '../test/support/audio-delay.js';
-import { CallHarness } from '../test/support/call-harness.js';
+import { CallHarness, type PlacedCall } from '../test/support/call-harness.js';
 import {
   MATRIX,
   type MatrixRow,
   matrixTable,
   openReportListener,
+  PAYMENT_KEYS,
   type ReportListener,
   rowPasses,
   runLayout,
 } from '../test/support/masking-matrix.js';
+import { startBaresip } from '../test/support/phones/baresip-phone.js';
+import { startLinphone } from '../test/support/phones/linphone-phone.js';
+import { type Phone, stopAllPhones } from '../test/support/phones/phone.js';
+import { interKeyMsFor, openDtmfReports, runPhonePayment } from '../test/support/phones/phone-call.js';
 import { REPO_ROOT, startStack } from '../test/support/stack.js';
 
 const OWN_PORTS = {
@@ -80,6 +89,7 @@ interface Target {
   proxy: string;
   agent: { address: string; port: number };
   rtpRange: [number, number];
+  maskNgPort: number;
 }
 
 function runningStackTarget(env: NodeJS.ProcessEnv): Target {
@@ -89,6 +99,7 @@ function runningStackTarget(env: NodeJS.ProcessEnv): Target {
     proxy: `${env.TONEWALL_SIP_ADDR ?? '127.0.0.1'}:${env.TONEWALL_SIP_PORT ?? '5060'}`,
     agent: { address: pbx[1] as string, port: Number(pbx[2]) },
     rtpRange: [Number(env.TONEWALL_RTP_PORT_MIN ?? 30000), Number(env.TONEWALL_RTP_PORT_MAX ?? 30999)],
+    maskNgPort: Number(env.TONEWALL_MASK_NG_PORT ?? 2225),
   };
 }
 
@@ -140,19 +151,72 @@ function evidenceOf(
   };
 }
 
+/**
+ * Real phones as the customer: Linphone keying in-band tones, baresip keying RFC 4733 events, a whole
+ * payment each (test/support/phones). Reports are read only with the check's own stack.
+ */
+async function realPhones(
+  harness: CallHarness,
+  target: Target,
+  reportPort: number | undefined,
+): Promise<MatrixRow[]> {
+  const rows: MatrixRow[] = [];
+  const reports = await openDtmfReports(reportPort ?? 0, reportPort === undefined ? 0 : reportPort - 1);
+  try {
+    for (const [name, start, mode] of [
+      ['Linphone, in-band', startLinphone, 'inband'],
+      ['baresip, RFC 4733', startBaresip, 'rfc4733'],
+    ] as const) {
+      const phone: Phone = await start({ name: 'masking-check', mode });
+      try {
+        const result = await runPhonePayment(
+          harness,
+          phone,
+          { uri: `sip:agent@${target.proxy}`, keys: PAYMENT_KEYS, interKeyMs: interKeyMsFor(phone) },
+          reports,
+        );
+        const row: MatrixRow = {
+          layout: `real phone: ${name}`,
+          keys: PAYMENT_KEYS.length,
+          eventsAtAgent: result.agent.digitEvents,
+          toneMsAtAgent: result.agent.toneMs,
+          maxDtmfDbfs: result.agent.maxDtmfLevelDbfs,
+          // the phone's 400 Hz voice the agent heard, against the 1000 ms the suite asks for
+          agentAudioMs: result.voiceMsAtAgent,
+          customerAudioMs: 1000 / 0.9,
+          reported: reportPort === undefined ? undefined : result.reported,
+          expected: PAYMENT_KEYS,
+        };
+        rows.push(row);
+        console.error(
+          `${rowPasses(row) ? 'pass' : 'FAIL'}  ${row.layout}: ${row.toneMsAtAgent} ms of tone, ${row.eventsAtAgent} digit events at the agent`,
+        );
+      } finally {
+        await phone.stop();
+      }
+    }
+  } finally {
+    await stopAllPhones();
+    await reports.close();
+  }
+  return rows;
+}
+
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
       run: { type: 'string' },
       'own-stack': { type: 'boolean', default: false },
       layouts: { type: 'string' },
+      mode: { type: 'string', default: 'both' },
+      'no-phones': { type: 'boolean', default: false },
       env: { type: 'string', multiple: true, default: [] },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) {
     console.log(
-      'usage: ./scripts/tonewall masking-check [--run NAME] [--own-stack] [--layouts TEXT,…] [--env K=V …]',
+      'usage: ./scripts/tonewall masking-check [--run NAME] [--own-stack] [--mode outside|capture|both] [--layouts TEXT,…] [--no-phones] [--env K=V …]',
     );
     return 0;
   }
@@ -165,6 +229,9 @@ async function main(): Promise<number> {
   }
   const own = values['own-stack'] ?? false;
   if (!own && Object.keys(extra).length > 0) throw new UsageError('--env goes with --own-stack');
+  const mode = values.mode ?? 'both';
+  if (!['outside', 'capture', 'both'].includes(mode))
+    throw new UsageError('--mode is outside, capture or both');
   const wanted = values.layouts?.split(',').map((s) => s.trim());
   const layouts = wanted ? MATRIX.filter((l) => wanted.some((w) => l.name.includes(w))) : MATRIX;
   if (layouts.length === 0) throw new UsageError('no layout matches --layouts');
@@ -178,6 +245,7 @@ async function main(): Promise<number> {
         proxy: `127.0.0.1:${OWN_PORTS.sip}`,
         agent: OWN_PORTS.agent,
         rtpRange: [OWN_PORTS.rtpMin, OWN_PORTS.rtpMax],
+        maskNgPort: OWN_PORTS.maskNg,
       }
     : runningStackTarget(process.env);
   const settings = maskingSettings(own ? { ...process.env, ...extra } : process.env);
@@ -188,6 +256,7 @@ async function main(): Promise<number> {
     agentSip: target.agent,
   });
   const rows: MatrixRow[] = [];
+  const phoneRows: MatrixRow[] = [];
   let delay: ReturnType<typeof delayFromCapture>;
   try {
     if (own) reports = await openReportListener(OWN_PORTS.dtmf);
@@ -202,20 +271,51 @@ async function main(): Promise<number> {
     console.error(
       `added delay customer → agent: median ${delay.medianMs.toFixed(1)} ms (${delay.delaysMs.map((d) => d.toFixed(1)).join(', ')})`,
     );
-    for (const spec of layouts) {
-      const row = await runLayout(harness, spec, reports ? { reports } : {});
-      rows.push(row);
-      console.error(
-        `${rowPasses(row) ? 'pass' : 'FAIL'}  ${spec.name}: ${row.toneMsAtAgent} ms of tone, ${row.eventsAtAgent} digit events at the agent`,
-      );
+    const maskNg = await NgClient.open({
+      host: process.env.TONEWALL_NG_ADDR ?? '127.0.0.1',
+      port: target.maskNgPort,
+      timeoutMs: 1000,
+      retries: 1,
+      logger: pino({ level: 'silent' }),
+    });
+    // what the gateway does when a payment starts capturing (src/adapters/rtpengine/capture-delay.ts)
+    const captureDelay = new RtpengineCaptureDelay({
+      ng: maskNg,
+      outsideCaptureMs: Number(process.env.TONEWALL_MASK_DELAY_BUFFER ?? 50),
+      captureMs: Number(process.env.TONEWALL_CAPTURE_DELAY_BUFFER ?? 120),
+    });
+    const raise = (placed: PlacedCall) =>
+      captureDelay.enter({
+        sipCallId: placed.customer.sipCallId,
+        customerTag: placed.customer.fromTag,
+      } as Call);
+    try {
+      for (const inCapture of mode === 'both' ? [false, true] : [mode === 'capture']) {
+        for (const spec of layouts) {
+          const measured = await runLayout(harness, spec, {
+            ...(reports ? { reports } : {}),
+            ...(inCapture ? { beforeKeys: raise } : {}),
+          });
+          const row = { ...measured, layout: `${spec.name}${inCapture ? ' (capture)' : ''}` };
+          rows.push(row);
+          console.error(
+            `${rowPasses(row) ? 'pass' : 'FAIL'}  ${row.layout}: ${row.toneMsAtAgent} ms of tone, ${row.eventsAtAgent} digit events at the agent`,
+          );
+        }
+      }
+    } finally {
+      await maskNg.close();
+    }
+    if (!values['no-phones']) {
+      phoneRows.push(...(await realPhones(harness, target, own ? OWN_PORTS.dtmf : undefined)));
     }
   } finally {
     await reports?.close();
     await harness.cleanup();
     await stack?.stop();
   }
-  console.log(matrixTable(rows));
-  const evidence = evidenceOf(rows, own ? 'own' : runName, settings, delay);
+  console.log(matrixTable([...rows, ...phoneRows]));
+  const evidence = evidenceOf([...rows, ...phoneRows], own ? 'own' : runName, settings, delay);
   console.log(
     `\n${evidence.calls} calls, ${evidence.keys} keys: ${evidence.leakedToneMs} ms of DTMF tone and ${evidence.eventsAtAgent} digit events at the agent; added delay median ${evidence.addedDelayMs.median ?? '–'} ms — ${evidence.passed ? 'PASS' : 'FAIL'}`,
   );

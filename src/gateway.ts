@@ -5,6 +5,7 @@ import { JsonRpcClient } from './adapters/kamailio/jsonrpc-client.js';
 import { JsonlPaymentStatusStore } from './adapters/payment-status/jsonl-payment-status-store.js';
 import type { ProcessorConnector } from './adapters/processors/connector.js';
 import { GuardedConnector } from './adapters/processors/guarded-connector.js';
+import { RtpengineCaptureDelay } from './adapters/rtpengine/capture-delay.js';
 import { DtmfListener } from './adapters/rtpengine/dtmf-listener.js';
 import { NgClient } from './adapters/rtpengine/ng-client.js';
 import { RtpenginePromptPlayer } from './adapters/rtpengine/prompt-player.js';
@@ -14,6 +15,7 @@ import { AuditTrail } from './application/audit-trail.js';
 import { CallRegistry } from './application/call-registry.js';
 import { CallSync } from './application/call-sync.js';
 import { DtmfRouter } from './application/dtmf-router.js';
+import { CaptureMasking } from './application/media/capture-masking.js';
 import {
   type Clock,
   noPrompts,
@@ -78,6 +80,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     timeoutMs: config.rtpengine.ngTimeoutMs,
     retries: config.rtpengine.ngRetries,
     logger: logger.child({ part: 'ng' }),
+  });
+  // the mask hop (the rtpengine facing the agent): its delay buffer follows capture
+  const maskNg = await NgClient.open({
+    host: config.rtpengine.ngHost,
+    port: config.rtpengine.maskNgPort,
+    timeoutMs: config.rtpengine.ngTimeoutMs,
+    retries: config.rtpengine.ngRetries,
+    logger: logger.child({ part: 'ng-mask' }),
   });
 
   // /healthz pings on a socket of its own: one attempt, a short limit, no retries to wait out.
@@ -150,6 +160,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     logger: logger.child({ part: 'payments' }),
   });
   audit.follow({ registry, payments });
+  const captureMasking = new CaptureMasking({
+    port: new RtpengineCaptureDelay({
+      ng: maskNg,
+      outsideCaptureMs: config.rtpengine.maskDelayBufferMs,
+      captureMs: config.rtpengine.captureDelayBufferMs,
+    }),
+    registry,
+    logger: logger.child({ part: 'capture-masking' }),
+  });
+  payments.onUpdate((update) => captureMasking.onUpdate(update));
   const webhooks = config.webhookSecret
     ? new WebhookSender({ secret: config.webhookSecret, logger: logger.child({ part: 'webhooks' }) })
     : undefined;
@@ -277,6 +297,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       server.closeAllConnections();
       await closed;
       await ng.close();
+      await maskNg.close();
       await ngProbe.close();
       await connector.close();
     },

@@ -75,7 +75,7 @@ stack_run_dir() {
 stack_install() {
   local -a missing=()
   local pkg
-  for pkg in kamailio kamailio-extra-modules kamailio-utils-modules rtpengine sip-tester espeak-ng sox baresip-core linphone-cli; do
+  for pkg in kamailio kamailio-extra-modules kamailio-utils-modules rtpengine sip-tester espeak-ng sox baresip-core linphone-cli tcpdump; do
     if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
       missing+=("$pkg")
     fi

@@ -38,13 +38,11 @@ export const STACK_SETTINGS = [
   'TONEWALL_AGENT_HEADER',
   'TONEWALL_DLG_TIMEOUT',
   'TONEWALL_DLG_KEEPALIVE',
-  'TONEWALL_MASK_DELAY_BUFFER',
   'TONEWALL_RTPE_OFFER_FLAGS',
   'TONEWALL_RTPE_ANSWER_FLAGS',
   'TONEWALL_BLOCK_DTMF_FLAGS',
   'TONEWALL_RTPE_EXTRA_ARGS',
   'TONEWALL_RTPE_THREADS',
-  'TONEWALL_MASK_NG_PORT',
   'TONEWALL_MASK_CLI_PORT',
   'TONEWALL_EDGE_BLOCK_DTMF_FLAGS',
   'TONEWALL_MASK_DTX_DELAY',
@@ -69,6 +67,12 @@ const environmentSchema = z
     TONEWALL_HEALTH_TIMEOUT_MS: milliseconds(50, 10_000).default(500),
     TONEWALL_NG_ADDR: host.default('127.0.0.1'),
     TONEWALL_NG_PORT: port.default(2223),
+    /** The mask rtpengine (the hop facing the agent): its NG port, on TONEWALL_NG_ADDR. */
+    TONEWALL_MASK_NG_PORT: port.default(2225),
+    /** The mask hop's delay buffer outside capture, ms (Kamailio applies it at answer). */
+    TONEWALL_MASK_DELAY_BUFFER: z.coerce.number().int().min(20).max(1000).default(50),
+    /** The mask hop's delay buffer while a payment captures, ms (docs/media.md). */
+    TONEWALL_CAPTURE_DELAY_BUFFER: z.coerce.number().int().min(20).max(1000).default(120),
     TONEWALL_NG_TIMEOUT_MS: milliseconds(50, 30_000).default(1000),
     TONEWALL_NG_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
     TONEWALL_DTMF_LOG_DEST: z
@@ -152,6 +156,11 @@ export interface Config {
   readonly rtpengine: {
     readonly ngHost: string;
     readonly ngPort: number;
+    /** The mask hop's NG port (same address). */
+    readonly maskNgPort: number;
+    /** The mask hop's delay buffer outside capture and while a payment captures, ms. */
+    readonly maskDelayBufferMs: number;
+    readonly captureDelayBufferMs: number;
     readonly ngTimeoutMs: number;
     readonly ngRetries: number;
   };
@@ -273,6 +282,9 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
     rtpengine: {
       ngHost: env.TONEWALL_NG_ADDR,
       ngPort: env.TONEWALL_NG_PORT,
+      maskNgPort: env.TONEWALL_MASK_NG_PORT,
+      maskDelayBufferMs: env.TONEWALL_MASK_DELAY_BUFFER,
+      captureDelayBufferMs: env.TONEWALL_CAPTURE_DELAY_BUFFER,
       ngTimeoutMs: env.TONEWALL_NG_TIMEOUT_MS,
       ngRetries: env.TONEWALL_NG_RETRIES,
     },

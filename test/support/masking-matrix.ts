@@ -10,7 +10,7 @@
  */
 import { createSocket } from 'node:dgram';
 import { agentAudioReport } from './agent-audio.js';
-import type { CallHarness } from './call-harness.js';
+import type { CallHarness, PlacedCall } from './call-harness.js';
 import type { DtmfPcap } from './dtmf-pcap.js';
 import { type Layout, layout, layoutStream } from './media/stream-layout.js';
 
@@ -156,10 +156,15 @@ const pcmuMs = (payloadBytes: readonly number[]) => payloadBytes.reduce((sum, n)
 export async function runLayout(
   harness: CallHarness,
   spec: Layout,
-  options: { keys?: string; reports?: ReportListener } = {},
+  options: {
+    keys?: string;
+    reports?: ReportListener;
+    /** Runs once the call is answered (the agent gets audio), before the first key: e.g. raise the capture delay. */
+    beforeKeys?: (call: PlacedCall) => Promise<void>;
+  } = {},
 ): Promise<MatrixRow> {
   const keys = options.keys ?? PAYMENT_KEYS;
-  const stream = layoutStream(keys, spec);
+  const stream = layoutStream(keys, options.beforeKeys ? { ...spec, leadInMs: 1500 } : spec);
   const pcap: DtmfPcap = {
     bytes: stream.toPcap(),
     keys,
@@ -167,6 +172,10 @@ export async function runLayout(
     durationMs: stream.durationMs,
   };
   const call = await harness.placeCall({ customer: { telephoneEvent: spec.offerTelephoneEvent, pcap } });
+  if (options.beforeKeys) {
+    await call.agent.sink?.waitForPackets(1, 5000);
+    await options.beforeKeys(call);
+  }
   await harness.finish(call);
   // reports of the last key come when it ends (and after the mask hop's delay buffer)
   await new Promise((resolve) => setTimeout(resolve, 300));

@@ -62,6 +62,8 @@ export interface Layout {
   readonly inBandDbfs: number;
   readonly silenceSuppression: boolean;
   readonly inBandUnderEvents: boolean;
+  /** Audio before the first key, ms (time to start a payment first). */
+  readonly leadInMs: number;
 }
 
 /** The plain layout: three end packets, audio paused under events, on the grid, 20 ms frames. */
@@ -86,6 +88,7 @@ export const BASE_LAYOUT: Layout = {
   inBandDbfs: -20,
   silenceSuppression: false,
   inBandUnderEvents: false,
+  leadInMs: 600,
 };
 
 export function layout(name: string, changes: Partial<Omit<Layout, 'name'>>): Layout {
@@ -110,7 +113,6 @@ export interface LayoutStream {
 }
 
 const SSRCS = [0x746f6e65, 0x6d61736b];
-const LEAD_IN_MS = 600;
 const TAIL_MS = 600;
 
 interface Draft {
@@ -125,7 +127,7 @@ interface Draft {
 
 /** Key windows: lead-in, then key, pause, key … on the wall clock. */
 function keyWindows(keys: readonly DtmfDigit[], spec: Layout): KeyWindow[] {
-  let at = LEAD_IN_MS + spec.offsetMs;
+  let at = spec.leadInMs + spec.offsetMs;
   return keys.map((digit) => {
     const window = { digit, startMs: at, endMs: at + spec.toneMs };
     // the next key: after the key, its end packets and the phone's gap, then the pause
@@ -183,7 +185,7 @@ function audioPaused(atMs: number, frameMs: number, windows: readonly KeyWindow[
     const talking = windows.some(
       (w) => atMs + frameMs > w.startMs - hangoverMs && atMs < w.endMs + hangoverMs,
     );
-    return atMs >= LEAD_IN_MS / 2 && !talking;
+    return atMs >= spec.leadInMs / 2 && !talking;
   }
   if (!spec.events || spec.audio === 'flowing') return false;
   const tail = (spec.endCopies - 1) * spec.ptimeMs + spec.gapAfterMs;
@@ -214,7 +216,7 @@ export function layoutStream(keys: string, spec: Layout): LayoutStream {
   const windows = keyWindows(digits, spec);
   const last = windows.at(-1);
   const durationMs =
-    (last ? last.endMs + spec.gapAfterMs + spec.endCopies * spec.ptimeMs : LEAD_IN_MS) + TAIL_MS;
+    (last ? last.endMs + spec.gapAfterMs + spec.endCopies * spec.ptimeMs : spec.leadInMs) + TAIL_MS;
   const epochStartMs =
     spec.newSsrcAtKey >= 0
       ? (windows[spec.newSsrcAtKey]?.startMs ?? Infinity) - spec.interKeyMs / 2
