@@ -6,17 +6,18 @@
 // from them, docs/benchmarks.md.
 //
 //   ./scripts/tonewall bench [--levels 25,50,100,150,200,250,300] [--runs 3] [--quick] [--rate 40]
-//                            [--modes on,off,one-hop] [--baseline-level N] [--probes N (one per layout)]
+//                            [--modes on,off,one-hop] [--baseline-level held|N[,…]] [--probes N (one per layout)]
 //                            [--out FILE.md] [--json FILE.json]
 //                            [--profile]   (the gateway runs with node --cpu-prof into .run/bench/profiles)
-//                            [--report-from docs/benchmarks/….json]   (the markdown again, no measuring)
+//                            [--report-from docs/benchmarks/a.json[,b.json…]]   (the markdown again from
+//                                          one or more benches' raw figures, their runs together; no measuring)
 //
 // --modes: `on` steps up through --levels (stops once a level loses over 5 % of its calls or payments,
 // or the processes measured take over 90 % of the cores); `off`
-// (pass-through on both hops) and `one-hop` (pass-through, one rtpengine) run at --baseline-level,
-// else at the largest masked level that held, else at the last of --levels.
+// (pass-through on both hops) and `one-hop` (pass-through, one rtpengine) run at each --baseline-level:
+// a number, or `held` (the default) for the largest masked level that held, else the largest run.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { NgClient } from '../src/adapters/rtpengine/ng-client.js';
@@ -30,7 +31,15 @@ import { CUSTOMER_MIX, type LoadResult, runLoad } from './bench/load-run.js';
 import { machineInfo } from './bench/machine.js';
 import { cardKeys } from './bench/pcaps.js';
 import { peakRssMib } from './bench/proc.js';
-import { type BenchData, benchmarksMarkdown, findings, summarise, textTable } from './bench/report.js';
+import {
+  type BenchData,
+  benchmarksMarkdown,
+  findings,
+  mergeBenchData,
+  readBenchData,
+  summarise,
+  textTable,
+} from './bench/report.js';
 import { resolvedStackSettings, sourceState } from './bench/stack-settings.js';
 
 const { values } = parseArgs({
@@ -178,24 +187,55 @@ async function level(calls: number, masking: MaskingMode): Promise<LevelSummary>
   return summariseLevel(measured);
 }
 
-/** Prints the table and the findings, writes the markdown made from `data`. */
-function publish(data: BenchData, jsonPath: string): void {
+/** Prints the table and the findings, writes the markdown made from `data` (read from `jsonPaths`). */
+function publish(data: BenchData, jsonPaths: readonly string[]): void {
   const summaries = summarise(data);
   console.log();
-  console.log(textTable([...summaries.masked, ...summaries.baseline.filter((s) => s.masking !== 'on')]));
+  console.log(
+    textTable([
+      ...summaries.masked,
+      ...summaries.baselines.flatMap((group) => group.filter((level) => level.masking !== 'on')),
+    ]),
+  );
   console.log();
   for (const line of findings(data, summaries)) console.log(`bench: ${line.replace(/\*\*/g, '')}`);
   mkdirSync(dirname(out), { recursive: true });
-  const shown = relative(dirname(out), jsonPath).startsWith('..') ? jsonPath : relative(REPO_ROOT, jsonPath);
-  writeFileSync(out, benchmarksMarkdown(data, shown));
+  // paths in the repository as the repository's, others (a quick bench's in .run) as they are
+  const shown = jsonPaths.map((path) => {
+    const inRepo = relative(REPO_ROOT, resolve(path));
+    return inRepo.startsWith('..') || inRepo.startsWith('.run') ? resolve(path) : inRepo;
+  });
+  // the other benches kept next to these (docs/benchmarks/*.json), one line each from their own data
+  const dir = dirname(resolve(jsonPaths[0] ?? '.'));
+  const used = new Set(jsonPaths.map((path) => resolve(path)));
+  const others = readdirSync(dir)
+    .filter((name) => name.endsWith('.json') && !used.has(join(dir, name)))
+    .sort()
+    .flatMap((name) => {
+      try {
+        return [
+          {
+            path: relative(REPO_ROOT, join(dir, name)),
+            data: readBenchData(readFileSync(join(dir, name), 'utf8')),
+          },
+        ];
+      } catch {
+        return [];
+      }
+    })
+    .filter(
+      (other) => other.data.version === 2 && !other.path.startsWith('..') && !other.path.startsWith('.run'),
+    );
+  writeFileSync(out, benchmarksMarkdown(data, shown, others));
   console.log(`bench: wrote ${out}`);
 }
 
 async function main(): Promise<void> {
   const from = values['report-from'];
   if (from) {
-    // the markdown again from a finished bench's figures, without measuring
-    publish(JSON.parse(readFileSync(from, 'utf8')) as BenchData, relative(REPO_ROOT, resolve(from)));
+    // the markdown again from finished benches' figures (several: their runs together), without measuring
+    const paths = from.split(',').map((path) => path.trim());
+    publish(mergeBenchData(paths.map((path) => readBenchData(readFileSync(path, 'utf8')))), paths);
     return;
   }
   const machine = machineInfo();
@@ -223,20 +263,28 @@ async function main(): Promise<void> {
       }
     }
   }
-  const baselineLevel = values['baseline-level']
-    ? positiveInt('baseline-level', values['baseline-level'], 400)
-    : (largestHeld ?? (modes.includes('on') ? stepped.at(-1) : levels.at(-1)));
-  for (const mode of modes.filter((mode) => mode !== 'on')) {
-    if (baselineLevel !== undefined) await level(baselineLevel, mode);
+  // the baselines' levels: numbers, and `held` for the largest masked level that held (else the largest run)
+  const heldOrLast = largestHeld ?? (modes.includes('on') ? stepped.at(-1) : levels.at(-1));
+  const baselineLevels = [
+    ...new Set(
+      (values['baseline-level'] ?? 'held')
+        .split(',')
+        .map((level) => level.trim())
+        .flatMap((level) =>
+          level === 'held'
+            ? heldOrLast === undefined
+              ? []
+              : [heldOrLast]
+            : [positiveInt('baseline-level', level, 400)],
+        ),
+    ),
+  ];
+  const passThroughModes = modes.filter((mode) => mode !== 'on');
+  for (const calls of passThroughModes.length > 0 ? baselineLevels : []) {
+    for (const mode of passThroughModes) await level(calls, mode);
+    // masked at the baseline level too, when it was not one of the steps (for the comparison)
+    if (modes.includes('on') && !stepped.includes(calls)) await level(calls, 'on');
   }
-  // masked at the baseline level too, when it was not one of the steps (for the comparison)
-  if (
-    modes.includes('on') &&
-    baselineLevel !== undefined &&
-    !stepped.includes(baselineLevel) &&
-    modes.some((mode) => mode !== 'on')
-  )
-    await level(baselineLevel, 'on');
   const data: BenchData = {
     version: 2,
     date: `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
@@ -255,13 +303,13 @@ async function main(): Promise<void> {
     },
     results,
     stepped,
-    baselineLevel,
+    baselineLevels: passThroughModes.length > 0 ? baselineLevels : [],
     stopReason,
   };
   mkdirSync(dirname(jsonOut), { recursive: true });
   writeFileSync(jsonOut, `${JSON.stringify(data)}\n`);
   console.log(`bench: raw figures in ${jsonOut} (--report-from rewrites the markdown from them)`);
-  publish(data, jsonOut);
+  publish(data, [jsonOut]);
 }
 
 main()

@@ -35,30 +35,73 @@ export interface BenchData {
   readonly results: readonly LoadResult[];
   /** Masked levels in the order they were run (the step-up). */
   readonly stepped: readonly number[];
-  readonly baselineLevel: number | undefined;
+  /** Levels the pass-through baselines ran at. */
+  readonly baselineLevels: readonly number[];
   readonly stopReason: string;
+}
+
+/** One bench's data as read from its JSON (those written before `baselineLevels` had one `baselineLevel`). */
+export function readBenchData(json: string): BenchData {
+  const parsed = JSON.parse(json) as BenchData & { baselineLevel?: number };
+  if (parsed.baselineLevels) return parsed;
+  const { baselineLevel, ...rest } = parsed;
+  return { ...rest, baselineLevels: baselineLevel === undefined ? [] : [baselineLevel] };
+}
+
+/**
+ * Several benches as one (e.g. the step-up and a later run of the baselines at another level): the
+ * runs together; the first one's machine, source and settings, every one's command and date.
+ */
+export function mergeBenchData(list: readonly BenchData[]): BenchData {
+  const [first, ...rest] = list;
+  if (!first) throw new Error('mergeBenchData: nothing to merge');
+  if (rest.length === 0) return first;
+  const unique = <T>(values: readonly T[]) => [...new Set(values)];
+  return {
+    ...first,
+    date: unique(list.map((data) => data.date)).join(' and '),
+    command: unique(list.map((data) => data.command)).join('` and `'),
+    settings: {
+      ...first.settings,
+      modes: unique(list.flatMap((data) => data.settings.modes)),
+      levels: unique(list.flatMap((data) => data.settings.levels)),
+      stack: Object.assign({}, ...list.map((data) => data.settings.stack)),
+    },
+    results: list.flatMap((data) => data.results),
+    stepped: unique(list.flatMap((data) => data.stepped)).sort((a, b) => a - b),
+    baselineLevels: unique(list.flatMap((data) => data.baselineLevels)).sort((a, b) => a - b),
+    stopReason: list
+      .filter((data) => data.stepped.length > 0)
+      .map((data) => data.stopReason)
+      .join('; '),
+  };
 }
 
 export interface BenchSummaries {
   /** Masked, one per level run. */
   readonly masked: readonly LevelSummary[];
-  /** Every mode at the baseline level (masked too when it was run there). */
-  readonly baseline: readonly LevelSummary[];
+  /** Per baseline level, every mode run there (masked too when it was run there). */
+  readonly baselines: readonly (readonly LevelSummary[])[];
   readonly largestHeld: number | undefined;
 }
 
 export function summarise(data: BenchData): BenchSummaries {
   const of = (masking: MaskingMode, calls: number) =>
     data.results.filter((result) => result.masking === masking && result.calls === calls);
-  const masked = data.stepped.map((calls) => summariseLevel(of('on', calls))).filter(Boolean);
-  const baseline =
-    data.baselineLevel === undefined
-      ? []
-      : MASKING_MODES.map((mode) => of(mode, data.baselineLevel as number))
-          .filter((results) => results.length > 0)
-          .map((results) => summariseLevel(results));
-  return { masked, baseline, largestHeld: masked.filter((level) => level.held).at(-1)?.calls };
+  const masked = data.stepped
+    .filter((calls) => of('on', calls).length > 0)
+    .map((calls) => summariseLevel(of('on', calls)));
+  const baselines = data.baselineLevels.map((calls) =>
+    MASKING_MODES.map((mode) => of(mode, calls))
+      .filter((results) => results.length > 0)
+      .map((results) => summariseLevel(results)),
+  );
+  return { masked, baselines, largestHeld: masked.filter((level) => level.held).at(-1)?.calls };
 }
+
+/** The pass-through levels of every baseline (the masked ones are in `masked`). */
+const passThrough = (summaries: BenchSummaries) =>
+  summaries.baselines.flatMap((group) => group.filter((level) => level.masking !== 'on'));
 
 const MODE_NAMES: Record<MaskingMode, string> = {
   on: 'masked (2 hops)',
@@ -66,10 +109,11 @@ const MODE_NAMES: Record<MaskingMode, string> = {
   'one-hop': 'pass-through (1 hop)',
 };
 
-/** The command that measures this level again (as many runs, same rate and probes). */
+/** The command that measures this level again (as many runs as the data has, same rate and probes). */
 export function reproduce(data: BenchData, masking: MaskingMode, calls: number): string {
   const s = data.settings;
-  return `./scripts/tonewall bench --modes ${masking} --levels ${calls} --runs ${s.runs} --rate ${s.rate} --probes ${s.probes}`;
+  const runs = data.results.filter((result) => result.masking === masking && result.calls === calls).length;
+  return `./scripts/tonewall bench --modes ${masking} --levels ${calls} --runs ${runs} --rate ${s.rate} --probes ${s.probes}`;
 }
 
 const ms = (value: Spread | undefined) => formatSpread(value, 1);
@@ -137,7 +181,7 @@ const ratio = (a: number | undefined, b: number | undefined) =>
 /** The result's sentences, each computed from the summaries. */
 export function findings(data: BenchData, summaries: BenchSummaries): string[] {
   const lines: string[] = [];
-  const { masked, baseline, largestHeld } = summaries;
+  const { masked, largestHeld } = summaries;
   const levelsRun = masked.map((level) => level.calls).join(', ');
   lines.push(
     largestHeld === undefined
@@ -203,10 +247,12 @@ export function findings(data: BenchData, summaries: BenchSummaries): string[] {
               )}${bar.length > 0 ? `; met at ${bar.map((level) => level.calls).join(', ')}` : ''}.`),
     );
   }
-  const on = baseline.find((level) => level.masking === 'on');
-  const off = baseline.find((level) => level.masking === 'off');
-  const oneHop = baseline.find((level) => level.masking === 'one-hop');
-  if (data.baselineLevel !== undefined && (off || oneHop)) {
+  for (const group of summaries.baselines) {
+    const on = group.find((level) => level.masking === 'on');
+    const off = group.find((level) => level.masking === 'off');
+    const oneHop = group.find((level) => level.masking === 'one-hop');
+    const calls = group[0]?.calls;
+    if (!off && !oneHop) continue;
     const cpu = (level: LevelSummary | undefined) => level?.cpu.rtpengine?.median;
     const parts = [
       on
@@ -216,16 +262,16 @@ export function findings(data: BenchData, summaries: BenchSummaries): string[] {
       oneHop ? `one pass-through hop ${pct(oneHop.cpu['rtpengine edge'])} %` : undefined,
     ].filter(Boolean);
     lines.push(
-      `CPU of the rtpengines at ${data.baselineLevel} calls (both processes summed; medians): ${parts.join(', ')}. ` +
+      `CPU of the rtpengines at ${calls} calls (both processes summed; medians): ${parts.join(', ')}. ` +
         `The masked design costs ${ratio(cpu(on), cpu(off))} two-hop pass-through and ${ratio(cpu(on), oneHop?.cpu['rtpengine edge']?.median)} one hop.`,
     );
     const controls = [off, oneHop].filter((level): level is LevelSummary => level !== undefined);
     lines.push(
-      `Positive control: with masking off the agent heard digits on ${controls
+      `Positive control at ${calls} calls: with masking off the agent heard digits on ${controls
         .map((level) => `${level.heard} of ${level.checked} checked calls (${MODE_NAMES[level.masking]})`)
-        .join(
-          ' and ',
-        )}; added delay ${controls.map((level) => `${ms(level.delayMs)} ms (${MODE_NAMES[level.masking]})`).join(', ')}.`,
+        .join(' and ')}; added delay ${controls
+        .map((level) => `${ms(level.delayMs)} ms (${MODE_NAMES[level.masking]})`)
+        .join(', ')}.`,
     );
   }
   const loads = data.results.map((result) => result.loadAverage);
@@ -239,11 +285,10 @@ export function findings(data: BenchData, summaries: BenchSummaries): string[] {
 }
 
 function whyRows(summaries: BenchSummaries): string[] {
-  return [...summaries.masked, ...summaries.baseline.filter((level) => level.masking !== 'on')].flatMap(
-    (level) =>
-      level.masking === 'on' && !level.held
-        ? [`- ${level.calls} calls, masked: did not hold: ${level.why.join('; ')}.`]
-        : [],
+  return [...summaries.masked, ...passThrough(summaries)].flatMap((level) =>
+    level.masking === 'on' && !level.held
+      ? [`- ${level.calls} calls, masked: did not hold: ${level.why.join('; ')}.`]
+      : [],
   );
 }
 
@@ -251,10 +296,30 @@ export function headline(data: BenchData): string {
   return findings(data, summarise(data))[0] ?? '';
 }
 
-export function benchmarksMarkdown(data: BenchData, jsonPath: string): string {
+/** One line on another bench kept next to this one (its own data), for the record. */
+export function otherBenchLine(data: BenchData, path: string): string {
+  const { masked, largestHeld } = summarise(data);
+  const loads = data.results.map((result) => result.loadAverage);
+  const levels = masked
+    .map(
+      (level) =>
+        `${level.calls}: ${level.heard}/${level.checked} heard, delay ${ms(level.delayEarlyMs)} → ${ms(level.delayLateMs)} ms, p99 ${ms(level.keyToScreenP99)} ms`,
+    )
+    .join('; ');
+  return (
+    `- ${data.date}, \`${data.command}\` (load average ${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)}): ` +
+    `largest masked level that held ${largestHeld ?? 'none'}${levels ? `; ${levels}` : ''}. [\`${path}\`](${path.replace(/^docs\//, '')})`
+  );
+}
+
+export function benchmarksMarkdown(
+  data: BenchData,
+  jsonPaths: readonly string[],
+  others: readonly { readonly path: string; readonly data: BenchData }[] = [],
+): string {
   const summaries = summarise(data);
   const m = data.machine;
-  const { masked, baseline } = summaries;
+  const { masked, baselines } = summaries;
   const onRows = masked.map((level) => [
     String(level.calls),
     `${count(level.setUp)}`,
@@ -273,7 +338,7 @@ export function benchmarksMarkdown(data: BenchData, jsonPath: string): string {
     level.held ? 'yes' : `NO`,
     `\`${reproduce(data, 'on', level.calls)}\``,
   ]);
-  const cpuRows = [...masked, ...baseline.filter((level) => level.masking !== 'on')].map((level) => [
+  const cpuRows = [...masked, ...passThrough(summaries)].map((level) => [
     String(level.calls),
     MODE_NAMES[level.masking],
     cpuOf(level, 'rtpengine edge'),
@@ -288,16 +353,18 @@ export function benchmarksMarkdown(data: BenchData, jsonPath: string): string {
     formatSpread(level.gatewayPeakMib, 0),
     `${level.dtmfDrops} / ${level.agentDrops}`,
   ]);
-  const baseRows = baseline.map((level) => [
-    MODE_NAMES[level.masking],
-    String(level.calls),
-    cpuOf(level, 'rtpengine'),
-    ms(level.delayMs),
-    heardCell(level),
-    pct(level.paidPct),
-    `${level.keysWrong}`,
-    `\`${reproduce(data, level.masking, level.calls)}\``,
-  ]);
+  const baseRows = baselines
+    .flat()
+    .map((level) => [
+      MODE_NAMES[level.masking],
+      String(level.calls),
+      cpuOf(level, 'rtpengine'),
+      ms(level.delayMs),
+      heardCell(level),
+      pct(level.paidPct),
+      `${level.keysWrong}`,
+      `\`${reproduce(data, level.masking, level.calls)}\``,
+    ]);
   const largest = masked.at(-1);
   const delayCell = (value: number | undefined) => (value === undefined ? '–' : value.toFixed(1));
   const layoutRows = (largest?.byLayout ?? []).map((row) => [
@@ -309,7 +376,7 @@ export function benchmarksMarkdown(data: BenchData, jsonPath: string): string {
     delayCell(row.delayEarlyMs),
     delayCell(row.delayLateMs),
   ]);
-  const problems = [...masked, ...baseline.filter((level) => level.masking !== 'on')].flatMap((level) =>
+  const problems = [...masked, ...passThrough(summaries)].flatMap((level) =>
     level.problems.map((problem) => `- ${level.calls} calls, ${MODE_NAMES[level.masking]}: ${problem}`),
   );
   const stack = data.settings.stack;
@@ -320,8 +387,10 @@ export function benchmarksMarkdown(data: BenchData, jsonPath: string): string {
   return `# Benchmarks: capacity, masking and latency on the real stack
 
 Generated by the bench from its data — do not edit by hand. Measured ${data.date} with
-\`${data.command}\`; the raw figures of every run are in [\`${jsonPath}\`](${jsonPath.replace(/^docs\//, '')})
-(\`npx tsx scripts/bench.ts --report-from ${jsonPath}\` writes this file again from them). Each row
+\`${data.command}\`; the raw figures of every run are in ${jsonPaths
+    .map((path) => `[\`${path}\`](${path.replace(/^docs\//, '')})`)
+    .join(' and ')}
+(\`npx tsx scripts/bench.ts --report-from ${jsonPaths.join(',')}\` writes this file again from them). Each row
 says the command that measures it again. Source: commit \`${data.source.commit.slice(0, 12)}\`${
     data.source.uncommitted.length > 0
       ? ` with uncommitted changes in ${data.source.uncommitted.map((file) => `\`${file}\``).join(', ')} (the shared checkout)`
@@ -360,7 +429,7 @@ ${markdownTable(
   onRows,
 )}
 
-### What masking costs: every mode at ${data.baselineLevel ?? '–'} calls
+### What masking costs: every mode at ${data.baselineLevels.join(' and ') || '–'} calls
 
 ${baseRows.length > 0 ? markdownTable(['mode', 'calls', 'rtpengine CPU % (both)', 'added delay ms', 'agent heard digits', 'paid %', 'keys wrong', 'reproduce'], baseRows) : 'Not run.'}
 
@@ -483,7 +552,14 @@ ${
   with \`node:http\`, noting each chunk's arrival and parsing the frames after the stream ended.
 - Masked levels step up through the levels asked for, and stop early when a level loses over 5 % of
   its calls or payable payments, or the processes measured take over 90 % of all cores (a level that
-  did not hold for one layout's sake says nothing of capacity); ${data.stopReason}. The baselines run
-  at the largest masked level that held, else the largest run (\`--baseline-level\` to choose).
-${problems.length > 0 ? `\n## What went wrong in runs\n\n${problems.join('\n')}\n` : ''}`;
+  did not hold for one layout's sake says nothing of capacity); ${data.stopReason}. The baselines ran
+  at ${data.baselineLevels.join(' and ') || '–'} calls (\`--baseline-level\`: numbers, or \`held\`, the largest masked
+  level that held).
+${problems.length > 0 ? `\n## What went wrong in runs\n\n${problems.join('\n')}\n` : ''}${
+  others.length > 0
+    ? `\n## Other benches kept in docs/benchmarks (each line from its own data)\n\n${others
+        .map((other) => otherBenchLine(other.data, other.path))
+        .join('\n')}\n`
+    : ''
+}`;
 }

@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import type { MaskingMode } from '../../../scripts/bench/bench-ports.js';
 import { cpuFigures, summariseLevel } from '../../../scripts/bench/level-summary.js';
 import type { CallRecord, LoadResult } from '../../../scripts/bench/load-run.js';
-import { type BenchData, benchmarksMarkdown, findings, summarise } from '../../../scripts/bench/report.js';
+import {
+  type BenchData,
+  benchmarksMarkdown,
+  findings,
+  mergeBenchData,
+  otherBenchLine,
+  readBenchData,
+  summarise,
+} from '../../../scripts/bench/report.js';
 
 function call(n: number, changes: Partial<CallRecord> = {}): CallRecord {
   return {
@@ -128,7 +136,7 @@ describe('bench level summary', () => {
   });
 });
 
-function data(results: LoadResult[], stepped: number[], baselineLevel: number | undefined): BenchData {
+function data(results: LoadResult[], stepped: number[], baselineLevels: number[]): BenchData {
   return {
     version: 2,
     date: '2026-12-02 03:00 UTC',
@@ -156,7 +164,7 @@ function data(results: LoadResult[], stepped: number[], baselineLevel: number | 
     },
     results,
     stepped,
-    baselineLevel,
+    baselineLevels,
     stopReason: 'all levels run (4, 8)',
   };
 }
@@ -176,7 +184,7 @@ describe('bench report (made from the data)', () => {
           ? { 'rtpengine edge': 10, 'rtpengine mask': 10, machine: 40 }
           : { 'rtpengine edge': 7.5, 'rtpengine mask': 0, machine: 30 },
     });
-  const bench = data([run('on', 4), run('on', 8), control('off'), control('one-hop')], [4, 8], 8);
+  const bench = data([run('on', 4), run('on', 8), control('off'), control('one-hop')], [4, 8], [8]);
 
   it('states the result from the figures: largest level held, leaks per calls checked, delay, cost', () => {
     const lines = findings(bench, summarise(bench));
@@ -196,14 +204,14 @@ describe('bench report (made from the data)', () => {
     const slow = run('on', 4, {
       perCall: Array.from({ length: 4 }, (_, i) => call(i + 1, { delayEarlyMs: [52], delayLateMs: [90] })),
     });
-    const lines = findings(data([slow], [4], undefined), summarise(data([slow], [4], undefined)));
+    const lines = findings(data([slow], [4], []), summarise(data([slow], [4], [])));
     expect(lines.find((line) => line.startsWith("Issue 14's bar"))).toContain(
       '**not met** at 4 calls (delay after the keys 90.0 ms)',
     );
   });
 
   it('prints the command that measures each row again and points at the raw JSON', () => {
-    const markdown = benchmarksMarkdown(bench, 'docs/benchmarks/bench-x.json');
+    const markdown = benchmarksMarkdown(bench, ['docs/benchmarks/bench-x.json']);
     expect(markdown).toContain('[`docs/benchmarks/bench-x.json`](benchmarks/bench-x.json)');
     for (const [mode, calls] of [
       ['on', 4],
@@ -215,5 +223,26 @@ describe('bench report (made from the data)', () => {
         `\`./scripts/tonewall bench --modes ${mode} --levels ${calls} --runs 1 --rate 40 --probes 26\``,
       );
     expect(markdown).toContain('DTMF-security=silence delay-buffer=50 detect-DTMF');
+  });
+
+  it('merges benches (a step-up and a later baseline run) and reads those written with one baseline level', () => {
+    const stepUp = data([run('on', 4), run('on', 8)], [4, 8], []);
+    const later = {
+      ...data([control('off')], [], [8]),
+      command: './scripts/tonewall bench --modes off --levels 8',
+    };
+    const merged = mergeBenchData([stepUp, later]);
+    expect(merged.results).toHaveLength(3);
+    expect(merged.stepped).toEqual([4, 8]);
+    expect(merged.baselineLevels).toEqual([8]);
+    expect(merged.command).toBe(
+      './scripts/tonewall bench --levels 4,8` and `./scripts/tonewall bench --modes off --levels 8',
+    );
+    expect(summarise(merged).baselines[0]?.map((level) => level.masking)).toEqual(['on', 'off']);
+    const { baselineLevels: _dropped, ...legacy } = stepUp;
+    expect(readBenchData(JSON.stringify({ ...legacy, baselineLevel: 8 })).baselineLevels).toEqual([8]);
+    expect(otherBenchLine(stepUp, 'docs/benchmarks/old.json')).toContain(
+      'largest masked level that held 8; 4: 0/4 heard, delay 51.0 → 56.0 ms',
+    );
   });
 });
