@@ -42,21 +42,40 @@ import {
 } from './bench/report.js';
 import { resolvedStackSettings, sourceState } from './bench/stack-settings.js';
 
-const { values } = parseArgs({
-  options: {
-    levels: { type: 'string', default: '25,50,100,150,200,250,300' },
-    runs: { type: 'string', default: '3' },
-    quick: { type: 'boolean', default: false },
-    rate: { type: 'string', default: '40' },
-    modes: { type: 'string', default: MASKING_MODES.join(',') },
-    'baseline-level': { type: 'string' },
-    probes: { type: 'string', default: String(CUSTOMER_MIX.length) },
-    out: { type: 'string' },
-    json: { type: 'string' },
-    profile: { type: 'boolean', default: false },
-    'report-from': { type: 'string' },
-  },
-});
+const USAGE = `usage: ./scripts/tonewall bench [--levels 25,50,100,150,200,250,300] [--runs 3] [--quick] [--rate 40]
+                                [--modes on,off,one-hop] [--baseline-level held|N[,…]] [--probes N]
+                                [--out FILE.md] [--json FILE.json] [--profile] [--report-from A.json[,B.json…]]
+exit status: 0 ok, 1 failed (or another bench runs), 2 usage`;
+
+function parseArguments() {
+  try {
+    return parseArgs({
+      options: {
+        levels: { type: 'string', default: '25,50,100,150,200,250,300' },
+        runs: { type: 'string', default: '3' },
+        quick: { type: 'boolean', default: false },
+        rate: { type: 'string', default: '40' },
+        modes: { type: 'string', default: MASKING_MODES.join(',') },
+        'baseline-level': { type: 'string' },
+        probes: { type: 'string', default: String(CUSTOMER_MIX.length) },
+        out: { type: 'string' },
+        json: { type: 'string' },
+        profile: { type: 'boolean', default: false },
+        'report-from': { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    console.error(`bench: ${(error as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+const { values } = parseArguments();
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 
 function positiveInt(name: string, text: string, max: number): number {
   const value = Number(text);
@@ -98,7 +117,7 @@ if (!values['report-from']) {
     releaseLock = takeBenchLock(BENCH_RUN_DIR);
   } catch (error) {
     console.error(`bench: ${(error as Error).message}`);
-    process.exit(3);
+    process.exit(1);
   }
   process.on('exit', () => releaseLock());
 }
