@@ -8,7 +8,8 @@
  * Defaults: the log is TONEWALL_AUDIT_DIR or .run/<TONEWALL_RUN_NAME or dev>/audit; keys are every
  * Ed25519 public key (*.pem) in TONEWALL_KEYS_DIR or keys/; the report's card-number scan reads the run
  * directory. Dates are ISO 8601 (a bare date is midnight UTC); --to is excluded.
- * Exit status: 0 verified (report: verified and no card number found), 1 not, 2 usage or I/O error.
+ * Exit status: 0 verified (report: verified and no card number found), 1 not (or a file or key could
+ * not be read), 2 usage. `-h`/`--help` prints the usage on stdout (exit 0); so does no argument.
  */
 import { writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
@@ -19,9 +20,10 @@ import { collectAuditReport, renderAuditReport } from '../src/adapters/audit/aud
 import { verifyAuditLog } from '../src/adapters/audit/audit-verifier.js';
 import { isGatewayError } from '../src/errors.js';
 
-const USAGE = `usage:
-  audit verify [--keys PATH]... [--no-head] [--partial] [LOG-DIR | FILE]...
-  audit report --from DATE --to DATE [--out FILE] [--keys PATH]... [--log PATH]... [--scan PATH]... [--no-head]`;
+const VERIFY_USAGE = 'audit verify [--keys PATH]... [--no-head] [--partial] [LOG-DIR | FILE]...';
+const REPORT_USAGE =
+  'audit report --from DATE --to DATE [--out FILE] [--keys PATH]... [--log PATH]... [--scan PATH]... [--no-head]';
+const USAGE = `usage:\n  ${VERIFY_USAGE}\n  ${REPORT_USAGE}\nexit status: 0 verified, 1 not, 2 usage`;
 
 const root = resolve(process.env.TONEWALL_ROOT ?? resolve(dirname(fileURLToPath(import.meta.url)), '..'));
 const runDir = resolve(root, '.run', process.env.TONEWALL_RUN_NAME || 'dev');
@@ -47,8 +49,13 @@ async function verify(argv: string[]): Promise<number> {
       keys: { type: 'string', multiple: true },
       'no-head': { type: 'boolean' },
       partial: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
     },
   });
+  if (values.help) {
+    console.log(`usage: ${VERIFY_USAGE}\nexit status: 0 the log verifies, 1 it does not, 2 usage`);
+    return 0;
+  }
   const keyring = await AuditKeyring.load(values.keys ?? [defaultKeys]);
   if (keyring.kids.length === 0) throw new UsageError('no Ed25519 public key found (--keys)');
   const result = await verifyAuditLog({
@@ -80,8 +87,13 @@ async function report(argv: string[]): Promise<number> {
       log: { type: 'string', multiple: true },
       scan: { type: 'string', multiple: true },
       'no-head': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
     },
   });
+  if (values.help) {
+    console.log(`usage: ${REPORT_USAGE}\nexit status: 0 verified and no card number found, 1 not, 2 usage`);
+    return 0;
+  }
   const from = parseDate(values.from, 'from');
   const to = parseDate(values.to, 'to');
   if (to <= from) throw new UsageError('--to must be after --from');
@@ -112,17 +124,20 @@ async function main(argv: string[]): Promise<number> {
   try {
     if (command === 'verify') return await verify(rest);
     if (command === 'report') return await report(rest);
-    console.error(USAGE);
+    if (command === undefined || command === '-h' || command === '--help') {
+      console.log(USAGE);
+      return 0;
+    }
+    console.error(`audit: unknown sub-command '${command}'\n${USAGE}`);
     return 2;
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       console.error(`audit: ${(error as Error).message}\n${USAGE}`);
-    } else if (isGatewayError(error)) {
-      console.error(`audit: ${error.code}: ${error.message}`);
-    } else {
-      console.error(`audit: ${(error as Error).message ?? 'failed'}`);
+      return 2;
     }
-    return 2;
+    if (isGatewayError(error)) console.error(`audit: ${error.code}: ${error.message}`);
+    else console.error(`audit: ${(error as Error).message ?? 'failed'}`);
+    return 1;
   }
 }
 

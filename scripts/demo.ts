@@ -3,9 +3,28 @@
 // the outcome, and what reached the agent's ear. Run by `./scripts/tonewall demo` after `up`.
 // With --by-hand the script does not start the payment: a person signed in to the agent desktop as
 // the demo agent clicks "Take payment" within the first 25 s of the call, and the customer keys then.
+// Exit status 0 the payment succeeded, 1 it did not, 2 usage; `-h`/`--help` prints the usage.
+import { parseArgs } from 'node:util';
 import { CallHarness } from '../test/support/call-harness.js';
 import { rfc4733Pcap } from '../test/support/dtmf-pcap.js';
 import { GatewayApi, type PaymentView } from '../test/support/gateway-api.js';
+
+const USAGE =
+  'usage: demo.ts [--by-hand]   (./scripts/tonewall demo-call)\nexit status: 0 the payment succeeded, 1 it did not, 2 usage';
+let byHand = false;
+try {
+  const { values } = parseArgs({
+    options: { 'by-hand': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  byHand = values['by-hand'] ?? false;
+} catch (error) {
+  console.error(`demo: ${(error as Error).message}\n${USAGE}`);
+  process.exit(2);
+}
 
 const env = process.env;
 const httpUrl = `http://${env.TONEWALL_HTTP_HOST ?? '127.0.0.1'}:${env.TONEWALL_HTTP_PORT ?? '8080'}`;
@@ -22,7 +41,6 @@ const run = env.TONEWALL_RUN_NAME ?? 'dev';
 // Visa test card that the sandbox approves, an expiry three years ahead, security code 123.
 const expiry = `12${String((new Date().getUTCFullYear() + 3) % 100).padStart(2, '0')}`;
 const keys = `4242424242424242#${expiry}123`;
-const byHand = process.argv.includes('--by-hand');
 const BY_HAND_LEAD_IN_MS = 25_000;
 
 function describe(view: PaymentView): string {

@@ -5,7 +5,7 @@
  *
  * Idempotent: an existing certificate/key pair is kept unless --force. When the CA is (re)made, every
  * certificate it signs is remade too. Private keys are PKCS#8 PEM, mode 0600. keys/README.md names
- * every file and what uses it.
+ * every file and what uses it. Exit status 0 ok, 1 failed, 2 usage; `-h`/`--help` prints the usage.
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -178,21 +178,28 @@ export function generateDevKeys(options: DevKeyOptions): DevKeyReport {
   return report;
 }
 
+const KEYS_USAGE =
+  'usage: keys [--dir DIR] [--force] [--encryption-keys 1-9]\nexit status: 0 ok, 1 failed, 2 usage';
+
+function usageError(message: string): never {
+  console.error(`keys: ${message}\n${KEYS_USAGE}`);
+  process.exit(2);
+}
+
 function parseArguments(argv: string[]): DevKeyOptions {
   const root = process.env.TONEWALL_ROOT ?? resolve(dirname(fileURLToPath(import.meta.url)), '..');
-  const usage = 'usage: keys [--dir DIR] [--force] [--encryption-keys 1-9]';
   let parsed: ReturnType<typeof parseArgs<{ options: typeof KEY_ARGUMENTS }>>;
   try {
     parsed = parseArgs({ args: argv, options: KEY_ARGUMENTS, strict: true });
-  } catch {
-    console.error(usage);
-    process.exit(2);
+  } catch (error) {
+    usageError((error as Error).message);
+  }
+  if (parsed.values.help) {
+    console.log(KEYS_USAGE);
+    process.exit(0);
   }
   const { dir, force, 'encryption-keys': count } = parsed.values;
-  if (count !== undefined && !/^[1-9]$/.test(count)) {
-    console.error(usage);
-    process.exit(2);
-  }
+  if (count !== undefined && !/^[1-9]$/.test(count)) usageError('--encryption-keys is 1-9');
   return {
     dir: dir === undefined ? join(root, 'keys') : resolve(dir),
     force: force ?? false,
@@ -204,6 +211,7 @@ const KEY_ARGUMENTS = {
   dir: { type: 'string' },
   force: { type: 'boolean' },
   'encryption-keys': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
 } as const;
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {

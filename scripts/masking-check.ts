@@ -202,6 +202,10 @@ async function realPhones(
   return rows;
 }
 
+const USAGE =
+  'usage: ./scripts/tonewall masking-check [--run NAME] [--own-stack] [--mode outside|capture|both] [--layouts TEXT,…] [--no-phones] [--env K=V …]\n' +
+  'exit status: 0 every call passed, 1 a call leaked, lost audio or a report, 2 usage';
+
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
@@ -215,9 +219,7 @@ async function main(): Promise<number> {
     },
   });
   if (values.help) {
-    console.log(
-      'usage: ./scripts/tonewall masking-check [--run NAME] [--own-stack] [--mode outside|capture|both] [--layouts TEXT,…] [--no-phones] [--env K=V …]',
-    );
+    console.log(USAGE);
     return 0;
   }
   const extra: Record<string, string> = {};
@@ -336,8 +338,8 @@ async function main(): Promise<number> {
 try {
   process.exitCode = await main();
 } catch (error) {
-  if (error instanceof UsageError) {
-    console.error(`masking-check: ${error.message}`);
+  if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    console.error(`masking-check: ${(error as Error).message}\n${USAGE}`);
     process.exitCode = 2;
   } else {
     throw error;

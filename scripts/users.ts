@@ -8,6 +8,8 @@
  * The password comes from the environment variable named by --password-env, or is generated and
  * printed once (--generate), or is read from standard input (first line). The file defaults to the
  * gateway's TONEWALL_USERS_FILE (.run/<run name>/users.json). Adding an existing user replaces it.
+ * Exit status 0 ok, 1 failed (the file cannot be read or written), 2 usage; `-h`/`--help` (also after
+ * a sub-command) prints the usage on stdout, exit 0; so does no argument.
  */
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -25,25 +27,56 @@ async function readStdinLine(): Promise<string> {
   return text.split('\n')[0]?.replace(/\r$/, '') ?? '';
 }
 
+const ADD_USAGE =
+  'users add <username> [--role agent|supervisor|auditor|admin]... [--agent-id ID] [--name TEXT]\n' +
+  '          [--password-env VAR | --generate] [--file PATH]';
+const LIST_USAGE = 'users list [--file PATH]';
+const EXIT_CODES = 'exit status: 0 ok, 1 failed, 2 usage';
+const USAGE = `usage: ${ADD_USAGE}\n       ${LIST_USAGE}\n${EXIT_CODES}`;
+
+/** A failure that is not the caller's (the file): exit 1. */
 function fail(message: string): never {
   process.stderr.write(`users: ${message}\n`);
-  process.exit(64);
+  process.exit(1);
+}
+
+/** A bad argument: the message and the usage on stderr, exit 2. */
+function usageError(message: string): never {
+  process.stderr.write(`users: ${message}\n${USAGE}\n`);
+  process.exit(2);
+}
+
+function parseArguments() {
+  try {
+    return parseArgs({
+      allowPositionals: true,
+      options: {
+        role: { type: 'string', multiple: true },
+        'agent-id': { type: 'string' },
+        name: { type: 'string' },
+        'password-env': { type: 'string' },
+        generate: { type: 'boolean' },
+        file: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    return usageError((error as Error).message);
+  }
 }
 
 async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({
-    allowPositionals: true,
-    options: {
-      role: { type: 'string', multiple: true },
-      'agent-id': { type: 'string' },
-      name: { type: 'string' },
-      'password-env': { type: 'string' },
-      generate: { type: 'boolean' },
-      file: { type: 'string' },
-    },
-  });
-  const file = new UsersFile(values.file ?? loadConfig(process.env).access.usersFile);
+  const { values, positionals } = parseArguments();
   const [command, username] = positionals;
+  if (values.help || command === undefined) {
+    const usage = command === 'add' ? ADD_USAGE : command === 'list' ? LIST_USAGE : USAGE;
+    console.log(usage === USAGE ? USAGE : `usage: ${usage}\n${EXIT_CODES}`);
+    return;
+  }
+  if (command !== 'add' && command !== 'list') usageError(`unknown sub-command '${command}'`);
+  if (positionals.length > (command === 'add' ? 2 : 1))
+    usageError(`unexpected argument '${positionals.at(-1)}'`);
+  const file = new UsersFile(values.file ?? loadConfig(process.env).access.usersFile);
   if (command === 'list') {
     for (const user of (await file.read()).users) {
       const agent = user.agentId === undefined ? '' : ` agent=${user.agentId}`;
@@ -51,16 +84,15 @@ async function main(): Promise<void> {
     }
     return;
   }
-  if (command !== 'add' || username === undefined)
-    fail('usage: users.ts add <username> --role <role> … | list');
-  if (!USERNAME_PATTERN.test(username)) fail('username must be lower-case letters, digits and . _ @ -');
+  if (username === undefined) return usageError('add wants a username');
+  if (!USERNAME_PATTERN.test(username)) usageError('username must be lower-case letters, digits and . _ @ -');
   const roles = (values.role ?? ['agent']).flatMap((role) => role.split(','));
-  if (!roles.every(isRole)) fail('--role must be agent, supervisor, auditor or admin');
+  if (!roles.every(isRole)) usageError('--role must be agent, supervisor, auditor or admin');
   let password: string;
   if (values.generate) password = randomBytes(12).toString('base64url');
   else if (values['password-env']) password = process.env[values['password-env']] ?? '';
   else password = await readStdinLine();
-  if (password.length < 8) fail('the password must be at least 8 characters');
+  if (password.length < 8) usageError('the password must be at least 8 characters');
   const result = await file.upsert({
     username,
     displayName: values.name ?? username,
