@@ -272,8 +272,14 @@ async function main(): Promise<void> {
       // capacity: step on unless the load itself broke (calls lost or payments failing)
       const lost = summary.notSetUp;
       const unpaid = summary.payable - summary.paidPayable;
-      if (lost > 0.05 * summary.placed || unpaid > 0.05 * summary.payable) {
-        stopReason = `stopped after ${calls} calls: ${lost > 0.05 * summary.placed ? `${lost} calls not set up` : `${unpaid} of ${summary.payable} payable payments failed`}`;
+      if (lost > 0.05 * summary.placed || unpaid > 0.05 * summary.payable || summary.runsApart > 0) {
+        stopReason = `stopped after ${calls} calls: ${
+          summary.runsApart > 0
+            ? `in ${summary.runsApart} run(s) the calls were never all up at once`
+            : lost > 0.05 * summary.placed
+              ? `${lost} calls not set up`
+              : `${unpaid} of ${summary.payable} payable payments failed`
+        }`;
         break;
       }
       if (busy > machine.cpus * 100 * 0.9) {

@@ -60,6 +60,8 @@ export interface LevelSummary {
   readonly paidPayable: number;
   /** Calls placed that the gateway never listed, over all runs. */
   readonly notSetUp: number;
+  /** Runs whose calls were never all up together. */
+  readonly runsApart: number;
   /** Calls placed over all runs, and how many of them had their agent's whole stream checked. */
   readonly placed: number;
   readonly checked: number;
@@ -151,6 +153,8 @@ export function summariseLevel(results: readonly LoadResult[]): LevelSummary {
   const wrong = results.flatMap(keysWrong);
   const quietCalls = checkedCalls.filter(quiet).length;
   if (notUp > 0) why.push(`${notUp} call(s) not set up`);
+  const apart = results.filter((result) => result.allUpAtOnce === false).length;
+  if (apart > 0) why.push(`in ${apart} run(s) the calls were never all up at once`);
   if (notPaid > 0) why.push(`${notPaid} payment(s) that could succeed did not`);
   if (first.masking === 'on' && heard.length > 0)
     why.push(`${heard.length} call(s) leaked a digit to the agent`);
@@ -186,6 +190,7 @@ export function summariseLevel(results: readonly LoadResult[]): LevelSummary {
     payable: payableCalls.length,
     paidPayable,
     notSetUp: notUp,
+    runsApart: apart,
     placed: all.length,
     checked: checkedCalls.length,
     heard: heard.length,

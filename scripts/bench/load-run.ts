@@ -96,6 +96,8 @@ export interface LoadResult {
   readonly loadAverage: number;
   /** Calls the gateway listed as answered. */
   readonly setUp: number;
+  /** Whether all N were up together (else no CPU window: an overloaded machine set them up too slowly). */
+  readonly allUpAtOnce?: boolean;
   readonly paymentsStarted: number;
   readonly succeeded: number;
   readonly keysKeyed: number;
@@ -194,6 +196,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   let cpuWindow: ReturnType<typeof openCpuWindow> | undefined;
   let cpu: Record<string, number> = {};
   let cpuWindowS = 0;
+  let allUpAtOnce = true;
   let capture: Awaited<ReturnType<typeof startCapture>> | undefined;
   const captureFile = join(options.workDir, 'probe.pcap');
   const probed: ProbedCall[] = [];
@@ -280,8 +283,17 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
           }),
         );
       }
-      if (!cpuWindow && listed.size >= calls) {
+      if (!cpuWindow && listed.size >= calls && firstAnswerAt !== undefined) {
         options.log(`  all ${calls} calls up after ${((performance.now() - started) / 1000).toFixed(1)} s`);
+        // the first calls hang up `holdMs` after their answer: with under 5 s left, the N were never
+        // up together (an overloaded machine lists them late): no window, and the run says so
+        if (firstAnswerAt + holdMs - 1000 - performance.now() < 5000) {
+          problems.push(
+            `not all ${calls} calls were up at once: the last was listed ${((performance.now() - firstAnswerAt) / 1000).toFixed(1)} s after the first (ramp ${(rampMs / 1000).toFixed(1)} s)`,
+          );
+          allUpAtOnce = false;
+          break;
+        }
         // the delay probe: where each probed call's customer media enters the edge, then tcpdump
         for (const n of probeCallNumbers(calls, options.probes, mix.length)) {
           const call = listed.get(n);
@@ -320,7 +332,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     }
     if (cpuWindow) {
       ({ cpu, seconds: cpuWindowS } = cpuWindow.close());
-    } else {
+    } else if (allUpAtOnce) {
+      allUpAtOnce = false;
       problems.push(`only ${listed.size} of ${calls} calls were up at once`);
     }
 
@@ -415,6 +428,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       startedAt,
       loadAverage: Math.round(loadAverage * 100) / 100,
       setUp: listed.size,
+      allUpAtOnce,
       paymentsStarted: payments.size,
       succeeded,
       keysKeyed: keys.length,
