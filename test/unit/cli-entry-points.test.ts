@@ -1,0 +1,206 @@
+// The scripts/*.ts entry points (issue 15, item 5): each answers -h/--help with its usage on stdout
+// (exit 0), names the same options as `./scripts/tonewall <command> --help`, and exits 2 on a usage
+// error, 1 when a check fails, 0 when it passes; and the README's examples that need no running stack
+// run here (users add/list, pan-scan, audit verify). The help of ./scripts/tonewall itself, and that
+// nothing it starts runs for --help: cli.test.ts.
+//
+// Each entry point runs as `./scripts/tonewall` runs it (tsx), in one node process; ./scripts/tonewall
+// itself is not used for the runs because its first step may `npm ci` (node_modules older than the lock).
+// Not run here, with why: up, down, status, demo, demo-call, test, bench, masking-check (they start or
+// need the stack, or run for minutes); keys (RSA key generation takes seconds; scripts/keys.ts is
+// exercised by the contract tests' generateDevKeys); audit report (covered by
+// test/contract/audit/audit-report.test.ts); the README's "A call by hand" (SIPp and a running stack).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { entry, openLog } from '../contract/audit/support.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const RUN_NAME = `cli-test-${process.pid}`;
+// Generous: on a busy machine node with tsx takes seconds to start; the runs overlap, a few at a time.
+const TIMEOUT_MS = 90_000;
+
+interface Run {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+let running = 0;
+const waiting: Array<() => void> = [];
+async function slot<T>(work: () => Promise<T>): Promise<T> {
+  if (running >= 4) await new Promise<void>((resolve) => waiting.push(resolve));
+  running += 1;
+  try {
+    return await work();
+  } finally {
+    running -= 1;
+    waiting.shift()?.();
+  }
+}
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
+  return slot(
+    () =>
+      new Promise((resolve, reject) => {
+        const child = spawn(command, args, {
+          cwd: ROOT,
+          env,
+          stdio: ['ignore', 'pipe', 'pipe'],
+          timeout: 60_000,
+        });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+          stdout += chunk;
+        });
+        child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+          stderr += chunk;
+        });
+        child.on('error', reject);
+        child.on('close', (status) => resolve({ status, stdout, stderr }));
+      }),
+  );
+}
+
+/** `./scripts/tonewall ARGS`, for its help only (no program but bash's own runs for --help: cli.test.ts). */
+function tonewall(...args: string[]): Promise<Run> {
+  return run(join(ROOT, 'scripts', 'tonewall'), args, { ...process.env, TONEWALL_RUN_NAME: RUN_NAME });
+}
+
+/** A scripts/*.ts entry point as `./scripts/tonewall` runs it (tsx), in one node process. */
+function tsx(script: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return run(process.execPath, ['--import', 'tsx', join('scripts', script), ...args], {
+    ...process.env,
+    TONEWALL_RUN_NAME: RUN_NAME,
+    ...env,
+  });
+}
+
+/** The long options a usage text names. */
+const optionsIn = (text: string) => new Set([...text.matchAll(/--[a-z][a-z0-9-]*/g)].map((m) => m[0]));
+
+describe.concurrent('scripts/*.ts entry points: --help (exit 0) and usage errors (exit 2)', () => {
+  // [script, sub-command, the tonewall topic whose help names the same options, options only the script has]
+  const entries: Array<[string, string[], string[] | undefined, string[]]> = [
+    ['audit.ts', ['verify'], ['audit', 'verify'], []],
+    ['audit.ts', ['report'], ['audit', 'report'], []],
+    ['users.ts', ['add'], ['users', 'add'], []],
+    ['users.ts', ['list'], ['users', 'list'], []],
+    ['pan-scan.ts', [], ['pan-scan'], []],
+    ['keys.ts', [], ['keys'], ['--dir']], // tonewall passes --dir (TONEWALL_KEYS_DIR)
+    ['demo.ts', [], ['demo-call'], []],
+    ['bench.ts', [], ['bench'], []],
+    ['masking-check.ts', [], ['masking-check'], []],
+    ['make-prompts.ts', [], undefined, []],
+  ];
+  for (const [script, sub, topic, own] of entries) {
+    it(`${[script, ...sub].join(' ')}`, { timeout: TIMEOUT_MS }, async () => {
+      const [help, bad, tonewallHelp] = await Promise.all([
+        tsx(script, [...sub, sub.length > 0 ? '-h' : '--help']),
+        // a usage error once per script (audit report and users list share their script's parsing)
+        sub[0] === 'report' || sub[0] === 'list' ? undefined : tsx(script, [...sub, '--no-such-option']),
+        topic ? tonewall(...topic, '--help') : undefined,
+      ]);
+      expect(help.stderr).toBe('');
+      expect(help.status).toBe(0);
+      expect(help.stdout).toMatch(/^usage: /);
+      expect(help.stdout).toContain('exit status: 0 ');
+      if (tonewallHelp) {
+        const expected = [...optionsIn(tonewallHelp.stdout)].filter((option) => option !== '--help').sort();
+        const actual = [...optionsIn(help.stdout)].filter((option) => !own.includes(option)).sort();
+        expect(actual, `options of ${script} against ./scripts/tonewall ${topic?.join(' ')} --help`).toEqual(
+          expected,
+        );
+      }
+      if (bad) {
+        expect(bad.status).toBe(2);
+        expect(bad.stdout).toBe('');
+        expect(bad.stderr).toContain('usage');
+      }
+    });
+  }
+
+  it('audit.ts without a sub-command prints the usage (exit 0); users.ts with an unknown one exits 2', {
+    timeout: TIMEOUT_MS,
+  }, async () => {
+    const [audit, usersBad] = await Promise.all([tsx('audit.ts', []), tsx('users.ts', ['bogus'])]);
+    expect(audit.status).toBe(0);
+    expect(audit.stdout).toMatch(/^usage:/);
+    expect(usersBad.status).toBe(2);
+    expect(usersBad.stderr).toContain("unknown sub-command 'bogus'");
+  });
+
+  it('pan-scan.ts without a path is a usage error (exit 2), never an empty scan that passes', {
+    timeout: TIMEOUT_MS,
+  }, async () => {
+    const result = await tsx('pan-scan.ts', []);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('usage: pan-scan');
+  });
+});
+
+describe.concurrent('the README examples that run without a stack', () => {
+  it('runs: users add NAME --role agent --agent-id ID, then users list', {
+    timeout: TIMEOUT_MS,
+  }, async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'tonewall-cli-users-')), 'users.json');
+    const [add, short, badRole] = await Promise.all([
+      tsx(
+        'users.ts',
+        [
+          'add',
+          'alice',
+          '--role',
+          'agent',
+          '--agent-id',
+          'agent-1',
+          '--password-env',
+          'CLI_PW',
+          '--file',
+          file,
+        ],
+        { CLI_PW: 'correct horse battery' },
+      ),
+      // a short password and a bad role are usage errors
+      tsx('users.ts', ['add', 'bob', '--password-env', 'CLI_PW', '--file', file], { CLI_PW: 'short' }),
+      tsx('users.ts', ['add', 'bob', '--role', 'root', '--generate', '--file', file]),
+    ]);
+    expect(add.stderr).toBe('');
+    expect(add.status).toBe(0);
+    expect(add.stdout).toContain('alice (agent)');
+    expect(short.status).toBe(2);
+    expect(badRole.status).toBe(2);
+    const list = await tsx('users.ts', ['list', '--file', file]);
+    expect(list.status).toBe(0);
+    expect(list.stdout).toBe('alice\tagent agent=agent-1\n');
+  });
+
+  it('runs: pan-scan PATH... (exit 1 on a find, 0 on none)', { timeout: TIMEOUT_MS }, async () => {
+    const clean = mkdtempSync(join(tmpdir(), 'tonewall-cli-pan-'));
+    writeFileSync(join(clean, 'clean.log'), 'order 123456\n');
+    const dirty = mkdtempSync(join(tmpdir(), 'tonewall-cli-pan-'));
+    writeFileSync(join(dirty, 'leak.log'), `card ${['4111', '1111', '1111', '1111'].join('')}\n`);
+    const [none, found] = await Promise.all([tsx('pan-scan.ts', [clean]), tsx('pan-scan.ts', [dirty])]);
+    expect(none.status).toBe(0);
+    expect(found.status).toBe(1);
+    expect(found.stdout).toContain('************1111');
+  });
+
+  it('runs: audit verify [FILES] (exit 0 on a signed log, 1 on one that is not there)', {
+    timeout: TIMEOUT_MS,
+  }, async () => {
+    const log = await openLog();
+    for (let n = 1; n <= 3; n += 1) await log.store.append(entry(n));
+    await log.store.close();
+    const [ok, missing] = await Promise.all([
+      tsx('audit.ts', ['verify', '--keys', log.keys, log.dir]),
+      tsx('audit.ts', ['verify', '--keys', log.keys, join(log.dir, 'no-such-file.jsonl')]),
+    ]);
+    expect(ok.stdout).toContain('audit log verifies');
+    expect(ok.status).toBe(0);
+    expect(missing.status).toBe(1);
+  });
+});
