@@ -200,6 +200,14 @@ describe.concurrent('./scripts/tonewall usage errors: exit 2, the usage on stder
     ['audit', 'bogus'],
     ['audit', '--keys'],
     ['users', 'delete'],
+    // an option the command's usage does not name fails before anything is installed or built
+    ['keys', '--bogus'],
+    ['bench', '--quick', '--bogus'],
+    ['masking-check', '--own-stack', '-v'],
+    ['pan-scan', '-x', 'logs'],
+    ['audit', 'verify', '--bogus'],
+    ['audit', 'report', '--from=2026-01-01', '--nope'],
+    ['users', 'add', 'alice', '--bogus'],
   ];
   for (const args of cases) {
     it(args.join(' '), async () => {
