@@ -1,17 +1,17 @@
 // The scripts/*.ts entry points (issue 15, item 5): each answers -h/--help with its usage on stdout
 // (exit 0), names the same options as `./scripts/tonewall <command> --help`, and exits 2 on a usage
 // error, 1 when a check fails, 0 when it passes; and the README's examples that need no running stack
-// run here (users add/list, pan-scan, audit verify). The help of ./scripts/tonewall itself, and that
+// run here (users add/list, pan-scan, audit verify and report, make-tone-pcap). The help of ./scripts/tonewall itself, and that
 // nothing it starts runs for --help: cli.test.ts.
 //
 // Each entry point runs as `./scripts/tonewall` runs it (tsx), in one node process; ./scripts/tonewall
 // itself is not used for the runs because its first step may `npm ci` (node_modules older than the lock).
 // Not run here, with why: up, down, status, demo, demo-call, test, bench, masking-check (they start or
 // need the stack, or run for minutes); keys (RSA key generation takes seconds; scripts/keys.ts is
-// exercised by the contract tests' generateDevKeys); audit report (covered by
-// test/contract/audit/audit-report.test.ts); the README's "A call by hand" (SIPp and a running stack).
+// exercised by the contract tests' generateDevKeys); the README's "A call by hand" but its
+// make-tone-pcap line (SIPp, curl and a running stack); `docker compose up` (no Docker engine).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -189,18 +189,49 @@ describe.concurrent('the README examples that run without a stack', () => {
     expect(found.stdout).toContain('************1111');
   });
 
-  it('runs: audit verify [FILES] (exit 0 on a signed log, 1 on one that is not there)', {
+  it('runs: audit verify [FILES] and audit report --from D --to D on a signed log', {
     timeout: TIMEOUT_MS,
   }, async () => {
-    const log = await openLog();
+    const log = await openLog(); // its clock starts 2026-11-23 09:00 UTC
     for (let n = 1; n <= 3; n += 1) await log.store.append(entry(n));
     await log.store.close();
-    const [ok, missing] = await Promise.all([
+    const out = join(mkdtempSync(join(tmpdir(), 'tonewall-cli-report-')), 'report.html');
+    const [ok, missing, report] = await Promise.all([
       tsx('audit.ts', ['verify', '--keys', log.keys, log.dir]),
       tsx('audit.ts', ['verify', '--keys', log.keys, join(log.dir, 'no-such-file.jsonl')]),
+      tsx('audit.ts', [
+        'report',
+        '--from',
+        '2026-11-23',
+        '--to',
+        '2026-11-24',
+        '--keys',
+        log.keys,
+        '--log',
+        log.dir,
+        '--scan',
+        log.dir,
+        '--out',
+        out,
+      ]),
     ]);
     expect(ok.stdout).toContain('audit log verifies');
     expect(ok.status).toBe(0);
     expect(missing.status).toBe(1);
+    expect(report.stderr).toBe('');
+    expect(report.status).toBe(0);
+    expect(report.stdout).toContain(`wrote ${out}`);
+    expect(readFileSync(out, 'utf8')).toContain('<html');
+  });
+
+  it('runs: the make-tone-pcap line of "A call by hand"', { timeout: TIMEOUT_MS }, async () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const line = /^npx tsx scripts\/make-tone-pcap\.ts (.*)$/m.exec(readme)?.[1];
+    expect(line).toBeDefined();
+    const dir = mkdtempSync(join(tmpdir(), 'tonewall-cli-pcap-'));
+    const args = (line as string).split(/\s+/).map((arg) => (arg === 'customer.pcap' ? join(dir, arg) : arg));
+    const result = await tsx('make-tone-pcap.ts', args);
+    expect(result.status).toBe(0);
+    expect(statSync(join(dir, 'customer.pcap')).size).toBeGreaterThan(1000);
   });
 });
