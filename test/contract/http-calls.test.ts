@@ -5,9 +5,11 @@ import { PaymentService } from '../../src/application/payments/payment-service.j
 import { createHttpApp } from '../../src/delivery/http/app.js';
 import { type ListeningApp, listenOnLoopback } from '../support/in-process-app.js';
 import { captureLogs } from '../support/log-capture.js';
+import { type RecordedResponse, recordResponses, undocumented } from './openapi/documented-responses.js';
 
 const key = 'integration-key-for-tests-0001';
 let app: ListeningApp;
+let responses: RecordedResponse[] = [];
 let base: string;
 const registry = new CallRegistry();
 
@@ -31,6 +33,7 @@ beforeAll(async () => {
       health: { thing: () => ({ status: 'up' }), broken: () => Promise.reject(new Error('x')) },
     }),
   );
+  responses = recordResponses(app.server);
   base = app.base;
 });
 afterAll(() => app.close());
@@ -106,4 +109,9 @@ describe('GET /healthz', () => {
       components: { thing: { status: 'up' }, broken: { status: 'down' } },
     });
   });
+});
+
+it('answers only as docs/openapi.json documents (status, headers, body schema)', () => {
+  expect(responses.length).toBeGreaterThan(0);
+  expect(undocumented(responses)).toEqual([]);
 });

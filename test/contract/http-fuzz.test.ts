@@ -13,6 +13,7 @@ import { parseCreatePayment } from '../../src/delivery/http/payment-schemas.js';
 import { answeredEvent } from '../support/call-fixtures.js';
 import { type ListeningApp, listenOnLoopback, paymentCore } from '../support/in-process-app.js';
 import { captureLogs } from '../support/log-capture.js';
+import { type RecordedResponse, recordResponses, undocumented } from './openapi/documented-responses.js';
 
 const key = 'integration-key-for-fuzz-0001';
 const logs = captureLogs('warn');
@@ -36,6 +37,7 @@ const metrics = new GatewayMetrics({
 const callIds: string[] = [];
 const paymentIds: string[] = [];
 let app: ListeningApp;
+let responses: RecordedResponse[] = [];
 let port: number;
 
 beforeAll(async () => {
@@ -57,6 +59,7 @@ beforeAll(async () => {
       auditReport: async () => '<html></html>',
     }),
   );
+  responses = recordResponses(app.server);
   port = app.port;
 });
 afterAll(() => app.close());
@@ -297,4 +300,9 @@ describe('every endpoint under hostile input', () => {
     expect(logs.text()).not.toContain('request failed');
     expect(logs.text()).not.toMatch(/\d{13,19}/);
   }, 120_000);
+});
+
+it('answers only as docs/openapi.json documents (status, headers, body schema)', () => {
+  expect(responses.length).toBeGreaterThan(0);
+  expect(undocumented(responses)).toEqual([]);
 });

@@ -5,6 +5,7 @@ import { parseCreatePayment } from '../../src/delivery/http/payment-schemas.js';
 import { answeredEvent } from '../support/call-fixtures.js';
 import { type ListeningApp, listenOnLoopback, paymentCore } from '../support/in-process-app.js';
 import { captureLogs } from '../support/log-capture.js';
+import { type RecordedResponse, recordResponses, undocumented } from './openapi/documented-responses.js';
 
 const key = 'integration-key-for-tests-0001';
 const metricsToken = 'metrics-token-for-tests-0001';
@@ -24,6 +25,7 @@ const metrics = new GatewayMetrics({
   processorBreaker: () => 'open',
 });
 let app: ListeningApp;
+let responses: RecordedResponse[] = [];
 let base: string;
 
 beforeAll(async () => {
@@ -38,6 +40,7 @@ beforeAll(async () => {
       metrics: { metrics, token: metricsToken },
     }),
   );
+  responses = recordResponses(app.server);
   base = app.base;
 });
 afterAll(() => app.close());
@@ -145,4 +148,9 @@ describe('GET /metrics', () => {
     expect(sample(text, 'tonewall_audit_healthy')).toBe(0);
     expect(text).not.toContain('tonewall_processor_breaker_open');
   });
+});
+
+it('answers only as docs/openapi.json documents (status, headers, body schema)', () => {
+  expect(responses.length).toBeGreaterThan(0);
+  expect(undocumented(responses)).toEqual([]);
 });

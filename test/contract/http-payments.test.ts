@@ -7,6 +7,7 @@ import { createHttpApp } from '../../src/delivery/http/app.js';
 import type { KeypadKey } from '../../src/domain/keypad.js';
 import { type ListeningApp, listenOnLoopback, paymentCore } from '../support/in-process-app.js';
 import { captureLogs } from '../support/log-capture.js';
+import { type RecordedResponse, recordResponses, undocumented } from './openapi/documented-responses.js';
 
 const key = 'integration-key-for-tests-0001';
 const secret = 'webhook-secret-webhook-secret-0001';
@@ -24,6 +25,7 @@ payments.onUpdate((update) => {
 });
 
 let app: ListeningApp;
+let responses: RecordedResponse[] = [];
 let base: string;
 const received: Array<{ body: string; signature: string }> = [];
 let receiver: Server;
@@ -42,6 +44,7 @@ beforeAll(async () => {
       health: {},
     }),
   );
+  responses = recordResponses(app.server);
   base = app.base;
   receiver = createServer((request, response) => {
     let body = '';
@@ -218,4 +221,9 @@ describe('payments API', () => {
     expect((await api('POST', `/v1/payments/${id}`, { status: 'cancel' })).status).toBe(409);
     expect((await api('POST', `/v1/payments/${id}`, { status: 'pause' })).status).toBe(400);
   });
+});
+
+it('answers only as docs/openapi.json documents (status, headers, body schema)', () => {
+  expect(responses.length).toBeGreaterThan(0);
+  expect(undocumented(responses)).toEqual([]);
 });

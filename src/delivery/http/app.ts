@@ -14,8 +14,10 @@ import type { GatewayMetrics } from './gateway-metrics.js';
 import { type HealthProbe, healthRoutes } from './health-routes.js';
 import type { HttpAccess } from './http-access.js';
 import { metricsRoutes } from './metrics-routes.js';
+import { openApiRoutes } from './openapi.js';
 import { PaymentBoard } from './payment-board.js';
 import { paymentsRoutes } from './payments-routes.js';
+import { requestId } from './request-id.js';
 import { securityHeaders } from './security-headers.js';
 import { sessionRoutes } from './session-routes.js';
 import { SessionStore } from './session-store.js';
@@ -66,6 +68,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.use(requestId(options.logger));
   app.use(securityHeaders({ tls: access.secureCookies }));
   app.use(healthRoutes(options.health));
   if (options.metrics) {
@@ -77,6 +80,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
     );
   }
   app.use(uiRoutes(options.uiDirectory));
+  app.use(openApiRoutes());
   app.use('/v1', noStore, authenticate(access), csrfProtection);
   app.use(sessionRoutes(access));
   // no compressed bodies: nothing to inflate, no zip bomb, and zlib's errors never reach the handler

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { Call, CallRegistry } from '../../application/call-registry.js';
 import { requireRole, visibleCall } from './authorize.js';
+import { paginate } from './pagination.js';
 
 /** The public view of a call (DESIGN.md): no tags, nothing a client could use to inject events. */
 export function callView(call: Call) {
@@ -17,14 +18,17 @@ export function callView(call: Call) {
 
 export function callsRoutes(registry: CallRegistry): Router {
   const router = Router();
-  /** Agents see their own calls; supervisors, admins and integration keys see every call. */
-  router.get('/v1/calls', (_request, response) => {
+  /**
+   * Agents see their own calls; supervisors, admins and integration keys see every call. Oldest
+   * answered first, `?limit=` a page and `nextCursor` while there are more.
+   */
+  router.get('/v1/calls', (request, response) => {
     const principal = requireRole(response, 'agent', 'supervisor', 'admin');
+    const visible = registry.list().filter((call) => visibleCall(principal, call));
+    const page = paginate(visible, request.query, { sortKey: (call) => `${call.answeredAt}\n${call.id}` });
     response.json({
-      calls: registry
-        .list()
-        .filter((call) => visibleCall(principal, call))
-        .map(callView),
+      calls: page.items.map(callView),
+      ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }),
     });
   });
   return router;

@@ -1,26 +1,47 @@
-import { randomUUID } from 'node:crypto';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { GatewayError, httpStatusOf, isGatewayError } from '../../errors.js';
+import { type ErrorCode, GatewayError, httpStatusOf, isGatewayError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
+import { requestIdOf } from './request-id.js';
 
-/** The API's only error shape: `{error: {code, message}}`; a 500 carries a request id, never the cause. */
+/**
+ * How long a client should wait before trying again after a 503 (the `Retry-After` header, seconds).
+ * Every code the API answers with 503 (src/errors.ts) has an entry; a test keeps them in step.
+ */
+export const RETRY_AFTER_SECONDS: Readonly<Partial<Record<ErrorCode, number>>> = {
+  // a stopping gateway is replaced or restarted within seconds
+  GW_ERR_STOPPING: 5,
+  GW_ERR_IDP_UNAVAILABLE: 5,
+  // the audit log or the DTMF socket needs an operator: retrying often helps nobody
+  GW_ERR_AUDIT_WRITE: 30,
+  GW_ERR_DTMF_SOCKET: 30,
+};
+
+/**
+ * The API's only error shape: `{error: {code, message}}`. A 4xx or a documented 503 refusal says
+ * what it is (a 503 with `Retry-After`); anything else is a 500 that carries the request id, never
+ * the cause.
+ */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, request, response, _next) => {
     const known = clientError(error) ?? (isGatewayError(error) ? error : undefined);
     const status = known ? httpStatusOf(known.code) : 500;
-    if (known?.code === 'GW_ERR_IDP_UNAVAILABLE') {
+    const requestId = requestIdOf(response);
+    const retryAfter = known ? RETRY_AFTER_SECONDS[known.code] : undefined;
+    if (known && status === 503 && retryAfter !== undefined) {
       logger.warn(
-        { err: error, method: request.method, path: request.path },
-        'identity provider unavailable',
+        { err: error, requestId, method: request.method, path: request.path },
+        known.code === 'GW_ERR_IDP_UNAVAILABLE' ? 'identity provider unavailable' : 'request refused',
       );
-      response.status(503).json({ error: { code: known.code, message: known.message } });
+      response
+        .status(503)
+        .setHeader('retry-after', String(retryAfter))
+        .json({ error: { code: known.code, message: known.message } });
       return;
     }
     if (known && status < 500) {
       response.status(status).json({ error: { code: known.code, message: known.message } });
       return;
     }
-    const requestId = randomUUID();
     logger.error({ err: error, requestId, method: request.method, path: request.path }, 'request failed');
     response
       .status(500)

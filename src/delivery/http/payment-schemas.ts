@@ -7,7 +7,7 @@ import { CARD_BRANDS } from '../../domain/card-brand.js';
 import { parseBody } from './parse-body.js';
 
 /** POST /v1/calls/{callId}/payments (names as in Twilio's Payments API, camel-cased). */
-const createPaymentSchema = z
+export const createPaymentSchema = z
   .object({
     idempotencyKey: z.string().min(1).max(255),
     chargeAmount: z
@@ -46,7 +46,7 @@ const createPaymentSchema = z
   })
   .strict();
 
-const updatePaymentSchema = z.union([
+export const updatePaymentSchema = z.union([
   z.object({ capture: z.enum(CAPTURE_FIELDS) }).strict(),
   z.object({ status: z.enum(['complete', 'cancel']) }).strict(),
 ]);

@@ -7,6 +7,7 @@ import { isTerminalStatus } from '../../domain/capture-types.js';
 import { GatewayError } from '../../errors.js';
 import { principalNameOf, type RecordAction } from './audit-actions.js';
 import { requireActOnCall, requireRole, seesEverything } from './authorize.js';
+import { paginate } from './pagination.js';
 import type { PaymentBoard } from './payment-board.js';
 import { parseCreatePayment, parseUpdatePayment } from './payment-schemas.js';
 
@@ -60,13 +61,24 @@ export function paymentsRoutes(payments: PaymentService, options: PaymentsRoutes
     response.status(created ? 201 : 200).json(view);
   });
 
-  /** Status only, for supervisors (every payment) and agents (their own); `?active=true` for live ones. */
+  /**
+   * Status only, for supervisors (every payment) and agents (their own); `?active=true` for live ones.
+   * Newest first, `?limit=` a page and `nextCursor` while there are more.
+   */
   router.get('/v1/payments', (request, response) => {
     const principal = requireRole(response, 'agent', 'supervisor', 'admin');
     const active = request.query.active === 'true';
     const agent =
       seesEverything(principal) || principal.kind !== 'user' ? undefined : (principal.agentId ?? '');
-    response.json({ payments: options.board.list({ active, ...(agent === undefined ? {} : { agent }) }) });
+    const listed = options.board.list({ active, ...(agent === undefined ? {} : { agent }) });
+    const page = paginate(listed, request.query, {
+      sortKey: (entry) => `${entry.startedAt}\n${entry.id}`,
+      descending: true,
+    });
+    response.json({
+      payments: page.items,
+      ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }),
+    });
   });
 
   /** The payment's id, once the caller is allowed to see its full agent view and act on it. */

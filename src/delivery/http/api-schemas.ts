@@ -1,0 +1,155 @@
+import { z } from 'zod';
+import { ROLES } from '../../application/users/principal.js';
+import { CAPTURE_FIELDS, ERROR_TYPES, OUTCOMES, PAYMENT_STATUSES } from '../../domain/capture-types.js';
+import { CARD_BRANDS } from '../../domain/card-brand.js';
+import { ERROR_CODES } from '../../errors.js';
+
+/**
+ * The shapes the API answers with (DESIGN.md's public contract), for docs/openapi.json. The routes
+ * build their replies from the application's types; the OpenAPI contract test checks every reply the
+ * API tests receive against these.
+ */
+
+export const errorSchema = z
+  .object({
+    error: z
+      .object({
+        code: z.enum(ERROR_CODES),
+        message: z.string().meta({ description: 'Names a field, never its value.' }),
+      })
+      .strict(),
+  })
+  .strict()
+  .meta({ id: 'Error', description: 'Every error; a 500 message carries the request id.' });
+
+export const callSchema = z
+  .object({
+    id: z.string(),
+    sipCallId: z.string(),
+    direction: z.enum(['inbound', 'outbound']),
+    customer: z.string(),
+    agent: z.string(),
+    answeredAt: z.string(),
+    masking: z.enum(['on', 'off']),
+  })
+  .strict()
+  .meta({ id: 'Call' });
+
+const nextCursor = z.string().optional().meta({
+  description: 'Present when there are more: pass it as `cursor` for the next page.',
+});
+
+export const callListSchema = z
+  .object({ calls: z.array(callSchema), nextCursor })
+  .strict()
+  .meta({ id: 'CallList' });
+
+const captureField = z.enum(CAPTURE_FIELDS);
+const cardBrand = z.enum(CARD_BRANDS);
+
+const fieldViewSchema = z
+  .object({
+    state: z.enum(['pending', 'capturing', 'captured']),
+    digits: z.number().int().min(0),
+    masked: z.string().regex(/^\**\d{0,4}$/),
+    brand: cardBrand.optional(),
+    valid: z.boolean().optional(),
+  })
+  .strict();
+
+const resultSchema = z.union([
+  z
+    .object({
+      outcome: z.literal('success'),
+      token: z.string(),
+      last4: z.string().regex(/^\d{4}$/),
+      brand: cardBrand,
+      expMonth: z.number().int().min(1).max(12),
+      expYear: z.number().int(),
+      confirmationCode: z.string(),
+    })
+    .strict(),
+  z
+    .object({
+      outcome: z.enum(OUTCOMES.filter((outcome) => outcome !== 'success')),
+      declineCode: z.string().optional(),
+      reason: z.string().optional(),
+    })
+    .strict(),
+]);
+
+export const paymentSchema = z
+  .object({
+    id: z.string(),
+    callId: z.string(),
+    status: z.enum(PAYMENT_STATUSES),
+    capture: captureField.nullable(),
+    required: z.array(captureField),
+    fields: z.partialRecord(captureField, fieldViewSchema),
+    errorType: z.enum(ERROR_TYPES).optional(),
+    result: resultSchema.optional(),
+  })
+  .strict()
+  .meta({ id: 'Payment', description: 'The agent view: no card digits, last 4 once the number is valid.' });
+
+export const paymentStatusSchema = z
+  .object({
+    id: z.string(),
+    callId: z.string(),
+    agent: z.string(),
+    status: z.enum(PAYMENT_STATUSES),
+    capture: captureField.nullable(),
+    outcome: z.enum(OUTCOMES).optional(),
+    startedAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .strict()
+  .meta({ id: 'PaymentStatus' });
+
+export const paymentListSchema = z
+  .object({ payments: z.array(paymentStatusSchema), nextCursor })
+  .strict()
+  .meta({ id: 'PaymentList' });
+
+export const sessionSchema = z
+  .object({
+    user: z.union([
+      z
+        .object({ kind: z.literal('integration'), name: z.string(), roles: z.array(z.string()).max(0) })
+        .strict(),
+      z
+        .object({
+          kind: z.literal('user'),
+          name: z.string(),
+          displayName: z.string(),
+          roles: z.array(z.enum(ROLES)),
+          agentId: z.string().optional(),
+          source: z.enum(['local', 'idp']),
+        })
+        .strict(),
+    ]),
+    csrfToken: z.string().nullable(),
+    expiresAt: z.string().nullable(),
+  })
+  .strict()
+  .meta({ id: 'Session' });
+
+export const MAX_PAGE = 200;
+export const DEFAULT_PAGE = 50;
+
+/** `?limit=&cursor=` on the lists; other query parameters are left to the route. */
+export const pageQuerySchema = z.object({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_PAGE)
+    .default(DEFAULT_PAGE)
+    .meta({ description: `Items a page, 1–${MAX_PAGE}.` }),
+  cursor: z
+    .string()
+    .min(1)
+    .max(512)
+    .optional()
+    .meta({ description: 'The `nextCursor` of the previous page (opaque).' }),
+});

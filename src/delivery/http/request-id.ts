@@ -1,0 +1,39 @@
+import { randomUUID } from 'node:crypto';
+import type { RequestHandler, Response } from 'express';
+import type { Logger } from '../../logger.js';
+
+const INCOMING_ID = /^[A-Za-z0-9-]{1,64}$/;
+
+/** The request's id (set by `requestId` before any route runs). */
+export function requestIdOf(response: Response): string {
+  const id: unknown = response.locals.requestId;
+  return typeof id === 'string' ? id : 'unknown';
+}
+
+/**
+ * Every response carries `X-Request-Id`: the caller's, when it is 1–64 of [A-Za-z0-9-], else a new
+ * UUID. One log line per request when it ends (method, path, status, time, request id; no headers, no
+ * query, no body), so a client's id finds the line, and a 500's message finds its error line.
+ */
+export function requestId(logger: Logger): RequestHandler {
+  return (request, response, next) => {
+    const incoming = request.get('x-request-id');
+    const id = incoming !== undefined && INCOMING_ID.test(incoming) ? incoming : randomUUID();
+    response.locals.requestId = id;
+    response.setHeader('x-request-id', id);
+    const started = performance.now();
+    response.once('finish', () => {
+      logger.info(
+        {
+          requestId: id,
+          method: request.method,
+          path: request.path,
+          status: response.statusCode,
+          ms: Math.round((performance.now() - started) * 10) / 10,
+        },
+        'request',
+      );
+    });
+    next();
+  };
+}
