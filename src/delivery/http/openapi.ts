@@ -23,8 +23,11 @@ const retryAfterHeader = z.string().regex(/^\d+$/).meta({ description: 'Seconds 
 
 type ErrorStatus = '400' | '401' | '403' | '404' | '409' | '500' | '503';
 
-/** Every operation may answer 400 (a body that is not JSON, even on a GET), 401 and 500. */
-function errors(...statuses: Array<Exclude<ErrorStatus, '400' | '401' | '500'>>): ZodOpenApiResponsesObject {
+/**
+ * Every operation may answer 400 (a body that is not JSON, even on a GET), 401, 500 and 503 (the
+ * identity provider's keys cannot be fetched to check a bearer JWT; a refusal on the changes).
+ */
+function errors(...statuses: Array<'403' | '404' | '409'>): ZodOpenApiResponsesObject {
   const described: Record<ErrorStatus, string> = {
     '400': 'GW_ERR_INVALID_BODY (or GW_ERR_INVALID_AMOUNT): the request failed validation.',
     '401': 'GW_ERR_UNAUTHORIZED: no valid credentials.',
@@ -36,7 +39,7 @@ function errors(...statuses: Array<Exclude<ErrorStatus, '400' | '401' | '500'>>)
       'GW_ERR_STOPPING, GW_ERR_AUDIT_WRITE, GW_ERR_DTMF_SOCKET or GW_ERR_IDP_UNAVAILABLE, with `Retry-After`.',
   };
   const responses: ZodOpenApiResponsesObject = {};
-  const all: ErrorStatus[] = ['400', '401', ...statuses, '500'];
+  const all: ErrorStatus[] = ['400', '401', ...statuses, '500', '503'];
   for (const status of all) {
     responses[status] = {
       ...json(errorSchema, described[status]),
@@ -138,7 +141,7 @@ export function openApiDocument() {
           responses: {
             '200': ok(paymentSchema, 'The payment this idempotency key started before.'),
             '201': ok(paymentSchema, 'The payment started.'),
-            ...errors('403', '404', '409', '503'),
+            ...errors('403', '404', '409'),
           },
         },
       },
@@ -168,7 +171,7 @@ export function openApiDocument() {
           requestBody: { content: { 'application/json': { schema: updatePaymentSchema } } },
           responses: {
             '200': ok(paymentSchema, 'The payment after the change.'),
-            ...errors('403', '404', '409', '503'),
+            ...errors('403', '404', '409'),
           },
         },
       },
@@ -195,7 +198,7 @@ export function openApiDocument() {
               content: { 'text/html': { schema: z.string() } },
               headers: z.object({ 'X-Request-Id': requestIdHeader }),
             },
-            ...errors('403', '404', '503'),
+            ...errors('403', '404'),
           },
         },
       },

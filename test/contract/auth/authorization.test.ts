@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KeypadKey } from '../../../src/domain/keypad.js';
+import { undocumented } from '../openapi/documented-responses.js';
 import {
   answerCall,
   errorCode,
   INTEGRATION_KEY,
+  recordedResponses,
   SessionClient,
   startTestGateway,
   type TestGateway,
@@ -206,4 +208,9 @@ describe('CSRF on cookie sessions', () => {
     const call = answerCall(gateway.registry, 'sip-csrf-bearer', 'agent-a');
     expect((await bearer('POST', `/v1/calls/${call.id}/payments`, { idempotencyKey: 'b' })).status).toBe(201);
   });
+});
+
+it('answers only as docs/openapi.json documents (status, headers, body schema)', () => {
+  expect(recordedResponses().length).toBeGreaterThan(0);
+  expect(undocumented(recordedResponses())).toEqual([]);
 });

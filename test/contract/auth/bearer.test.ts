@@ -3,7 +3,15 @@ import { createServer, type Server } from 'node:http';
 import { exportJWK, generateKeyPair, type JWTPayload, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/config.js';
-import { answerCall, errorCode, INTEGRATION_KEY, startTestGateway, type TestGateway } from './support.js';
+import { undocumented } from '../openapi/documented-responses.js';
+import {
+  answerCall,
+  errorCode,
+  INTEGRATION_KEY,
+  recordedResponses,
+  startTestGateway,
+  type TestGateway,
+} from './support.js';
 
 const ISSUER = 'https://idp.example/realms/contact-centre';
 const AUDIENCE = 'tonewall';
@@ -182,4 +190,9 @@ describe('integration keys, stored hashed', () => {
       { name: 'development-key', sha256: createHash('sha256').update(INTEGRATION_KEY).digest('hex') },
     ]);
   });
+});
+
+it('answers only as docs/openapi.json documents (status, headers, body schema)', () => {
+  expect(recordedResponses().length).toBeGreaterThan(0);
+  expect(undocumented(recordedResponses())).toEqual([]);
 });

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDevKeys } from '../../../scripts/keys.js';
-import { startTestGateway, type TestGateway } from './support.js';
+import { undocumented } from '../openapi/documented-responses.js';
+import { recordedResponses, startTestGateway, type TestGateway } from './support.js';
 
 let gateway: TestGateway;
 beforeAll(async () => {
@@ -103,4 +104,9 @@ describe('optional TLS', () => {
       await tls.close();
     }
   });
+});
+
+it('answers only as docs/openapi.json documents (status, headers, body schema)', () => {
+  expect(recordedResponses().length).toBeGreaterThan(0);
+  expect(undocumented(recordedResponses())).toEqual([]);
 });

@@ -1,7 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { undocumented } from '../openapi/documented-responses.js';
 import {
   errorCode,
+  recordedResponses,
   SessionClient,
   startTestGateway,
   type TestGateway,
@@ -163,4 +165,9 @@ describe('local sign-in (users file, scrypt, session cookie)', () => {
     expect(line).not.toContain('hunter2');
     await writeUsersFile(gateway.usersFile, USERS);
   });
+});
+
+it('answers only as docs/openapi.json documents (status, headers, body schema)', () => {
+  expect(recordedResponses().length).toBeGreaterThan(0);
+  expect(undocumented(recordedResponses())).toEqual([]);
 });

@@ -11,6 +11,7 @@ import { listenHttp } from '../../../src/delivery/http/http-server.js';
 import { answeredEvent } from '../../support/call-fixtures.js';
 import { type PaymentCore, paymentCore } from '../../support/in-process-app.js';
 import { captureLogs } from '../../support/log-capture.js';
+import { type RecordedResponse, recordResponses } from '../openapi/documented-responses.js';
 
 export const INTEGRATION_KEY = 'integration-key-for-tests-0001';
 
@@ -67,6 +68,13 @@ export interface TestGateway extends PaymentCore {
   close(): Promise<void>;
 }
 
+const recorded: RecordedResponse[][] = [];
+
+/** Every response of every gateway this test file started so far, for the OpenAPI check at its end. */
+export function recordedResponses(): RecordedResponse[] {
+  return recorded.flat();
+}
+
 /**
  * The HTTP app on port 0 with a real PaymentService and CallRegistry, a processor double, and access
  * built from the real configuration loader (users file, integration key, optional JWT and TLS).
@@ -100,6 +108,7 @@ export async function startTestGateway(
     ...(options.auditReport ? { auditReport: options.auditReport } : {}),
   });
   const { server, url } = await listenHttp(app, { host: '127.0.0.1', port: 0, tls: config.access.tls });
+  recorded.push(recordResponses(server));
   return {
     base: url,
     registry,

@@ -53,7 +53,8 @@ export function recordResponses(server: Server): RecordedResponse[] {
       recorded = true;
       records.push({
         method: request.method ?? 'GET',
-        path: (request.url ?? '/').split('?')[0] ?? '/',
+        // as express routes it: no query, no fragment (a raw `#` can reach the server)
+        path: (request.url ?? '/').split(/[?#]/)[0] ?? '/',
         status: response.statusCode,
         headers: response.getHeaders(),
         body: Buffer.concat(chunks).toString('utf8'),
