@@ -151,6 +151,15 @@ describe('X-Request-Id', () => {
     });
   });
 
+  it('logs the path with digit runs masked (a card number keyed into a URL stays out of the log)', async () => {
+    const response = await call('GET', '/v1/payments/4242424242424242', {
+      headers: { 'x-request-id': 'pan-in-path' },
+    });
+    expect(response.status).toBe(404);
+    await vi.waitFor(() => expect(logs.text()).toContain('"requestId":"pan-in-path"'));
+    expect(logs.text()).not.toMatch(/\d{13,19}/);
+  });
+
   it.each([
     ['keeps a well-formed incoming id', 'client-Id-0001', true],
     ['keeps one of 64 characters', 'a'.repeat(64), true],

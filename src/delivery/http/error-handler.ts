@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { type ErrorCode, GatewayError, httpStatusOf, isGatewayError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import { requestIdOf } from './request-id.js';
+import { loggedPath, requestIdOf } from './request-id.js';
 
 /**
  * How long a client should wait before trying again after a 503 (the `Retry-After` header, seconds).
@@ -29,7 +29,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const retryAfter = known ? RETRY_AFTER_SECONDS[known.code] : undefined;
     if (known && status === 503 && retryAfter !== undefined) {
       logger.warn(
-        { err: error, requestId, method: request.method, path: request.path },
+        { err: error, requestId, method: request.method, path: loggedPath(request.path) },
         known.code === 'GW_ERR_IDP_UNAVAILABLE' ? 'identity provider unavailable' : 'request refused',
       );
       response
@@ -42,7 +42,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       response.status(status).json({ error: { code: known.code, message: known.message } });
       return;
     }
-    logger.error({ err: error, requestId, method: request.method, path: request.path }, 'request failed');
+    logger.error(
+      { err: error, requestId, method: request.method, path: loggedPath(request.path) },
+      'request failed',
+    );
     response
       .status(500)
       .json({ error: { code: 'GW_ERR_INTERNAL', message: `internal error; request id ${requestId}` } });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestHandler, Response } from 'express';
-import type { Logger } from '../../logger.js';
+import { type Logger, maskDigitRuns } from '../../logger.js';
 
 const INCOMING_ID = /^[A-Za-z0-9-]{1,64}$/;
 
@@ -13,7 +13,8 @@ export function requestIdOf(response: Response): string {
 /**
  * Every response carries `X-Request-Id`: the caller's, when it is 1–64 of [A-Za-z0-9-], else a new
  * UUID. One log line per request when it ends (method, path, status, time, request id; no headers, no
- * query, no body), so a client's id finds the line, and a 500's message finds its error line.
+ * query, no body; digit runs in the path masked), so a client's id finds the line, and a 500's
+ * message finds its error line.
  */
 export function requestId(logger: Logger): RequestHandler {
   return (request, response, next) => {
@@ -27,7 +28,8 @@ export function requestId(logger: Logger): RequestHandler {
         {
           requestId: id,
           method: request.method,
-          path: request.path,
+          // a path is client input: a card number keyed into a URL must not reach the log
+          path: loggedPath(request.path),
           status: response.statusCode,
           ms: Math.round((performance.now() - started) * 10) / 10,
         },
@@ -36,4 +38,9 @@ export function requestId(logger: Logger): RequestHandler {
     });
     next();
   };
+}
+
+/** The path as logged: digit runs of 12 or more masked, at most 200 characters. */
+export function loggedPath(path: string): string {
+  return maskDigitRuns(path.slice(0, 200));
 }
