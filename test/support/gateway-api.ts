@@ -69,8 +69,19 @@ export class GatewayApi {
     return JSON.parse(text) as T;
   }
 
+  /** Every listed call, page after page (200 a page, following `nextCursor`). */
   async calls(): Promise<CallView[]> {
-    return (await this.request<{ calls: CallView[] }>('GET', '/v1/calls')).calls;
+    const calls: CallView[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.request<{ calls: CallView[]; nextCursor?: string }>(
+        'GET',
+        `/v1/calls?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      );
+      calls.push(...page.calls);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return calls;
   }
 
   /** Polls `GET /v1/calls` until the call with this SIP Call-ID is listed. */

@@ -53,7 +53,7 @@ export class AgentDesk {
   async #poll() {
     clearTimeout(this.timer);
     try {
-      const { calls } = await this.api.get('/v1/calls', { background: true });
+      const calls = await this.api.getAll('/v1/calls', 'calls', { background: true });
       this.#setCalls(calls);
     } catch (error) {
       if (error.status === 401) return;
@@ -63,7 +63,7 @@ export class AgentDesk {
 
   async #resume() {
     try {
-      const { payments } = await this.api.get('/v1/payments?active=true', { background: true });
+      const payments = await this.api.getAll('/v1/payments?active=true', 'payments', { background: true });
       const running = payments.find((payment) => payment.callId === this.callId);
       if (running && !this.panel.showing) {
         this.panel.open(await this.api.get(`/v1/payments/${encodeURIComponent(running.id)}`), null);

@@ -60,6 +60,22 @@ export class Api {
     return this.request('GET', path, options);
   }
 
+  /** Every item of a paged list (`{<key>: [...], nextCursor?}`), following the cursor (200 a page). */
+  async getAll(path, key, options) {
+    const items = [];
+    let cursor;
+    do {
+      const separator = path.includes('?') ? '&' : '?';
+      const page = await this.get(
+        `${path}${separator}limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        options,
+      );
+      items.push(...page[key]);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return items;
+  }
+
   post(path, body) {
     return this.request('POST', path, { body });
   }

@@ -25,7 +25,7 @@ export class SupervisorBoard {
     clearTimeout(this.timer);
     try {
       const query = this.finished.checked ? '' : '?active=true';
-      const { payments } = await this.api.get(`/v1/payments${query}`, { background: true });
+      const payments = await this.api.getAll(`/v1/payments${query}`, 'payments', { background: true });
       this.#render(payments);
     } catch (error) {
       if (error.status === 401) return;
