@@ -158,7 +158,7 @@ async function oneRun(calls: number, masking: MaskingMode, run: number): Promise
     `--cpu-prof-dir=${join(BENCH_RUN_DIR, 'profiles')}`,
     `--cpu-prof-name=gateway-${name}.cpuprofile`,
   ];
-  const gateway = await services.freshGateway(name, values.profile ? profileArgs : []);
+  const gateway = await services.freshGateway(name, masking, values.profile ? profileArgs : []);
   const gatewayPid = gateway.pid;
   const gatewayStartPeakMib = peakRssMib(gatewayPid);
   const ng = { edge: await openNg(BENCH_PORTS.ng), mask: await openNg(BENCH_PORTS.maskNg) };

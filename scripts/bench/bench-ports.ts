@@ -16,6 +16,12 @@ export const BENCH_PORTS = {
   maskNg: 7225,
   maskCli: 7226,
   /**
+   * Where the gateway looks for the mask hop in the pass-through modes: nothing listens there, so its
+   * capture delay (a `block DTMF` on the mask hop while a payment captures) fails, is logged, and
+   * leaves the call unblocked.
+   */
+  noMaskNg: 7227,
+  /**
    * 8000 ports, below Linux's ephemeral range (32768–60999), 4000 to each rtpengine: a call takes 4 on
    * each and rtpengine holds a deleted call's ports 30 s more (250 calls right after 250 others ran out
    * of 2000: 503 Media Relay Unavailable).
@@ -85,18 +91,15 @@ export function gatewayEnv(options: {
   root: string;
   keysDir: string;
   apiKey: string;
+  masking: MaskingMode;
 }): Record<string, string> {
   const p = BENCH_PORTS;
-  // the mask hop's own settings are the stack's business: the gateway's strict settings schema need
-  // not know them (it reads the mask hop's reports on the port below TONEWALL_DTMF_LOG_DEST's by default)
-  const {
-    TONEWALL_MASK_NG_PORT: _maskNg,
-    TONEWALL_MASK_CLI_PORT: _maskCli,
-    TONEWALL_MASK_DTMF_LOG_DEST: _maskDtmf,
-    ...stack
-  } = stackEnv('on');
   return {
-    ...stack,
+    // all of the stack's: the gateway talks NG to both hops (prompts to the edge; the capture delay to
+    // the mask hop) and reads both hops' DTMF reports
+    ...stackEnv('on'),
+    // masking off: the gateway's capture delay would block the mask hop again; it goes nowhere
+    ...(options.masking === 'on' ? {} : { TONEWALL_MASK_NG_PORT: String(p.noMaskNg) }),
     TONEWALL_ROOT: options.root,
     TONEWALL_RUN_NAME: BENCH_RUN_NAME,
     TONEWALL_KEYS_DIR: options.keysDir,

@@ -66,6 +66,7 @@ export class BenchServices {
    */
   async freshGateway(
     name: string,
+    masking: MaskingMode,
     nodeArgs: readonly string[] = [],
   ): Promise<{ pid: number; logFile: string }> {
     await this.#stopGateway();
@@ -81,7 +82,7 @@ export class BenchServices {
           cwd: BENCH_RUN_DIR,
           env: {
             PATH: process.env.PATH ?? '',
-            ...gatewayEnv({ root: REPO_ROOT, keysDir: this.keysDir, apiKey: this.apiKey }),
+            ...gatewayEnv({ root: REPO_ROOT, keysDir: this.keysDir, apiKey: this.apiKey, masking }),
           },
           stdio: ['ignore', fd, fd],
         },

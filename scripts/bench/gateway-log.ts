@@ -20,3 +20,11 @@ export function dtmfArrivals(logFile: string, fromByte = 0): Map<string, number[
   }
   return arrivals;
 }
+
+/** Lines of the gateway log (from `fromByte`) whose message contains `text` (no key is ever in one). */
+export function countLogLines(logFile: string, text: string, fromByte = 0): number {
+  const log = readFileSync(logFile).subarray(fromByte).toString('utf8');
+  let count = 0;
+  for (let at = log.indexOf(text); at >= 0; at = log.indexOf(text, at + text.length)) count += 1;
+  return count;
+}

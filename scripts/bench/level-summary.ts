@@ -62,6 +62,8 @@ export interface LevelSummary {
   readonly notSetUp: number;
   /** Runs whose calls were never all up together. */
   readonly runsApart: number;
+  /** Payments whose capture delay the gateway could not set, over all runs. */
+  readonly captureRaiseFailures: number;
   /** Calls placed over all runs, and how many of them had their agent's whole stream checked. */
   readonly placed: number;
   readonly checked: number;
@@ -154,6 +156,9 @@ export function summariseLevel(results: readonly LoadResult[]): LevelSummary {
   const quietCalls = checkedCalls.filter(quiet).length;
   if (notUp > 0) why.push(`${notUp} call(s) not set up`);
   const apart = results.filter((result) => result.allUpAtOnce === false).length;
+  const raiseFailures = sum((result) => result.captureRaiseFailures ?? 0);
+  if (first.masking === 'on' && raiseFailures > 0)
+    why.push(`the gateway could not raise the capture delay on ${raiseFailures} payment(s)`);
   if (apart > 0) why.push(`in ${apart} run(s) the calls were never all up at once`);
   if (notPaid > 0) why.push(`${notPaid} payment(s) that could succeed did not`);
   if (first.masking === 'on' && heard.length > 0)
@@ -191,6 +196,7 @@ export function summariseLevel(results: readonly LoadResult[]): LevelSummary {
     paidPayable,
     notSetUp: notUp,
     runsApart: apart,
+    captureRaiseFailures: raiseFailures,
     placed: all.length,
     checked: checkedCalls.length,
     heard: heard.length,

@@ -12,7 +12,7 @@ import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { NgClient } from '../../src/adapters/rtpengine/ng-client.js';
-import { GatewayApi, type PaymentView } from '../../test/support/gateway-api.js';
+import { type CallView, GatewayApi, type PaymentView } from '../../test/support/gateway-api.js';
 import { MATRIX } from '../../test/support/masking-matrix.js';
 import { type SippProcess, startSipp } from '../../test/support/sipp.js';
 import type { AgentLeakReport } from './agent-endpoint.js';
@@ -39,7 +39,7 @@ import {
   startCapture,
   takeCapture,
 } from './delay-probe.js';
-import { dtmfArrivals } from './gateway-log.js';
+import { countLogLines, dtmfArrivals } from './gateway-log.js';
 import { callLatencies } from './latency.js';
 import { agentAudio, cardKeys } from './pcaps.js';
 import { type CpuGroup, openCpuWindow, peakRssMib, udpDrops } from './proc.js';
@@ -116,6 +116,11 @@ export interface LoadResult {
   readonly gatewayStartPeakMib?: number | undefined;
   /** DTMF reports the kernel dropped before the gateway read them (its sockets' receive buffers). */
   readonly dtmfDrops: number;
+  /**
+   * Payments whose capture delay (the mask hop's longer delay buffer while a payment captures) the
+   * gateway could not set (its log line): masked, none; masking off, every payment (it goes nowhere).
+   */
+  readonly captureRaiseFailures?: number;
   readonly problems: string[];
 }
 
@@ -245,7 +250,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     let firstAnswerAt: number | undefined;
     const pollDeadline = started + rampMs + holdMs;
     while (performance.now() < pollDeadline && customer.running) {
-      const calls_ = await api.calls().catch(() => []);
+      const calls_ = await listCalls(options.gatewayUrl, options.apiKey).catch(() => []);
       for (const call of calls_) {
         const match = ourCall.exec(call.sipCallId);
         if (!match) continue;
@@ -352,6 +357,11 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     const gatewayPeakMib = peakRssMib(options.gatewayPid);
     const dtmfDrops = dtmfDrops_() - dropsBefore;
     const arrivals = dtmfArrivals(options.gatewayLog, logStart);
+    const captureRaiseFailures = countLogLines(
+      options.gatewayLog,
+      'capture protection could not be raised',
+      logStart,
+    );
     const delays = capture
       ? callDelays(takeCapture(captureFile), probed, {
           rtpRange: [BENCH_PORTS.rtpMin, BENCH_PORTS.rtpMax],
@@ -443,6 +453,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       cpuWindowS: Math.round(cpuWindowS * 100) / 100,
       gatewayPeakMib: gatewayPeakMib === undefined ? undefined : Math.round(gatewayPeakMib * 10) / 10,
       dtmfDrops,
+      captureRaiseFailures,
       problems,
     };
     // this load's figures, for a closer look (times and counts only: no key)
@@ -455,6 +466,27 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     sse.destroy();
     await agentMedia.terminate();
   }
+}
+
+/**
+ * Every call `GET /v1/calls` lists, page after page (200 a page, following `nextCursor`: the list is
+ * paginated, 50 a page by default).
+ */
+export async function listCalls(baseUrl: string, apiKey: string): Promise<CallView[]> {
+  const calls: CallView[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < 100; page += 1) {
+    const url = new URL('/v1/calls', baseUrl);
+    url.searchParams.set('limit', '200');
+    if (cursor) url.searchParams.set('cursor', cursor);
+    const response = await fetch(url, { headers: { authorization: `Bearer ${apiKey}` } });
+    if (!response.ok) throw new Error(`GET /v1/calls: HTTP ${response.status}`);
+    const body = (await response.json()) as { calls: CallView[]; nextCursor?: string };
+    calls.push(...body.calls);
+    cursor = body.nextCursor;
+    if (!cursor) break;
+  }
+  return calls;
 }
 
 /** `bench-agent-7` → 6: the agent's injection line, i.e. its endpoint. */

@@ -208,11 +208,11 @@ export function findings(data: BenchData, summaries: BenchSummaries): string[] {
         `Added one-way delay customer → agent, masked (median of the runs' medians): ${delays
           .map(
             (level) =>
-              `${level.calls} calls ${ms(level.delayEarlyMs)} ms before the keys, ${ms(level.delayLateMs)} ms after them`,
+              `${level.calls} calls ${ms(level.delayEarlyMs)} ms while the payment captures (before the keys), ${ms(level.delayLateMs)} ms after the payment`,
           )
           .join('; ')}. ` +
-          `The worst run's median ${worst((level) => level.delayEarlyMs?.max).toFixed(1)} ms before the keys, ` +
-          `${worst((level) => level.delayLateMs?.max).toFixed(1)} ms after them; the worst call's median ${worst((level) => level.delayCallMedianMaxMs).toFixed(1)} ms, ` +
+          `The worst run's median ${worst((level) => level.delayEarlyMs?.max).toFixed(1)} ms while capturing, ` +
+          `${worst((level) => level.delayLateMs?.max).toFixed(1)} ms after the payment; the worst call's median ${worst((level) => level.delayCallMedianMaxMs).toFixed(1)} ms, ` +
           `the worst single burst ${worst((level) => level.delayMaxMs).toFixed(1)} ms.`,
       );
     } else {
@@ -227,16 +227,16 @@ export function findings(data: BenchData, summaries: BenchSummaries): string[] {
       [
         !clean(level) ? `${level.heard} leak(s), ${level.placed - level.checked} unchecked` : undefined,
         (level.delayEarlyMs?.max ?? Infinity) > DELAY_LIMIT_MS
-          ? `delay before the keys up to ${ms(level.delayEarlyMs)}`
+          ? `delay while capturing ${ms(level.delayEarlyMs)} ms`
           : undefined,
         (level.delayLateMs?.max ?? Infinity) > DELAY_LIMIT_MS
-          ? `delay after the keys ${ms(level.delayLateMs)} ms`
+          ? `delay after the payment ${ms(level.delayLateMs)} ms`
           : undefined,
       ]
         .filter(Boolean)
         .join(', ');
     lines.push(
-      `Issue 14's bar (added delay ≤ ${DELAY_LIMIT_MS} ms — every run's median, before and after the keys — and 0 leaks on every call, every call checked): ` +
+      `Issue 14's bar (added delay ≤ ${DELAY_LIMIT_MS} ms — every run's median, while capturing and after — and 0 leaks on every call, every call checked): ` +
         (bar.length === masked.length
           ? `**met at every masked level run** (${levelsRun}).`
           : `**not met** at ${masked
@@ -417,8 +417,8 @@ ${markdownTable(
     'agent heard digits (leaks)',
     'keys wrong',
     'added delay ms',
-    'before the keys',
-    'after the keys',
+    'while capturing',
+    'after the payment',
     'largest burst ms (bursts)',
     'DTMF→screen p50 ms',
     'p99 ms',
@@ -465,8 +465,8 @@ ${
           'agent heard digits',
           'keys wrong',
           'paid',
-          'added delay before the keys ms',
-          'after the keys ms',
+          'added delay while capturing ms',
+          'after the payment ms',
         ],
         layoutRows,
       )
@@ -493,9 +493,11 @@ ${
 - *keys wrong*: calls whose gateway accepted more or fewer keys than the layout lets it (the
   ${data.settings.keysPerCall} keyed, or none, above).
 - *added delay*: one-way, customer → agent, measured on the wire (below); per run the median over
-  its probe bursts, then the median and spread of the runs. *before the keys*: the two bursts in the
-  lead-in, before the call's first key; *after the keys*: the three bursts after its last key (the
-  delay can change over a call). *largest burst*: the largest single burst's delay over all runs,
+  its probe bursts, then the median and spread of the runs. *while capturing*: the two bursts in the
+  lead-in, after the payment started and before the call's first key (masked, the gateway has raised
+  the mask hop's delay buffer for the capture); *after the payment*: the three bursts ≥ 1 s after the
+  last key, once the payment ended (back to the outside-capture delay buffer; a call whose payment
+  could not end still captures). *largest burst*: the largest single burst's delay over all runs,
   with the number of bursts measured.
 - *DTMF→screen*: from the arrival of a key's DTMF report at the gateway (its DTMF receive thread's
   time, in the listener's \`DTMF report accepted\` debug line, which holds the time and the Call-ID,
@@ -523,9 +525,12 @@ ${
   7443; customers at 127.0.0.1, agents at 127.0.0.4:7080), the sandbox processor and the gateway as
   processes (debug log level; Kamailio, the rtpengines and the gateway with the settings
   \`./scripts/tonewall up\` uses), and stops all of them by PID at the end, on failure and on Ctrl-C.
-- Masking settings per mode (scripts/lib/stack.sh as it resolved them): masked: ${flags('on')}.
+- Masking settings per mode (scripts/lib/stack.sh as it resolved them): masked: ${flags('on')}; the
+  gateway raises the mask hop's delay buffer while a payment captures (\`TONEWALL_CAPTURE_DELAY_BUFFER\`,
+  its default) and lowers it again when the payment ends.
   Pass-through (2 hops): ${flags('off')}, and the bench sends \`unblock DTMF\` (\`delay-buffer: 0\`)
-  to both rtpengines as each call appears, so neither blocks. Pass-through (1 hop): the same, with
+  to both rtpengines as each call appears, so neither blocks; the gateway's NG client for the mask
+  hop points at a port nothing listens on (7227), so its capture delay does not block the mask hop again. Pass-through (1 hop): the same, with
   Kamailio on a copy of sip-config/kamailio.cfg whose every \`set_rtpengine_set\` names the edge only
   (scripts/bench/one-hop.ts): the call crosses one rtpengine (the mask rtpengine runs idle).
 - Per run, one SIPp process places N calls (\`-m N -l N -r ${data.settings.rate}\`) through Kamailio and
@@ -538,7 +543,7 @@ ${
   plus 3 s (every call keys while all N are up), the layout's keys, silence to a point common to every
   layout (≥ 1 s after the last key), then 3 bursts of 1 kHz at −10 dBFS (200 ms, 1 s apart), so every
   call sends audio as long as the others; the lead-in has two such bursts 1.6 s and 0.6 s before
-  its end (the delay before the keys).
+  its end (the delay while the payment captures, before the keys).
 - Every call's agent SDP points at an RTP endpoint of the bench (SIPp answers only the SIP): one
   socket per call on a worker thread of the bench, which records every packet, talks back a 440 Hz
   tone on one shared 20 ms tick, and analyses each call's recording after the load.

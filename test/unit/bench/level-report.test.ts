@@ -200,13 +200,13 @@ describe('bench report (made from the data)', () => {
     expect(cost).toContain('costs 1.50× two-hop pass-through and 4.00× one hop');
   });
 
-  it('a delay over the bar after the keys is not met, and says so', () => {
+  it('a delay over the bar after the payment is not met, and says so', () => {
     const slow = run('on', 4, {
       perCall: Array.from({ length: 4 }, (_, i) => call(i + 1, { delayEarlyMs: [52], delayLateMs: [90] })),
     });
     const lines = findings(data([slow], [4], []), summarise(data([slow], [4], [])));
     expect(lines.find((line) => line.startsWith("Issue 14's bar"))).toContain(
-      '**not met** at 4 calls (delay after the keys 90.0 ms)',
+      '**not met** at 4 calls (delay after the payment 90.0 ms)',
     );
   });
 
