@@ -200,10 +200,35 @@ async function oneRun(calls: number, masking: MaskingMode, run: number): Promise
   }
 }
 
+/** A run; once more after 15 s when it could not run at all (a gateway that did not start, the shared
+ * checkout's node_modules being reinstalled underneath it). */
+async function runOnce(calls: number, masking: MaskingMode, run: number): Promise<LoadResult> {
+  try {
+    return await oneRun(calls, masking, run);
+  } catch (error) {
+    log(
+      `bench: ${calls} calls, masking ${masking}, run ${run} could not run (${(error as Error).message}); again in 15 s`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 15_000));
+    return oneRun(calls, masking, run);
+  }
+}
+
 async function level(calls: number, masking: MaskingMode): Promise<LevelSummary> {
   const measured: LoadResult[] = [];
-  for (let run = 1; run <= runs; run += 1) measured.push(await oneRun(calls, masking, run));
+  for (let run = 1; run <= runs; run += 1) {
+    measured.push(await runOnce(calls, masking, run));
+    saveProgress();
+  }
   return summariseLevel(measured);
+}
+
+/** What the bench has measured so far, written after every run (a bench that breaks keeps its figures). */
+let progress: (() => BenchData) | undefined;
+function saveProgress(): void {
+  if (!progress) return;
+  mkdirSync(dirname(jsonOut), { recursive: true });
+  writeFileSync(jsonOut, `${JSON.stringify(progress())}\n`);
 }
 
 /** Prints the table and the findings, writes the markdown made from `data` (read from `jsonPaths`). */
@@ -262,55 +287,10 @@ async function main(): Promise<void> {
   const stepped: number[] = [];
   let largestHeld: number | undefined;
   let stopReason = modes.includes('on') ? `all levels run (${levels.join(', ')})` : 'masked levels not run';
-  if (modes.includes('on')) {
-    for (const calls of levels) {
-      const summary = await level(calls, 'on');
-      stepped.push(calls);
-      if (summary.held) largestHeld = calls;
-      const busy = CPU_GROUPS.reduce((total, name) => total + (summary.cpu[name]?.median ?? 0), 0);
-      // a level that did not hold for a reason of one layout (a key it cannot report) says nothing of
-      // capacity: step on unless the load itself broke (calls lost or payments failing)
-      const lost = summary.notSetUp;
-      const unpaid = summary.payable - summary.paidPayable;
-      if (lost > 0.05 * summary.placed || unpaid > 0.05 * summary.payable || summary.runsApart > 0) {
-        stopReason = `stopped after ${calls} calls: ${
-          summary.runsApart > 0
-            ? `in ${summary.runsApart} run(s) the calls were never all up at once`
-            : lost > 0.05 * summary.placed
-              ? `${lost} calls not set up`
-              : `${unpaid} of ${summary.payable} payable payments failed`
-        }`;
-        break;
-      }
-      if (busy > machine.cpus * 100 * 0.9) {
-        stopReason = `stopped at ${calls} calls: the processes measured took ${busy.toFixed(0)} % of ${machine.cpus * 100} %`;
-        break;
-      }
-    }
-  }
-  // the baselines' levels: numbers, and `held` for the largest masked level that held (else the largest run)
-  const heldOrLast = largestHeld ?? (modes.includes('on') ? stepped.at(-1) : levels.at(-1));
-  const baselineLevels = [
-    ...new Set(
-      (values['baseline-level'] ?? 'held')
-        .split(',')
-        .map((level) => level.trim())
-        .flatMap((level) =>
-          level === 'held'
-            ? heldOrLast === undefined
-              ? []
-              : [heldOrLast]
-            : [positiveInt('baseline-level', level, 400)],
-        ),
-    ),
-  ];
+  const baselineLevels: number[] = [];
   const passThroughModes = modes.filter((mode) => mode !== 'on');
-  for (const calls of passThroughModes.length > 0 ? baselineLevels : []) {
-    for (const mode of passThroughModes) await level(calls, mode);
-    // masked at the baseline level too, when it was not one of the steps (for the comparison)
-    if (modes.includes('on') && !stepped.includes(calls)) await level(calls, 'on');
-  }
-  const data: BenchData = {
+  const stack = Object.fromEntries(modes.map((mode) => [mode, resolvedStackSettings(mode)]));
+  const dataNow = (): BenchData => ({
     version: 2,
     date: `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
     command: `./scripts/tonewall bench ${process.argv.slice(2).join(' ')}`.trim(),
@@ -322,7 +302,7 @@ async function main(): Promise<void> {
       probes,
       modes,
       levels,
-      stack: Object.fromEntries(modes.map((mode) => [mode, resolvedStackSettings(mode)])),
+      stack,
       mix: CUSTOMER_MIX.map((layout) => layout.name),
       keysPerCall: cardKeys().length,
     },
@@ -330,11 +310,58 @@ async function main(): Promise<void> {
     stepped,
     baselineLevels: passThroughModes.length > 0 ? baselineLevels : [],
     stopReason,
-  };
+  });
+  progress = dataNow;
+  let failure: Error | undefined;
+  try {
+    if (modes.includes('on')) {
+      for (const calls of levels) {
+        stepped.push(calls);
+        const summary = await level(calls, 'on');
+        if (summary.held) largestHeld = calls;
+        const busy = CPU_GROUPS.reduce((total, name) => total + (summary.cpu[name]?.median ?? 0), 0);
+        // a level that did not hold for a reason of one layout (a key it cannot report) says nothing of
+        // capacity: step on unless the load itself broke (calls lost or payments failing)
+        const lost = summary.notSetUp;
+        const unpaid = summary.payable - summary.paidPayable;
+        if (lost > 0.05 * summary.placed || unpaid > 0.05 * summary.payable || summary.runsApart > 0) {
+          stopReason = `stopped after ${calls} calls: ${
+            summary.runsApart > 0
+              ? `in ${summary.runsApart} run(s) the calls were never all up at once`
+              : lost > 0.05 * summary.placed
+                ? `${lost} calls not set up`
+                : `${unpaid} of ${summary.payable} payable payments failed`
+          }`;
+          break;
+        }
+        if (busy > machine.cpus * 100 * 0.9) {
+          stopReason = `stopped at ${calls} calls: the processes measured took ${busy.toFixed(0)} % of ${machine.cpus * 100} %`;
+          break;
+        }
+      }
+    }
+    // the baselines' levels: numbers, and `held` for the largest masked level that held (else the largest run)
+    const heldOrLast = largestHeld ?? (modes.includes('on') ? stepped.at(-1) : levels.at(-1));
+    for (const level of (values['baseline-level'] ?? 'held').split(',').map((text) => text.trim())) {
+      const calls = level === 'held' ? heldOrLast : positiveInt('baseline-level', level, 400);
+      if (calls !== undefined && !baselineLevels.includes(calls)) baselineLevels.push(calls);
+    }
+    for (const calls of passThroughModes.length > 0 ? baselineLevels : []) {
+      for (const mode of passThroughModes) await level(calls, mode);
+      // masked at the baseline level too, when it was not one of the steps (for the comparison)
+      if (modes.includes('on') && !stepped.includes(calls)) await level(calls, 'on');
+    }
+  } catch (error) {
+    failure = error as Error;
+    stopReason = `interrupted: ${failure.message.split('\n')[0]}`;
+    console.error(`bench: ${failure.stack ?? failure}`);
+  }
+  const data = dataNow();
   mkdirSync(dirname(jsonOut), { recursive: true });
   writeFileSync(jsonOut, `${JSON.stringify(data)}\n`);
   console.log(`bench: raw figures in ${jsonOut} (--report-from rewrites the markdown from them)`);
   publish(data, [jsonOut]);
+  if (failure) throw failure;
 }
 
 main()
