@@ -9,6 +9,9 @@ import type { LoadResult } from './load-run.js';
 import type { MachineInfo } from './machine.js';
 import { formatSpread, type Spread } from './stats.js';
 
+/** Probe bursts per call: 2 while the payment captures, 3 after it (customer-mix.ts). */
+const BURSTS_PER_CALL = 5;
+
 /** The issue's bar: added one-way delay at most this, in ms. */
 export const DELAY_LIMIT_MS = 60;
 
@@ -285,11 +288,24 @@ export function findings(data: BenchData, summaries: BenchSummaries): string[] {
 }
 
 function whyRows(summaries: BenchSummaries): string[] {
-  return [...summaries.masked, ...passThrough(summaries)].flatMap((level) =>
-    level.masking === 'on' && !level.held
-      ? [`- ${level.calls} calls, masked: did not hold: ${level.why.join('; ')}.`]
-      : [],
-  );
+  const which = (
+    rows: readonly LevelSummary['byLayout'][number][],
+    pick: (row: LevelSummary['byLayout'][number]) => number,
+  ) =>
+    rows
+      .filter((row) => pick(row) > 0)
+      .map((row) => `${row.layout} ${pick(row)}/${row.calls}`)
+      .join(', ');
+  return summaries.masked.flatMap((level) => {
+    if (level.held) return [];
+    const leaked = which(level.byLayout, (row) => row.heard);
+    const wrong = which(level.byLayout, (row) => row.keysWrong);
+    return [
+      `- ${level.calls} calls, masked: did not hold: ${level.why.join('; ')}.` +
+        (leaked ? ` Leaked (calls per layout): ${leaked}.` : '') +
+        (wrong ? ` Keys wrong: ${wrong}.` : ''),
+    ];
+  });
 }
 
 export function headline(data: BenchData): string {
@@ -331,7 +347,7 @@ export function benchmarksMarkdown(
     ms(level.delayMs),
     ms(level.delayEarlyMs),
     ms(level.delayLateMs),
-    level.delayMaxMs === undefined ? '–' : `${level.delayMaxMs.toFixed(1)} (${level.delayBursts})`,
+    `${level.delayMaxMs === undefined ? '–' : level.delayMaxMs.toFixed(1)} (${level.delayBursts} of ${level.probedCalls * BURSTS_PER_CALL})`,
     ms(level.keyToScreenP50),
     ms(level.keyToScreenP99),
     formatSpread(level.outcomeP99, 0),
@@ -419,7 +435,7 @@ ${markdownTable(
     'added delay ms',
     'while capturing',
     'after the payment',
-    'largest burst ms (bursts)',
+    'largest burst ms (bursts matched of sent)',
     'DTMF→screen p50 ms',
     'p99 ms',
     'last key→outcome p99 ms',
@@ -498,7 +514,9 @@ ${
   the mask hop's delay buffer for the capture); *after the payment*: the three bursts ≥ 1 s after the
   last key, once the payment ended (back to the outside-capture delay buffer; a call whose payment
   could not end still captures). *largest burst*: the largest single burst's delay over all runs,
-  with the number of bursts measured.
+  with how many of the probe bursts sent were matched: a burst is matched to the first onset at the
+  agent within 500 ms after it (audio-delay.ts), so unmatched bursts mean a delay over 500 ms, a burst
+  lost, or a capture that started late (an overloaded machine sets the calls up late).
 - *DTMF→screen*: from the arrival of a key's DTMF report at the gateway (its DTMF receive thread's
   time, in the listener's \`DTMF report accepted\` debug line, which holds the time and the Call-ID,
   never the key) to the bench receiving the SSE frame that shows it; per run the percentile over every
