@@ -47,7 +47,7 @@ import { startBaresip } from '../test/support/phones/baresip-phone.js';
 import { startLinphone } from '../test/support/phones/linphone-phone.js';
 import { type Phone, stopAllPhones } from '../test/support/phones/phone.js';
 import { interKeyMsFor, openDtmfReports, runPhonePayment } from '../test/support/phones/phone-call.js';
-import { REPO_ROOT, startStack } from '../test/support/stack.js';
+import { ownStackEnv, REPO_ROOT, startStack } from '../test/support/stack.js';
 
 const OWN_PORTS = {
   sip: 6160,
@@ -61,26 +61,8 @@ const OWN_PORTS = {
   rtpMax: 38999,
   dtmf: 6399,
   agent: { address: '127.0.0.9', port: 6180 },
+  carrier: '127.0.0.10:6180',
 } as const;
-
-function ownStackEnv(extra: Record<string, string>): Record<string, string> {
-  return {
-    TONEWALL_SIP_PORT: String(OWN_PORTS.sip),
-    TONEWALL_EVAPI_PORT: String(OWN_PORTS.evapi),
-    TONEWALL_RPC_PORT: String(OWN_PORTS.rpc),
-    TONEWALL_NG_PORT: String(OWN_PORTS.ng),
-    TONEWALL_CLI_PORT: String(OWN_PORTS.cli),
-    TONEWALL_MASK_NG_PORT: String(OWN_PORTS.maskNg),
-    TONEWALL_MASK_CLI_PORT: String(OWN_PORTS.maskCli),
-    TONEWALL_RTP_PORT_MIN: String(OWN_PORTS.rtpMin),
-    TONEWALL_RTP_PORT_MAX: String(OWN_PORTS.rtpMax),
-    TONEWALL_DTMF_LOG_DEST: `127.0.0.1:${OWN_PORTS.dtmf}`,
-    TONEWALL_PBX_SOURCE: OWN_PORTS.agent.address,
-    TONEWALL_PBX_TARGET: `sip:${OWN_PORTS.agent.address}:${OWN_PORTS.agent.port}`,
-    TONEWALL_CARRIER_TARGET: 'sip:127.0.0.10:6180',
-    ...extra,
-  };
-}
 
 class UsageError extends Error {}
 
@@ -240,7 +222,7 @@ async function main(): Promise<number> {
 
   const runName = values.run ?? process.env.TONEWALL_RUN_NAME ?? 'dev';
   const stack = own
-    ? await startStack({ runName: 'masking-check', env: ownStackEnv(extra), install: false })
+    ? await startStack({ runName: 'masking-check', env: ownStackEnv(OWN_PORTS, extra), install: false })
     : undefined;
   const target: Target = own
     ? {

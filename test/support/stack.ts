@@ -136,3 +136,45 @@ export function restartStackComponent(
     );
   });
 }
+
+/** The ports and addresses of a stack of its own (a by-hand check beside the suite's stack). */
+export interface OwnStackPorts {
+  readonly sip: number;
+  readonly evapi: number;
+  readonly rpc: number;
+  readonly ng: number;
+  readonly cli: number;
+  readonly maskNg: number;
+  readonly maskCli: number;
+  readonly rtpMin: number;
+  readonly rtpMax: number;
+  /** The edge's DTMF reports; the mask hop's go to the port below. */
+  readonly dtmf: number;
+  /** Where Kamailio sends inbound calls; also the PBX source. */
+  readonly agent: { readonly address: string; readonly port: number };
+  /** Where outbound calls go (unused by inbound-only checks). */
+  readonly carrier: string;
+}
+
+/** The TONEWALL_* settings that put stack.sh's Kamailio and both rtpengines on `ports`, plus `extra`. */
+export function ownStackEnv(
+  ports: OwnStackPorts,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    TONEWALL_SIP_PORT: String(ports.sip),
+    TONEWALL_EVAPI_PORT: String(ports.evapi),
+    TONEWALL_RPC_PORT: String(ports.rpc),
+    TONEWALL_NG_PORT: String(ports.ng),
+    TONEWALL_CLI_PORT: String(ports.cli),
+    TONEWALL_MASK_NG_PORT: String(ports.maskNg),
+    TONEWALL_MASK_CLI_PORT: String(ports.maskCli),
+    TONEWALL_RTP_PORT_MIN: String(ports.rtpMin),
+    TONEWALL_RTP_PORT_MAX: String(ports.rtpMax),
+    TONEWALL_DTMF_LOG_DEST: `127.0.0.1:${ports.dtmf}`,
+    TONEWALL_PBX_SOURCE: ports.agent.address,
+    TONEWALL_PBX_TARGET: `sip:${ports.agent.address}:${ports.agent.port}`,
+    TONEWALL_CARRIER_TARGET: `sip:${ports.carrier}`,
+    ...extra,
+  };
+}

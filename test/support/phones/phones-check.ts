@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { captureLoopback } from '../audio-delay.js';
 import { CallHarness } from '../call-harness.js';
 import { PAYMENT_KEYS } from '../masking-matrix.js';
-import { REPO_ROOT, startStack } from '../stack.js';
+import { ownStackEnv, REPO_ROOT, startStack } from '../stack.js';
 import { startBaresip } from './baresip-phone.js';
 import { startLinphone } from './linphone-phone.js';
 import { type DtmfMode, type Phone, type PhoneKind, stopAllPhones } from './phone.js';
@@ -40,26 +40,8 @@ const PORTS = {
   rtpMax: 39999,
   dtmf: 6499,
   agent: { address: '127.0.0.21', port: 6280 },
+  carrier: '127.0.0.22:6280',
 } as const;
-
-function stackEnv(extra: Record<string, string>): Record<string, string> {
-  return {
-    TONEWALL_SIP_PORT: String(PORTS.sip),
-    TONEWALL_EVAPI_PORT: String(PORTS.evapi),
-    TONEWALL_RPC_PORT: String(PORTS.rpc),
-    TONEWALL_NG_PORT: String(PORTS.ng),
-    TONEWALL_CLI_PORT: String(PORTS.cli),
-    TONEWALL_MASK_NG_PORT: String(PORTS.maskNg),
-    TONEWALL_MASK_CLI_PORT: String(PORTS.maskCli),
-    TONEWALL_RTP_PORT_MIN: String(PORTS.rtpMin),
-    TONEWALL_RTP_PORT_MAX: String(PORTS.rtpMax),
-    TONEWALL_DTMF_LOG_DEST: `127.0.0.1:${PORTS.dtmf}`,
-    TONEWALL_PBX_SOURCE: PORTS.agent.address,
-    TONEWALL_PBX_TARGET: `sip:${PORTS.agent.address}:${PORTS.agent.port}`,
-    TONEWALL_CARRIER_TARGET: 'sip:127.0.0.22:6280',
-    ...extra,
-  };
-}
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -79,7 +61,7 @@ async function main(): Promise<number> {
   }
   const runName = 'phones-check';
   const logDir = `${REPO_ROOT}/.run/${runName}/phones`;
-  const stack = await startStack({ runName, env: stackEnv(extra), install: false });
+  const stack = await startStack({ runName, env: ownStackEnv(PORTS, extra), install: false });
   const harness = await CallHarness.create({
     name: 'phones-check',
     proxy: `127.0.0.1:${PORTS.sip}`,
