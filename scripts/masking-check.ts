@@ -33,20 +33,19 @@ import { NgClient } from '../src/adapters/rtpengine/ng-client.js';
 import type { Call } from '../src/application/call-registry.js';
 import { captureLoopback, delayFromCapture, delayProbePcap } from '../test/support/audio-delay.js';
 import { CallHarness, type PlacedCall } from '../test/support/call-harness.js';
+import { type DtmfReports, openDtmfReports } from '../test/support/dtmf-reports.js';
 import {
   MATRIX,
   type MatrixRow,
   matrixTable,
-  openReportListener,
   PAYMENT_KEYS,
-  type ReportListener,
   rowPasses,
   runLayout,
 } from '../test/support/masking-matrix.js';
 import { startBaresip } from '../test/support/phones/baresip-phone.js';
 import { startLinphone } from '../test/support/phones/linphone-phone.js';
 import { type Phone, stopAllPhones } from '../test/support/phones/phone.js';
-import { interKeyMsFor, openDtmfReports, runPhonePayment } from '../test/support/phones/phone-call.js';
+import { interKeyMsFor, runPhonePayment } from '../test/support/phones/phone-call.js';
 import { ownStackEnv, REPO_ROOT, startStack } from '../test/support/stack.js';
 
 const OWN_PORTS = {
@@ -140,10 +139,9 @@ function evidenceOf(
 async function realPhones(
   harness: CallHarness,
   target: Target,
-  reportPort: number | undefined,
+  reports: DtmfReports | undefined,
 ): Promise<MatrixRow[]> {
   const rows: MatrixRow[] = [];
-  const reports = await openDtmfReports(reportPort ?? 0, reportPort === undefined ? 0 : reportPort - 1);
   try {
     for (const [name, start, mode] of [
       ['Linphone, in-band', startLinphone, 'inband'],
@@ -166,7 +164,7 @@ async function realPhones(
           // the phone's 400 Hz voice the agent heard, against the 1000 ms the suite asks for
           agentAudioMs: result.voiceMsAtAgent,
           customerAudioMs: 1000 / 0.9,
-          reported: reportPort === undefined ? undefined : result.reported,
+          reported: reports === undefined ? undefined : result.reported,
           expected: PAYMENT_KEYS,
         };
         rows.push(row);
@@ -179,7 +177,6 @@ async function realPhones(
     }
   } finally {
     await stopAllPhones();
-    await reports.close();
   }
   return rows;
 }
@@ -233,7 +230,7 @@ async function main(): Promise<number> {
       }
     : runningStackTarget(process.env);
   const settings = maskingSettings(own ? { ...process.env, ...extra } : process.env);
-  let reports: ReportListener | undefined;
+  let reports: DtmfReports | undefined;
   const harness = await CallHarness.create({
     name: 'masking-check',
     proxy: target.proxy,
@@ -243,7 +240,13 @@ async function main(): Promise<number> {
   const phoneRows: MatrixRow[] = [];
   let delay: ReturnType<typeof delayFromCapture>;
   try {
-    if (own) reports = await openReportListener(OWN_PORTS.dtmf);
+    if (own) {
+      reports = await openDtmfReports({
+        port: OWN_PORTS.dtmf,
+        ngPort: OWN_PORTS.ng,
+        maskNgPort: OWN_PORTS.maskNg,
+      });
+    }
     const capture = await captureLoopback(target.rtpRange);
     const probe = delayProbePcap();
     const call = await harness.placeCall({ customer: { telephoneEvent: true, pcap: probe } });
@@ -291,7 +294,7 @@ async function main(): Promise<number> {
       await maskNg.close();
     }
     if (!values['no-phones']) {
-      phoneRows.push(...(await realPhones(harness, target, own ? OWN_PORTS.dtmf : undefined)));
+      phoneRows.push(...(await realPhones(harness, target, reports)));
     }
   } finally {
     await reports?.close();

@@ -20,6 +20,7 @@ export const ERROR_STATUS = {
   GW_ERR_DTMF_MALFORMED: undefined,
   GW_ERR_DTMF_SOURCE: undefined,
   GW_ERR_DTMF_SOCKET: 503,
+  GW_ERR_DTMF_REPORT_PATH: undefined,
   GW_ERR_SIP_EVENT_MALFORMED: undefined,
   GW_ERR_KAMAILIO_RPC: undefined,
   GW_ERR_PAYMENT_ACTIVE: 409,

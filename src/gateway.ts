@@ -9,6 +9,7 @@ import { RtpengineCaptureDelay } from './adapters/rtpengine/capture-delay.js';
 import { DtmfListener } from './adapters/rtpengine/dtmf-listener.js';
 import { NgClient } from './adapters/rtpengine/ng-client.js';
 import { RtpenginePromptPlayer } from './adapters/rtpengine/prompt-player.js';
+import { ReportPathProbe } from './adapters/rtpengine/report-path-probe.js';
 import { checkCallbackUrl } from './adapters/webhooks/callback-url-policy.js';
 import { WebhookSender } from './adapters/webhooks/webhook-sender.js';
 import { AuditTrail } from './application/audit-trail.js';
@@ -181,16 +182,39 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   }
 
   const router = new DtmfRouter({ registry, sink: payments, logger: logger.child({ part: 'dtmf' }) });
+  const timers = options.timers ?? systemTimers;
+  // One call of its own into each rtpengine once the listener is up: proves the reports arrive, and
+  // sheds the report rtpengine loses after sending while no gateway listened (report-path-probe.ts).
+  const reportProbe = new ReportPathProbe({
+    hops: [
+      { name: 'edge', ng, block: {} },
+      {
+        name: 'mask',
+        ng: maskNg,
+        block: {
+          'DTMF-security': 'silence',
+          'delay-buffer': config.rtpengine.maskDelayBufferMs,
+          flags: ['detect-DTMF'],
+        },
+      },
+    ],
+    timers,
+    logger: logger.child({ part: 'dtmf-report-path' }),
+  });
   const dtmf = new DtmfListener({
     host: config.dtmf.host,
     port: config.dtmf.port,
     tonesPort: config.dtmf.tonesPort,
     allowedSources: config.dtmf.allowedSources,
     logger: logger.child({ part: 'dtmf' }),
-    onEvent: (event) => router.route(event),
+    onEvent: (event) => {
+      if (!reportProbe.claims(event.sipCallId)) router.route(event);
+    },
   });
   const dtmfPort = await dtmf.start();
   dtmfReceiving = () => dtmf.running;
+  // the first round before the API opens (payments start there), at most 2 s
+  await reportProbe.start();
 
   const rpc = new JsonRpcClient({ url: config.kamailio.rpcUrl, timeoutMs: config.kamailio.rpcTimeoutMs });
   const callSync = new CallSync({ rpc, registry, logger: logger.child({ part: 'call-sync' }) });
@@ -288,6 +312,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     dtmfPort,
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      reportProbe.stop();
       await dtmf.close();
       await payments.stop();
       await statusStore.close();

@@ -13,16 +13,9 @@ import { NgClient } from '../../src/adapters/rtpengine/ng-client.js';
 import type { Call } from '../../src/application/call-registry.js';
 import { dtmfInPcap } from '../support/agent-audio.js';
 import { CallHarness, type PlacedCall } from '../support/call-harness.js';
+import { type DtmfReports, openDtmfReports } from '../support/dtmf-reports.js';
 import { findKeyedDigits, logEnd, logFile } from '../support/log-scan.js';
-import {
-  MATRIX,
-  type MatrixRow,
-  matrixTable,
-  openReportListener,
-  type ReportListener,
-  rowPasses,
-  runLayout,
-} from '../support/masking-matrix.js';
+import { MATRIX, type MatrixRow, matrixTable, rowPasses, runLayout } from '../support/masking-matrix.js';
 import { layoutStream } from '../support/media/stream-layout.js';
 import { TEST_RUN_DIR } from '../support/test-run.js';
 
@@ -41,14 +34,14 @@ const LEAKS_OUTSIDE_CAPTURE = new Set(['in-band −20 dBFS, every 30th packet lo
 
 let harness: CallHarness;
 let maskNg: NgClient;
-let reports: ReportListener;
+let reports: DtmfReports;
 const rows: MatrixRow[] = [];
 let logStart: number[] = [];
 
 beforeAll(async () => {
   logStart = STACK_LOGS.map(({ path }) => logEnd(path));
   harness = await CallHarness.create({ name: 'matrix' });
-  reports = await openReportListener(9999);
+  reports = await openDtmfReports({ port: 9999, ngPort: 2223, maskNgPort: 2225 });
   maskNg = await NgClient.open({
     host: '127.0.0.1',
     port: 2225,

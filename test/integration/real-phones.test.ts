@@ -15,16 +15,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeAgentAudio } from '../support/agent-audio.js';
 import { CallHarness } from '../support/call-harness.js';
+import { type DtmfReports, openDtmfReports } from '../support/dtmf-reports.js';
 import { findKeyedDigits, logFile } from '../support/log-scan.js';
 import { PAYMENT_KEYS } from '../support/masking-matrix.js';
 import { startBaresip } from '../support/phones/baresip-phone.js';
 import { startLinphone } from '../support/phones/linphone-phone.js';
 import { type DtmfMode, type Phone, type PhoneKind, stopAllPhones } from '../support/phones/phone.js';
 import {
-  type DtmfReports,
   interKeyMsFor,
   MIN_VOICE_MS_AT_AGENT,
-  openDtmfReports,
   type PhonePaymentResult,
   runPhonePayment,
 } from '../support/phones/phone-call.js';
@@ -42,7 +41,7 @@ beforeAll(async () => {
   harness = await CallHarness.create({ name: 'real-phones' });
   // Integration files run one at a time (vitest.config.ts: fileParallelism false), and this file
   // starts no gateway: the report ports are free for it. A port in use fails the file.
-  reports = await openDtmfReports(DTMF_REPORT_PORT);
+  reports = await openDtmfReports({ port: DTMF_REPORT_PORT, ngPort: 2223, maskNgPort: 2225 });
 });
 
 afterAll(async () => {

@@ -3,15 +3,15 @@
  * stream from the layout generator (a whole payment and a retry: 43 keys), the agent's stream
  * recorded by an RTP sink and checked whole: telephone-events that carry a digit, and ms of DTMF
  * tone found by the Goertzel detector (−60 dBFS per tone). Optionally rtpengine's DTMF reports for
- * the customer are read on `reportPort` to check that every key was reported exactly once.
+ * the customer (openDtmfReports) are read to check that every key was reported exactly once.
  *
  * Used by test/integration/masking-matrix.test.ts (the suite) and scripts/masking-check.ts
  * (`./scripts/tonewall masking-check`, against a running stack).
  */
-import { createSocket } from 'node:dgram';
 import { agentAudioReport } from './agent-audio.js';
 import type { CallHarness, PlacedCall } from './call-harness.js';
 import type { DtmfPcap } from './dtmf-pcap.js';
+import type { DtmfReports } from './dtmf-reports.js';
 import { type Layout, layout, layoutStream } from './media/stream-layout.js';
 
 /** A card payment keyed whole (PAN #, expiry #, CVV #), then the PAN again (a retry): 43 keys. */
@@ -97,59 +97,6 @@ export function rowPasses(row: MatrixRow): boolean {
   );
 }
 
-const EVENT_KEYS = '0123456789*#ABCD';
-
-interface Report {
-  callid: string;
-  tag: string;
-  key: string;
-}
-
-/**
- * Both rtpengines' DTMF datagrams, kept in memory only: the edge's on 127.0.0.1:`port`, the mask hop's
- * on the port below (the stack's default TONEWALL_MASK_DTMF_LOG_DEST).
- */
-export async function openReportListener(port: number) {
-  const reports: Report[] = [];
-  const sockets = [createSocket('udp4'), createSocket('udp4')];
-  const onMessage = (message: Buffer) => {
-    try {
-      const parsed = JSON.parse(message.toString('utf8')) as Record<string, unknown>;
-      if (
-        typeof parsed.callid === 'string' &&
-        typeof parsed.source_tag === 'string' &&
-        typeof parsed.event === 'number'
-      ) {
-        reports.push({ callid: parsed.callid, tag: parsed.source_tag, key: EVENT_KEYS[parsed.event] ?? '?' });
-      }
-    } catch {
-      // not JSON: not a report
-    }
-  };
-  await Promise.all(
-    sockets.map(
-      (socket, i) =>
-        new Promise<void>((resolve, reject) => {
-          socket.on('message', onMessage);
-          socket.once('error', reject);
-          socket.bind(port - i, '127.0.0.1', () => resolve());
-        }),
-    ),
-  );
-  return {
-    keysOf: (callid: string, tag: string) =>
-      reports
-        .filter((r) => r.callid === callid && r.tag === tag)
-        .map((r) => r.key)
-        .join(''),
-    close: async () => {
-      await Promise.all(sockets.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
-    },
-  };
-}
-
-export type ReportListener = Awaited<ReturnType<typeof openReportListener>>;
-
 const pcmuMs = (payloadBytes: readonly number[]) => payloadBytes.reduce((sum, n) => sum + n / 8, 0);
 
 /** One call of the matrix: places it, waits for it to end, measures the agent's stream. */
@@ -158,7 +105,7 @@ export async function runLayout(
   spec: Layout,
   options: {
     keys?: string;
-    reports?: ReportListener;
+    reports?: DtmfReports;
     /** Runs once the call is answered (the agent gets audio), before the first key: e.g. raise the capture delay. */
     beforeKeys?: (call: PlacedCall) => Promise<void>;
   } = {},

@@ -5,10 +5,10 @@
  * phone did send the keys: the edge reports RFC 4733 events, the mask hop the in-band tones it
  * detects). Used by test/integration/real-phones.test.ts and test/support/phones/phones-check.ts.
  */
-import { createSocket } from 'node:dgram';
 import { existsSync, readFileSync } from 'node:fs';
 import { type AgentAudioReport, agentAudioReport } from '../agent-audio.js';
 import type { CallHarness } from '../call-harness.js';
+import type { DtmfReports } from '../dtmf-reports.js';
 import { detectDtmf } from '../media/dtmf-detector.js';
 import { decodePcmu } from '../media/g711.js';
 import { goertzelLevelDbfs } from '../media/goertzel.js';
@@ -17,74 +17,6 @@ import { PAYLOAD_TYPE_PCMU, parseRtpPacket, type RtpPacket } from '../media/rtp.
 import { telephoneEventsOf } from '../media/rtp-analysis.js';
 import { concatPcm } from '../media/signal.js';
 import { type CallPlan, type CallRecord, type Phone, sleep, VOICE_DBFS, VOICE_HZ } from './phone.js';
-
-const EVENT_KEYS = '0123456789*#ABCD';
-
-export interface DtmfReport {
-  /** `edge` (RFC 4733 events) or `mask` (in-band tones the mask hop detected). */
-  readonly hop: 'edge' | 'mask';
-  readonly callid: string;
-  readonly tag: string;
-  readonly key: string;
-  readonly at: number;
-}
-
-/**
- * rtpengine's DTMF datagrams, all of them, in memory only: the edge's (`--dtmf-log-dest`,
- * TONEWALL_DTMF_LOG_DEST) on 127.0.0.1:`edgePort`, the mask hop's (TONEWALL_MASK_DTMF_LOG_DEST, by
- * default the port below) on 127.0.0.1:`maskPort`.
- */
-export async function openDtmfReports(edgePort: number, maskPort = edgePort - 1) {
-  const reports: DtmfReport[] = [];
-  const bind = async (hop: DtmfReport['hop'], port: number) => {
-    const socket = createSocket('udp4');
-    socket.on('message', (message) => {
-      try {
-        const parsed = JSON.parse(message.toString('utf8')) as Record<string, unknown>;
-        if (
-          typeof parsed.callid === 'string' &&
-          typeof parsed.source_tag === 'string' &&
-          typeof parsed.event === 'number'
-        ) {
-          reports.push({
-            hop,
-            callid: parsed.callid,
-            tag: parsed.source_tag,
-            key: EVENT_KEYS[parsed.event] ?? '?',
-            at: Date.now(),
-          });
-        }
-      } catch {
-        // not JSON: not a report
-      }
-    });
-    await new Promise<void>((resolve, reject) => {
-      socket.once('error', (error) =>
-        reject(
-          new Error(`cannot read rtpengine's DTMF reports on 127.0.0.1:${port} (${hop}): ${error.message}`),
-        ),
-      );
-      socket.bind(port, '127.0.0.1', () => resolve());
-    });
-    return socket;
-  };
-  const edge = await bind('edge', edgePort);
-  let mask: Awaited<ReturnType<typeof bind>>;
-  try {
-    mask = await bind('mask', maskPort);
-  } catch (error) {
-    await new Promise<void>((resolve) => edge.close(() => resolve()));
-    throw error;
-  }
-  return {
-    reports,
-    close: async () => {
-      await Promise.all([edge, mask].map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
-    },
-  };
-}
-
-export type DtmfReports = Awaited<ReturnType<typeof openDtmfReports>>;
 
 /** The Call-ID and From tag of the INVITE the agent received (from its SIPp message trace). */
 export function inviteIdentity(messageFile: string | undefined): { callId: string; fromTag: string } {
@@ -131,11 +63,12 @@ export async function runPhonePayment(
   harness: CallHarness,
   phone: Phone,
   plan: CallPlan,
-  reports: DtmfReports,
+  /** Without a report reader (a stack whose reports go to its gateway) `reported` stays empty. */
+  reports: DtmfReports | undefined,
 ): Promise<PhonePaymentResult> {
   const agent = await harness.startAgent();
   harness.keyed.push(plan.keys);
-  const firstReport = reports.reports.length;
+  const firstReport = reports?.reports.length ?? 0;
   const record = await phone.call(plan);
   await agent.sipp.succeeded(15_000);
   const sink = agent.sink;
@@ -144,7 +77,7 @@ export async function runPhonePayment(
   // the last key is reported when it ends, after the mask hop's delay buffer
   await sleep(500);
   const { callId, fromTag } = inviteIdentity(agent.sipp.messageFile);
-  const during = reports.reports.slice(firstReport);
+  const during = reports?.reports.slice(firstReport) ?? [];
   const mine = during.filter((r) => r.callid === callId && r.tag === fromTag);
   return {
     phone: phone.kind,

@@ -14,6 +14,7 @@
 import { parseArgs } from 'node:util';
 import { captureLoopback } from '../audio-delay.js';
 import { CallHarness } from '../call-harness.js';
+import { openDtmfReports } from '../dtmf-reports.js';
 import { PAYMENT_KEYS } from '../masking-matrix.js';
 import { ownStackEnv, REPO_ROOT, startStack } from '../stack.js';
 import { startBaresip } from './baresip-phone.js';
@@ -21,7 +22,6 @@ import { startLinphone } from './linphone-phone.js';
 import { type DtmfMode, type Phone, type PhoneKind, stopAllPhones } from './phone.js';
 import {
   interKeyMsFor,
-  openDtmfReports,
   type PhonePaymentResult,
   paymentPasses,
   runPhonePayment,
@@ -68,7 +68,7 @@ async function main(): Promise<number> {
     agentSip: PORTS.agent,
     logDir: `${REPO_ROOT}/.run/${runName}/sipp`,
   });
-  const reports = await openDtmfReports(PORTS.dtmf);
+  const reports = await openDtmfReports({ port: PORTS.dtmf, ngPort: PORTS.ng, maskNgPort: PORTS.maskNg });
   const rows: string[] = [
     '| phone | mode | keys | sent by the phone: events / in-band keys (tone ms) | reported by rtpengine | agent packets | voice ms at agent | digit events at agent | ms of tone at agent | result |',
     '|---|---|---|---|---|---|---|---|---|---|',
