@@ -1,8 +1,8 @@
-import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { compactDecrypt } from 'jose';
-import { JWE_ALGORITHM, JWE_ENCRYPTION } from '../adapters/processors/jwe-wire.js';
-import { keyIdOf } from '../adapters/processors/key-id.js';
 import { GatewayError } from '../errors.js';
+import { rsaKeyThumbprint } from './jwk-thumbprint.js';
+import { PROTOCOL } from './wire-format.js';
 
 export type DecryptOutcome =
   | { readonly ok: true; readonly plaintext: Uint8Array; readonly keyId: string }
@@ -35,7 +35,7 @@ export class DecryptionKeyring {
       if (key.asymmetricKeyType !== 'rsa') {
         throw new GatewayError('GW_ERR_CONFIG', `decryption key "${label}" is not an RSA key`);
       }
-      keys.set(await keyIdOf(createPublicKey(key)), key);
+      keys.set(rsaKeyThumbprint(key), key);
     }
     return new DecryptionKeyring(keys);
   }
@@ -57,7 +57,10 @@ export class DecryptionKeyring {
           }
           return key;
         },
-        { keyManagementAlgorithms: [JWE_ALGORITHM], contentEncryptionAlgorithms: [JWE_ENCRYPTION] },
+        {
+          keyManagementAlgorithms: [PROTOCOL.keyManagement],
+          contentEncryptionAlgorithms: [PROTOCOL.contentEncryption],
+        },
       );
       return { ok: true, plaintext, keyId: protectedHeader.kid ?? '' };
     } catch {

@@ -1,14 +1,12 @@
 import type { ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { toMinorUnits } from '../adapters/processors/amount.js';
-import { isCharge } from '../adapters/processors/connector.js';
-import { type CardPayload, cardPayloadSchema, JWE_MEDIA_TYPE } from '../adapters/processors/jwe-wire.js';
-import { isGatewayError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { readChargeAmount } from './charge-amount.js';
 import type { DecryptionKeyring } from './decryption-keyring.js';
 import { IdempotencyStore } from './idempotency-store.js';
 import { chargeCard, last4Of, type SandboxAnswer } from './test-cards.js';
+import { type CardPayload, cardPayloadSchema, PROTOCOL } from './wire-format.js';
 
 export interface SandboxAppOptions {
   readonly keyring: DecryptionKeyring;
@@ -65,17 +63,6 @@ function parsePayload(plaintext: Uint8Array): CardPayload | undefined {
   }
 }
 
-function validAmount(payload: CardPayload): boolean {
-  if (!isCharge(payload)) return true;
-  try {
-    toMinorUnits(payload.chargeAmount ?? '', payload.currency ?? 'usd');
-    return true;
-  } catch (error) {
-    if (isGatewayError(error)) return false;
-    throw error;
-  }
-}
-
 /**
  * The sandbox processor's HTTP surface (served over mutual TLS by sandbox-server.ts):
  *   POST /v1/tokens         a JWE card payload → token / decline / error, idempotent on Idempotency-Key
@@ -111,7 +98,7 @@ export function createSandboxApp(options: SandboxAppOptions): SandboxApp {
     res.status(reply.status).json(reply.body);
   };
 
-  app.post('/v1/tokens', express.text({ type: JWE_MEDIA_TYPE, limit: '32kb' }), async (req, res) => {
+  app.post('/v1/tokens', express.text({ type: PROTOCOL.mediaType, limit: '32kb' }), async (req, res) => {
     const key = req.get('idempotency-key');
     if (key === undefined || !IDEMPOTENCY_KEY.test(key) || PAN_LIKE.test(key)) {
       return refuse(res, 400, 'missing_idempotency_key');
@@ -125,7 +112,7 @@ export function createSandboxApp(options: SandboxAppOptions): SandboxApp {
     }
     const payload = parsePayload(decrypted.plaintext);
     if (payload === undefined) return refuse(res, 400, 'invalid_payload');
-    if (!validAmount(payload)) return refuse(res, 400, 'invalid_amount');
+    if (readChargeAmount(payload).kind === 'invalid') return refuse(res, 400, 'invalid_amount');
 
     const fingerprint = store.fingerprint(JSON.stringify(payload));
     const lookup = store.lookup(key, fingerprint);

@@ -1,9 +1,8 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { toMinorUnits } from '../adapters/processors/amount.js';
-import { isCharge } from '../adapters/processors/connector.js';
-import type { CardPayload, ErrorReply, TokenReply } from '../adapters/processors/jwe-wire.js';
 import { detectBrand } from '../domain/card-brand.js';
 import { isLuhnValid } from '../domain/luhn.js';
+import { readChargeAmount } from './charge-amount.js';
+import type { CardPayload, ErrorReply, TokenReply } from './wire-format.js';
 
 /** What the sandbox does with one card. */
 export type SandboxAnswer =
@@ -81,7 +80,7 @@ function isExpired(payload: CardPayload, now: number): boolean {
 /**
  * Runs one card through the sandbox's rules: the test cards above, then Luhn and expiry, then
  * success with a token (and a charge when the payload carries an amount above zero).
- * `chargeAmount` must already be valid (the app checks it with toMinorUnits).
+ * `chargeAmount` must already be valid (the app refuses an invalid one: charge-amount.ts).
  */
 export function chargeCard(payload: CardPayload, now: number): SandboxAnswer {
   const { number } = payload.card;
@@ -105,8 +104,7 @@ export function chargeCard(payload: CardPayload, now: number): SandboxAnswer {
     };
   }
   const detection = detectBrand(digitsOf(number));
-  const charging = isCharge(payload);
-  if (charging) toMinorUnits(payload.chargeAmount ?? '', payload.currency ?? 'usd');
+  const charging = readChargeAmount(payload).kind === 'charge';
   return {
     kind: 'reply',
     status: 200,

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { TOKEN_TYPES } from './connector.js';
 
 /**
- * The wire format of the generic HTTPS/JWE processor protocol, shared by the connector (which writes
- * requests and reads replies) and the sandbox processor (which does the opposite).
+ * The connector's side of the generic HTTPS/JWE processor protocol (docs/processor-protocol.md): it
+ * writes requests and reads replies. The sandbox processor has its own reading, written from the doc.
  *
  *   POST {url}   Content-Type: application/jose   Idempotency-Key: <key>
  *   body: compact JWE (alg RSA-OAEP-256, enc A256GCM, kid = processor key id) of a CardPayload
