@@ -40,21 +40,39 @@ export function makeDevKeys(encryptionKeys = 2): DevKeySet {
 }
 
 /** A GET over (optionally mutual) TLS; resolves the status and body or rejects with the socket error. */
-export function httpsGet(
+export async function httpsGet(
   url: string,
   tls: { ca: string; cert?: string; key?: string },
 ): Promise<{ status: number; body: string }> {
+  const { status, body } = await httpsSend(url, tls, { method: 'GET' });
+  return { status, body };
+}
+
+/** One request over (optionally mutual) TLS, without keep-alive; rejects with the socket error. */
+export function httpsSend(
+  url: string,
+  tls: { ca: string; cert?: string; key?: string },
+  message: { method: string; headers?: Record<string, string>; body?: string },
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'GET', ...tls, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
-      );
-      res.on('error', reject);
-    });
+    const req = request(
+      url,
+      { method: message.method, headers: message.headers ?? {}, ...tls, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
-    req.end();
+    req.end(message.body);
   });
 }
 
