@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import { buildAuditReport } from './adapters/audit/audit-report.js';
 import { EvapiClient } from './adapters/kamailio/evapi-client.js';
 import { JsonRpcClient } from './adapters/kamailio/jsonrpc-client.js';
+import { KamailioDialogs } from './adapters/kamailio/kamailio-dialogs.js';
 import { JsonlPaymentStatusStore } from './adapters/payment-status/jsonl-payment-status-store.js';
-import type { ProcessorConnector } from './adapters/processors/connector.js';
 import { GuardedConnector } from './adapters/processors/guarded-connector.js';
 import { RtpengineCaptureDelay } from './adapters/rtpengine/capture-delay.js';
 import { DtmfListener } from './adapters/rtpengine/dtmf-listener.js';
@@ -26,10 +26,11 @@ import {
   type Timers,
 } from './application/payments/payment-ports.js';
 import { PaymentService } from './application/payments/payment-service.js';
+import type { ProcessorConnector } from './application/payments/processor-connector.js';
+import { createHttpAccess } from './composition/create-http-access.js';
 import type { Config } from './config/config.js';
 import { createHttpApp } from './delivery/http/app.js';
 import { GatewayMetrics } from './delivery/http/gateway-metrics.js';
-import { createHttpAccess } from './delivery/http/http-access.js';
 import { listenHttp } from './delivery/http/http-server.js';
 import { isGatewayError } from './errors.js';
 import type { Logger } from './logger.js';
@@ -217,7 +218,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   await reportProbe.start();
 
   const rpc = new JsonRpcClient({ url: config.kamailio.rpcUrl, timeoutMs: config.kamailio.rpcTimeoutMs });
-  const callSync = new CallSync({ rpc, registry, logger: logger.child({ part: 'call-sync' }) });
+  const callSync = new CallSync({
+    source: new KamailioDialogs(rpc),
+    registry,
+    logger: logger.child({ part: 'call-sync' }),
+  });
   const evapi = new EvapiClient({
     host: config.kamailio.evapiHost,
     port: config.kamailio.evapiPort,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { CallAnsweredEvent } from '../adapters/kamailio/call-event.js';
 import { idWithoutPanLikeRun } from '../domain/resource-id.js';
+import type { AnsweredCall } from './calls/answered-call.js';
 
 /** One answered call the gateway knows of. No card data, ever. */
 export interface Call {
@@ -29,7 +29,7 @@ export function callIdFor(sipCallId: string): string {
   return `CA${idWithoutPanLikeRun(hash)}`;
 }
 
-function callFromEvent(event: CallAnsweredEvent): Call {
+function callFromEvent(event: AnsweredCall): Call {
   return {
     id: callIdFor(event.callId),
     sipCallId: event.callId,
@@ -57,7 +57,7 @@ export class CallRegistry {
     return () => this.#listeners.delete(listener);
   }
 
-  answered(event: CallAnsweredEvent): Call {
+  answered(event: AnsweredCall): Call {
     const existing = this.#bySipCallId.get(event.callId);
     if (existing) return existing;
     const call = callFromEvent(event);
@@ -74,7 +74,7 @@ export class CallRegistry {
   }
 
   /** Makes the registry equal to `snapshot` (Kamailio's view): adds the missing, ends the gone. */
-  reconcile(snapshot: readonly CallAnsweredEvent[]): { added: number; removed: number } {
+  reconcile(snapshot: readonly AnsweredCall[]): { added: number; removed: number } {
     const live = new Set(snapshot.map((event) => event.callId));
     let removed = 0;
     for (const sipCallId of [...this.#bySipCallId.keys()]) {

@@ -1,21 +1,20 @@
-import { callsFromDialogList } from '../adapters/kamailio/dialog-list.js';
-import type { JsonRpcClient } from '../adapters/kamailio/jsonrpc-client.js';
 import type { Logger } from '../logger.js';
 import type { CallRegistry } from './call-registry.js';
+import type { AnsweredCallSource } from './calls/answered-call-source.js';
 
 /**
  * Rebuilds the call registry from Kamailio's dialog list (JSON-RPC dlg.list): at start-up and after
  * every evapi reconnection, so calls answered while the gateway was down or disconnected are known.
  */
 export class CallSync {
-  readonly #rpc: JsonRpcClient;
+  readonly #source: AnsweredCallSource;
   readonly #registry: CallRegistry;
   readonly #logger: Logger;
   #running: Promise<void> | undefined;
   #again = false;
 
-  constructor(options: { rpc: JsonRpcClient; registry: CallRegistry; logger: Logger }) {
-    this.#rpc = options.rpc;
+  constructor(options: { source: AnsweredCallSource; registry: CallRegistry; logger: Logger }) {
+    this.#source = options.source;
     this.#registry = options.registry;
     this.#logger = options.logger;
   }
@@ -38,8 +37,7 @@ export class CallSync {
 
   async #run(): Promise<void> {
     try {
-      const result = await this.#rpc.call('dlg.list');
-      const { calls, skipped } = callsFromDialogList(result);
+      const { calls, skipped } = await this.#source.listAnswered();
       const { added, removed } = this.#registry.reconcile(calls);
       this.#logger.info(
         { active: calls.length, added, removed, skipped },

@@ -1,7 +1,7 @@
-import type { DtmfEvent } from '../adapters/rtpengine/dtmf-event.js';
 import type { KeypadKey } from '../domain/keypad.js';
 import type { Logger } from '../logger.js';
 import type { Call, CallRegistry } from './call-registry.js';
+import type { KeyPress } from './media/key-press.js';
 
 /** Whatever captures a customer's keys on a call (the payment service). */
 export interface CustomerKeySink {
@@ -35,7 +35,7 @@ export class DtmfRouter {
     return { ...this.#stats };
   }
 
-  route(event: DtmfEvent): void {
+  route(event: KeyPress): void {
     const call = this.#registry.bySipCallId(event.sipCallId);
     if (!call) {
       this.#stats.unknownCall += 1;

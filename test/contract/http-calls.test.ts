@@ -44,7 +44,6 @@ const get = (path: string, token?: string) =>
 describe('GET /v1/calls', () => {
   it('lists active calls in the public shape, without SIP tags', async () => {
     registry.answered({
-      event: 'call-answered',
       callId: 'sip-call-1',
       fromTag: 'f',
       toTag: 't',

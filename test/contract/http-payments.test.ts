@@ -82,7 +82,6 @@ async function api(method: string, path: string, body?: unknown) {
 
 function newCall(sipCallId: string) {
   return registry.answered({
-    event: 'call-answered',
     callId: sipCallId,
     fromTag: `${sipCallId}-c`,
     toTag: `${sipCallId}-a`,

@@ -2,7 +2,7 @@ import type {
   ProcessorConnector,
   ProcessorResult,
   TokeniseRequest,
-} from '../../src/adapters/processors/connector.js';
+} from '../../src/application/payments/processor-connector.js';
 
 /** A connector double for the service's unit tests; the real sandbox runs in the integration tests. */
 export class ScriptedConnector implements ProcessorConnector {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
+import type { ProcessorConnector } from '../../application/payments/processor-connector.js';
 import { GatewayError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import type { ProcessorConnector } from './connector.js';
 import { JweHttpsConnector } from './jwe-https-connector.js';
 import type { RetryPolicy } from './retry-policy.js';
 

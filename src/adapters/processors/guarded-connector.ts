@@ -1,3 +1,8 @@
+import type {
+  ProcessorConnector,
+  ProcessorResult,
+  TokeniseRequest,
+} from '../../application/payments/processor-connector.js';
 import { GatewayError, isGatewayError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import {
@@ -9,7 +14,6 @@ import {
   CLOSED,
   record,
 } from './circuit-breaker.js';
-import type { ProcessorConnector, ProcessorResult, TokeniseRequest } from './connector.js';
 
 export interface GuardedConnectorOptions {
   readonly connector: ProcessorConnector;

@@ -1,14 +1,14 @@
 import { X509Certificate } from 'node:crypto';
 import { CompactEncrypt } from 'jose';
-import { GatewayError } from '../../errors.js';
-import type { Logger } from '../../logger.js';
-import { toMinorUnits } from './amount.js';
 import {
   isCharge,
   type ProcessorConnector,
   type ProcessorResult,
   type TokeniseRequest,
-} from './connector.js';
+} from '../../application/payments/processor-connector.js';
+import { toMinorUnits } from '../../domain/money.js';
+import { GatewayError } from '../../errors.js';
+import type { Logger } from '../../logger.js';
 import { HttpsTransport, type MutualTlsMaterial } from './https-transport.js';
 import { JWE_ALGORITHM, JWE_ENCRYPTION, JWE_MEDIA_TYPE } from './jwe-wire.js';
 import { keyIdOf } from './key-id.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TOKEN_TYPES } from './connector.js';
+import { TOKEN_TYPES } from '../../application/payments/processor-connector.js';
 
 /**
  * The connector's side of the generic HTTPS/JWE processor protocol (docs/processor-protocol.md): it

@@ -1,5 +1,5 @@
+import type { DeclinedResult, ProcessorResult } from '../../application/payments/processor-connector.js';
 import { GatewayError } from '../../errors.js';
-import type { DeclinedResult, ProcessorResult } from './connector.js';
 import { errorReplySchema, tokenReplySchema } from './jwe-wire.js';
 
 /** How one attempt at a processor failed, before any meaning is given to it. */

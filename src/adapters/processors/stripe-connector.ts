@@ -1,15 +1,15 @@
 import type { Agent } from 'node:https';
 import Stripe from 'stripe';
 import { z } from 'zod';
-import { GatewayError } from '../../errors.js';
-import type { Logger } from '../../logger.js';
-import { toMinorUnits } from './amount.js';
 import {
   isCharge,
   type ProcessorConnector,
   type ProcessorResult,
   type TokeniseRequest,
-} from './connector.js';
+} from '../../application/payments/processor-connector.js';
+import { toMinorUnits } from '../../domain/money.js';
+import { GatewayError } from '../../errors.js';
+import type { Logger } from '../../logger.js';
 import { classifyFailure, declined, type ProcessorFailure } from './map-processor-reply.js';
 import { type ConnectorRetryOptions, tokeniseWithRetries } from './tokenise-with-retries.js';
 

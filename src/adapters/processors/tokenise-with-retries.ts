@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
+import type { ProcessorResult } from '../../application/payments/processor-connector.js';
 import type { Logger } from '../../logger.js';
-import type { ProcessorResult } from './connector.js';
 import { type RetryClock, type RetryPolicy, systemClock, withRetries } from './retry-policy.js';
 
 /** The retry settings every connector takes. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { type KeypadKey, keyFromEventCode } from '../../domain/keypad.js';
+import type { KeyPress } from '../../application/media/key-press.js';
+import { keyFromEventCode } from '../../domain/keypad.js';
 import { GatewayError } from '../../errors.js';
 import { parseJsonInput } from '../parse-json-input.js';
 
@@ -19,13 +20,8 @@ const dtmfDatagramSchema = z.object({
   volume: z.number().optional(),
 });
 
-/** One key press, as the gateway routes it. `key` is never logged. */
-export interface DtmfEvent {
-  readonly sipCallId: string;
-  readonly sourceTag: string;
-  readonly key: KeypadKey;
-  readonly durationMs: number | undefined;
-}
+/** One key press, as the gateway routes it (the application's KeyPress). `key` is never logged. */
+export type DtmfEvent = KeyPress;
 
 /** Parses one datagram; throws GW_ERR_DTMF_MALFORMED (naming the field, not its content) when it is not a DTMF report. */
 export function parseDtmfDatagram(datagram: Buffer): DtmfEvent {

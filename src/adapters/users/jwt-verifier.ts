@@ -1,4 +1,5 @@
 import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify } from 'jose';
+import type { BearerTokenVerifier } from '../../application/users/bearer-token-verifier.js';
 import { isRole, type Principal, type Role } from '../../application/users/principal.js';
 import type { JwtSettings } from '../../config/access-settings.js';
 import { GatewayError } from '../../errors.js';
@@ -29,7 +30,7 @@ function claimAt(payload: JWTPayload, name: string): unknown {
  * (required), `nbf`, `sub` (required). The role claim (string, space-separated string or array)
  * maps to tonewall roles; values that are not tonewall roles are ignored.
  */
-export class JwtVerifier {
+export class JwtVerifier implements BearerTokenVerifier {
   readonly #options: JwtVerifierOptions;
   readonly #keys: ReturnType<typeof createRemoteJWKSet>;
 
@@ -42,7 +43,7 @@ export class JwtVerifier {
     });
   }
 
-  static looksLikeJwt(token: string): boolean {
+  looksLikeToken(token: string): boolean {
     return JWT_SHAPE.test(token);
   }
 

@@ -1,6 +1,4 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { toMinorUnits } from '../../adapters/processors/amount.js';
-import type { ProcessorConnector, TokenType } from '../../adapters/processors/connector.js';
 import { type AgentView, addsDigitsOnly, toAgentView } from '../../domain/agent-view.js';
 import { PanFinder } from '../../domain/audit-pan-finder.js';
 import type { CaptureCommand, CaptureRejection } from '../../domain/capture-commands.js';
@@ -11,6 +9,7 @@ import type { CaptureState } from '../../domain/capture-state.js';
 import type { CaptureField } from '../../domain/capture-types.js';
 import { isTerminalStatus } from '../../domain/capture-types.js';
 import type { KeypadKey } from '../../domain/keypad.js';
+import { toMinorUnits } from '../../domain/money.js';
 import { idWithoutPanLikeRun } from '../../domain/resource-id.js';
 import { revealCardForConnector } from '../../domain/reveal-card.js';
 import { GatewayError, isGatewayError } from '../../errors.js';
@@ -24,6 +23,7 @@ import {
   recordedView,
   toStatusRecord,
 } from './payment-status-store.js';
+import type { ProcessorConnector, TokenType } from './processor-connector.js';
 
 /** What a client asks for when it starts a payment (POST /v1/calls/{callId}/payments). */
 export interface PaymentRequest {

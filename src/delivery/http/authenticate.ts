@@ -1,5 +1,4 @@
 import type { RequestHandler } from 'express';
-import { JwtVerifier } from '../../adapters/users/jwt-verifier.js';
 import type { Principal } from '../../application/users/principal.js';
 import { GatewayError } from '../../errors.js';
 import { readCookie, sessionCookieName } from './cookies.js';
@@ -58,6 +57,6 @@ async function bearerPrincipal(access: HttpAccess, header: string): Promise<Prin
   if (token === undefined) throw new GatewayError('GW_ERR_UNAUTHORIZED', 'missing or malformed bearer token');
   const integration = token.length <= 512 ? access.integrationKeys.match(token) : undefined;
   if (integration) return integration;
-  if (access.jwt && JwtVerifier.looksLikeJwt(token)) return access.jwt.verify(token);
+  if (access.jwt?.looksLikeToken(token)) return access.jwt.verify(token);
   throw new GatewayError('GW_ERR_UNAUTHORIZED', 'unknown bearer token');
 }

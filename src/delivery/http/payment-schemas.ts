@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { TOKEN_TYPES } from '../../adapters/processors/connector.js';
 import type { PaymentRequest } from '../../application/payments/payment-service.js';
+import { TOKEN_TYPES } from '../../application/payments/processor-connector.js';
 import { CAPTURE_LIMITS } from '../../domain/capture-settings.js';
 import { CAPTURE_FIELDS, CAPTURE_MODES } from '../../domain/capture-types.js';
 import { CARD_BRANDS } from '../../domain/card-brand.js';

@@ -68,7 +68,6 @@ class ScriptedPayments {
 
 function answered(registry: CallRegistry, sipCallId: string, masking: 'on' | 'off', agent: string) {
   return registry.answered({
-    event: 'call-answered',
     callId: sipCallId,
     fromTag: 'f',
     toTag: 't',

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type {
-  ProcessorConnector,
-  ProcessorResult,
-  TokeniseRequest,
-} from '../../../src/adapters/processors/connector.js';
 import { createProcessorConnector } from '../../../src/adapters/processors/create-connector.js';
 import {
   JweHttpsConnector,
   type JweHttpsConnectorOptions,
 } from '../../../src/adapters/processors/jwe-https-connector.js';
+import type {
+  ProcessorConnector,
+  ProcessorResult,
+  TokeniseRequest,
+} from '../../../src/application/payments/processor-connector.js';
 import { DecryptionKeyring } from '../../../src/sandbox/decryption-keyring.js';
 import { type SandboxServer, startSandboxServer } from '../../../src/sandbox/sandbox-server.js';
 import { captureLogs } from '../../support/log-capture.js';

@@ -1,10 +1,10 @@
 import { Agent } from 'node:https';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { TokeniseRequest } from '../../../src/adapters/processors/connector.js';
 import {
   StripeConnector,
   type StripeConnectorOptions,
 } from '../../../src/adapters/processors/stripe-connector.js';
+import type { TokeniseRequest } from '../../../src/application/payments/processor-connector.js';
 import { captureLogs } from '../../support/log-capture.js';
 import { startFakeStripe } from './fake-stripe.js';
 import { cardNumbersIn, type DevKeySet, makeDevKeys, tokeniseFailure, tokeniseRequest } from './support.js';

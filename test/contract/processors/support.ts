@@ -5,7 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { DEV_KEY_FILES, generateDevKeys } from '../../../scripts/keys.js';
-import type { ProcessorConnector, TokeniseRequest } from '../../../src/adapters/processors/connector.js';
+import type {
+  ProcessorConnector,
+  TokeniseRequest,
+} from '../../../src/application/payments/processor-connector.js';
 import { GatewayError } from '../../../src/errors.js';
 
 /** A freshly generated development key set in a temporary directory, read into memory. */

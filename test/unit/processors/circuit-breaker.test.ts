@@ -6,8 +6,11 @@ import {
   CLOSED,
   record,
 } from '../../../src/adapters/processors/circuit-breaker.js';
-import type { ProcessorResult, TokeniseRequest } from '../../../src/adapters/processors/connector.js';
 import { GuardedConnector } from '../../../src/adapters/processors/guarded-connector.js';
+import type {
+  ProcessorResult,
+  TokeniseRequest,
+} from '../../../src/application/payments/processor-connector.js';
 import { GatewayError } from '../../../src/errors.js';
 import { captureLogs } from '../../support/log-capture.js';
 import { ScriptedConnector } from '../../support/scripted-connector.js';

@@ -1,0 +1,30 @@
+import { JwtVerifier } from '../adapters/users/jwt-verifier.js';
+import { UsersFile } from '../adapters/users/users-file.js';
+import { IntegrationKeys } from '../application/users/integration-keys.js';
+import { UserDirectory } from '../application/users/user-directory.js';
+import type { AccessSettings } from '../config/access-settings.js';
+import type { HttpAccess } from '../delivery/http/http-access.js';
+import { SessionStore } from '../delivery/http/session-store.js';
+import type { Logger } from '../logger.js';
+
+/** Who may call the HTTP API, from the access settings: integration keys, local users, an IdP. */
+export function createHttpAccess(options: {
+  settings: AccessSettings;
+  logger: Logger;
+  now?: () => number;
+}): HttpAccess {
+  const { settings, logger, now } = options;
+  return {
+    integrationKeys: new IntegrationKeys(settings.integrationKeys),
+    users: settings.localSignIn
+      ? new UserDirectory({
+          source: new UsersFile(settings.usersFile),
+          logger: logger.child({ part: 'users' }),
+        })
+      : undefined,
+    jwt: settings.jwt ? new JwtVerifier({ ...settings.jwt, ...(now ? { now } : {}) }) : undefined,
+    sessions: new SessionStore({ ...settings.session, ...(now ? { now } : {}) }),
+    secureCookies: settings.tls !== undefined,
+    signIn: settings.signIn,
+  };
+}
