@@ -12,7 +12,7 @@ import { RtpenginePromptPlayer } from './adapters/rtpengine/prompt-player.js';
 import { ReportPathProbe } from './adapters/rtpengine/report-path-probe.js';
 import { checkCallbackUrl } from './adapters/webhooks/callback-url-policy.js';
 import { WebhookSender } from './adapters/webhooks/webhook-sender.js';
-import { AuditTrail } from './application/audit-trail.js';
+import type { AuditTrail } from './application/audit-trail.js';
 import { CallRegistry } from './application/call-registry.js';
 import { CallSync } from './application/call-sync.js';
 import { DtmfRouter } from './application/dtmf-router.js';
@@ -28,6 +28,7 @@ import {
 import { PaymentService } from './application/payments/payment-service.js';
 import type { ProcessorConnector } from './application/payments/processor-connector.js';
 import { createHttpAccess } from './composition/create-http-access.js';
+import { openAuditTrail } from './composition/open-audit-trail.js';
 import type { Config } from './config/config.js';
 import { createHttpApp } from './delivery/http/app.js';
 import { GatewayMetrics } from './delivery/http/gateway-metrics.js';
@@ -122,7 +123,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
 
   const clock = options.clock ?? systemClock;
   // Opened before anything can happen, so the first call event already has its record.
-  const audit = await AuditTrail.open({
+  const audit = await openAuditTrail({
     settings: config.audit,
     clock,
     logger: logger.child({ part: 'audit' }),

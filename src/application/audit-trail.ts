@@ -1,6 +1,3 @@
-import type { AuditSettings } from '../adapters/audit/audit-settings.js';
-import { AuditSigner } from '../adapters/audit/audit-signer.js';
-import { AuditStoreThread } from '../adapters/audit/audit-store-thread.js';
 import type { AgentView } from '../domain/agent-view.js';
 import {
   type AuditAction,
@@ -18,12 +15,11 @@ import type { PaymentUpdate } from './payments/payment-ports.js';
 
 /**
  * Where records go: the file store on its thread (AuditStoreThread), the file store itself
- * (AuditFileStore, in tests), or a fake. `append` and `rotateKey` resolve once the record is on disk
+ * (AuditFileStore, in tests), or a fake. `append` resolves once the record is on disk
  * (with what, the trail does not use).
  */
 export interface AuditLog {
   append(entry: AuditEntry): Promise<unknown>;
-  rotateKey(signer: AuditSigner): Promise<unknown>;
   durable(): Promise<void>;
   close(): Promise<void>;
   readonly failure: GatewayError | undefined;
@@ -64,33 +60,6 @@ export class AuditTrail {
     this.#logger = options.logger;
   }
 
-  /**
-   * Opens the file log of `settings` (continuing its chain) with the key file it names, on a thread of
-   * its own. Rejects with GW_ERR_AUDIT_KEY (key file), GW_ERR_AUDIT_LOG (directory, last record) or
-   * GW_ERR_AUDIT_WRITE (`log.opened` not written).
-   */
-  static async open(options: {
-    readonly settings: AuditSettings;
-    readonly clock: { now(): number };
-    readonly logger: Logger;
-  }): Promise<AuditTrail> {
-    const signer = await AuditSigner.fromFile(options.settings.signingKeyFile);
-    let trail: AuditTrail | undefined;
-    const log = await AuditStoreThread.open({
-      directory: options.settings.directory,
-      signer,
-      maxFileBytes: options.settings.maxFileBytes,
-      clock: options.clock,
-      // a failure with no record waiting on it (the thread died between records) is logged too
-      onFailure: (error) => {
-        if (trail) trail.#stopped(error);
-      },
-    });
-    options.logger.info({ kid: signer.kid, head: log.lastSeq }, 'audit log open');
-    trail = new AuditTrail({ log, logger: options.logger });
-    return trail;
-  }
-
   /** Records every call change and payment update from now on. Returns an unsubscribe. */
   follow(sources: AuditSources): () => void {
     const off = [
@@ -106,16 +75,6 @@ export class AuditTrail {
   /** Records what a principal did through the API; resolves once the record is on disk. */
   async recordAction(action: AuditAction): Promise<void> {
     await this.#write(actionEntry(action));
-  }
-
-  /**
-   * Continues the chain under the Ed25519 key in `signingKeyFile` (a `key.rotated` record, then every
-   * record signed by it). Keep the old public key for the auditor; the old private key may go.
-   */
-  async rotateKey(signingKeyFile: string): Promise<void> {
-    const signer = await AuditSigner.fromFile(signingKeyFile);
-    await this.#log.rotateKey(signer);
-    this.#logger.info({ kid: signer.kid }, 'audit signing key rotated');
   }
 
   /** Resolves once every record so far is on disk; rejects with GW_ERR_AUDIT_WRITE if the log failed. */
@@ -163,6 +122,11 @@ export class AuditTrail {
       this.#stopped(error, entry.type);
       throw error;
     }
+  }
+
+  /** The log failed with no record waiting on it (its thread died between records): logged too. */
+  logFailed(error: unknown): void {
+    this.#stopped(error);
   }
 
   /**

@@ -1,0 +1,30 @@
+import type { AuditSettings } from '../adapters/audit/audit-settings.js';
+import { AuditSigner } from '../adapters/audit/audit-signer.js';
+import { AuditStoreThread } from '../adapters/audit/audit-store-thread.js';
+import { AuditTrail } from '../application/audit-trail.js';
+import type { Logger } from '../logger.js';
+
+/**
+ * Opens the file log of `settings` (continuing its chain) with the key file it names, on a thread of
+ * its own, and the trail that writes to it. Rejects with GW_ERR_AUDIT_KEY (key file), GW_ERR_AUDIT_LOG
+ * (directory, last record) or GW_ERR_AUDIT_WRITE (`log.opened` not written).
+ */
+export async function openAuditTrail(options: {
+  readonly settings: AuditSettings;
+  readonly clock: { now(): number };
+  readonly logger: Logger;
+}): Promise<AuditTrail> {
+  const signer = await AuditSigner.fromFile(options.settings.signingKeyFile);
+  let trail: AuditTrail | undefined;
+  const log = await AuditStoreThread.open({
+    directory: options.settings.directory,
+    signer,
+    maxFileBytes: options.settings.maxFileBytes,
+    clock: options.clock,
+    // a failure with no record waiting on it (the thread died between records) is logged too
+    onFailure: (error) => trail?.logFailed(error),
+  });
+  options.logger.info({ kid: signer.kid, head: log.lastSeq }, 'audit log open');
+  trail = new AuditTrail({ log, logger: options.logger });
+  return trail;
+}
