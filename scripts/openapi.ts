@@ -13,20 +13,11 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { openApiDocument, openApiDocumentText } from '../src/delivery/http/openapi.js';
+import { checkArgument } from './lib/check-argument.js';
 
 const USAGE = 'usage: npx tsx scripts/openapi.ts [--check]\n';
 const target = fileURLToPath(new URL('../docs/openapi.json', import.meta.url));
-const args = process.argv.slice(2);
-if (args.includes('-h') || args.includes('--help')) {
-  process.stdout.write(USAGE);
-  process.exit(0);
-}
-const unknown = args.filter((arg) => arg !== '--check');
-if (unknown.length > 0) {
-  process.stderr.write(`unknown argument(s): ${unknown.join(' ')}\n${USAGE}`);
-  process.exit(2);
-}
-if (args.includes('--check')) {
+if (checkArgument(USAGE)) {
   const current = await readFile(target, 'utf8').catch(() => 'null');
   if (!isDeepStrictEqual(JSON.parse(current), openApiDocument())) {
     process.stderr.write('docs/openapi.json is out of date: run npx tsx scripts/openapi.ts\n');

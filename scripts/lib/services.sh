@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # tonewall's own processes — the sandbox processor and the gateway — started into .run/RUN_NAME with
 # a pid file and a log file each; `services_down` stops them (stack_down stops Kamailio and rtpengine).
-# Their settings are TONEWALL_* environment variables (src/config/config.ts, src/sandbox/sandbox-config.ts).
+# Their settings are TONEWALL_* environment variables, declared in src/config/registry/ (README "Configuration").
 
 # Dev key set (CA, mTLS pair, sandbox server, processor encryption keys, audit key); keeps existing keys.
 services_keys() {
@@ -12,6 +12,11 @@ services_keys() {
 # Customer prompts spoken by espeak-ng into .run/prompts/<voice>, made once.
 services_prompts() {
   local voice=${TONEWALL_PROMPT_VOICE:-en-gb}
+  # the voice names a folder: the registry's pattern (src/config/registry/gateway.ts), checked before use
+  if [[ ! "$voice" =~ ^[A-Za-z0-9][A-Za-z0-9_+-]{0,63}$ ]]; then
+    echo "tonewall: TONEWALL_PROMPT_VOICE must be an espeak-ng voice name" >&2
+    return 1
+  fi
   local dir="$TONEWALL_ROOT/.run/prompts/$voice"
   (cd "$TONEWALL_ROOT" && npx --no-install tsx scripts/make-prompts.ts --dir "$dir" --voice "$voice") >&2
   printf '%s' "$dir"

@@ -32,7 +32,7 @@ stack_defaults() {
   : "${TONEWALL_RTP_PORT_MAX:=30999}"
   : "${TONEWALL_DTMF_LOG_DEST:=127.0.0.1:9999}"
   # The mask hop's reports (in-band tones) go to the gateway too, on the port below (the gateway
-  # reads the same default: src/config/config.ts).
+  # makes the same default: src/config/config.ts; declared in src/config/registry/masking.ts).
   : "${TONEWALL_MASK_DTMF_LOG_DEST:=${TONEWALL_DTMF_LOG_DEST%:*}:$((${TONEWALL_DTMF_LOG_DEST##*:} - 1))}"
   : "${TONEWALL_PBX_SOURCE:=127.0.0.2}"
   : "${TONEWALL_PBX_TARGET:=sip:127.0.0.2:5080}"

@@ -1,71 +1,20 @@
 import { createHash } from 'node:crypto';
 import { isAbsolute, resolve } from 'node:path';
-import { z } from 'zod';
+import type { z } from 'zod';
+import type { ACCESS_SETTINGS } from './registry/access.js';
+import type { ValuesOf } from './registry/setting.js';
 
 /**
  * Who may use the HTTP API and the agent UI, and how they prove it: TLS, local users, sessions,
  * sign-in throttling, integration keys (as SHA-256 digests) and bearer JWTs from an identity provider.
- * The environment variables are part of config.ts's one strict schema; this file holds their shape.
+ * The settings are declared in registry/access.ts; this file builds the gateway's access settings from them.
  */
 
-const claimName = (fallback: string) =>
-  z
-    .string()
-    .regex(/^[A-Za-z0-9_:./-]{1,128}$/, 'must be a claim name')
-    .default(fallback);
-const splitList = (value: string) =>
-  value
-    .split(',')
-    .map((entry) => entry.trim())
-    .filter((entry) => entry.length > 0);
-
-export const JWT_ALGORITHMS = [
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'ES256',
-  'ES384',
-  'EdDSA',
-] as const;
-
-/** `name:hexdigest` or a bare hex digest (named `key-<n>`). */
-const keyDigestEntry = z
-  .string()
-  .regex(/^([a-z0-9][a-z0-9._-]{0,63}:)?[0-9a-f]{64}$/i, 'must be [name:]<64 hex digits of SHA-256>');
-
-export const ACCESS_ENVIRONMENT = {
-  TONEWALL_HTTP_TLS_CERT: z.string().min(1).max(4096).optional(),
-  TONEWALL_HTTP_TLS_KEY: z.string().min(1).max(4096).optional(),
-  TONEWALL_USERS_FILE: z.string().min(1).max(4096).optional(),
-  TONEWALL_LOCAL_SIGNIN: z.enum(['on', 'off']).default('on'),
-  TONEWALL_SESSION_IDLE_MS: z.coerce.number().int().min(60_000).max(86_400_000).default(900_000),
-  TONEWALL_SESSION_MAX_MS: z.coerce.number().int().min(300_000).max(604_800_000).default(43_200_000),
-  TONEWALL_SIGNIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
-  TONEWALL_SIGNIN_WINDOW_MS: z.coerce.number().int().min(10_000).max(86_400_000).default(900_000),
-  TONEWALL_API_KEY_SHA256: z.string().transform(splitList).pipe(z.array(keyDigestEntry).min(1)).optional(),
-  TONEWALL_JWT_JWKS_URL: z
-    .url({ protocol: /^https?$/ })
-    .max(2048)
-    .optional(),
-  TONEWALL_JWT_ISSUER: z.string().min(1).max(1024).optional(),
-  TONEWALL_JWT_AUDIENCE: z.string().min(1).max(1024).optional(),
-  TONEWALL_JWT_ROLE_CLAIM: claimName('roles'),
-  TONEWALL_JWT_AGENT_CLAIM: claimName('agent_id'),
-  TONEWALL_JWT_ALGORITHMS: z
-    .string()
-    .transform(splitList)
-    .pipe(z.array(z.enum(JWT_ALGORITHMS)).min(1))
-    .default(['RS256', 'PS256', 'ES256', 'EdDSA']),
-};
-
-type AccessEnvironment = z.infer<z.ZodObject<typeof ACCESS_ENVIRONMENT>> & {
+type AccessEnvironment = ValuesOf<typeof ACCESS_SETTINGS> & {
   readonly TONEWALL_API_KEY?: string | undefined;
   readonly TONEWALL_ROOT?: string | undefined;
   readonly TONEWALL_KEYS_DIR: string;
-  readonly TONEWALL_RUN_NAME?: string | undefined;
+  readonly TONEWALL_RUN_NAME: string;
 };
 
 export interface IntegrationKeyDigest {
@@ -143,7 +92,7 @@ export function accessSettings(env: AccessEnvironment): AccessSettings {
       env.TONEWALL_HTTP_TLS_CERT !== undefined && env.TONEWALL_HTTP_TLS_KEY !== undefined
         ? { certFile: keyFile(env.TONEWALL_HTTP_TLS_CERT), keyFile: keyFile(env.TONEWALL_HTTP_TLS_KEY) }
         : undefined,
-    usersFile: resolve(root, env.TONEWALL_USERS_FILE ?? `.run/${env.TONEWALL_RUN_NAME ?? 'dev'}/users.json`),
+    usersFile: resolve(root, env.TONEWALL_USERS_FILE ?? `.run/${env.TONEWALL_RUN_NAME}/users.json`),
     localSignIn: env.TONEWALL_LOCAL_SIGNIN === 'on',
     session: { idleMs: env.TONEWALL_SESSION_IDLE_MS, absoluteMs: env.TONEWALL_SESSION_MAX_MS },
     signIn: { maxAttempts: env.TONEWALL_SIGNIN_MAX_ATTEMPTS, windowMs: env.TONEWALL_SIGNIN_WINDOW_MS },

@@ -1,139 +1,20 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { AUDIT_ENVIRONMENT, type AuditSettings, auditSettings } from '../adapters/audit/audit-settings.js';
+import { type AuditSettings, auditSettings } from '../adapters/audit/audit-settings.js';
 import type { ProcessorSettings } from '../adapters/processors/create-connector.js';
 import { GatewayError } from '../errors.js';
-import { SANDBOX_SETTINGS } from '../sandbox/sandbox-config.js';
-import {
-  ACCESS_ENVIRONMENT,
-  type AccessSettings,
-  accessSettings,
-  checkAccessSettings,
-} from './access-settings.js';
-
-const port = z.coerce.number().int().min(1).max(65_535);
-const host = z.string().min(1).max(255);
-const milliseconds = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-const commaList = z
-  .string()
-  .transform((value) =>
-    value
-      .split(',')
-      .map((item) => item.trim())
-      .filter((item) => item.length > 0),
-  )
-  .pipe(z.array(z.string().min(1)).min(1));
-
-/** Settings of the call path and the scripts, shared through one environment with the gateway. */
-export const STACK_SETTINGS = [
-  'TONEWALL_SIP_ADDR',
-  'TONEWALL_SIP_PORT',
-  'TONEWALL_CLI_PORT',
-  'TONEWALL_MEDIA_ADDR',
-  'TONEWALL_RTP_PORT_MIN',
-  'TONEWALL_RTP_PORT_MAX',
-  'TONEWALL_PBX_SOURCE',
-  'TONEWALL_PBX_TARGET',
-  'TONEWALL_CARRIER_TARGET',
-  'TONEWALL_AGENT_HEADER',
-  'TONEWALL_DLG_TIMEOUT',
-  'TONEWALL_DLG_KEEPALIVE',
-  'TONEWALL_RTPE_OFFER_FLAGS',
-  'TONEWALL_RTPE_ANSWER_FLAGS',
-  'TONEWALL_BLOCK_DTMF_FLAGS',
-  'TONEWALL_RTPE_EXTRA_ARGS',
-  'TONEWALL_RTPE_THREADS',
-  'TONEWALL_MASK_CLI_PORT',
-  'TONEWALL_EDGE_BLOCK_DTMF_FLAGS',
-  'TONEWALL_MASK_DTX_DELAY',
-  'TONEWALL_MASK_RTPE_ARGS',
-] as const;
+import { type AccessSettings, accessSettings, checkAccessSettings } from './access-settings.js';
+import { shapeOf } from './registry/setting.js';
+import { SETTINGS } from './settings-registry.js';
 
 /**
- * Every setting the gateway reads, as environment variables. The schema is strict: an unknown
- * TONEWALL_* variable is a typo and stops start-up rather than being ignored.
+ * Every setting of the registry (settings-registry.ts), as environment variables. The schema is
+ * strict: an unknown TONEWALL_* variable is a typo and stops start-up rather than being ignored.
+ * Settings only the stack scripts or the sandbox read are checked here too, so one environment
+ * serves them all and `./scripts/tonewall config check` finds their mistakes before anything starts.
  */
 const environmentSchema = z
-  .object({
-    TONEWALL_LOG_LEVEL: z
-      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
-      .default('info'),
-    TONEWALL_HTTP_HOST: host.default('127.0.0.1'),
-    TONEWALL_HTTP_PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
-    TONEWALL_API_KEY: z.string().min(16, 'must be at least 16 characters').max(256).optional(),
-    /** Bearer token for GET /metrics (integration keys work too); unset: integration keys only. */
-    TONEWALL_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').max(512).optional(),
-    /** How long /healthz waits for each probe (rtpengine ping: one attempt, no retry). */
-    TONEWALL_HEALTH_TIMEOUT_MS: milliseconds(50, 10_000).default(500),
-    TONEWALL_NG_ADDR: host.default('127.0.0.1'),
-    TONEWALL_NG_PORT: port.default(2223),
-    /** The mask rtpengine (the hop facing the agent): its NG port, on TONEWALL_NG_ADDR. */
-    TONEWALL_MASK_NG_PORT: port.default(2225),
-    /** The mask hop's delay buffer outside capture, ms (Kamailio applies it at answer). */
-    TONEWALL_MASK_DELAY_BUFFER: z.coerce.number().int().min(20).max(1000).default(50),
-    /** The mask hop's delay buffer while a payment captures, ms (docs/media.md). */
-    TONEWALL_CAPTURE_DELAY_BUFFER: z.coerce.number().int().min(20).max(1000).default(120),
-    TONEWALL_NG_TIMEOUT_MS: milliseconds(50, 30_000).default(1000),
-    TONEWALL_NG_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
-    TONEWALL_DTMF_LOG_DEST: z
-      .string()
-      .regex(/^(\[[0-9a-fA-F:]+\]|[^:\s]+):\d{1,5}$/, 'must be HOST:PORT')
-      .default('127.0.0.1:9999'),
-    /** The mask rtpengine's reports (in-band tones): same host, default the port below TONEWALL_DTMF_LOG_DEST's. */
-    TONEWALL_MASK_DTMF_LOG_DEST: z
-      .string()
-      .regex(/^(\[[0-9a-fA-F:]+\]|[^:\s]+):\d{1,5}$/, 'must be HOST:PORT')
-      .optional(),
-    TONEWALL_DTMF_ALLOWED_SOURCES: commaList.default(['127.0.0.1']),
-    TONEWALL_EVAPI_ADDR: host.default('127.0.0.1'),
-    TONEWALL_EVAPI_PORT: port.default(8448),
-    TONEWALL_EVAPI_RECONNECT_MS: milliseconds(50, 60_000).default(1000),
-    TONEWALL_RPC_ADDR: host.default('127.0.0.1'),
-    TONEWALL_RPC_PORT: port.default(5071),
-    TONEWALL_RPC_TIMEOUT_MS: milliseconds(50, 30_000).default(2000),
-    TONEWALL_PROMPTS_DIR: z.string().min(1).max(1024).optional(),
-    TONEWALL_WEBHOOK_SECRET: z.string().min(32, 'must be at least 32 characters').max(512).optional(),
-    /** Hosts status callbacks may go to (comma-separated); unset: any https host, or http to loopback. */
-    TONEWALL_WEBHOOK_HOSTS: commaList.optional(),
-    /** The project folder (scripts/tonewall exports it); relative key paths start here. */
-    TONEWALL_ROOT: z.string().min(1).max(4096).optional(),
-    /** The run (scripts/tonewall: .run/<name>); default places such as the audit log follow it. */
-    TONEWALL_RUN_NAME: z
-      .string()
-      .regex(/^[a-z0-9][a-z0-9-]{0,31}$/)
-      .optional(),
-    // The signed audit log (src/adapters/audit/audit-settings.ts).
-    ...AUDIT_ENVIRONMENT,
-    TONEWALL_KEYS_DIR: z.string().min(1).max(4096).default('keys'),
-    /** Payment statuses kept across restarts (no card data); default .run/<run name>/payments.jsonl. */
-    TONEWALL_PAYMENT_STATUS_FILE: z.string().min(1).max(4096).optional(),
-    TONEWALL_PAYMENT_STATUS_RETAIN: z.coerce.number().int().min(100).max(1_000_000).default(10_000),
-    TONEWALL_PROCESSOR: z.enum(['sandbox', 'jwe', 'stripe']).default('sandbox'),
-    TONEWALL_PROCESSOR_URL: z.url({ protocol: /^https$/ }).default('https://127.0.0.1:8443/v1/tokens'),
-    TONEWALL_PROCESSOR_ENCRYPTION_CERT: z.string().min(1).max(4096).default('processor-enc-1.pem'),
-    TONEWALL_PROCESSOR_KEY_ID: z.string().min(1).max(256).optional(),
-    TONEWALL_PROCESSOR_CLIENT_CERT: z.string().min(1).max(4096).default('gateway-client.pem'),
-    TONEWALL_PROCESSOR_CLIENT_KEY: z.string().min(1).max(4096).default('gateway-client.key'),
-    TONEWALL_PROCESSOR_CA: z.string().min(1).max(4096).default('ca.pem'),
-    TONEWALL_PROCESSOR_TIMEOUT_MS: milliseconds(100, 60_000).default(5000),
-    TONEWALL_PROCESSOR_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
-    TONEWALL_PROCESSOR_BACKOFF_MS: milliseconds(10, 30_000).default(250),
-    TONEWALL_PROCESSOR_BACKOFF_MAX_MS: milliseconds(10, 60_000).default(2000),
-    TONEWALL_PROCESSOR_DEADLINE_MS: milliseconds(100, 300_000).default(20_000),
-    /** Consecutive unreachable tokenisations that open the processor circuit breaker. */
-    TONEWALL_PROCESSOR_BREAKER_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
-    TONEWALL_PROCESSOR_BREAKER_COOLDOWN_MS: milliseconds(100, 600_000).default(30_000),
-    TONEWALL_STRIPE_SECRET_KEY: z
-      .string()
-      .regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]{8,}$/, 'must be a Stripe secret key')
-      .optional(),
-    // HTTP access: TLS, local users, sessions, sign-in limits, integration key digests, IdP JWTs.
-    ...ACCESS_ENVIRONMENT,
-    // Read by scripts/lib/stack.sh (Kamailio, rtpengine) and scripts/tonewall; accepted, not used here.
-    ...Object.fromEntries(
-      [...STACK_SETTINGS, ...SANDBOX_SETTINGS].map((name) => [name, z.string().optional()]),
-    ),
-  })
+  .object(shapeOf(SETTINGS))
   .strict()
   .superRefine((env, context) => {
     if (env.TONEWALL_PROCESSOR === 'stripe' && !env.TONEWALL_STRIPE_SECRET_KEY) {
@@ -141,6 +22,13 @@ const environmentSchema = z
         code: 'custom',
         path: ['TONEWALL_STRIPE_SECRET_KEY'],
         message: 'is required when TONEWALL_PROCESSOR=stripe',
+      });
+    }
+    if (env.TONEWALL_RTP_PORT_MIN >= env.TONEWALL_RTP_PORT_MAX) {
+      context.addIssue({
+        code: 'custom',
+        path: ['TONEWALL_RTP_PORT_MAX'],
+        message: 'must be above TONEWALL_RTP_PORT_MIN',
       });
     }
     checkAccessSettings(env, context);
@@ -179,7 +67,10 @@ export interface Config {
     readonly rpcUrl: string;
     readonly rpcTimeoutMs: number;
   };
-  /** Where the customer prompts are (`<prompt id>.wav`); undefined: no prompts, the agent instructs. */
+  /**
+   * Where the customer prompts are (`<prompt id>.wav`); undefined (no TONEWALL_PROMPTS_DIR, or
+   * TONEWALL_PROMPTS=off): no prompts, the agent instructs.
+   */
   readonly prompts: { readonly directory: string | undefined };
   /** Signs status callbacks; undefined: payments may not ask for a statusCallback. */
   readonly webhookSecret: string | undefined;
@@ -299,7 +190,7 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
       rpcUrl: `http://${bracketed(env.TONEWALL_RPC_ADDR)}:${env.TONEWALL_RPC_PORT}/RPC`,
       rpcTimeoutMs: env.TONEWALL_RPC_TIMEOUT_MS,
     },
-    prompts: { directory: env.TONEWALL_PROMPTS_DIR },
+    prompts: { directory: env.TONEWALL_PROMPTS === 'off' ? undefined : env.TONEWALL_PROMPTS_DIR },
     webhookSecret: env.TONEWALL_WEBHOOK_SECRET,
     webhookHosts: env.TONEWALL_WEBHOOK_HOSTS?.map((host) => host.toLowerCase()),
     processor: processorSettings(env),
@@ -312,7 +203,7 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
     paymentStatus: {
       file: resolve(
         env.TONEWALL_ROOT ?? '.',
-        env.TONEWALL_PAYMENT_STATUS_FILE ?? join('.run', env.TONEWALL_RUN_NAME ?? 'dev', 'payments.jsonl'),
+        env.TONEWALL_PAYMENT_STATUS_FILE ?? join('.run', env.TONEWALL_RUN_NAME, 'payments.jsonl'),
       ),
       retain: env.TONEWALL_PAYMENT_STATUS_RETAIN,
     },

@@ -10,23 +10,17 @@
 // need the stack, or run for minutes); keys (RSA key generation takes seconds; scripts/keys.ts is
 // exercised by the contract tests' generateDevKeys); the README's "A call by hand" but its
 // make-tone-pcap line (SIPp, curl and a running stack); `docker compose up` (no Docker engine).
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { entry, openLog } from '../contract/audit/support.js';
+import { type Run, runCaptured } from '../support/run-captured.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const RUN_NAME = `cli-test-${process.pid}`;
 // Generous: on a busy machine node with tsx takes seconds to start; the runs overlap, a few at a time.
 const TIMEOUT_MS = 90_000;
-
-interface Run {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 let running = 0;
 const waiting: Array<() => void> = [];
@@ -42,27 +36,7 @@ async function slot<T>(work: () => Promise<T>): Promise<T> {
 }
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
-  return slot(
-    () =>
-      new Promise((resolve, reject) => {
-        const child = spawn(command, args, {
-          cwd: ROOT,
-          env,
-          stdio: ['ignore', 'pipe', 'pipe'],
-          timeout: 60_000,
-        });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-          stdout += chunk;
-        });
-        child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-          stderr += chunk;
-        });
-        child.on('error', reject);
-        child.on('close', (status) => resolve({ status, stdout, stderr }));
-      }),
-  );
+  return slot(() => runCaptured(command, args, { cwd: ROOT, env, timeoutMs: 60_000 }));
 }
 
 /** `./scripts/tonewall ARGS`, for its help only (no program but bash's own runs for --help: cli.test.ts). */
@@ -95,6 +69,8 @@ describe.concurrent('scripts/*.ts entry points: --help (exit 0) and usage errors
     ['bench.ts', [], ['bench'], []],
     ['masking-check.ts', [], ['masking-check'], []],
     ['make-prompts.ts', [], undefined, []],
+    ['config.ts', [], ['config'], []],
+    ['config.ts', ['check'], ['config', 'check'], []],
   ];
   for (const [script, sub, topic, own] of entries) {
     it(`${[script, ...sub].join(' ')}`, { timeout: TIMEOUT_MS }, async () => {

@@ -6,11 +6,11 @@
 // Nothing here installs, builds or starts anything: the help runs go through a PATH whose first folder
 // shadows every program a command's work would run (apt-get, npm, node, kamailio, …) with one that
 // records the call and fails, and the test asserts that none was called and no run directory appeared.
-import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { type Run, runCaptured } from '../support/run-captured.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const TONEWALL = join(ROOT, 'scripts', 'tonewall');
@@ -32,6 +32,8 @@ const TOPICS: string[][] = [
   ['audit', 'verify'],
   ['audit', 'report'],
   ['pan-scan'],
+  ['config'],
+  ['config', 'check'],
   ['masking-check'],
   ['test'],
   ['bench'],
@@ -63,12 +65,6 @@ for (const name of [
   chmodSync(file, 0o755);
 }
 
-interface Run {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 // At most a few processes at once: quick on a busy machine, and the runs overlap.
 let running = 0;
 const waiting: Array<() => void> = [];
@@ -84,27 +80,7 @@ async function slot<T>(work: () => Promise<T>): Promise<T> {
 }
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
-  return slot(
-    () =>
-      new Promise((resolve, reject) => {
-        const child = spawn(command, args, {
-          cwd: ROOT,
-          env,
-          stdio: ['ignore', 'pipe', 'pipe'],
-          timeout: 25_000,
-        });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-          stdout += chunk;
-        });
-        child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-          stderr += chunk;
-        });
-        child.on('error', reject);
-        child.on('close', (status) => resolve({ status, stdout, stderr }));
-      }),
-  );
+  return slot(() => runCaptured(command, args, { cwd: ROOT, env, timeoutMs: 25_000 }));
 }
 
 const memo = new Map<string, Promise<Run>>();
@@ -208,6 +184,9 @@ describe.concurrent('./scripts/tonewall usage errors: exit 2, the usage on stder
     ['audit', 'verify', '--bogus'],
     ['audit', 'report', '--from=2026-01-01', '--nope'],
     ['users', 'add', 'alice', '--bogus'],
+    ['config', 'bogus'],
+    ['config', 'check', '--bogus'],
+    ['config', 'check', 'extra'],
   ];
   for (const args of cases) {
     it(args.join(' '), async () => {

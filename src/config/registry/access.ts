@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import { integer, onOff, path, setting } from './setting.js';
+
+export const JWT_ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'EdDSA',
+] as const;
+
+const claimName = z.string().regex(/^[A-Za-z0-9_:./-]{1,128}$/, 'must be a claim name');
+const splitList = (value: string) =>
+  value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry.length > 0);
+/** `name:hexdigest` or a bare hex digest (named `key-<n>`). */
+const keyDigestEntry = z
+  .string()
+  .regex(/^([a-z0-9][a-z0-9._-]{0,63}:)?[0-9a-f]{64}$/i, 'must be [name:]<64 hex digits of SHA-256>');
+
+/** Who may use the HTTP API and the agent desktop: TLS, local users, sessions, sign-in limits, keys, IdP JWTs. */
+export const ACCESS_SETTINGS = {
+  TONEWALL_HTTP_TLS_CERT: setting({
+    type: path,
+    readBy: ['gateway'],
+    doc: 'HTTPS for the API and desktop: the certificate (PEM; relative to `TONEWALL_KEYS_DIR`); with `TONEWALL_HTTP_TLS_KEY`',
+  }),
+  TONEWALL_HTTP_TLS_KEY: setting({
+    type: path,
+    readBy: ['gateway'],
+    doc: 'its private key; unset: plain HTTP (loopback development only)',
+  }),
+  TONEWALL_USERS_FILE: setting({
+    type: path,
+    defaultText: '`.run/<run>/users.json`',
+    readBy: ['gateway', 'scripts'],
+    doc: 'local agent-desktop users (scrypt-hashed, mode 0600; `./scripts/tonewall users add`)',
+  }),
+  TONEWALL_LOCAL_SIGNIN: setting({
+    type: onOff,
+    default: 'on',
+    readBy: ['gateway'],
+    doc: 'sign-in with the local users; `off` with an identity provider',
+  }),
+  TONEWALL_SESSION_IDLE_MS: setting({
+    type: integer(60_000, 86_400_000),
+    default: '900000',
+    readBy: ['gateway'],
+    doc: 'a desktop session ends after this long idle, ms',
+  }),
+  TONEWALL_SESSION_MAX_MS: setting({
+    type: integer(300_000, 604_800_000),
+    default: '43200000',
+    readBy: ['gateway'],
+    doc: 'and after this long in all, ms',
+  }),
+  TONEWALL_SIGNIN_MAX_ATTEMPTS: setting({
+    type: integer(1, 100),
+    default: '5',
+    readBy: ['gateway'],
+    doc: 'failed sign-ins allowed per address and user name in the window',
+  }),
+  TONEWALL_SIGNIN_WINDOW_MS: setting({
+    type: integer(10_000, 86_400_000),
+    default: '900000',
+    readBy: ['gateway'],
+    doc: 'the sign-in throttling window, ms',
+  }),
+  TONEWALL_API_KEY_SHA256: setting({
+    type: z.string().transform(splitList).pipe(z.array(keyDigestEntry).min(1)),
+    readBy: ['gateway'],
+    doc: 'integration keys as SHA-256 digests, `[name:]hex`, comma-separated (the keys themselves are never kept)',
+  }),
+  TONEWALL_JWT_JWKS_URL: setting({
+    type: z.url({ protocol: /^https?$/ }).max(2048),
+    readBy: ['gateway'],
+    doc: 'identity provider JWTs: its JWKS (https, http only on loopback); with `_ISSUER` and `_AUDIENCE`',
+  }),
+  TONEWALL_JWT_ISSUER: setting({
+    type: z.string().min(1).max(1024),
+    readBy: ['gateway'],
+    doc: "the JWTs' required issuer",
+  }),
+  TONEWALL_JWT_AUDIENCE: setting({
+    type: z.string().min(1).max(1024),
+    readBy: ['gateway'],
+    doc: 'their required audience',
+  }),
+  TONEWALL_JWT_ROLE_CLAIM: setting({
+    type: claimName,
+    default: 'roles',
+    readBy: ['gateway'],
+    doc: 'the claim holding the roles (`agent`, `supervisor`, `auditor`, `admin`)',
+  }),
+  TONEWALL_JWT_AGENT_CLAIM: setting({
+    type: claimName,
+    default: 'agent_id',
+    readBy: ['gateway'],
+    doc: 'the claim holding the agent id',
+  }),
+  TONEWALL_JWT_ALGORITHMS: setting({
+    type: z
+      .string()
+      .transform(splitList)
+      .pipe(z.array(z.enum(JWT_ALGORITHMS)).min(1)),
+    default: 'RS256,PS256,ES256,EdDSA',
+    readBy: ['gateway'],
+    doc: 'signature algorithms accepted (comma-separated)',
+  }),
+} as const;

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { host, integer, port, setting } from './setting.js';
+
+const sipUri = z.string().regex(/^sips?:[^"\\\s]+$/, 'must be a SIP URI (sip:HOST:PORT)');
+
+/** Kamailio: where it listens and routes (scripts/lib/stack.sh), and how the gateway reaches it. */
+export const KAMAILIO_SETTINGS = {
+  TONEWALL_SIP_ADDR: setting({
+    type: host,
+    default: '127.0.0.1',
+    readBy: ['stack', 'scripts'],
+    doc: 'Kamailio SIP address (UDP and TCP); in production the host address carriers and the PBX reach',
+  }),
+  TONEWALL_SIP_PORT: setting({
+    type: port,
+    default: '5060',
+    readBy: ['stack', 'scripts'],
+    doc: 'Kamailio SIP port',
+  }),
+  TONEWALL_PBX_SOURCE: setting({
+    type: host,
+    default: '127.0.0.2',
+    readBy: ['stack'],
+    doc: 'calls from this address are outbound (from the PBX) and go to `TONEWALL_CARRIER_TARGET`; all others are inbound',
+  }),
+  TONEWALL_PBX_TARGET: setting({
+    type: sipUri,
+    default: 'sip:127.0.0.2:5080',
+    readBy: ['stack', 'scripts'],
+    doc: 'where inbound calls go: the PBX / agent softphone',
+  }),
+  TONEWALL_CARRIER_TARGET: setting({
+    type: sipUri,
+    default: 'sip:127.0.0.3:5080',
+    readBy: ['stack'],
+    doc: 'where outbound calls go: the carrier',
+  }),
+  TONEWALL_AGENT_HEADER: setting({
+    type: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be a header name'),
+    default: 'X-Agent-Id',
+    readBy: ['stack'],
+    doc: 'SIP header naming the agent (from the PBX side only); else the PBX-side user',
+  }),
+  TONEWALL_DLG_TIMEOUT: setting({
+    type: integer(60, 604_800),
+    default: '14400',
+    readBy: ['stack'],
+    doc: "a call's longest life, s",
+  }),
+  TONEWALL_DLG_KEEPALIVE: setting({
+    type: integer(0, 3600).refine(
+      (seconds) => seconds === 0 || seconds >= 30,
+      'must be 0 (off) or 30 or more',
+    ),
+    default: '0',
+    readBy: ['stack'],
+    doc: 'in-dialog OPTIONS every N s so that a party gone without a BYE ends the call (0 off; `compose.yaml` sets 30)',
+  }),
+  TONEWALL_EVAPI_ADDR: setting({
+    type: host,
+    default: '127.0.0.1',
+    readBy: ['gateway', 'stack'],
+    doc: 'Kamailio evapi (call events to the gateway): address',
+  }),
+  TONEWALL_EVAPI_PORT: setting({
+    type: port,
+    default: '8448',
+    readBy: ['gateway', 'stack'],
+    doc: 'Kamailio evapi port',
+  }),
+  TONEWALL_EVAPI_RECONNECT_MS: setting({
+    type: integer(50, 60_000),
+    default: '1000',
+    readBy: ['gateway'],
+    doc: 'the gateway reconnects to evapi after this long, ms',
+  }),
+  TONEWALL_RPC_ADDR: setting({
+    type: host,
+    default: '127.0.0.1',
+    readBy: ['gateway', 'stack'],
+    doc: 'Kamailio JSON-RPC (the dialog list the gateway resyncs from): address',
+  }),
+  TONEWALL_RPC_PORT: setting({
+    type: port,
+    default: '5071',
+    readBy: ['gateway', 'stack'],
+    doc: 'Kamailio JSON-RPC port',
+  }),
+  TONEWALL_RPC_TIMEOUT_MS: setting({
+    type: integer(50, 30_000),
+    default: '2000',
+    readBy: ['gateway'],
+    doc: 'limit of a JSON-RPC request, ms',
+  }),
+} as const;

@@ -1,0 +1,59 @@
+import { commaList, hostPort, integer, setting, stackText } from './setting.js';
+
+/** DTMF masking and reporting: the blocks Kamailio applies at answer, the mask hop's delay, the reports to the gateway. */
+export const MASKING_SETTINGS = {
+  TONEWALL_MASK_DELAY_BUFFER: setting({
+    type: integer(20, 1000),
+    default: '50',
+    readBy: ['gateway', 'stack', 'scripts'],
+    doc: "the mask hop's delay buffer outside capture (applied by Kamailio at answer), ms",
+  }),
+  TONEWALL_CAPTURE_DELAY_BUFFER: setting({
+    type: integer(20, 1000),
+    default: '120',
+    readBy: ['gateway', 'scripts'],
+    doc: "the mask hop's delay buffer while a payment captures (the gateway sets it), ms ([docs/media.md](docs/media.md))",
+  }),
+  TONEWALL_MASK_DTX_DELAY: setting({
+    type: integer(0, 1000),
+    default: '10',
+    readBy: ['stack', 'scripts'],
+    doc: "the mask hop's DTX playout (`--dtx-delay`), ms: holes in the customer's RTP become silence",
+  }),
+  TONEWALL_MASK_RTPE_ARGS: setting({
+    type: stackText,
+    defaultText: '`--dtx-delay=<TONEWALL_MASK_DTX_DELAY> --max-dtx=0`',
+    readBy: ['stack', 'scripts'],
+    doc: "the mask hop's own rtpengine arguments",
+  }),
+  TONEWALL_BLOCK_DTMF_FLAGS: setting({
+    type: stackText,
+    defaultText: '`DTMF-security=silence delay-buffer=<TONEWALL_MASK_DELAY_BUFFER> detect-DTMF`',
+    readBy: ['stack', 'scripts'],
+    doc: 'the block Kamailio applies on the mask hop at answer (never `DTMF-security=random`: it crashes rtpengine 10.5)',
+  }),
+  TONEWALL_EDGE_BLOCK_DTMF_FLAGS: setting({
+    type: stackText,
+    default: '',
+    readBy: ['stack', 'scripts'],
+    doc: "the block Kamailio applies on the edge at answer; empty: drop the customer's RFC 4733 events",
+  }),
+  TONEWALL_DTMF_LOG_DEST: setting({
+    type: hostPort,
+    default: '127.0.0.1:9999',
+    readBy: ['gateway', 'stack', 'scripts'],
+    doc: 'HOST:PORT the edge reports RFC 4733 keys to, where the gateway listens',
+  }),
+  TONEWALL_MASK_DTMF_LOG_DEST: setting({
+    type: hostPort,
+    defaultText: 'the port below, same host',
+    readBy: ['gateway', 'stack', 'scripts'],
+    doc: 'HOST:PORT the mask hop reports in-band keys to (the host of `TONEWALL_DTMF_LOG_DEST`, another port)',
+  }),
+  TONEWALL_DTMF_ALLOWED_SOURCES: setting({
+    type: commaList,
+    default: '127.0.0.1',
+    readBy: ['gateway'],
+    doc: 'addresses the gateway takes DTMF reports from (comma-separated)',
+  }),
+} as const;

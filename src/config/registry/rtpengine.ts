@@ -1,0 +1,89 @@
+import { host, integer, port, setting, stackText } from './setting.js';
+
+/** The two rtpengines (edge and mask hop): control ports, media, threads, flags (scripts/lib/stack.sh). */
+export const RTPENGINE_SETTINGS = {
+  TONEWALL_NG_ADDR: setting({
+    type: host,
+    default: '127.0.0.1',
+    readBy: ['gateway', 'stack', 'scripts'],
+    doc: "both rtpengines' NG control address",
+  }),
+  TONEWALL_NG_PORT: setting({
+    type: port,
+    default: '2223',
+    readBy: ['gateway', 'stack'],
+    doc: "the edge rtpengine's NG port (faces the customer)",
+  }),
+  TONEWALL_MASK_NG_PORT: setting({
+    type: port,
+    default: '2225',
+    readBy: ['gateway', 'stack', 'scripts'],
+    doc: "the mask hop's NG port (faces the agent)",
+  }),
+  TONEWALL_NG_TIMEOUT_MS: setting({
+    type: integer(50, 30_000),
+    default: '1000',
+    readBy: ['gateway'],
+    doc: 'limit of one NG request, ms',
+  }),
+  TONEWALL_NG_RETRIES: setting({
+    type: integer(0, 10),
+    default: '2',
+    readBy: ['gateway'],
+    doc: 'NG retries after a timeout (same cookie)',
+  }),
+  TONEWALL_CLI_PORT: setting({
+    type: port,
+    default: '2224',
+    readBy: ['stack'],
+    doc: "the edge's CLI port (loopback only: it can raise the log level)",
+  }),
+  TONEWALL_MASK_CLI_PORT: setting({
+    type: port,
+    default: '2226',
+    readBy: ['stack'],
+    doc: "the mask hop's CLI port",
+  }),
+  TONEWALL_MEDIA_ADDR: setting({
+    type: host,
+    default: '127.0.0.1',
+    readBy: ['stack'],
+    doc: "rtpengine's media address; in production the host's media address",
+  }),
+  TONEWALL_RTP_PORT_MIN: setting({
+    type: port,
+    default: '30000',
+    readBy: ['stack', 'scripts'],
+    doc: 'RTP ports: the edge takes the lower half of the range, the mask hop the upper',
+  }),
+  TONEWALL_RTP_PORT_MAX: setting({
+    type: port,
+    default: '30999',
+    readBy: ['stack', 'scripts'],
+    doc: "the range's last port",
+  }),
+  TONEWALL_RTPE_THREADS: setting({
+    type: integer(1, 256),
+    defaultText: 'cores − 1 (at least 1)',
+    readBy: ['stack', 'scripts'],
+    doc: "rtpengine's worker threads (`--num-threads`): its default of one per core took 61–69 % of a core at 150 masked calls on 2 cores, one thread 44 %",
+  }),
+  TONEWALL_RTPE_OFFER_FLAGS: setting({
+    type: stackText,
+    default: 'replace-origin replace-session-connection ICE=remove RTP/AVP',
+    readBy: ['stack', 'scripts'],
+    doc: "flags of Kamailio's `rtpengine_offer` on both hops",
+  }),
+  TONEWALL_RTPE_ANSWER_FLAGS: setting({
+    type: stackText,
+    default: 'replace-origin replace-session-connection ICE=remove RTP/AVP',
+    readBy: ['stack', 'scripts'],
+    doc: "flags of Kamailio's `rtpengine_answer` on both hops",
+  }),
+  TONEWALL_RTPE_EXTRA_ARGS: setting({
+    type: stackText,
+    default: '',
+    readBy: ['stack', 'scripts'],
+    doc: 'more rtpengine arguments for both hops, last (so they override)',
+  }),
+} as const;
