@@ -58,10 +58,14 @@ async function signInByKeyboard(target: Page, username: string, password: string
 
 /** Ids, times and tokens are random; strip them so a chance digit run in them is not mistaken for a leak. */
 function scrub(text: string): string {
-  return text
-    .replace(/\b(PK|CA)[0-9a-f]{32}\b/g, '')
-    .replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, '')
-    .replace(/"csrfToken":"[A-Za-z0-9_-]+"/g, '');
+  return (
+    text
+      .replace(/\b(PK|CA)[0-9a-f]{32}\b/g, '')
+      // request ids (X-Request-Id, and in the log lines): random, so now and then they hold a keyed string
+      .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g, '')
+      .replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, '')
+      .replace(/"csrfToken":"[A-Za-z0-9_-]+"/g, '')
+  );
 }
 
 describe('agent desktop in Chromium', () => {
