@@ -30,7 +30,7 @@ import {
 } from '../src/adapters/audit/masking-evidence.js';
 import { RtpengineCaptureDelay } from '../src/adapters/rtpengine/capture-delay.js';
 import { NgClient } from '../src/adapters/rtpengine/ng-client.js';
-import type { Call } from '../src/application/call-registry.js';
+import type { Call } from '../src/application/calls/call-registry.js';
 import { captureLoopback, delayFromCapture, delayProbePcap } from '../test/support/audio-delay.js';
 import { CallHarness, type PlacedCall } from '../test/support/call-harness.js';
 import { type DtmfReports, openDtmfReports } from '../test/support/dtmf-reports.js';

@@ -14,8 +14,8 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { USERNAME_PATTERN, UsersFile } from '../src/adapters/users/users-file.js';
-import { hashPassword } from '../src/application/users/password-hash.js';
-import { isRole, type Role } from '../src/application/users/principal.js';
+import { hashPassword } from '../src/application/access/password-hash.js';
+import { isRole, type Role } from '../src/application/access/principal.js';
 import { loadConfig } from '../src/config/config.js';
 
 async function readStdinLine(): Promise<string> {

@@ -3,6 +3,7 @@ import { buildAuditReport } from './adapters/audit/audit-report.js';
 import { EvapiClient } from './adapters/kamailio/evapi-client.js';
 import { JsonRpcClient } from './adapters/kamailio/jsonrpc-client.js';
 import { KamailioDialogs } from './adapters/kamailio/kamailio-dialogs.js';
+import { GatewayMetrics } from './adapters/metrics/gateway-metrics.js';
 import { JsonlPaymentStatusStore } from './adapters/payment-status/jsonl-payment-status-store.js';
 import { GuardedConnector } from './adapters/processors/guarded-connector.js';
 import { RtpengineCaptureDelay } from './adapters/rtpengine/capture-delay.js';
@@ -12,11 +13,11 @@ import { RtpenginePromptPlayer } from './adapters/rtpengine/prompt-player.js';
 import { ReportPathProbe } from './adapters/rtpengine/report-path-probe.js';
 import { checkCallbackUrl } from './adapters/webhooks/callback-url-policy.js';
 import { WebhookSender } from './adapters/webhooks/webhook-sender.js';
-import type { AuditTrail } from './application/audit-trail.js';
-import { CallRegistry } from './application/call-registry.js';
-import { CallSync } from './application/call-sync.js';
-import { DtmfRouter } from './application/dtmf-router.js';
+import type { AuditTrail } from './application/audit/audit-trail.js';
+import { CallRegistry } from './application/calls/call-registry.js';
+import { CallSync } from './application/calls/call-sync.js';
 import { CaptureMasking } from './application/media/capture-masking.js';
+import { DtmfRouter } from './application/media/dtmf-router.js';
 import {
   type Clock,
   noPrompts,
@@ -31,7 +32,6 @@ import { createHttpAccess } from './composition/create-http-access.js';
 import { openAuditTrail } from './composition/open-audit-trail.js';
 import type { Config } from './config/config.js';
 import { createHttpApp } from './delivery/http/app.js';
-import { GatewayMetrics } from './delivery/http/gateway-metrics.js';
 import { listenHttp } from './delivery/http/http-server.js';
 import { isGatewayError } from './errors.js';
 import type { Logger } from './logger.js';

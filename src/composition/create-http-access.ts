@@ -1,7 +1,7 @@
 import { JwtVerifier } from '../adapters/users/jwt-verifier.js';
 import { UsersFile } from '../adapters/users/users-file.js';
-import { IntegrationKeys } from '../application/users/integration-keys.js';
-import { UserDirectory } from '../application/users/user-directory.js';
+import { IntegrationKeys } from '../application/access/integration-keys.js';
+import { UserDirectory } from '../application/access/user-directory.js';
 import type { AccessSettings } from '../config/access-settings.js';
 import type { HttpAccess } from '../delivery/http/http-access.js';
 import { SessionStore } from '../delivery/http/session-store.js';

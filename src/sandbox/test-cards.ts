@@ -1,6 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { detectBrand } from '../domain/card-brand.js';
-import { isLuhnValid } from '../domain/luhn.js';
+import { detectBrand } from '../domain/card/card-brand.js';
+import { isLuhnValid } from '../domain/card/luhn.js';
 import { readChargeAmount } from './charge-amount.js';
 import type { CardPayload, ErrorReply, TokenReply } from './wire-format.js';
 

@@ -1,7 +1,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Call } from '../../src/application/call-registry.js';
-import type { KeypadKey } from '../../src/domain/keypad.js';
+import type { Call } from '../../src/application/calls/call-registry.js';
+import type { KeypadKey } from '../../src/domain/capture/keypad.js';
 import { answerCall, INTEGRATION_KEY, startTestGateway, type TestGateway } from '../contract/auth/support.js';
 import { launchBrowser, screenshot, tapWire, type WireTap } from './browser.js';
 

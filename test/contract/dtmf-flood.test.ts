@@ -7,7 +7,7 @@
 import { createSocket } from 'node:dgram';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DtmfListener } from '../../src/adapters/rtpengine/dtmf-listener.js';
-import { DtmfRouter } from '../../src/application/dtmf-router.js';
+import { DtmfRouter } from '../../src/application/media/dtmf-router.js';
 import type { PaymentUpdate } from '../../src/application/payments/payment-ports.js';
 import { parseCreatePayment } from '../../src/delivery/http/payment-schemas.js';
 import { answeredEvent } from '../support/call-fixtures.js';

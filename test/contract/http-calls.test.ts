@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CallRegistry } from '../../src/application/call-registry.js';
+import { CallRegistry } from '../../src/application/calls/call-registry.js';
 import { noPrompts, systemClock, systemTimers } from '../../src/application/payments/payment-ports.js';
 import { PaymentService } from '../../src/application/payments/payment-service.js';
 import { createHttpApp } from '../../src/delivery/http/app.js';

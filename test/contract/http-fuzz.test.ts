@@ -7,8 +7,8 @@
 import { request as httpRequest } from 'node:http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GatewayMetrics } from '../../src/adapters/metrics/gateway-metrics.js';
 import { createHttpApp } from '../../src/delivery/http/app.js';
-import { GatewayMetrics } from '../../src/delivery/http/gateway-metrics.js';
 import { parseCreatePayment } from '../../src/delivery/http/payment-schemas.js';
 import { answeredEvent } from '../support/call-fixtures.js';
 import { type ListeningApp, listenOnLoopback, paymentCore } from '../support/in-process-app.js';

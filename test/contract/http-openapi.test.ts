@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CallRegistry } from '../../src/application/call-registry.js';
+import { CallRegistry } from '../../src/application/calls/call-registry.js';
 import { noPrompts, systemClock, systemTimers } from '../../src/application/payments/payment-ports.js';
 import { type AdmissionRefusal, PaymentService } from '../../src/application/payments/payment-service.js';
 import { createHttpApp } from '../../src/delivery/http/app.js';

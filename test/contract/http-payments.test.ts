@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebhookSender } from '../../src/adapters/webhooks/webhook-sender.js';
 import { verifyWebhook } from '../../src/adapters/webhooks/webhook-signature.js';
 import { createHttpApp } from '../../src/delivery/http/app.js';
-import type { KeypadKey } from '../../src/domain/keypad.js';
+import type { KeypadKey } from '../../src/domain/capture/keypad.js';
 import { type ListeningApp, listenOnLoopback, paymentCore } from '../support/in-process-app.js';
 import { captureLogs } from '../support/log-capture.js';
 import { type RecordedResponse, recordResponses, undocumented } from './openapi/documented-responses.js';

@@ -10,7 +10,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RtpengineCaptureDelay } from '../../src/adapters/rtpengine/capture-delay.js';
 import { NgClient } from '../../src/adapters/rtpengine/ng-client.js';
-import type { Call } from '../../src/application/call-registry.js';
+import type { Call } from '../../src/application/calls/call-registry.js';
 import { dtmfInPcap } from '../support/agent-audio.js';
 import { CallHarness, type PlacedCall } from '../support/call-harness.js';
 import { type DtmfReports, openDtmfReports } from '../support/dtmf-reports.js';

@@ -3,9 +3,9 @@
  * with a recorder on the DTMF router's sink: the exact sequence of customer keys per call, which the
  * gateway itself never exposes. Logs go to a capture at trace level, for the no-digits scans.
  */
-import type { Call } from '../../src/application/call-registry.js';
+import type { Call } from '../../src/application/calls/call-registry.js';
 import { loadConfig } from '../../src/config/config.js';
-import type { KeypadKey } from '../../src/domain/keypad.js';
+import type { KeypadKey } from '../../src/domain/capture/keypad.js';
 import { type RunningGateway, startGateway } from '../../src/gateway.js';
 import { GatewayApi } from './gateway-api.js';
 import { captureLogs } from './log-capture.js';

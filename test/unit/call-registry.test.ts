@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type CallChange, CallRegistry, callIdFor } from '../../src/application/call-registry.js';
-import { DtmfRouter } from '../../src/application/dtmf-router.js';
-import type { KeypadKey } from '../../src/domain/keypad.js';
+import { type CallChange, CallRegistry, callIdFor } from '../../src/application/calls/call-registry.js';
+import { DtmfRouter } from '../../src/application/media/dtmf-router.js';
+import type { KeypadKey } from '../../src/domain/capture/keypad.js';
 import { answeredEvent } from '../support/call-fixtures.js';
 import { captureLogs } from '../support/log-capture.js';
 

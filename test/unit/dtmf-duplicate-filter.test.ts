@@ -5,7 +5,7 @@ import {
   type DtmfReportKind,
 } from '../../src/adapters/rtpengine/dtmf-duplicate-filter.js';
 import type { DtmfEvent } from '../../src/adapters/rtpengine/dtmf-event.js';
-import type { KeypadKey } from '../../src/domain/keypad.js';
+import type { KeypadKey } from '../../src/domain/capture/keypad.js';
 
 const press = (key: KeypadKey, sipCallId = 'c1', sourceTag = 't1'): DtmfEvent => ({
   sipCallId,

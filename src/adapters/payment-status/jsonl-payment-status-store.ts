@@ -7,8 +7,13 @@ import type {
   PaymentStatusRecord,
   PaymentStatusStore,
 } from '../../application/payments/payment-status-store.js';
-import { CAPTURE_FIELDS, ERROR_TYPES, OUTCOMES, PAYMENT_STATUSES } from '../../domain/capture-types.js';
-import { CARD_BRANDS } from '../../domain/card-brand.js';
+import {
+  CAPTURE_FIELDS,
+  ERROR_TYPES,
+  OUTCOMES,
+  PAYMENT_STATUSES,
+} from '../../domain/capture/capture-types.js';
+import { CARD_BRANDS } from '../../domain/card/card-brand.js';
 import type { Logger } from '../../logger.js';
 
 const fieldSchema = z

@@ -6,7 +6,7 @@ import {
   type ProcessorResult,
   type TokeniseRequest,
 } from '../../application/payments/processor-connector.js';
-import { toMinorUnits } from '../../domain/money.js';
+import { toMinorUnits } from '../../domain/payments/money.js';
 import { GatewayError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { HttpsTransport, type MutualTlsMaterial } from './https-transport.js';

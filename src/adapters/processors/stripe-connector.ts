@@ -7,7 +7,7 @@ import {
   type ProcessorResult,
   type TokeniseRequest,
 } from '../../application/payments/processor-connector.js';
-import { toMinorUnits } from '../../domain/money.js';
+import { toMinorUnits } from '../../domain/payments/money.js';
 import { GatewayError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { classifyFailure, declined, type ProcessorFailure } from './map-processor-reply.js';

@@ -1,4 +1,4 @@
-import type { Call } from '../../application/call-registry.js';
+import type { Call } from '../../application/calls/call-registry.js';
 import type { CaptureMaskingPort } from '../../application/media/capture-masking.js';
 import { GatewayError } from '../../errors.js';
 import type { NgClient } from './ng-client.js';

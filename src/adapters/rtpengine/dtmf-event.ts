@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { KeyPress } from '../../application/media/key-press.js';
-import { keyFromEventCode } from '../../domain/keypad.js';
+import { keyFromEventCode } from '../../domain/capture/keypad.js';
 import { GatewayError } from '../../errors.js';
 import { parseJsonInput } from '../parse-json-input.js';
 

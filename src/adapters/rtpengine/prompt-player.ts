@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import type { Call } from '../../application/call-registry.js';
+import type { Call } from '../../application/calls/call-registry.js';
 import type { PromptPlayer } from '../../application/payments/payment-ports.js';
-import type { PromptId } from '../../domain/capture-commands.js';
+import type { PromptId } from '../../domain/capture/capture-commands.js';
 import { GatewayError } from '../../errors.js';
 import type { NgClient } from './ng-client.js';
 

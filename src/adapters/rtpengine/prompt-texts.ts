@@ -1,4 +1,4 @@
-import type { PromptId } from '../../domain/capture-commands.js';
+import type { PromptId } from '../../domain/capture/capture-commands.js';
 
 /** What each prompt says (English); scripts/make-prompts.ts speaks them to WAV files with espeak-ng. */
 export const PROMPT_TEXTS: Readonly<Record<PromptId, string>> = {

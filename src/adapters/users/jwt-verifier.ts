@@ -1,6 +1,6 @@
 import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify } from 'jose';
-import type { BearerTokenVerifier } from '../../application/users/bearer-token-verifier.js';
-import { isRole, type Principal, type Role } from '../../application/users/principal.js';
+import type { BearerTokenVerifier } from '../../application/access/bearer-token-verifier.js';
+import { isRole, type Principal, type Role } from '../../application/access/principal.js';
 import type { JwtSettings } from '../../config/access-settings.js';
 import { GatewayError } from '../../errors.js';
 

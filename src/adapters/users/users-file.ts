@@ -1,9 +1,9 @@
 import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import { isPasswordHash } from '../../application/users/password-hash.js';
-import { ROLES } from '../../application/users/principal.js';
-import type { LocalUser, UserSource } from '../../application/users/user-directory.js';
+import { isPasswordHash } from '../../application/access/password-hash.js';
+import { ROLES } from '../../application/access/principal.js';
+import type { LocalUser, UserSource } from '../../application/access/user-directory.js';
 import { GatewayError } from '../../errors.js';
 
 export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._@-]{0,63}$/;

@@ -1,5 +1,5 @@
 import type { Logger } from '../../logger.js';
-import type { Call, CallRegistry } from '../call-registry.js';
+import type { Call, CallRegistry } from '../calls/call-registry.js';
 import type { PaymentUpdate } from '../payments/payment-ports.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { KeypadKey } from '../../domain/keypad.js';
+import type { KeypadKey } from '../../domain/capture/keypad.js';
 
 /** One key press a media engine reported, as the router takes it. `key` is never logged. */
 export interface KeyPress {

@@ -1,6 +1,6 @@
-import type { AgentView } from '../../domain/agent-view.js';
-import type { PromptId } from '../../domain/capture-commands.js';
-import type { Call } from '../call-registry.js';
+import type { AgentView } from '../../domain/capture/agent-view.js';
+import type { PromptId } from '../../domain/capture/capture-commands.js';
+import type { Call } from '../calls/call-registry.js';
 
 /** Plays a recorded prompt to the customer of a call (rtpengine `play media`), or nothing. */
 export interface PromptPlayer {

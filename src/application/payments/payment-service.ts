@@ -1,21 +1,21 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { type AgentView, addsDigitsOnly, toAgentView } from '../../domain/agent-view.js';
 import { PanFinder } from '../../domain/audit-pan-finder.js';
-import type { CaptureCommand, CaptureRejection } from '../../domain/capture-commands.js';
-import type { CaptureEvent, ProcessorResult } from '../../domain/capture-events.js';
-import { type CaptureTransition, startCapture, transition } from '../../domain/capture-machine.js';
-import type { CaptureSettings } from '../../domain/capture-settings.js';
-import type { CaptureState } from '../../domain/capture-state.js';
-import type { CaptureField } from '../../domain/capture-types.js';
-import { isTerminalStatus } from '../../domain/capture-types.js';
-import type { KeypadKey } from '../../domain/keypad.js';
-import { toMinorUnits } from '../../domain/money.js';
+import { type AgentView, addsDigitsOnly, toAgentView } from '../../domain/capture/agent-view.js';
+import type { CaptureCommand, CaptureRejection } from '../../domain/capture/capture-commands.js';
+import type { CaptureEvent, ProcessorResult } from '../../domain/capture/capture-events.js';
+import { type CaptureTransition, startCapture, transition } from '../../domain/capture/capture-machine.js';
+import type { CaptureSettings } from '../../domain/capture/capture-settings.js';
+import type { CaptureState } from '../../domain/capture/capture-state.js';
+import type { CaptureField } from '../../domain/capture/capture-types.js';
+import { isTerminalStatus } from '../../domain/capture/capture-types.js';
+import type { KeypadKey } from '../../domain/capture/keypad.js';
+import { revealCardForConnector } from '../../domain/card/reveal-card.js';
+import { toMinorUnits } from '../../domain/payments/money.js';
 import { idWithoutPanLikeRun } from '../../domain/resource-id.js';
-import { revealCardForConnector } from '../../domain/reveal-card.js';
 import { GatewayError, isGatewayError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import type { Call, CallChange, CallRegistry } from '../call-registry.js';
-import type { CustomerKeySink } from '../dtmf-router.js';
+import type { Call, CallChange, CallRegistry } from '../calls/call-registry.js';
+import type { CustomerKeySink } from '../media/dtmf-router.js';
 import type { Clock, PaymentUpdate, PromptPlayer, Timers } from './payment-ports.js';
 import {
   type PaymentStatusStore,

@@ -1,7 +1,7 @@
-import type { AgentView } from '../../domain/agent-view.js';
-import type { FieldStatus } from '../../domain/capture-state.js';
-import type { CaptureField, ErrorType, Outcome, PaymentStatus } from '../../domain/capture-types.js';
-import type { CardBrand } from '../../domain/card-brand.js';
+import type { AgentView } from '../../domain/capture/agent-view.js';
+import type { FieldStatus } from '../../domain/capture/capture-state.js';
+import type { CaptureField, ErrorType, Outcome, PaymentStatus } from '../../domain/capture/capture-types.js';
+import type { CardBrand } from '../../domain/card/card-brand.js';
 
 /**
  * What outlives the process of a payment: its status as the agent saw it, without card data — no

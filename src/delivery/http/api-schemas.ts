@@ -1,7 +1,12 @@
 import { z } from 'zod';
-import { ROLES } from '../../application/users/principal.js';
-import { CAPTURE_FIELDS, ERROR_TYPES, OUTCOMES, PAYMENT_STATUSES } from '../../domain/capture-types.js';
-import { CARD_BRANDS } from '../../domain/card-brand.js';
+import { ROLES } from '../../application/access/principal.js';
+import {
+  CAPTURE_FIELDS,
+  ERROR_TYPES,
+  OUTCOMES,
+  PAYMENT_STATUSES,
+} from '../../domain/capture/capture-types.js';
+import { CARD_BRANDS } from '../../domain/card/card-brand.js';
 import { ERROR_CODES } from '../../errors.js';
 
 /**

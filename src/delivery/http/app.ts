@@ -1,7 +1,8 @@
 import express, { type Express, type RequestHandler } from 'express';
-import type { CallRegistry } from '../../application/call-registry.js';
+import type { GatewayMetrics } from '../../adapters/metrics/gateway-metrics.js';
+import { IntegrationKeys } from '../../application/access/integration-keys.js';
+import type { CallRegistry } from '../../application/calls/call-registry.js';
 import type { PaymentService } from '../../application/payments/payment-service.js';
-import { IntegrationKeys } from '../../application/users/integration-keys.js';
 import { sha256Hex } from '../../config/access-settings.js';
 import type { Logger } from '../../logger.js';
 import type { RecordAction } from './audit-actions.js';
@@ -10,7 +11,6 @@ import { authenticate } from './authenticate.js';
 import { callsRoutes } from './calls-routes.js';
 import { csrfProtection } from './csrf.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
-import type { GatewayMetrics } from './gateway-metrics.js';
 import { type HealthProbe, healthRoutes } from './health-routes.js';
 import type { HttpAccess } from './http-access.js';
 import { metricsRoutes } from './metrics-routes.js';

@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import type { Principal } from '../../application/users/principal.js';
+import type { Principal } from '../../application/access/principal.js';
 
 /** What an API action records in the audit trail (AuditTrail.recordAction); resolves once on disk. */
 export type RecordAction = (action: {

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import type { Principal } from '../../application/users/principal.js';
+import type { Principal } from '../../application/access/principal.js';
 import { GatewayError } from '../../errors.js';
 import { readCookie, sessionCookieName } from './cookies.js';
 import type { HttpAccess } from './http-access.js';

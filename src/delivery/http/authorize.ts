@@ -1,6 +1,6 @@
 import type { Response } from 'express';
-import type { Call } from '../../application/call-registry.js';
-import { hasRole, type Principal, type Role } from '../../application/users/principal.js';
+import { hasRole, type Principal, type Role } from '../../application/access/principal.js';
+import type { Call } from '../../application/calls/call-registry.js';
 import { GatewayError } from '../../errors.js';
 
 /**

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { Call, CallRegistry } from '../../application/call-registry.js';
+import type { Call, CallRegistry } from '../../application/calls/call-registry.js';
 import { requireRole, visibleCall } from './authorize.js';
 import { paginate } from './pagination.js';
 

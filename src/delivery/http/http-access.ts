@@ -1,6 +1,6 @@
-import type { BearerTokenVerifier } from '../../application/users/bearer-token-verifier.js';
-import type { IntegrationKeys } from '../../application/users/integration-keys.js';
-import type { UserDirectory } from '../../application/users/user-directory.js';
+import type { BearerTokenVerifier } from '../../application/access/bearer-token-verifier.js';
+import type { IntegrationKeys } from '../../application/access/integration-keys.js';
+import type { UserDirectory } from '../../application/access/user-directory.js';
 import type { SessionStore } from './session-store.js';
 
 /** Everything the HTTP app needs to tell who is calling. Built once by src/composition/create-http-access.ts. */

@@ -1,8 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Router } from 'express';
-import type { IntegrationKeys } from '../../application/users/integration-keys.js';
+import type { GatewayMetrics } from '../../adapters/metrics/gateway-metrics.js';
+import type { IntegrationKeys } from '../../application/access/integration-keys.js';
 import { GatewayError } from '../../errors.js';
-import type { GatewayMetrics } from './gateway-metrics.js';
 
 export interface MetricsAccess {
   /** TONEWALL_METRICS_TOKEN: a bearer token that opens /metrics and nothing else. */

@@ -1,8 +1,8 @@
-import type { Call } from '../../application/call-registry.js';
+import type { Call } from '../../application/calls/call-registry.js';
 import type { PaymentService } from '../../application/payments/payment-service.js';
-import type { AgentView } from '../../domain/agent-view.js';
-import type { CaptureField, Outcome, PaymentStatus } from '../../domain/capture-types.js';
-import { isTerminalStatus } from '../../domain/capture-types.js';
+import type { AgentView } from '../../domain/capture/agent-view.js';
+import type { CaptureField, Outcome, PaymentStatus } from '../../domain/capture/capture-types.js';
+import { isTerminalStatus } from '../../domain/capture/capture-types.js';
 
 /** A payment's status only: what a supervisor may see. No digit counts, no masks, no card details. */
 export interface PaymentStatusEntry {

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { PaymentRequest } from '../../application/payments/payment-service.js';
 import { TOKEN_TYPES } from '../../application/payments/processor-connector.js';
-import { CAPTURE_LIMITS } from '../../domain/capture-settings.js';
-import { CAPTURE_FIELDS, CAPTURE_MODES } from '../../domain/capture-types.js';
-import { CARD_BRANDS } from '../../domain/card-brand.js';
+import { CAPTURE_LIMITS } from '../../domain/capture/capture-settings.js';
+import { CAPTURE_FIELDS, CAPTURE_MODES } from '../../domain/capture/capture-types.js';
+import { CARD_BRANDS } from '../../domain/card/card-brand.js';
 import { parseBody } from './parse-body.js';
 
 /** POST /v1/calls/{callId}/payments (names as in Twilio's Payments API, camel-cased). */

@@ -1,9 +1,9 @@
 import { type Response, Router } from 'express';
-import type { CallRegistry } from '../../application/call-registry.js';
+import type { CallRegistry } from '../../application/calls/call-registry.js';
 import type { PaymentUpdate } from '../../application/payments/payment-ports.js';
 import type { PaymentService } from '../../application/payments/payment-service.js';
-import type { AgentView } from '../../domain/agent-view.js';
-import { isTerminalStatus } from '../../domain/capture-types.js';
+import type { AgentView } from '../../domain/capture/agent-view.js';
+import { isTerminalStatus } from '../../domain/capture/capture-types.js';
 import { GatewayError } from '../../errors.js';
 import { principalNameOf, type RecordAction } from './audit-actions.js';
 import { requireActOnCall, requireRole, seesEverything } from './authorize.js';

@@ -1,6 +1,6 @@
 import express, { type Response, Router } from 'express';
 import { z } from 'zod';
-import type { Principal } from '../../application/users/principal.js';
+import type { Principal } from '../../application/access/principal.js';
 import { GatewayError } from '../../errors.js';
 import { principalOf } from './authorize.js';
 import { sessionCookie, sessionCookieName } from './cookies.js';

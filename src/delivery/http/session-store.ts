@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Principal } from '../../application/users/principal.js';
+import type { Principal } from '../../application/access/principal.js';
 
 export interface Session {
   readonly principal: Principal;

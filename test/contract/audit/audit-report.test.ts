@@ -3,11 +3,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildAuditReport } from '../../../src/adapters/audit/audit-report.js';
-import { AuditTrail } from '../../../src/application/audit-trail.js';
-import { CallRegistry } from '../../../src/application/call-registry.js';
+import { AuditTrail } from '../../../src/application/audit/audit-trail.js';
+import { CallRegistry } from '../../../src/application/calls/call-registry.js';
 import type { PaymentUpdate } from '../../../src/application/payments/payment-ports.js';
-import type { AgentView } from '../../../src/domain/agent-view.js';
-import type { Outcome } from '../../../src/domain/capture-types.js';
+import type { AgentView } from '../../../src/domain/capture/agent-view.js';
+import type { Outcome } from '../../../src/domain/capture/capture-types.js';
 import { captureLogs } from '../../support/log-capture.js';
 import { openLog, tempDir } from './support.js';
 

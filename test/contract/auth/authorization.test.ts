@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { KeypadKey } from '../../../src/domain/keypad.js';
+import type { KeypadKey } from '../../../src/domain/capture/keypad.js';
 import { undocumented } from '../openapi/documented-responses.js';
 import {
   answerCall,

@@ -6,7 +6,7 @@
  * (combined peak up to 6553, combined RMS 3 dB above either tone). Levels above about
  * -6.02 dBFS per tone would clip and are rejected.
  */
-import type { KeypadKey } from '../../../src/domain/keypad.js';
+import type { KeypadKey } from '../../../src/domain/capture/keypad.js';
 import { concatPcm, SAMPLE_RATE_HZ, silence, sines } from './signal.js';
 
 export const DTMF_LOW_HZ = [697, 770, 852, 941] as const;

@@ -2,7 +2,7 @@
  * RTP packets (RFC 3550 fixed header, CSRC list, header extension, padding) and RFC 4733
  * telephone-event payloads.
  */
-import { keyFromEventCode } from '../../../src/domain/keypad.js';
+import { keyFromEventCode } from '../../../src/domain/capture/keypad.js';
 import type { DtmfDigit } from './dtmf-tone.js';
 import { MediaFormatError } from './errors.js';
 

@@ -1,15 +1,19 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type AgentFieldView, type AgentView, addsDigitsOnly } from '../../../src/domain/agent-view.js';
 import { canonicalJson } from '../../../src/domain/audit-canonical-json.js';
 import { actionEntry, callAnsweredEntry, paymentEntry } from '../../../src/domain/audit-entries.js';
+import {
+  type AgentFieldView,
+  type AgentView,
+  addsDigitsOnly,
+} from '../../../src/domain/capture/agent-view.js';
 import {
   CAPTURE_FIELDS,
   ERROR_TYPES,
   OUTCOMES,
   PAYMENT_STATUSES,
-} from '../../../src/domain/capture-types.js';
-import { CARD_BRANDS } from '../../../src/domain/card-brand.js';
+} from '../../../src/domain/capture/capture-types.js';
+import { CARD_BRANDS } from '../../../src/domain/card/card-brand.js';
 
 const letters = (length: number) => fc.stringMatching(new RegExp(`^[A-Za-z]{${length}}$`));
 

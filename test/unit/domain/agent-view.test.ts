@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toAgentView } from '../../../src/domain/agent-view.js';
+import { toAgentView } from '../../../src/domain/capture/agent-view.js';
 import { startDriver } from './support.js';
 
 describe('toAgentView', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { startCapture, transition } from '../../../src/domain/capture-machine.js';
-import type { CaptureSettings } from '../../../src/domain/capture-settings.js';
-import type { CaptureField } from '../../../src/domain/capture-types.js';
+import { startCapture, transition } from '../../../src/domain/capture/capture-machine.js';
+import type { CaptureSettings } from '../../../src/domain/capture/capture-settings.js';
+import type { CaptureField } from '../../../src/domain/capture/capture-types.js';
 import { allWiped, commandTypes, type Driver, FakeClock, prompts, startDriver } from './support.js';
 
 const VISA = '4111111111111111';

@@ -9,15 +9,15 @@
 import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { toAgentView } from '../../../src/domain/agent-view.js';
-import type { CaptureCommand } from '../../../src/domain/capture-commands.js';
-import type { CaptureEvent, ProcessorResult } from '../../../src/domain/capture-events.js';
-import { startCapture, transition } from '../../../src/domain/capture-machine.js';
-import type { CaptureSettings } from '../../../src/domain/capture-settings.js';
-import type { CaptureState } from '../../../src/domain/capture-state.js';
-import { CAPTURE_FIELDS, isTerminalStatus } from '../../../src/domain/capture-types.js';
-import type { KeypadKey } from '../../../src/domain/keypad.js';
-import { revealCardForConnector } from '../../../src/domain/reveal-card.js';
+import { toAgentView } from '../../../src/domain/capture/agent-view.js';
+import type { CaptureCommand } from '../../../src/domain/capture/capture-commands.js';
+import type { CaptureEvent, ProcessorResult } from '../../../src/domain/capture/capture-events.js';
+import { startCapture, transition } from '../../../src/domain/capture/capture-machine.js';
+import type { CaptureSettings } from '../../../src/domain/capture/capture-settings.js';
+import type { CaptureState } from '../../../src/domain/capture/capture-state.js';
+import { CAPTURE_FIELDS, isTerminalStatus } from '../../../src/domain/capture/capture-types.js';
+import type { KeypadKey } from '../../../src/domain/capture/keypad.js';
+import { revealCardForConnector } from '../../../src/domain/card/reveal-card.js';
 import { allWiped, FakeClock, withCheckDigit } from './support.js';
 
 type AgentOrCallEvent = 'capture' | 'complete' | 'cancel' | 'hang-up' | 'internal-error';

@@ -3,9 +3,9 @@ import {
   CAPTURE_DEFAULTS,
   type CaptureSettings,
   resolveCaptureSettings,
-} from '../../../src/domain/capture-settings.js';
-import type { CaptureMode } from '../../../src/domain/capture-types.js';
-import { CARD_BRANDS, type CardBrand } from '../../../src/domain/card-brand.js';
+} from '../../../src/domain/capture/capture-settings.js';
+import type { CaptureMode } from '../../../src/domain/capture/capture-types.js';
+import { CARD_BRANDS, type CardBrand } from '../../../src/domain/card/card-brand.js';
 import { GatewayError } from '../../../src/errors.js';
 
 describe('resolveCaptureSettings', () => {

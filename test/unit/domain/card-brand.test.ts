@@ -7,7 +7,7 @@ import {
   isCardBrand,
   MAX_CARD_NUMBER_LENGTH,
   maxCardNumberLength,
-} from '../../../src/domain/card-brand.js';
+} from '../../../src/domain/card/card-brand.js';
 import { digitsOf } from './support.js';
 
 function describeDetection(detection: BrandDetection): string {

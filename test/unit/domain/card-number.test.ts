@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CARD_BRANDS, type CardBrand } from '../../../src/domain/card-brand.js';
-import { validateCardNumber } from '../../../src/domain/card-number.js';
+import { CARD_BRANDS, type CardBrand } from '../../../src/domain/card/card-brand.js';
+import { validateCardNumber } from '../../../src/domain/card/card-number.js';
 import { digitsOf, TEST_CARDS, withCheckDigit } from './support.js';
 
 describe('validateCardNumber', () => {

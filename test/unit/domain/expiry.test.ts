@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateExpiry } from '../../../src/domain/expiry.js';
+import { validateExpiry } from '../../../src/domain/card/expiry.js';
 import { digitsOf, JUNE_2025 } from './support.js';
 
 describe('validateExpiry (clock: 15 June 2025, UTC)', () => {

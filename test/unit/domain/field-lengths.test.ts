@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isValidPostalCodeLength } from '../../../src/domain/postal-code.js';
-import { isValidSecurityCodeLength, securityCodeLengths } from '../../../src/domain/security-code.js';
+import { isValidPostalCodeLength } from '../../../src/domain/card/postal-code.js';
+import { isValidSecurityCodeLength, securityCodeLengths } from '../../../src/domain/card/security-code.js';
 
 describe('security code', () => {
   it.each([

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CARD_BRANDS, type CardBrand } from '../../../src/domain/card-brand.js';
-import { validateCardNumber } from '../../../src/domain/card-number.js';
-import { isLuhnValid } from '../../../src/domain/luhn.js';
+import { CARD_BRANDS, type CardBrand } from '../../../src/domain/card/card-brand.js';
+import { validateCardNumber } from '../../../src/domain/card/card-number.js';
+import { isLuhnValid } from '../../../src/domain/card/luhn.js';
 import { digitsOf, referenceCheckDigit, TEST_CARDS, withCheckDigit } from './support.js';
 
 describe('isLuhnValid', () => {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { callIdFor } from '../../../src/application/call-registry.js';
+import { callIdFor } from '../../../src/application/calls/call-registry.js';
 import { idWithoutPanLikeRun, PAN_LIKE_RUN } from '../../../src/domain/resource-id.js';
 
 describe('resource ids never hold a PAN-like run of digits', () => {

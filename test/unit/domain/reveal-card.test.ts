@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { CaptureSettings } from '../../../src/domain/capture-settings.js';
-import { type PlainCard, revealCardForConnector } from '../../../src/domain/reveal-card.js';
+import type { CaptureSettings } from '../../../src/domain/capture/capture-settings.js';
+import { type PlainCard, revealCardForConnector } from '../../../src/domain/card/reveal-card.js';
 import { GatewayError } from '../../../src/errors.js';
 import { allWiped, type Driver, startDriver } from './support.js';
 

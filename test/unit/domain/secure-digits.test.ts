@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SecureDigits } from '../../../src/domain/secure-digits.js';
+import { SecureDigits } from '../../../src/domain/card/secure-digits.js';
 import { digitsOf } from './support.js';
 
 function filled(text: string, capacity = 19): SecureDigits {

@@ -1,13 +1,17 @@
 /**
  * Helpers for the domain tests: digit strings, a fake clock, key feeding, and a reference Luhn
- * written independently of src/domain/luhn.ts so that property tests do not check code against itself.
+ * written independently of src/domain/card/luhn.ts so that property tests do not check code against itself.
  */
-import type { CaptureCommand } from '../../../src/domain/capture-commands.js';
-import type { CaptureEvent } from '../../../src/domain/capture-events.js';
-import { type CaptureTransition, startCapture, transition } from '../../../src/domain/capture-machine.js';
-import type { CaptureSettings } from '../../../src/domain/capture-settings.js';
-import type { CaptureState } from '../../../src/domain/capture-state.js';
-import type { KeypadKey } from '../../../src/domain/keypad.js';
+import type { CaptureCommand } from '../../../src/domain/capture/capture-commands.js';
+import type { CaptureEvent } from '../../../src/domain/capture/capture-events.js';
+import {
+  type CaptureTransition,
+  startCapture,
+  transition,
+} from '../../../src/domain/capture/capture-machine.js';
+import type { CaptureSettings } from '../../../src/domain/capture/capture-settings.js';
+import type { CaptureState } from '../../../src/domain/capture/capture-state.js';
+import type { KeypadKey } from '../../../src/domain/capture/keypad.js';
 
 /** 2025-06-15T12:00:00Z: mid-month, so expiry tables read plainly. */
 export const JUNE_2025 = Date.UTC(2025, 5, 15, 12, 0, 0);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CallRegistry } from '../../../src/application/call-registry.js';
+import { CallRegistry } from '../../../src/application/calls/call-registry.js';
 import { CaptureMasking, type CaptureMaskingPort } from '../../../src/application/media/capture-masking.js';
 import type { PaymentUpdate } from '../../../src/application/payments/payment-ports.js';
 import { answeredEvent } from '../../support/call-fixtures.js';

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { CallRegistry } from '../../../src/application/call-registry.js';
+import { CallRegistry } from '../../../src/application/calls/call-registry.js';
 import type { PaymentUpdate } from '../../../src/application/payments/payment-ports.js';
 import {
   type AdmissionRefusal,
   type PaymentRequest,
   PaymentService,
 } from '../../../src/application/payments/payment-service.js';
-import type { PromptId } from '../../../src/domain/capture-commands.js';
-import type { KeypadKey } from '../../../src/domain/keypad.js';
+import type { PromptId } from '../../../src/domain/capture/capture-commands.js';
+import type { KeypadKey } from '../../../src/domain/capture/keypad.js';
 import { GatewayError } from '../../../src/errors.js';
 import { answeredEvent } from '../../support/call-fixtures.js';
 import { FakeTime } from '../../support/fake-time.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { minorUnitDigits, toMinorUnits } from '../../../src/domain/money.js';
+import { minorUnitDigits, toMinorUnits } from '../../../src/domain/payments/money.js';
 import { GatewayError } from '../../../src/errors.js';
 
 describe('toMinorUnits', () => {

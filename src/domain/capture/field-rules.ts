@@ -1,12 +1,17 @@
+import {
+  type CardBrand,
+  detectBrand,
+  MAX_CARD_NUMBER_LENGTH,
+  maxCardNumberLength,
+} from '../card/card-brand.js';
+import { validateCardNumber } from '../card/card-number.js';
+import { EXPIRY_LENGTH, validateExpiry } from '../card/expiry.js';
+import { isValidPostalCodeLength } from '../card/postal-code.js';
+import type { SecureDigits } from '../card/secure-digits.js';
+import { isValidSecurityCodeLength, securityCodeLengths } from '../card/security-code.js';
 import type { ResolvedCaptureSettings } from './capture-settings.js';
 import type { CardSummary } from './capture-state.js';
 import type { CaptureField, FieldErrorType } from './capture-types.js';
-import { type CardBrand, detectBrand, MAX_CARD_NUMBER_LENGTH, maxCardNumberLength } from './card-brand.js';
-import { validateCardNumber } from './card-number.js';
-import { EXPIRY_LENGTH, validateExpiry } from './expiry.js';
-import { isValidPostalCodeLength } from './postal-code.js';
-import type { SecureDigits } from './secure-digits.js';
-import { isValidSecurityCodeLength, securityCodeLengths } from './security-code.js';
 
 /** How many digits a field's buffer must hold. */
 export function fieldCapacity(field: CaptureField, settings: ResolvedCaptureSettings): number {

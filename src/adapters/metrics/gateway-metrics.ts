@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { OUTCOMES, type Outcome } from '../../domain/capture-types.js';
+import { OUTCOMES, type Outcome } from '../../domain/capture/capture-types.js';
 
 /** What a DTMF report became; the listener's and the router's counters, by name. */
 export const DTMF_RESULTS = [

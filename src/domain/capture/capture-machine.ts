@@ -7,6 +7,8 @@
  * submits itself when it reaches its maximum length. Keys that arrive when no field is capturing are
  * dropped unread. A key that arrives after the deadline is taken after the timeout it missed.
  */
+
+import { SecureDigits } from '../card/secure-digits.js';
 import type { CaptureEvent, ProcessorResult } from './capture-events.js';
 import { type CaptureSettings, resolveCaptureSettings } from './capture-settings.js';
 import type { CaptureState, FieldCapture } from './capture-state.js';
@@ -28,7 +30,6 @@ import {
 import { CAPTURE_FIELDS, type CaptureField } from './capture-types.js';
 import { fieldCapacity } from './field-rules.js';
 import { isDigitKey, type KeypadKey } from './keypad.js';
-import { SecureDigits } from './secure-digits.js';
 
 export type { CaptureTransition } from './capture-steps.js';
 

@@ -1,4 +1,4 @@
-import { GatewayError } from '../errors.js';
+import { GatewayError } from '../../errors.js';
 
 /** ISO 4217 currencies without minor units, as Stripe lists them ("zero-decimal currencies"). */
 const ZERO_DECIMAL = new Set([

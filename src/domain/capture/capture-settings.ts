@@ -1,7 +1,7 @@
-import { GatewayError } from '../errors.js';
+import { GatewayError } from '../../errors.js';
+import { CARD_BRANDS, type CardBrand, isCardBrand } from '../card/card-brand.js';
+import type { PostalCodeLength } from '../card/postal-code.js';
 import { CAPTURE_MODES, type CaptureMode } from './capture-types.js';
-import { CARD_BRANDS, type CardBrand, isCardBrand } from './card-brand.js';
-import type { PostalCodeLength } from './postal-code.js';
 
 /** The payment settings that shape a capture; every one is optional. */
 export interface CaptureSettings {

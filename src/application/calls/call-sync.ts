@@ -1,6 +1,6 @@
-import type { Logger } from '../logger.js';
+import type { Logger } from '../../logger.js';
+import type { AnsweredCallSource } from './answered-call-source.js';
 import type { CallRegistry } from './call-registry.js';
-import type { AnsweredCallSource } from './calls/answered-call-source.js';
 
 /**
  * Rebuilds the call registry from Kamailio's dialog list (JSON-RPC dlg.list): at start-up and after

@@ -1,6 +1,6 @@
-import { GatewayError } from '../errors.js';
-import { type CaptureState, wipeCardDigits } from './capture-state.js';
-import type { CaptureField } from './capture-types.js';
+import { GatewayError } from '../../errors.js';
+import { type CaptureState, wipeCardDigits } from '../capture/capture-state.js';
+import type { CaptureField } from '../capture/capture-types.js';
 import type { CardBrand } from './card-brand.js';
 import type { SecureDigits } from './secure-digits.js';
 

@@ -1,7 +1,7 @@
+import type { CardBrand } from '../card/card-brand.js';
+import type { SecureDigits } from '../card/secure-digits.js';
 import type { ResolvedCaptureSettings } from './capture-settings.js';
 import type { CaptureField, ErrorType, Outcome, PaymentStatus } from './capture-types.js';
-import type { CardBrand } from './card-brand.js';
-import type { SecureDigits } from './secure-digits.js';
 
 /**
  * `pending`: not asked for yet (or asked for and left); `capturing`: the field digits go to now;

@@ -2,6 +2,8 @@
  * The steps the capture machine is built from. Each takes a state and returns a transition; none reads
  * a clock or does I/O. Steps may write to or zero the digit buffers the state owns.
  */
+
+import { isValidSecurityCodeLength } from '../card/security-code.js';
 import { askPrompt, type CaptureCommand, type CaptureRejection, type PromptId } from './capture-commands.js';
 import type { CaptureState, FieldCapture, PaymentResult } from './capture-state.js';
 import { wipeCardDigits } from './capture-state.js';
@@ -13,7 +15,6 @@ import {
   type PaymentStatus,
 } from './capture-types.js';
 import { type FieldContext, fieldMaxLength, judgeField, keyedBrand } from './field-rules.js';
-import { isValidSecurityCodeLength } from './security-code.js';
 
 export interface CaptureTransition {
   readonly state: CaptureState;

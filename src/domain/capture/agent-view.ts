@@ -6,10 +6,10 @@
  * never from a digit buffer.
  */
 
+import type { CardBrand } from '../card/card-brand.js';
 import type { CaptureState, FieldCapture, FieldStatus, PaymentResult } from './capture-state.js';
 import { requestedFields } from './capture-steps.js';
 import { CAPTURE_FIELDS, type CaptureField, type ErrorType, type PaymentStatus } from './capture-types.js';
-import type { CardBrand } from './card-brand.js';
 
 export interface AgentFieldView {
   readonly state: FieldStatus;

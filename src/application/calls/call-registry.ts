@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { idWithoutPanLikeRun } from '../domain/resource-id.js';
-import type { AnsweredCall } from './calls/answered-call.js';
+import { idWithoutPanLikeRun } from '../../domain/resource-id.js';
+import type { AnsweredCall } from './answered-call.js';
 
 /** One answered call the gateway knows of. No card data, ever. */
 export interface Call {

@@ -1,17 +1,17 @@
-import type { AgentView } from '../domain/agent-view.js';
 import {
   type AuditAction,
   actionEntry,
   callAnsweredEntry,
   callEndedEntry,
   paymentEntry,
-} from '../domain/audit-entries.js';
-import type { AuditEntry } from '../domain/audit-record.js';
-import { isTerminalStatus } from '../domain/capture-types.js';
-import type { GatewayError } from '../errors.js';
-import type { Logger } from '../logger.js';
-import type { CallChange } from './call-registry.js';
-import type { PaymentUpdate } from './payments/payment-ports.js';
+} from '../../domain/audit-entries.js';
+import type { AuditEntry } from '../../domain/audit-record.js';
+import type { AgentView } from '../../domain/capture/agent-view.js';
+import { isTerminalStatus } from '../../domain/capture/capture-types.js';
+import type { GatewayError } from '../../errors.js';
+import type { Logger } from '../../logger.js';
+import type { CallChange } from '../calls/call-registry.js';
+import type { PaymentUpdate } from '../payments/payment-ports.js';
 
 /**
  * Where records go: the file store on its thread (AuditStoreThread), the file store itself

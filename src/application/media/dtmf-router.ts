@@ -1,7 +1,7 @@
-import type { KeypadKey } from '../domain/keypad.js';
-import type { Logger } from '../logger.js';
-import type { Call, CallRegistry } from './call-registry.js';
-import type { KeyPress } from './media/key-press.js';
+import type { KeypadKey } from '../../domain/capture/keypad.js';
+import type { Logger } from '../../logger.js';
+import type { Call, CallRegistry } from '../calls/call-registry.js';
+import type { KeyPress } from './key-press.js';
 
 /** Whatever captures a customer's keys on a call (the payment service). */
 export interface CustomerKeySink {
