@@ -1,7 +1,7 @@
-import type { AuditSettings } from '../adapters/audit/audit-settings.js';
 import { AuditSigner } from '../adapters/audit/audit-signer.js';
 import { AuditStoreThread } from '../adapters/audit/audit-store-thread.js';
 import { AuditTrail } from '../application/audit/audit-trail.js';
+import type { AuditSettings } from '../config/audit-settings.js';
 import type { Logger } from '../logger.js';
 
 /**

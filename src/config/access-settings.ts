@@ -1,8 +1,9 @@
-import { createHash } from 'node:crypto';
 import { isAbsolute, resolve } from 'node:path';
 import type { z } from 'zod';
+import type { IntegrationKeyDigest } from '../domain/access/integration-key-digest.js';
 import type { ACCESS_SETTINGS } from './registry/access.js';
 import type { ValuesOf } from './registry/setting.js';
+import { sha256Hex } from '../domain/sha256.js';
 
 /**
  * Who may use the HTTP API and the agent UI, and how they prove it: TLS, local users, sessions,
@@ -16,12 +17,6 @@ type AccessEnvironment = ValuesOf<typeof ACCESS_SETTINGS> & {
   readonly TONEWALL_KEYS_DIR: string;
   readonly TONEWALL_RUN_NAME: string;
 };
-
-export interface IntegrationKeyDigest {
-  readonly name: string;
-  /** Lower-case hex SHA-256 of the key; the key itself is never kept. */
-  readonly sha256: string;
-}
 
 export interface JwtSettings {
   readonly jwksUrl: string;
@@ -63,10 +58,6 @@ export function checkAccessSettings(env: AccessEnvironment, context: z.Refinemen
       issue('TONEWALL_JWT_JWKS_URL', 'must be https unless on loopback');
     }
   }
-}
-
-export function sha256Hex(value: string): string {
-  return createHash('sha256').update(value, 'utf8').digest('hex');
 }
 
 export function accessSettings(env: AccessEnvironment): AccessSettings {

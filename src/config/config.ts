@@ -1,9 +1,9 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { type AuditSettings, auditSettings } from '../adapters/audit/audit-settings.js';
-import type { ProcessorSettings } from '../adapters/processors/create-connector.js';
 import { GatewayError } from '../errors.js';
 import { type AccessSettings, accessSettings, checkAccessSettings } from './access-settings.js';
+import { type AuditSettings, auditSettings } from './audit-settings.js';
+import type { ProcessorSettings } from './processor-settings.js';
 import { shapeOf } from './registry/setting.js';
 import { SETTINGS } from './settings-registry.js';
 

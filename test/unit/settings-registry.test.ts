@@ -128,7 +128,7 @@ describe('the settings registry', () => {
       gateway: [
         'src/config/config.ts',
         'src/config/access-settings.ts',
-        'src/adapters/audit/audit-settings.ts',
+        'src/config/audit-settings.ts',
       ]
         .map(read)
         .join('\n'),

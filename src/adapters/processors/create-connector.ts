@@ -1,30 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import type { ProcessorConnector } from '../../application/payments/processor-connector.js';
+import type { ProcessorSettings } from '../../config/processor-settings.js';
 import { GatewayError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { JweHttpsConnector } from './jwe-https-connector.js';
-import type { RetryPolicy } from './retry-policy.js';
 
 /** What the composition root passes in, from Config; paths are absolute or relative to the cwd. */
-export type ProcessorSettings =
-  | {
-      /** `sandbox` is the JWE connector pointed at the project's own sandbox processor. */
-      readonly kind: 'sandbox' | 'jwe';
-      readonly url: string;
-      readonly encryptionCertFile: string;
-      readonly keyId?: string;
-      readonly clientCertFile: string;
-      readonly clientKeyFile: string;
-      readonly caFile: string;
-      readonly attemptTimeoutMs: number;
-      readonly retry: RetryPolicy;
-    }
-  | {
-      readonly kind: 'stripe';
-      readonly secretKey: string;
-      readonly attemptTimeoutMs: number;
-      readonly retry: RetryPolicy;
-    };
 
 async function readPem(file: string, what: string): Promise<string> {
   try {

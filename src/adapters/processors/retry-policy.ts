@@ -1,3 +1,4 @@
+import type { RetryPolicy } from '../../config/processor-settings.js';
 import { isGatewayError } from '../../errors.js';
 
 /**
@@ -5,17 +6,6 @@ import { isGatewayError } from '../../errors.js';
  * whole policy is a table of inputs and answers (test/unit/processors/retry-policy.test.ts). Every
  * retry carries the same idempotency key; that is the caller's half of the contract.
  */
-export interface RetryPolicy {
-  /** Attempts in all, the first included (1 = never retry). */
-  readonly maxAttempts: number;
-  /** Backoff before the first retry; it doubles for each further one. */
-  readonly baseDelayMs: number;
-  /** Ceiling of one backoff. */
-  readonly maxDelayMs: number;
-  /** Budget for all attempts and backoffs together, from the start of the first attempt. */
-  readonly deadlineMs: number;
-}
-
 export type RetryDecision =
   | { readonly retry: true; readonly delayMs: number }
   | { readonly retry: false; readonly reason: 'not-retryable' | 'attempts-exhausted' | 'deadline' };

@@ -1,7 +1,8 @@
 import { randomInt } from 'node:crypto';
 import type { ProcessorResult } from '../../application/payments/processor-connector.js';
+import type { RetryPolicy } from '../../config/processor-settings.js';
 import type { Logger } from '../../logger.js';
-import { type RetryClock, type RetryPolicy, systemClock, withRetries } from './retry-policy.js';
+import { type RetryClock, systemClock, withRetries } from './retry-policy.js';
 
 /** The retry settings every connector takes. */
 export interface ConnectorRetryOptions {

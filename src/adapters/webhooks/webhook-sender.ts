@@ -1,7 +1,8 @@
 import type { PaymentUpdate } from '../../application/payments/payment-ports.js';
+import type { RetryPolicy } from '../../config/processor-settings.js';
 import { GatewayError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import { type RetryPolicy, systemClock, withRetries } from '../processors/retry-policy.js';
+import { systemClock, withRetries } from '../processors/retry-policy.js';
 import { SIGNATURE_HEADER, signWebhook } from './webhook-signature.js';
 
 export interface WebhookSenderOptions {

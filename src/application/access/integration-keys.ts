@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { IntegrationKeyDigest } from '../../config/access-settings.js';
+import type { IntegrationKeyDigest } from '../../domain/access/integration-key-digest.js';
 import type { Principal } from './principal.js';
 
 /**

@@ -2,7 +2,7 @@ import { integer, path, setting } from './setting.js';
 
 const pathList = path.max(8192);
 
-/** The signed, hash-chained audit log (src/adapters/audit/audit-settings.ts builds its settings). */
+/** The signed, hash-chained audit log (src/config/audit-settings.ts builds its settings). */
 export const AUDIT_SETTINGS = {
   TONEWALL_AUDIT_DIR: setting({
     type: path,

@@ -1,9 +1,8 @@
 import express, { type Express, type RequestHandler } from 'express';
-import type { GatewayMetrics } from '../../adapters/metrics/gateway-metrics.js';
 import { IntegrationKeys } from '../../application/access/integration-keys.js';
 import type { CallRegistry } from '../../application/calls/call-registry.js';
 import type { PaymentService } from '../../application/payments/payment-service.js';
-import { sha256Hex } from '../../config/access-settings.js';
+import { sha256Hex } from '../../domain/sha256.js';
 import type { Logger } from '../../logger.js';
 import type { RecordAction } from './audit-actions.js';
 import { type AuditReportSource, auditRoutes } from './audit-routes.js';
@@ -13,7 +12,7 @@ import { csrfProtection } from './csrf.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
 import { type HealthProbe, healthRoutes } from './health-routes.js';
 import type { HttpAccess } from './http-access.js';
-import { metricsRoutes } from './metrics-routes.js';
+import { type MetricsSource, metricsRoutes } from './metrics-routes.js';
 import { openApiRoutes } from './openapi.js';
 import { PaymentBoard } from './payment-board.js';
 import { paymentsRoutes } from './payments-routes.js';
@@ -39,7 +38,7 @@ export interface HttpAppOptions {
   /** Records API actions in the audit trail before they are acknowledged. */
   recordAction?: RecordAction;
   /** Serves `GET /metrics` (bearer: the metrics token or an integration key). */
-  metrics?: { readonly metrics: GatewayMetrics; readonly token: string | undefined };
+  metrics?: { readonly metrics: MetricsSource; readonly token: string | undefined };
   /** The agent desktop's files; src/delivery/ui by default. */
   uiDirectory?: string;
 }

@@ -1,6 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Router } from 'express';
-import type { GatewayMetrics } from '../../adapters/metrics/gateway-metrics.js';
 import type { IntegrationKeys } from '../../application/access/integration-keys.js';
 import { GatewayError } from '../../errors.js';
 
@@ -19,7 +18,13 @@ function sha256(text: string): Buffer {
  * `GET /metrics` in Prometheus' text format, for `Authorization: Bearer <metrics token or
  * integration key>` only: the counts tell how busy the contact centre is, so they are not public.
  */
-export function metricsRoutes(metrics: GatewayMetrics, access: MetricsAccess): Router {
+/** The gateway's metrics in an exposition format (the Prometheus adapter). */
+export interface MetricsSource {
+  text(): Promise<string>;
+  readonly contentType: string;
+}
+
+export function metricsRoutes(metrics: MetricsSource, access: MetricsAccess): Router {
   const tokenDigest = access.token === undefined ? undefined : sha256(access.token);
   const router = Router();
   router.get('/metrics', async (request, response) => {
@@ -32,7 +37,7 @@ export function metricsRoutes(metrics: GatewayMetrics, access: MetricsAccess): R
       throw new GatewayError('GW_ERR_UNAUTHORIZED', 'a metrics token or integration key is needed');
     const text = await metrics.text();
     response.setHeader('cache-control', 'no-store');
-    response.type(metrics.registry.contentType).send(text);
+    response.type(metrics.contentType).send(text);
   });
   return router;
 }

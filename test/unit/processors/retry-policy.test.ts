@@ -4,9 +4,9 @@ import {
   backoffDelay,
   decideRetry,
   type RetryClock,
-  type RetryPolicy,
   withRetries,
 } from '../../../src/adapters/processors/retry-policy.js';
+import type { RetryPolicy } from '../../../src/config/processor-settings.js';
 import { GatewayError } from '../../../src/errors.js';
 
 const policy: RetryPolicy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1000, deadlineMs: 10_000 };

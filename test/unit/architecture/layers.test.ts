@@ -1,0 +1,121 @@
+/**
+ * The shape of src/ (issue 15): imports point inward, and no file imports itself round a circle.
+ *
+ *   domain        pure rules: imports domain only (and the shared GatewayError); no I/O module
+ *   application   use cases and the ports they own: domain, application
+ *   adapters      implement the ports: domain, application, adapters, config (their settings' types)
+ *   delivery      HTTP API, SSE, UI: domain, application, delivery, config
+ *   config        the settings registry: config, domain
+ *   composition   (src/composition, src/gateway.ts, src/main.ts) builds and wires everything
+ *   sandbox       the test processor, a program of its own: sandbox, domain
+ * Shared by every layer: src/errors.ts (GatewayError), src/logger.ts (the Logger type), and for the two
+ * programs' entry points src/process-lifecycle.ts.
+ *
+ * To see it fail: add `import '../adapters/rtpengine/ng-client.js';` to any file of src/domain or
+ * src/application and run this file.
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cyclesOf, importGraph } from '../../support/import-graph.js';
+
+const ROOT = join(import.meta.dirname, '..', '..', '..');
+const SHARED = new Set(['src/errors.ts', 'src/logger.ts']);
+const COMPOSITION = new Set(['src/gateway.ts', 'src/main.ts']);
+
+type Layer =
+  | 'domain'
+  | 'application'
+  | 'adapters'
+  | 'delivery'
+  | 'config'
+  | 'composition'
+  | 'sandbox'
+  | 'shared';
+
+function layerOf(file: string): Layer {
+  if (SHARED.has(file) || file === 'src/process-lifecycle.ts') return 'shared';
+  if (COMPOSITION.has(file)) return 'composition';
+  const folder = file.split('/')[1];
+  switch (folder) {
+    case 'domain':
+    case 'application':
+    case 'adapters':
+    case 'delivery':
+    case 'config':
+    case 'composition':
+    case 'sandbox':
+      return folder;
+    default:
+      throw new Error(`${file} is in no layer: add its folder to test/unit/architecture/layers.test.ts`);
+  }
+}
+
+const MAY_IMPORT: Record<Layer, readonly Layer[]> = {
+  domain: ['domain'],
+  application: ['domain', 'application'],
+  adapters: ['domain', 'application', 'adapters', 'config'],
+  delivery: ['domain', 'application', 'delivery', 'config'],
+  config: ['config', 'domain'],
+  composition: ['domain', 'application', 'adapters', 'delivery', 'config', 'composition'],
+  sandbox: ['sandbox', 'domain'],
+  shared: ['shared'],
+};
+
+/** Node modules that do I/O: none of them in the domain. */
+const IO_MODULES =
+  /from 'node:(fs|fs\/promises|net|dgram|http|https|tls|child_process|worker_threads|os|process)'/;
+
+function outwardImports(edges: readonly { from: string; to: string }[]): string[] {
+  return edges
+    .filter((edge) => {
+      const to = layerOf(edge.to);
+      // the process helpers belong to the two programs' entry points only
+      if (to === 'shared')
+        return (
+          edge.to === 'src/process-lifecycle.ts' && !['composition', 'sandbox'].includes(layerOf(edge.from))
+        );
+      return !MAY_IMPORT[layerOf(edge.from)].includes(to);
+    })
+    .map((edge) => `${edge.from} -> ${edge.to}`);
+}
+
+describe('the import graph of src/', () => {
+  const { files, edges } = importGraph(ROOT, 'src');
+
+  it('has every file in a layer', () => {
+    expect(files.length).toBeGreaterThan(100);
+    for (const file of files) expect(() => layerOf(file)).not.toThrow();
+  });
+
+  it('points inward only', () => {
+    expect(outwardImports(edges)).toEqual([]);
+  });
+
+  it('has no circle', () => {
+    expect(cyclesOf(files, edges)).toEqual([]);
+  });
+
+  it('keeps I/O modules out of the domain', async () => {
+    const { readFileSync } = await import('node:fs');
+    const domainIo = files
+      .filter((file) => layerOf(file) === 'domain')
+      .filter((file) => IO_MODULES.test(readFileSync(join(ROOT, file), 'utf8')));
+    expect(domainIo).toEqual([]);
+  });
+
+  it('sees an outward import and a circle when there is one (the checks can fail)', () => {
+    expect(
+      outwardImports([{ from: 'src/domain/card/luhn.ts', to: 'src/adapters/rtpengine/ng-client.ts' }]),
+    ).toEqual(['src/domain/card/luhn.ts -> src/adapters/rtpengine/ng-client.ts']);
+    expect(
+      outwardImports([
+        { from: 'src/application/calls/call-sync.ts', to: 'src/adapters/kamailio/dialog-list.ts' },
+      ]),
+    ).toHaveLength(1);
+    const circle = [
+      { from: 'a.ts', to: 'b.ts', typeOnly: false },
+      { from: 'b.ts', to: 'a.ts', typeOnly: true },
+    ];
+    expect(cyclesOf(['a.ts', 'b.ts'], circle)).toEqual([['a.ts', 'b.ts']]);
+  });
+});
