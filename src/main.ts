@@ -2,7 +2,7 @@ import { createProcessorConnector } from './adapters/processors/create-connector
 import { loadConfig } from './config/config.js';
 import { checkKeyFiles } from './config/key-files.js';
 import { isGatewayError } from './errors.js';
-import { startGateway } from './gateway.js';
+import { startGateway } from './composition/start-gateway.js';
 import { createLogger } from './logger.js';
 import { exitOnStartupFailure, logUnhandledRejections, stopOnSignals } from './process-lifecycle.js';
 

@@ -6,7 +6,7 @@
 import type { Call } from '../../src/application/calls/call-registry.js';
 import { loadConfig } from '../../src/config/config.js';
 import type { KeypadKey } from '../../src/domain/capture/keypad.js';
-import { type RunningGateway, startGateway } from '../../src/gateway.js';
+import { type RunningGateway, startGateway } from '../../src/composition/start-gateway.js';
 import { GatewayApi } from './gateway-api.js';
 import { captureLogs } from './log-capture.js';
 import { ScriptedConnector } from './scripted-connector.js';

@@ -1,40 +1,35 @@
-import { join } from 'node:path';
-import { buildAuditReport } from './adapters/audit/audit-report.js';
-import { EvapiClient } from './adapters/kamailio/evapi-client.js';
-import { JsonRpcClient } from './adapters/kamailio/jsonrpc-client.js';
-import { KamailioDialogs } from './adapters/kamailio/kamailio-dialogs.js';
-import { GatewayMetrics } from './adapters/metrics/gateway-metrics.js';
-import { JsonlPaymentStatusStore } from './adapters/payment-status/jsonl-payment-status-store.js';
-import { GuardedConnector } from './adapters/processors/guarded-connector.js';
-import { RtpengineCaptureDelay } from './adapters/rtpengine/capture-delay.js';
-import { DtmfListener } from './adapters/rtpengine/dtmf-listener.js';
-import { NgClient } from './adapters/rtpengine/ng-client.js';
-import { RtpenginePromptPlayer } from './adapters/rtpengine/prompt-player.js';
-import { ReportPathProbe } from './adapters/rtpengine/report-path-probe.js';
-import { checkCallbackUrl } from './adapters/webhooks/callback-url-policy.js';
-import { WebhookSender } from './adapters/webhooks/webhook-sender.js';
-import type { AuditTrail } from './application/audit/audit-trail.js';
-import { CallRegistry } from './application/calls/call-registry.js';
-import { CallSync } from './application/calls/call-sync.js';
-import { CaptureMasking } from './application/media/capture-masking.js';
-import { DtmfRouter } from './application/media/dtmf-router.js';
+import { EvapiClient } from '../adapters/kamailio/evapi-client.js';
+import { JsonRpcClient } from '../adapters/kamailio/jsonrpc-client.js';
+import { KamailioDialogs } from '../adapters/kamailio/kamailio-dialogs.js';
+import { GatewayMetrics } from '../adapters/metrics/gateway-metrics.js';
+import { JsonlPaymentStatusStore } from '../adapters/payment-status/jsonl-payment-status-store.js';
+import { GuardedConnector } from '../adapters/processors/guarded-connector.js';
+import { RtpengineCaptureDelay } from '../adapters/rtpengine/capture-delay.js';
+import { DtmfListener } from '../adapters/rtpengine/dtmf-listener.js';
+import type { NgClient } from '../adapters/rtpengine/ng-client.js';
+import { RtpenginePromptPlayer } from '../adapters/rtpengine/prompt-player.js';
+import { ReportPathProbe } from '../adapters/rtpengine/report-path-probe.js';
+import { checkCallbackUrl } from '../adapters/webhooks/callback-url-policy.js';
+import { WebhookSender } from '../adapters/webhooks/webhook-sender.js';
+import type { AuditTrail } from '../application/audit/audit-trail.js';
+import { CallRegistry } from '../application/calls/call-registry.js';
+import { CallSync } from '../application/calls/call-sync.js';
+import { CaptureMasking } from '../application/media/capture-masking.js';
+import { DtmfRouter } from '../application/media/dtmf-router.js';
 import {
   type Clock,
   noPrompts,
-  type PromptPlayer,
   systemClock,
   systemTimers,
   type Timers,
-} from './application/payments/payment-ports.js';
-import { PaymentService } from './application/payments/payment-service.js';
-import type { ProcessorConnector } from './application/payments/processor-connector.js';
-import { createHttpAccess } from './composition/create-http-access.js';
-import { openAuditTrail } from './composition/open-audit-trail.js';
-import type { Config } from './config/config.js';
-import { createHttpApp } from './delivery/http/app.js';
-import { listenHttp } from './delivery/http/http-server.js';
-import { isGatewayError } from './errors.js';
-import type { Logger } from './logger.js';
+} from '../application/payments/payment-ports.js';
+import { PaymentService } from '../application/payments/payment-service.js';
+import type { ProcessorConnector } from '../application/payments/processor-connector.js';
+import type { Config } from '../config/config.js';
+import type { Logger } from '../logger.js';
+import { serveGatewayHttp } from './gateway-http.js';
+import { openMediaEngines, timedNg, timedPrompts } from './media-engines.js';
+import { openAuditTrail } from './open-audit-trail.js';
 
 export interface GatewayOptions {
   config: Config;
@@ -77,43 +72,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     }
   });
 
-  const ng = await NgClient.open({
-    host: config.rtpengine.ngHost,
-    port: config.rtpengine.ngPort,
-    timeoutMs: config.rtpengine.ngTimeoutMs,
-    retries: config.rtpengine.ngRetries,
-    logger: logger.child({ part: 'ng' }),
-  });
-  // the mask hop (the rtpengine facing the agent): its delay buffer follows capture
-  const maskNg = await NgClient.open({
-    host: config.rtpengine.ngHost,
-    port: config.rtpengine.maskNgPort,
-    timeoutMs: config.rtpengine.ngTimeoutMs,
-    retries: config.rtpengine.ngRetries,
-    logger: logger.child({ part: 'ng-mask' }),
-  });
-
-  // /healthz pings on a socket of its own: one attempt, a short limit, no retries to wait out.
-  const ngProbe = await NgClient.open({
-    host: config.rtpengine.ngHost,
-    port: config.rtpengine.ngPort,
-    timeoutMs: config.healthTimeoutMs,
-    retries: 0,
-    logger: logger.child({ part: 'ng-probe' }),
-  });
+  const engines = await openMediaEngines(config, logger);
+  const { ng, maskNg } = engines;
   let metrics: GatewayMetrics | undefined;
-  const timedNg = async <T>(command: string, run: () => Promise<T>): Promise<T> => {
-    const startedAt = performance.now();
-    let result = 'ok';
-    try {
-      return await run();
-    } catch (error) {
-      result = isGatewayError(error) ? error.code : 'GW_ERR_INTERNAL';
-      throw error;
-    } finally {
-      metrics?.observeNg(command, result, (performance.now() - startedAt) / 1000);
-    }
-  };
+  const timed = timedNg(
+    (command, result, seconds) => metrics?.observeNg(command, result, seconds),
+    () => performance.now(),
+  );
   const connector = new GuardedConnector({
     connector: options.connector,
     breaker: config.processorBreaker,
@@ -156,7 +121,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     checkCallback: (url) => checkCallbackUrl(url, config.webhookHosts),
     connector,
     prompts: config.prompts.directory
-      ? timedPrompts(new RtpenginePromptPlayer({ ng, directory: config.prompts.directory }), timedNg)
+      ? timedPrompts(new RtpenginePromptPlayer({ ng, directory: config.prompts.directory }), timed)
       : noPrompts,
     clock,
     timers: options.timers ?? systemTimers,
@@ -188,18 +153,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   // One call of its own into each rtpengine once the listener is up: proves the reports arrive, and
   // sheds the report rtpengine loses after sending while no gateway listened (report-path-probe.ts).
   const reportProbe = new ReportPathProbe({
-    hops: [
-      { name: 'edge', ng, block: {} },
-      {
-        name: 'mask',
-        ng: maskNg,
-        block: {
-          'DTMF-security': 'silence',
-          'delay-buffer': config.rtpengine.maskDelayBufferMs,
-          flags: ['detect-DTMF'],
-        },
-      },
-    ],
+    hops: engines.probedHops,
     timers,
     logger: logger.child({ part: 'dtmf-report-path' }),
   });
@@ -265,29 +219,19 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     }
   });
 
-  const app = createHttpApp({
+  const { server, url: httpUrl } = await serveGatewayHttp({
+    config,
     logger,
     registry,
     payments,
-    access: createHttpAccess({ settings: config.access, logger: logger.child({ part: 'access' }) }),
+    audit,
+    metrics,
     webhooksEnabled: webhooks !== undefined,
-    metrics: { metrics, token: config.metricsToken },
-    recordAction: (action) => audit.recordAction(action),
-    auditReport: ({ from, to }) =>
-      buildAuditReport({
-        logPaths: [config.audit.directory],
-        publicKeys: config.audit.publicKeys,
-        scanPaths: config.audit.scanPaths,
-        // masking-check writes its signed results beside the audit log (.run/<run>/masking-check)
-        maskingEvidenceDirs: [join(config.audit.directory, '..', 'masking-check')],
-        from,
-        to,
-      }),
     health: {
       kamailio: () =>
         evapi.connected ? { status: 'up' } : { status: 'down', detail: 'evapi not connected' },
       rtpengine: async () => {
-        await timedNg('ping', () => ngProbe.ping());
+        await timed('ping', () => engines.healthNg.ping());
         return { status: 'up' };
       },
       dtmf: () =>
@@ -296,11 +240,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       processor: () =>
         connector.breaker === 'open' ? { status: 'down', detail: 'circuit breaker open' } : { status: 'up' },
     },
-  });
-  const { server, url: httpUrl } = await listenHttp(app, {
-    host: config.http.host,
-    port: config.http.port,
-    tls: config.access.tls,
   });
   logger.info({ httpUrl, dtmfPort, connector: options.connector.name }, 'tonewall gateway started');
 
@@ -327,18 +266,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       await webhooks?.drain();
       server.closeAllConnections();
       await closed;
-      await ng.close();
-      await maskNg.close();
-      await ngProbe.close();
+      await engines.close();
       await connector.close();
     },
   };
-}
-
-/** Prompts through `timed`, so each `play media` shows in the NG latency histogram. */
-function timedPrompts(
-  player: PromptPlayer,
-  timed: <T>(command: string, run: () => Promise<T>) => Promise<T>,
-): PromptPlayer {
-  return { play: (call, prompt) => timed('play media', () => player.play(call, prompt)) };
 }

@@ -1,0 +1,81 @@
+import { NgClient } from '../adapters/rtpengine/ng-client.js';
+import type { ProbedHop } from '../adapters/rtpengine/report-path-probe.js';
+import type { PromptPlayer } from '../application/payments/payment-ports.js';
+import type { Config } from '../config/config.js';
+import { isGatewayError } from '../errors.js';
+import type { Logger } from '../logger.js';
+
+/** The NG clients of the two rtpengines (docs/media.md, "Two hops"). */
+export interface MediaEngines {
+  /** The edge (customer side): prompts, RFC 4733 reports. */
+  readonly ng: NgClient;
+  /** The mask hop (agent side): its delay buffer follows capture. */
+  readonly maskNg: NgClient;
+  /** /healthz pings on a socket of its own: one attempt, a short limit, no retries to wait out. */
+  readonly healthNg: NgClient;
+  /** The two hops as the report-path probe calls them, each with the block Kamailio gives it at answer. */
+  readonly probedHops: readonly ProbedHop[];
+  close(): Promise<void>;
+}
+
+export async function openMediaEngines(config: Config, logger: Logger): Promise<MediaEngines> {
+  const open = (port: number, part: string, health = false) =>
+    NgClient.open({
+      host: config.rtpengine.ngHost,
+      port,
+      timeoutMs: health ? config.healthTimeoutMs : config.rtpengine.ngTimeoutMs,
+      retries: health ? 0 : config.rtpengine.ngRetries,
+      logger: logger.child({ part }),
+    });
+  const ng = await open(config.rtpengine.ngPort, 'ng');
+  const maskNg = await open(config.rtpengine.maskNgPort, 'ng-mask');
+  const healthNg = await open(config.rtpengine.ngPort, 'ng-probe', true);
+  return {
+    ng,
+    maskNg,
+    healthNg,
+    probedHops: [
+      { name: 'edge', ng, block: {} },
+      {
+        name: 'mask',
+        ng: maskNg,
+        block: {
+          'DTMF-security': 'silence',
+          'delay-buffer': config.rtpengine.maskDelayBufferMs,
+          flags: ['detect-DTMF'],
+        },
+      },
+    ],
+    async close() {
+      await ng.close();
+      await maskNg.close();
+      await healthNg.close();
+    },
+  };
+}
+
+/** Runs one NG exchange and tells `observe` its command, result code and seconds (the NG histogram). */
+export type TimedNg = <T>(command: string, run: () => Promise<T>) => Promise<T>;
+
+export function timedNg(
+  observe: (command: string, result: string, seconds: number) => void,
+  monotonicMs: () => number,
+): TimedNg {
+  return async (command, run) => {
+    const startedAt = monotonicMs();
+    let result = 'ok';
+    try {
+      return await run();
+    } catch (error) {
+      result = isGatewayError(error) ? error.code : 'GW_ERR_INTERNAL';
+      throw error;
+    } finally {
+      observe(command, result, (monotonicMs() - startedAt) / 1000);
+    }
+  };
+}
+
+/** Prompts through `timed`, so each `play media` shows in the NG latency histogram. */
+export function timedPrompts(player: PromptPlayer, timed: TimedNg): PromptPlayer {
+  return { play: (call, prompt) => timed('play media', () => player.play(call, prompt)) };
+}
