@@ -48,7 +48,7 @@ RUN apt-get update \
  && mkdir -p /run/tonewall && chown tonewall:tonewall /run/tonewall
 ENV TONEWALL_ROOT=/opt/tonewall
 COPY sip-config /opt/tonewall/sip-config
-COPY scripts/lib/stack.sh scripts/container-entry.sh /opt/tonewall/scripts/lib/
+COPY scripts/lib/stack*.sh scripts/container-entry.sh /opt/tonewall/scripts/lib/
 USER tonewall
 ENTRYPOINT ["/opt/tonewall/scripts/lib/container-entry.sh"]
 CMD ["kamailio"]

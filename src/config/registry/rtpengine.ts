@@ -71,19 +71,19 @@ export const RTPENGINE_SETTINGS = {
   TONEWALL_RTPE_OFFER_FLAGS: setting({
     type: stackText,
     default: 'replace-origin replace-session-connection ICE=remove RTP/AVP',
-    readBy: ['stack', 'scripts'],
+    readBy: ['stack'],
     doc: "flags of Kamailio's `rtpengine_offer` on both hops",
   }),
   TONEWALL_RTPE_ANSWER_FLAGS: setting({
     type: stackText,
     default: 'replace-origin replace-session-connection ICE=remove RTP/AVP',
-    readBy: ['stack', 'scripts'],
+    readBy: ['stack'],
     doc: "flags of Kamailio's `rtpengine_answer` on both hops",
   }),
   TONEWALL_RTPE_EXTRA_ARGS: setting({
     type: stackText,
     default: '',
-    readBy: ['stack', 'scripts'],
+    readBy: ['stack'],
     doc: 'more rtpengine arguments for both hops, last (so they override)',
   }),
 } as const;
