@@ -1,5 +1,5 @@
 /**
- * What the in-process HTTP and DTMF tests build instead of the whole gateway (src/gateway.ts): a call
+ * What the in-process HTTP and DTMF tests build instead of the whole gateway (src/composition/start-gateway.ts): a call
  * registry and a payment service on a scripted processor connector (no prompts, the system clock),
  * and an app listening on 127.0.0.1, port 0.
  *

@@ -1,5 +1,5 @@
 /**
- * The gateway started inside the test process (src/gateway.ts) on the test stack's default ports,
+ * The gateway started inside the test process (src/composition/start-gateway.ts) on the test stack's default ports,
  * with a recorder on the DTMF router's sink: the exact sequence of customer keys per call, which the
  * gateway itself never exposes. Logs go to a capture at trace level, for the no-digits scans.
  */
