@@ -24,11 +24,12 @@
  * the customer's injection line; the SDP offers telephone-event or not as the layout says).
  */
 import { encodePcmu } from '../../test/support/media/g711.js';
+import type { Layout } from '../../test/support/media/layout.js';
 import { PcapWriter } from '../../test/support/media/pcap-writer.js';
 import { buildRtpPacket, PAYLOAD_TYPE_PCMU, parseRtpPacket } from '../../test/support/media/rtp.js';
 import type { TimedRtpPacket } from '../../test/support/media/rtp-stream.js';
 import { concatPcm, silence, sines } from '../../test/support/media/signal.js';
-import { type Layout, layoutStream } from '../../test/support/media/stream-layout.js';
+import { layoutStream } from '../../test/support/media/stream-layout.js';
 
 export const PROBE_BURSTS = 3;
 export const PROBE_BURST_MS = 200;

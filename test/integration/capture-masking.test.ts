@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentAudioReport, describeAgentAudio } from '../support/agent-audio.js';
 import { CallHarness } from '../support/call-harness.js';
 import { type InProcessGateway, startInProcessGateway } from '../support/in-process-gateway.js';
-import { layout, layoutStream } from '../support/media/stream-layout.js';
+import { layout } from '../support/media/layout.js';
+import { layoutStream } from '../support/media/stream-layout.js';
 
 const PAYMENT = '4242424242424242#1230#123#';
 

@@ -13,9 +13,10 @@ import {
   MIN_AGENT_PACKET_SHARE,
 } from '../support/agent-audio.js';
 import { CallHarness, type PlacedCall } from '../support/call-harness.js';
-import { type DtmfPcap, inBandPcap, rfc4733Pcap, silentPcap, sipTesterPcap } from '../support/dtmf-pcap.js';
+import { type DtmfPcap, inBandPcap, rfc4733Pcap, silentPcap } from '../support/dtmf-pcap.js';
 import { type InProcessGateway, startInProcessGateway } from '../support/in-process-gateway.js';
 import { findKeyedDigits, logEnd, logFile } from '../support/log-scan.js';
+import { sipTesterPcap } from '../support/sip-tester-pcap.js';
 import { TEST_RUN_DIR as RUN_DIR } from '../support/test-run.js';
 
 const STACK_LOGS = {

@@ -15,7 +15,8 @@ import { systemTimers } from '../../src/application/payments/payment-ports.js';
 import { CallHarness, type PlacedCall } from '../support/call-harness.js';
 import { openDtmfReports } from '../support/dtmf-reports.js';
 import { startInProcessGateway } from '../support/in-process-gateway.js';
-import { layout, layoutStream } from '../support/media/stream-layout.js';
+import { layout } from '../support/media/layout.js';
+import { layoutStream } from '../support/media/stream-layout.js';
 
 const KEYS = '1234#';
 

@@ -12,7 +12,8 @@ import { agentAudioReport } from './agent-audio.js';
 import type { CallHarness, PlacedCall } from './call-harness.js';
 import type { DtmfPcap } from './dtmf-pcap.js';
 import type { DtmfReports } from './dtmf-reports.js';
-import { type Layout, layout, layoutStream } from './media/stream-layout.js';
+import { type Layout, layout } from './media/layout.js';
+import { layoutStream } from './media/stream-layout.js';
 
 /** A card payment keyed whole (PAN #, expiry #, CVV #), then the PAN again (a retry): 43 keys. */
 export const PAYMENT_KEYS = `${'4242424242424242'}#1230#123#${'5555555555554444'}#`;

@@ -16,9 +16,10 @@ import { cardKeys } from '../../../scripts/bench/pcaps.js';
 import { dtmfInPcap } from '../../support/agent-audio.js';
 import { MATRIX } from '../../support/masking-matrix.js';
 import { decodePcmu } from '../../support/media/g711.js';
+import { layout } from '../../support/media/layout.js';
 import { readPcap } from '../../support/media/pcap-reader.js';
 import { PAYLOAD_TYPE_PCMU, parseRtpPacket } from '../../support/media/rtp.js';
-import { layout, layoutStream } from '../../support/media/stream-layout.js';
+import { layoutStream } from '../../support/media/stream-layout.js';
 
 const keys = cardKeys(new Date('2026-01-01T00:00:00Z'));
 const leadIn = leadInFor(1000);
