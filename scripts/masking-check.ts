@@ -44,8 +44,9 @@ import {
 } from '../test/support/masking-matrix.js';
 import { startBaresip } from '../test/support/phones/baresip-phone.js';
 import { startLinphone } from '../test/support/phones/linphone-phone.js';
-import { type Phone, stopAllPhones } from '../test/support/phones/phone.js';
+import type { Phone } from '../test/support/phones/phone.js';
 import { interKeyMsFor, runPhonePayment } from '../test/support/phones/phone-call.js';
+import { stopAllPhones } from '../test/support/phones/phone-process.js';
 import { ownStackEnv, REPO_ROOT, startStack } from '../test/support/stack.js';
 
 const OWN_PORTS = {

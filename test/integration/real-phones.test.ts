@@ -20,13 +20,14 @@ import { findKeyedDigits, logFile } from '../support/log-scan.js';
 import { PAYMENT_KEYS } from '../support/masking-matrix.js';
 import { startBaresip } from '../support/phones/baresip-phone.js';
 import { startLinphone } from '../support/phones/linphone-phone.js';
-import { type DtmfMode, type Phone, type PhoneKind, stopAllPhones } from '../support/phones/phone.js';
+import type { DtmfMode, Phone, PhoneKind } from '../support/phones/phone.js';
 import {
   interKeyMsFor,
   MIN_VOICE_MS_AT_AGENT,
   type PhonePaymentResult,
   runPhonePayment,
 } from '../support/phones/phone-call.js';
+import { stopAllPhones } from '../support/phones/phone-process.js';
 
 /** Kamailio of the suite's stack (global-setup); the agent is CallHarness's 127.0.0.2:5080. */
 const AGENT_URI = 'sip:agent@127.0.0.1:5060';

@@ -23,19 +23,16 @@ import { join } from 'node:path';
 import {
   type CallPlan,
   type CallRecord,
-  freePhonePorts,
-  micSignal,
   PHONE_LOG_DIR,
   type Phone,
   PhoneError,
   type PhoneOptions,
-  PhoneProcess,
-  phoneLogFile,
-  redactKeyLine,
   sleep,
-  tcpPortFree,
-  wavBytes,
 } from './phone.js';
+import { phoneLogFile, redactKeyLine } from './phone-logs.js';
+import { freePhonePorts, tcpPortFree } from './phone-ports.js';
+import { PhoneProcess } from './phone-process.js';
+import { micSignal, wavBytes } from './phone-sound.js';
 
 const MODULE_PATH = '/usr/lib/baresip/modules';
 /** libre's telev: an event lasts ≥ 9 packets of 20 ms, then 3 end packets. */

@@ -24,227 +24,28 @@
  * - `inband`: [sip] use_rfc2833=0 and use_info=0: no telephone-event offered, and mediastreamer's
  *   DTMF generator puts each key into the audio as a 100 ms tone pair (measured −16.6 dBFS per tone).
  */
-import { createSocket, type Socket } from 'node:dgram';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { encodePcmu } from '../media/g711.js';
-import { buildRtpPacket, PAYLOAD_TYPE_PCMU } from '../media/rtp.js';
+import { DaemonConsole } from './linphone-daemon.js';
+import { Microphone } from './linphone-microphone.js';
+import { linphonerc } from './linphonerc.js';
 import {
   type CallPlan,
   type CallRecord,
-  freePhonePorts,
-  micSignal,
-  openDiscard,
   PHONE_LOG_DIR,
   type Phone,
   PhoneError,
   type PhoneOptions,
-  PhoneProcess,
-  phoneLogFile,
-  redactKeyLine,
   sleep,
-  voice,
 } from './phone.js';
+import { phoneLogFile, redactKeyLine } from './phone-logs.js';
+import { freePhonePorts } from './phone-ports.js';
+import { PhoneProcess } from './phone-process.js';
+import { micSignal, openDiscard } from './phone-sound.js';
 
 /** A key is a 100 ms event or tone; the next must not start before it ends. */
 const LINPHONE_MIN_INTER_KEY_MS = 120;
-const FRAME_SAMPLES = 160;
-
-/**
- * The phone's microphone: PCMU frames every 20 ms, paced from the start (no drift), to the daemon's
- * rtp_io port. Voice until `play()`, then the given signal from the given moment, then voice again.
- */
-class Microphone {
-  readonly #socket: Socket;
-  readonly #to: { address: string; port: number };
-  readonly #voiceFrame = voice(20);
-  readonly #ssrc = Math.floor(Math.random() * 0xffffffff);
-  #signal: { pcm: Int16Array; startsAt: number } | undefined;
-  #timer: NodeJS.Timeout | undefined;
-  #stopped = false;
-  sent = 0;
-
-  private constructor(socket: Socket, to: { address: string; port: number }) {
-    this.#socket = socket;
-    this.#to = to;
-  }
-
-  static async open(address: string, to: { address: string; port: number }): Promise<Microphone> {
-    const socket = createSocket('udp4');
-    await new Promise<void>((resolve, reject) => {
-      socket.once('error', reject);
-      socket.bind(0, address, () => {
-        socket.off('error', reject);
-        resolve();
-      });
-    });
-    const mic = new Microphone(socket, to);
-    mic.#run(performance.now());
-    return mic;
-  }
-
-  /** Plays `pcm` from epoch ms `startsAt` on (voice before and after). */
-  play(pcm: Int16Array, startsAt: number): void {
-    this.#signal = { pcm, startsAt };
-  }
-
-  async close(): Promise<void> {
-    this.#stopped = true;
-    clearTimeout(this.#timer);
-    await new Promise<void>((resolve) => this.#socket.close(() => resolve()));
-  }
-
-  #frame(): Int16Array {
-    const signal = this.#signal;
-    if (!signal) return this.#voiceFrame;
-    const offset = Math.round(((Date.now() - signal.startsAt) * 8000) / 1000);
-    if (offset < 0 || offset + FRAME_SAMPLES > signal.pcm.length) return this.#voiceFrame;
-    // whole frames of the signal, aligned to its start
-    const start = Math.floor(offset / FRAME_SAMPLES) * FRAME_SAMPLES;
-    return signal.pcm.subarray(start, start + FRAME_SAMPLES);
-  }
-
-  #run(start: number): void {
-    const tick = () => {
-      if (this.#stopped) return;
-      const bytes = buildRtpPacket({
-        payloadType: PAYLOAD_TYPE_PCMU,
-        sequenceNumber: this.sent & 0xffff,
-        timestamp: (this.sent * FRAME_SAMPLES) >>> 0,
-        ssrc: this.#ssrc,
-        marker: this.sent === 0,
-        payload: encodePcmu(this.#frame()),
-      });
-      this.#socket.send(bytes, this.#to.port, this.#to.address);
-      this.sent += 1;
-      this.#timer = setTimeout(tick, Math.max(0, start + this.sent * 20 - performance.now()));
-    };
-    tick();
-  }
-}
-
-/** The daemon's answers and events, from its stdout lines. */
-class DaemonConsole {
-  readonly #proc: PhoneProcess;
-  readonly states: string[] = [];
-  readonly #stateListeners = new Set<() => void>();
-  #queue: Promise<unknown> = Promise.resolve();
-
-  constructor(proc: PhoneProcess) {
-    this.#proc = proc;
-    proc.onLine((line) => {
-      const state = /Event:\s*(LinphoneCall\w+)/.exec(line)?.[1];
-      if (state) {
-        this.states.push(state);
-        for (const listener of [...this.#stateListeners]) listener();
-      }
-    });
-  }
-
-  /** Sends one command and waits for its `Status:` line (one command at a time). */
-  command(line: string, timeoutMs = 5000): Promise<void> {
-    const run = async () => {
-      let reason = '';
-      const stopReason = this.#proc.onLine((out) => {
-        const found = /Reason:\s*(.*)$/.exec(out)?.[1];
-        if (found) reason = found;
-      });
-      try {
-        const status = this.#proc.waitForLine(
-          /Status:\s*(Ok|Error)/,
-          timeoutMs,
-          `linphone-daemon '${line.split(' ')[0]}'`,
-        );
-        this.#proc.writeLine(line);
-        const answer = await status;
-        if (/Error/.test(answer)) {
-          await sleep(20); // the Reason line follows
-          throw new PhoneError(`linphone-daemon: '${redactKeyLine(line)}' failed: ${reason || answer}`);
-        }
-      } finally {
-        stopReason();
-      }
-    };
-    const next = this.#queue.then(run, run);
-    this.#queue = next.catch(() => undefined);
-    return next;
-  }
-
-  /** Resolves with the first call state of `wanted` seen from index `since` of `states` on. */
-  waitForState(wanted: readonly string[], timeoutMs: number, since: number): Promise<string> {
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        const found = this.states.slice(since).find((state) => wanted.includes(state));
-        if (found) {
-          clearTimeout(timer);
-          this.#stateListeners.delete(check);
-          resolve(found);
-        }
-      };
-      const timer = setTimeout(() => {
-        this.#stateListeners.delete(check);
-        reject(
-          new PhoneError(
-            `linphone: none of ${wanted.join(', ')} within ${timeoutMs} ms (seen ${this.states.join(', ')})`,
-          ),
-        );
-      }, timeoutMs);
-      this.#stateListeners.add(check);
-      check();
-    });
-  }
-}
-
-function linphonerc(o: {
-  address: string;
-  sipPort: number;
-  rtpPort: number;
-  micPort: number;
-  speakerPort: number;
-  rfc4733: boolean;
-}): string {
-  return `[sip]
-sip_port=${o.sipPort}
-sip_tcp_port=0
-sip_tls_port=0
-bind_address=${o.address}
-contact=sip:customer@${o.address}
-use_rfc2833=${o.rfc4733 ? 1 : 0}
-use_info=0
-guess_hostname=0
-register_only_when_network_is_up=0
-auto_net_state_mon=0
-use_ipv6=0
-media_encryption=none
-
-[rtp]
-audio_rtp_port=${o.rtpPort}
-audio_jitt_comp=60
-
-[net]
-enable_ipv6=0
-
-[sound]
-echocancellation=0
-rtp_io=1
-rtp_local_addr=${o.address}
-rtp_local_port=${o.micPort}
-rtp_remote_addr=${o.address}
-rtp_remote_port=${o.speakerPort}
-
-[video]
-enabled=0
-capture=0
-display=0
-automatically_initiate=0
-automatically_accept=0
-
-[misc]
-telephone_event_pt=101
-`;
-}
 
 export async function startLinphone(options: PhoneOptions): Promise<Phone> {
   const address = options.address ?? '127.0.0.12';

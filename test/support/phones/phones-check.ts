@@ -19,7 +19,7 @@ import { PAYMENT_KEYS } from '../masking-matrix.js';
 import { ownStackEnv, REPO_ROOT, startStack } from '../stack.js';
 import { startBaresip } from './baresip-phone.js';
 import { startLinphone } from './linphone-phone.js';
-import { type DtmfMode, type Phone, type PhoneKind, stopAllPhones } from './phone.js';
+import type { DtmfMode, Phone, PhoneKind } from './phone.js';
 import {
   interKeyMsFor,
   type PhonePaymentResult,
@@ -27,6 +27,7 @@ import {
   runPhonePayment,
   sentByPhone,
 } from './phone-call.js';
+import { stopAllPhones } from './phone-process.js';
 
 const PORTS = {
   sip: 6260,
