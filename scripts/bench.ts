@@ -23,24 +23,19 @@ import { parseArgs } from 'node:util';
 import { NgClient } from '../src/adapters/rtpengine/ng-client.js';
 import { createLogger } from '../src/logger.js';
 import { REPO_ROOT } from '../test/support/stack.js';
+import { type BenchData, mergeBenchData, readBenchData, summarise } from './bench/bench-data.js';
 import { takeBenchLock } from './bench/bench-lock.js';
 import { BENCH_PORTS, MASKING_MODES, type MaskingMode } from './bench/bench-ports.js';
 import { BENCH_RUN_DIR, BenchServices } from './bench/bench-services.js';
+import { findings } from './bench/findings.js';
 import { CPU_GROUPS, cpuFigures, type LevelSummary, summariseLevel } from './bench/level-summary.js';
 import { CUSTOMER_MIX, type LoadResult, runLoad } from './bench/load-run.js';
 import { machineInfo } from './bench/machine.js';
 import { cardKeys } from './bench/pcaps.js';
 import { peakRssMib } from './bench/proc.js';
-import {
-  type BenchData,
-  benchmarksMarkdown,
-  findings,
-  mergeBenchData,
-  readBenchData,
-  summarise,
-  textTable,
-} from './bench/report.js';
+import { benchmarksMarkdown } from './bench/report.js';
 import { resolvedStackSettings, sourceState } from './bench/stack-settings.js';
+import { textTable } from './bench/text-table.js';
 
 const USAGE = `usage: ./scripts/tonewall bench [--levels 25,50,100,150,200,250,300] [--runs 3] [--quick] [--rate 40]
                                 [--modes on,off,one-hop] [--baseline-level held|N[,…]] [--probes N]

@@ -1,16 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import type { MaskingMode } from '../../../scripts/bench/bench-ports.js';
-import { cpuFigures, summariseLevel } from '../../../scripts/bench/level-summary.js';
-import type { CallRecord, LoadResult } from '../../../scripts/bench/load-run.js';
 import {
   type BenchData,
-  benchmarksMarkdown,
-  findings,
   mergeBenchData,
-  otherBenchLine,
   readBenchData,
   summarise,
-} from '../../../scripts/bench/report.js';
+} from '../../../scripts/bench/bench-data.js';
+import type { MaskingMode } from '../../../scripts/bench/bench-ports.js';
+import { findings, otherBenchLine } from '../../../scripts/bench/findings.js';
+import { cpuFigures, summariseLevel } from '../../../scripts/bench/level-summary.js';
+import type { CallRecord, LoadResult } from '../../../scripts/bench/load-run.js';
+import { benchmarksMarkdown } from '../../../scripts/bench/report.js';
 
 function call(n: number, changes: Partial<CallRecord> = {}): CallRecord {
   return {

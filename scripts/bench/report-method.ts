@@ -1,0 +1,97 @@
+/** docs/benchmarks.md's sections on what its columns mean and how the bench measured (report.ts). */
+
+import type { BenchData } from './bench-data.js';
+import type { MaskingMode } from './bench-ports.js';
+
+export function columnsAndMethod(data: BenchData, flags: (mode: MaskingMode) => string): string {
+  const m = data.machine;
+  return `## What the columns mean
+
+- *set up*: calls the gateway listed as answered (\`GET /v1/calls\`); *paid %*: payments that ended
+  \`succeeded\` (the sandbox approved the card), of the calls placed; *payable paid*: the same over
+  the calls whose layout lets every key be captured (all but *end packet lost (end×1: none)*: rtpengine
+  10.5 reports a key when its end packet comes, so a key whose end packets are all lost is masked but
+  never reported; a real customer keys the field again; with masking off, nor the in-band layouts: no
+  in-band detector runs on a pass-through call), over all runs. A masked level *held* when, in
+  every run, all calls were up, every payable call paid, every call's agent stream was checked, no
+  agent heard a digit, no call had a key too many or too few (none expected from the layout above),
+  and every agent got at least half the customer's audio.
+- *calls checked*: calls whose agent's whole stream reached an RTP endpoint of the bench that
+  recorded every packet and analysed it after the call: telephone-events carrying a digit, and DTMF
+  tone (Goertzel detector on the decoded PCMU, −60 dBFS per tone). *agent heard digits*: checked calls
+  where it found either. Masked, that is a leak; with masking off it is the positive control (the
+  check does hear digits that reach the agent). Calls where the agent got under half the customer's
+  audio count as not proving anything (held = no).
+- *keys wrong*: calls whose gateway accepted more or fewer keys than the layout lets it (the
+  ${data.settings.keysPerCall} keyed, or none, above).
+- *added delay*: one-way, customer → agent, measured on the wire (below); per run the median over
+  its probe bursts, then the median and spread of the runs. *while capturing*: the two bursts in the
+  lead-in, after the payment started and before the call's first key (masked, the gateway has raised
+  the mask hop's delay buffer for the capture); *after the payment*: the three bursts ≥ 1 s after the
+  last key, once the payment ended (back to the outside-capture delay buffer; a call whose payment
+  could not end still captures). *largest burst*: the largest single burst's delay over all runs,
+  with how many of the probe bursts sent were matched: a burst is matched to the first onset at the
+  agent within 500 ms after it (audio-delay.ts), so unmatched bursts mean a delay over 500 ms, a burst
+  lost, or a capture that started late (an overloaded machine sets the calls up late).
+- *DTMF→screen*: from the arrival of a key's DTMF report at the gateway (its DTMF receive thread's
+  time, in the listener's \`DTMF report accepted\` debug line, which holds the time and the Call-ID,
+  never the key) to the bench receiving the SSE frame that shows it; per run the percentile over every
+  key of every call. *last key→outcome*: from the last key's report to the frame with the outcome
+  (includes tokenisation at the sandbox over mTLS + JWE), succeeded payments only.
+- *CPU*: from /proc/<pid>/stat utime + stime over the window in which all calls were up; *both* is
+  the two rtpengine processes summed; Kamailio is all its processes; SIPp both SIPp processes (the
+  customers' media and both sides' SIP: the agents' media is the bench's since every call is checked,
+  so SIPp and bench figures do not compare with benches before 2026-12-02); *bench* the bench process
+  (with every agent's RTP endpoint on its media thread) and the delay probe's tcpdump; *others* everything else the machine ran in the window (/proc/stat less the above): the
+  shared machine's other work. *load avg*: the 1-minute load average as each run started.
+- *DTMF / agent drops*: datagrams the kernel dropped at the gateway's DTMF socket / at the agents'
+  endpoints (a dropped agent packet is one the check did not see), summed over the runs.
+
+## Method
+
+- Machine: ${m.cpuModel}, ${m.cpus} cores, ${m.memoryGib} GiB, kernel ${m.kernel}; Kamailio ${m.kamailio},
+  rtpengine ${m.rtpengine}, SIPp ${m.sipp}, Node ${m.node}. Everything on this one machine, loopback
+  only: SIPp customers and agents, Kamailio, both rtpengines (userspace, \`--table=-1\`), the gateway,
+  the sandbox processor, and the bench itself. Other helpers' test runs shared it (*others*).
+- \`./scripts/tonewall bench\` starts its own stack in \`.run/bench\` on ports apart from the
+  defaults (SIP 7060, evapi 7448, JSON-RPC 7071, edge rtpengine NG 7223 / CLI 7224, mask rtpengine NG
+  7225 / CLI 7226, RTP 20000–27999 split between them, DTMF reports 7999 (edge) and 7998 (mask), gateway 7080, sandbox
+  7443; customers at 127.0.0.1, agents at 127.0.0.4:7080), the sandbox processor and the gateway as
+  processes (debug log level; Kamailio, the rtpengines and the gateway with the settings
+  \`./scripts/tonewall up\` uses), and stops all of them by PID at the end, on failure and on Ctrl-C.
+- Masking settings per mode (scripts/lib/stack.sh as it resolved them): masked: ${flags('on')}; the
+  gateway raises the mask hop's delay buffer while a payment captures (\`TONEWALL_CAPTURE_DELAY_BUFFER\`,
+  its default) and lowers it again when the payment ends.
+  Pass-through (2 hops): ${flags('off')}, and the bench sends \`unblock DTMF\` (\`delay-buffer: 0\`)
+  to both rtpengines as each call appears, so neither blocks; the gateway's NG client for the mask
+  hop points at a port nothing listens on (7227), so its capture delay does not block the mask hop again. Pass-through (1 hop): the same, with
+  Kamailio on a copy of sip-config/kamailio.cfg whose every \`set_rtpengine_set\` names the edge only
+  (scripts/bench/one-hop.ts): the call crosses one rtpengine (the mask rtpengine runs idle).
+- Per run, one SIPp process places N calls (\`-m N -l N -r ${data.settings.rate}\`) through Kamailio and
+  the rtpengines to one SIPp agent process. Customer n keys the card (${data.settings.keysPerCall} keys:
+  number, \`#\`, expiry, security code) in layout (n − 1) mod ${data.settings.mix.length} of the masking
+  matrix (test/support/masking-matrix.ts, made by test/support/media/stream-layout.ts): ${data.settings.mix
+    .map((name) => `*${name}*`)
+    .join(', ')}. The in-band layouts' SDP offers telephone-event or not as their name says; the others
+  offer it. Each customer's stream (scripts/bench/customer-mix.ts): PCMU silence covering the ramp
+  plus 3 s (every call keys while all N are up), the layout's keys, silence to a point common to every
+  layout (≥ 1 s after the last key), then 3 bursts of 1 kHz at −10 dBFS (200 ms, 1 s apart), so every
+  call sends audio as long as the others; the lead-in has two such bursts 1.6 s and 0.6 s before
+  its end (the delay while the payment captures, before the keys).
+- Every call's agent SDP points at an RTP endpoint of the bench (SIPp answers only the SIP): one
+  socket per call on a worker thread of the bench, which records every packet, talks back a 440 Hz
+  tone on one shared 20 ms tick, and analyses each call's recording after the load.
+- The added delay: once all calls are up the bench asks the edge rtpengine (\`query\`) where
+  ${data.settings.probes} calls per run (one of each layout first, spread over the ramp) send their media, and
+  tcpdump captures on \`lo\` those calls' customer → edge packets and the packets reaching their
+  agents' endpoints. Each burst's delay is its onset at the agent minus its onset at the customer,
+  both on the capture's clock (test/support/audio-delay.ts \`delayFromCapture\`).
+- The bench polls \`GET /v1/calls\` (every 100 ms until all N are up), starts a payment
+  (integration key, security code required) on each call as it appears and follows its SSE stream
+  with \`node:http\`, noting each chunk's arrival and parsing the frames after the stream ended.
+- Masked levels step up through the levels asked for, and stop early when a level loses over 5 % of
+  its calls or payable payments, or the processes measured take over 90 % of all cores (a level that
+  did not hold for one layout's sake says nothing of capacity); ${data.stopReason}. The baselines ran
+  at ${data.baselineLevels.join(' and ') || '–'} calls (\`--baseline-level\`: numbers, or \`held\`, the largest masked
+  level that held).`;
+}
