@@ -23,67 +23,18 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
-import {
-  type MaskingEvidence,
-  signMaskingEvidence,
-  writeMaskingEvidence,
-} from '../src/adapters/audit/masking-evidence.js';
+import { signMaskingEvidence, writeMaskingEvidence } from '../src/adapters/audit/masking-evidence.js';
 import { RtpengineCaptureDelay } from '../src/adapters/rtpengine/capture-delay.js';
 import { NgClient } from '../src/adapters/rtpengine/ng-client.js';
 import type { Call } from '../src/application/calls/call-registry.js';
 import { captureLoopback, delayFromCapture, delayProbePcap } from '../test/support/audio-delay.js';
 import { CallHarness, type PlacedCall } from '../test/support/call-harness.js';
 import { type DtmfReports, openDtmfReports } from '../test/support/dtmf-reports.js';
-import {
-  MATRIX,
-  type MatrixRow,
-  matrixTable,
-  PAYMENT_KEYS,
-  rowPasses,
-  runLayout,
-} from '../test/support/masking-matrix.js';
-import { startBaresip } from '../test/support/phones/baresip-phone.js';
-import { startLinphone } from '../test/support/phones/linphone-phone.js';
-import type { Phone } from '../test/support/phones/phone.js';
-import { interKeyMsFor, runPhonePayment } from '../test/support/phones/phone-call.js';
-import { stopAllPhones } from '../test/support/phones/phone-process.js';
+import { MATRIX, type MatrixRow, matrixTable, rowPasses, runLayout } from '../test/support/masking-matrix.js';
 import { ownStackEnv, REPO_ROOT, startStack } from '../test/support/stack.js';
-
-const OWN_PORTS = {
-  sip: 6160,
-  evapi: 6548,
-  rpc: 6171,
-  ng: 6323,
-  cli: 6324,
-  maskNg: 6325,
-  maskCli: 6326,
-  rtpMin: 38000,
-  rtpMax: 38999,
-  dtmf: 6399,
-  agent: { address: '127.0.0.9', port: 6180 },
-  carrier: '127.0.0.10:6180',
-} as const;
-
-class UsageError extends Error {}
-
-/** Where a stack's calls go: Kamailio, the agent target, the RTP port range. */
-interface Target {
-  proxy: string;
-  agent: { address: string; port: number };
-  rtpRange: [number, number];
-  maskNgPort: number;
-}
-
-function runningStackTarget(env: NodeJS.ProcessEnv): Target {
-  const pbx = /^sip:([^:;]+):(\d+)/.exec(env.TONEWALL_PBX_TARGET ?? 'sip:127.0.0.2:5080');
-  if (!pbx) throw new UsageError('TONEWALL_PBX_TARGET must be sip:ADDRESS:PORT for masking-check');
-  return {
-    proxy: `${env.TONEWALL_SIP_ADDR ?? '127.0.0.1'}:${env.TONEWALL_SIP_PORT ?? '5060'}`,
-    agent: { address: pbx[1] as string, port: Number(pbx[2]) },
-    rtpRange: [Number(env.TONEWALL_RTP_PORT_MIN ?? 30000), Number(env.TONEWALL_RTP_PORT_MAX ?? 30999)],
-    maskNgPort: Number(env.TONEWALL_MASK_NG_PORT ?? 2225),
-  };
-}
+import { evidenceOf } from './masking-check/evidence.js';
+import { realPhones } from './masking-check/real-phones.js';
+import { OWN_PORTS, runningStackTarget, type Target, UsageError } from './masking-check/stack-target.js';
 
 /** The masking settings in force, as the stack scripts default them (docs/media.md). */
 function maskingSettings(env: Record<string, string | undefined>): Record<string, string> {
@@ -95,91 +46,6 @@ function maskingSettings(env: Record<string, string | undefined>): Record<string
       env.TONEWALL_BLOCK_DTMF_FLAGS ?? `DTMF-security=silence delay-buffer=${delay} detect-DTMF`,
     maskRtpengineArgs: env.TONEWALL_MASK_RTPE_ARGS ?? `--dtx-delay=${dtx} --max-dtx=0`,
   };
-}
-
-function evidenceOf(
-  rows: readonly MatrixRow[],
-  stack: string,
-  settings: Record<string, string>,
-  delay: ReturnType<typeof delayFromCapture>,
-): MaskingEvidence {
-  const layouts = rows.map((row) => ({
-    layout: row.layout,
-    keys: row.keys,
-    eventsAtAgent: row.eventsAtAgent,
-    toneMsAtAgent: row.toneMsAtAgent,
-    maxDtmfDbfs: Math.max(-200, row.maxDtmfDbfs),
-    agentAudioMs: Math.round(row.agentAudioMs),
-    customerAudioMs: Math.round(row.customerAudioMs),
-    reportsOk: row.reported === undefined ? null : row.reported === row.expected,
-    passed: rowPasses(row),
-  }));
-  return {
-    type: 'tonewall.masking-check',
-    version: 1,
-    checkedAt: new Date().toISOString(),
-    stack,
-    settings,
-    addedDelayMs: {
-      median: Number.isFinite(delay.medianMs) ? Math.round(delay.medianMs * 10) / 10 : null,
-      samples: delay.delaysMs.map((d) => Math.round(d * 10) / 10),
-    },
-    layouts,
-    calls: rows.length + 1,
-    keys: rows.reduce((sum, row) => sum + row.keys, 0),
-    leakedToneMs: rows.reduce((sum, row) => sum + row.toneMsAtAgent, 0),
-    eventsAtAgent: rows.reduce((sum, row) => sum + row.eventsAtAgent, 0),
-    passed: layouts.every((l) => l.passed) && layouts.length > 0,
-  };
-}
-
-/**
- * Real phones as the customer: Linphone keying in-band tones, baresip keying RFC 4733 events, a whole
- * payment each (test/support/phones). Reports are read only with the check's own stack.
- */
-async function realPhones(
-  harness: CallHarness,
-  target: Target,
-  reports: DtmfReports | undefined,
-): Promise<MatrixRow[]> {
-  const rows: MatrixRow[] = [];
-  try {
-    for (const [name, start, mode] of [
-      ['Linphone, in-band', startLinphone, 'inband'],
-      ['baresip, RFC 4733', startBaresip, 'rfc4733'],
-    ] as const) {
-      const phone: Phone = await start({ name: 'masking-check', mode });
-      try {
-        const result = await runPhonePayment(
-          harness,
-          phone,
-          { uri: `sip:agent@${target.proxy}`, keys: PAYMENT_KEYS, interKeyMs: interKeyMsFor(phone) },
-          reports,
-        );
-        const row: MatrixRow = {
-          layout: `real phone: ${name}`,
-          keys: PAYMENT_KEYS.length,
-          eventsAtAgent: result.agent.digitEvents,
-          toneMsAtAgent: result.agent.toneMs,
-          maxDtmfDbfs: result.agent.maxDtmfLevelDbfs,
-          // the phone's 400 Hz voice the agent heard, against the 1000 ms the suite asks for
-          agentAudioMs: result.voiceMsAtAgent,
-          customerAudioMs: 1000 / 0.9,
-          reported: reports === undefined ? undefined : result.reported,
-          expected: PAYMENT_KEYS,
-        };
-        rows.push(row);
-        console.error(
-          `${rowPasses(row) ? 'pass' : 'FAIL'}  ${row.layout}: ${row.toneMsAtAgent} ms of tone, ${row.eventsAtAgent} digit events at the agent`,
-        );
-      } finally {
-        await phone.stop();
-      }
-    }
-  } finally {
-    await stopAllPhones();
-  }
-  return rows;
 }
 
 const USAGE =

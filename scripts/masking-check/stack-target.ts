@@ -1,0 +1,37 @@
+/** Where masking-check's calls go: its own stack's ports, or the running stack's as its settings say. */
+
+export const OWN_PORTS = {
+  sip: 6160,
+  evapi: 6548,
+  rpc: 6171,
+  ng: 6323,
+  cli: 6324,
+  maskNg: 6325,
+  maskCli: 6326,
+  rtpMin: 38000,
+  rtpMax: 38999,
+  dtmf: 6399,
+  agent: { address: '127.0.0.9', port: 6180 },
+  carrier: '127.0.0.10:6180',
+} as const;
+
+export class UsageError extends Error {}
+
+/** Where a stack's calls go: Kamailio, the agent target, the RTP port range. */
+export interface Target {
+  proxy: string;
+  agent: { address: string; port: number };
+  rtpRange: [number, number];
+  maskNgPort: number;
+}
+
+export function runningStackTarget(env: NodeJS.ProcessEnv): Target {
+  const pbx = /^sip:([^:;]+):(\d+)/.exec(env.TONEWALL_PBX_TARGET ?? 'sip:127.0.0.2:5080');
+  if (!pbx) throw new UsageError('TONEWALL_PBX_TARGET must be sip:ADDRESS:PORT for masking-check');
+  return {
+    proxy: `${env.TONEWALL_SIP_ADDR ?? '127.0.0.1'}:${env.TONEWALL_SIP_PORT ?? '5060'}`,
+    agent: { address: pbx[1] as string, port: Number(pbx[2]) },
+    rtpRange: [Number(env.TONEWALL_RTP_PORT_MIN ?? 30000), Number(env.TONEWALL_RTP_PORT_MAX ?? 30999)],
+    maskNgPort: Number(env.TONEWALL_MASK_NG_PORT ?? 2225),
+  };
+}
