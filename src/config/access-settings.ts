@@ -1,9 +1,9 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { z } from 'zod';
 import type { IntegrationKeyDigest } from '../domain/access/integration-key-digest.js';
+import { sha256Hex } from '../domain/sha256.js';
 import type { ACCESS_SETTINGS } from './registry/access.js';
 import type { ValuesOf } from './registry/setting.js';
-import { sha256Hex } from '../domain/sha256.js';
 
 /**
  * Who may use the HTTP API and the agent UI, and how they prove it: TLS, local users, sessions,

@@ -2,15 +2,11 @@
  * A record as a line of the log, and the hashes of the chain. No parsing here (audit-parser.ts, with
  * zod, reads lines back): the audit store's thread loads this module and stays small.
  */
-import { createHash } from 'node:crypto';
-import { type AuditRecord, recordText } from '../../domain/audit-record.js';
+import { type AuditRecord, recordText } from '../../domain/audit/audit-record.js';
+import { sha256Hex } from '../../domain/sha256.js';
 
 /** The longest line the log writes or reads; a longer one is not a record. */
 export const MAX_RECORD_BYTES = 64 * 1024;
-
-export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
-}
 
 /** The hash the next record's `prev` carries. */
 export function hashRecord(record: AuditRecord): string {

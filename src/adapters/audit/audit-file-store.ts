@@ -1,21 +1,19 @@
 import type { FileHandle } from 'node:fs/promises';
-import { open, rename } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  AUDIT_RECORD_VERSION,
   type AuditChainHead,
-  type AuditData,
   type AuditEntry,
-  type AuditHead,
   type AuditRecord,
-  headSigningInput,
   nextRecord,
   signingInput,
-} from '../../domain/audit-record.js';
+} from '../../domain/audit/audit-record.js';
 import { GatewayError } from '../../errors.js';
 import { encodeRecordLine, hashRecord, MAX_RECORD_BYTES } from './audit-codec.js';
+import { type HeadedRecord, syncDirectory, writeSignedHead } from './audit-head-file.js';
 import type { RecordSigner } from './audit-record-signer.js';
-import { HEAD_FILE, segmentName } from './audit-segments.js';
+import type { AuditResumption } from './audit-resumption.js';
+import { segmentName } from './audit-segments.js';
 
 export interface AuditFileStoreOptions {
   /** The log directory (made, mode 0700, when missing). */
@@ -39,15 +37,6 @@ interface Segment {
   readonly name: string;
   readonly day: string;
   size: number;
-}
-
-/**
- * What was found of an earlier log in the directory (resumeAuditLog): its last record, which the
- * chain continues from, and the facts the `log.opened` record carries.
- */
-export interface AuditResumption {
-  readonly last: AuditRecord | undefined;
-  readonly data: AuditData;
 }
 
 /** The failure shows through `durable()`, which the caller awaits. */
@@ -81,7 +70,7 @@ export class AuditFileStore {
   #failure: GatewayError | undefined;
   #closed = false;
   /** The last record synced but not yet named by the signed head, and its segment. */
-  #unheaded: { last: Pending; file: string } | undefined;
+  #unheaded: HeadedRecord | undefined;
   /** When the head was last written (monotonic ms: a wall-clock step must not stop it). */
   #headAt = Number.NEGATIVE_INFINITY;
 
@@ -206,12 +195,15 @@ export class AuditFileStore {
       try {
         const file = await this.#write(batch);
         const last = batch[batch.length - 1];
-        if (file !== undefined && last !== undefined) this.#unheaded = { last, file };
+        if (file !== undefined && last !== undefined) {
+          this.#unheaded = { seq: last.record.seq, hash: last.hash, file };
+        }
         // the head follows the log when it has caught up, and at least every HEAD_INTERVAL_MS under
         // a steady stream of records (a head per batch was two fsyncs and a signature per record)
         const caughtUp = this.#pending.length === 0;
         if (this.#unheaded && (caughtUp || performance.now() - this.#headAt >= HEAD_INTERVAL_MS)) {
-          await this.#writeHead(this.#unheaded.last, this.#unheaded.file);
+          const { directory, clock } = this.#options;
+          await writeSignedHead(directory, this.#signer, this.#unheaded, clock.now());
           this.#unheaded = undefined;
           this.#headAt = performance.now();
         }
@@ -270,39 +262,5 @@ export class AuditFileStore {
     const { size } = await handle.stat();
     await syncDirectory(this.#options.directory);
     return { handle, name, day: day(first.at), size };
-  }
-
-  async #writeHead(last: Pending, file: string): Promise<void> {
-    const unsigned: Omit<AuditHead, 'sig'> = {
-      v: AUDIT_RECORD_VERSION,
-      type: 'audit.head',
-      seq: last.record.seq,
-      hash: last.hash,
-      file,
-      at: new Date(this.#options.clock.now()).toISOString(),
-      kid: this.#signer.kid,
-    };
-    const head: AuditHead = { ...unsigned, sig: this.#signer.sign(headSigningInput(unsigned)) };
-    const path = join(this.#options.directory, HEAD_FILE);
-    const temporary = `${path}.tmp`;
-    const handle = await open(temporary, 'w', 0o600);
-    try {
-      await handle.writeFile(`${JSON.stringify(head)}\n`, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temporary, path);
-  }
-}
-
-async function syncDirectory(directory: string): Promise<void> {
-  const handle = await open(directory, 'r');
-  try {
-    await handle.sync();
-  } catch {
-    // Some file systems refuse to sync a directory; the file's own sync still holds its bytes.
-  } finally {
-    await handle.close();
   }
 }

@@ -1,7 +1,7 @@
 import { createPublicKey, type KeyObject, verify } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { SignatureCheck } from '../../domain/audit-chain-check.js';
+import type { SignatureCheck } from '../../application/audit/verify/verify-ports.js';
 import { GatewayError } from '../../errors.js';
 import { keyIdOf } from '../processors/key-id.js';
 

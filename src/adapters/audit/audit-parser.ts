@@ -1,12 +1,12 @@
 /** Lines of the log and its signed head read back and checked field by field (the verifier, a restart). */
 import { z } from 'zod';
-import type { CanonicalValue } from '../../domain/audit-canonical-json.js';
+import type { CanonicalValue } from '../../domain/audit/audit-canonical-json.js';
 import {
   AUDIT_EVENT_TYPES,
   AUDIT_RECORD_VERSION,
   type AuditHead,
   type AuditRecord,
-} from '../../domain/audit-record.js';
+} from '../../domain/audit/audit-record.js';
 import { MAX_RECORD_BYTES } from './audit-codec.js';
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/);

@@ -1,4 +1,4 @@
-import { AuditFigureCounter, type AuditFigures } from '../../domain/audit-figures.js';
+import { AuditFigureCounter, type AuditFigures } from '../../domain/audit/audit-figures.js';
 import { AuditKeyring } from './audit-keyring.js';
 import { type AuditVerification, verifyAuditLog } from './audit-verifier.js';
 import { readMaskingEvidence, type VerifiedEvidence } from './masking-evidence.js';

@@ -1,10 +1,10 @@
 import { mkdir, open, readFile, stat, truncate } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { AuditData, AuditRecord } from '../../domain/audit-record.js';
+import type { AuditData, AuditRecord } from '../../domain/audit/audit-record.js';
 import { GatewayError } from '../../errors.js';
 import { hashRecord, MAX_RECORD_BYTES } from './audit-codec.js';
-import type { AuditResumption } from './audit-file-store.js';
 import { parseHead, parseRecordLine } from './audit-parser.js';
+import type { AuditResumption } from './audit-resumption.js';
 import { HEAD_FILE, listSegments } from './audit-segments.js';
 
 /**

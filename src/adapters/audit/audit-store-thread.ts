@@ -1,5 +1,5 @@
 import type { Worker } from 'node:worker_threads';
-import type { AuditEntry } from '../../domain/audit-record.js';
+import type { AuditEntry } from '../../domain/audit/audit-record.js';
 import { GatewayError } from '../../errors.js';
 import { siblingModuleUrl, startModuleWorker } from '../module-worker.js';
 import { resumeAuditLog } from './audit-resume.js';

@@ -1,8 +1,8 @@
 /** What the audit store's thread and the main thread exchange (audit-store-worker.ts ↔ audit-store-thread.ts). */
-import type { AuditEntry } from '../../domain/audit-record.js';
+import type { AuditEntry } from '../../domain/audit/audit-record.js';
 import { type ErrorCode, GatewayError, isGatewayError } from '../../errors.js';
-import type { AuditResumption } from './audit-file-store.js';
 import type { SigningKey } from './audit-record-signer.js';
+import type { AuditResumption } from './audit-resumption.js';
 
 /** The thread's settings (its workerData). */
 export interface AuditThreadSettings {

@@ -1,13 +1,10 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import {
-  AuditChainCheck,
-  type AuditCheckResult,
-  type AuditLocation,
-} from '../../domain/audit-chain-check.js';
-import type { AuditHead, AuditRecord } from '../../domain/audit-record.js';
+import { AuditChainCheck, type AuditCheckResult } from '../../application/audit/verify/audit-chain-check.js';
+import type { AuditLocation } from '../../application/audit/verify/audit-problems.js';
+import type { AuditHead, AuditRecord } from '../../domain/audit/audit-record.js';
+import { sha256Hex } from '../../domain/sha256.js';
 import { GatewayError } from '../../errors.js';
-import { sha256Hex } from './audit-codec.js';
 import type { AuditKeyring } from './audit-keyring.js';
 import { parseHead, parseRecordLine } from './audit-parser.js';
 import { HEAD_FILE, isSegmentName, listSegments, readLines } from './audit-segments.js';

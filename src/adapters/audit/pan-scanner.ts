@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { lstat, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PanFinder, type PanFinding } from '../../domain/audit-pan-finder.js';
+import { PanFinder, type PanFinding } from '../../domain/audit/audit-pan-finder.js';
 
 export interface PanScanOptions {
   /** Report every Luhn-valid 13–19 digit number, whatever its prefix (more false positives). */

@@ -4,8 +4,8 @@ import {
   callAnsweredEntry,
   callEndedEntry,
   paymentEntry,
-} from '../../domain/audit-entries.js';
-import type { AuditEntry } from '../../domain/audit-record.js';
+} from '../../domain/audit/audit-entries.js';
+import type { AuditEntry } from '../../domain/audit/audit-record.js';
 import type { AgentView } from '../../domain/capture/agent-view.js';
 import { isTerminalStatus } from '../../domain/capture/capture-types.js';
 import type { GatewayError } from '../../errors.js';

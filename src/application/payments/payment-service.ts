@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { PanFinder } from '../../domain/audit-pan-finder.js';
+import { PanFinder } from '../../domain/audit/audit-pan-finder.js';
 import { type AgentView, addsDigitsOnly, toAgentView } from '../../domain/capture/agent-view.js';
 import type { CaptureCommand, CaptureRejection } from '../../domain/capture/capture-commands.js';
 import type { CaptureEvent, ProcessorResult } from '../../domain/capture/capture-events.js';

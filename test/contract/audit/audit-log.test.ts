@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { AuditFileStore } from '../../../src/adapters/audit/audit-file-store.js';
 import { listSegments } from '../../../src/adapters/audit/audit-segments.js';
 import { AuditSigner } from '../../../src/adapters/audit/audit-signer.js';
-import type { AuditProblem, AuditProblemKind } from '../../../src/domain/audit-chain-check.js';
+import type { AuditProblem, AuditProblemKind } from '../../../src/application/audit/verify/audit-problems.js';
 import type { FakeTime } from '../../support/fake-time.js';
 import { entry, makeKey, openLog, tempDir, verifyDir } from './support.js';
 

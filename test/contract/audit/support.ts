@@ -6,7 +6,7 @@ import { AuditFileStore } from '../../../src/adapters/audit/audit-file-store.js'
 import { AuditKeyring } from '../../../src/adapters/audit/audit-keyring.js';
 import { AuditSigner } from '../../../src/adapters/audit/audit-signer.js';
 import { verifyAuditLog } from '../../../src/adapters/audit/audit-verifier.js';
-import type { AuditEntry } from '../../../src/domain/audit-record.js';
+import type { AuditEntry } from '../../../src/domain/audit/audit-record.js';
 import { FakeTime } from '../../support/fake-time.js';
 
 export function tempDir(prefix: string): string {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../../src/domain/audit-canonical-json.js';
-import { actionEntry, callAnsweredEntry, paymentEntry } from '../../../src/domain/audit-entries.js';
+import { canonicalJson } from '../../../src/domain/audit/audit-canonical-json.js';
+import { actionEntry, callAnsweredEntry, paymentEntry } from '../../../src/domain/audit/audit-entries.js';
 import {
   type AgentFieldView,
   type AgentView,

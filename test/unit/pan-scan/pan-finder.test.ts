@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PanFinder, type PanFinding } from '../../../src/domain/audit-pan-finder.js';
+import { PanFinder, type PanFinding } from '../../../src/domain/audit/audit-pan-finder.js';
 
 function find(
   text: string | Uint8Array,

@@ -13,49 +13,30 @@
  */
 
 import {
-  type AuditHead,
   type AuditRecord,
   GENESIS_HASH,
-  headSigningInput,
   recordText,
   signingInput,
-} from './audit-record.js';
-
-export const AUDIT_PROBLEM_KINDS = [
-  'edited',
-  'deleted',
-  'reordered',
-  'truncated',
-  'chain',
-  'unknown-key',
-  'key-change',
-  'head',
-] as const;
-export type AuditProblemKind = (typeof AUDIT_PROBLEM_KINDS)[number];
-
-export interface AuditLocation {
-  readonly file: string;
-  /** 1-based line of the file. */
-  readonly line?: number;
-}
-
-export interface AuditProblem extends AuditLocation {
-  readonly kind: AuditProblemKind;
-  /** The sequence number of the bad record, where one is known. */
-  readonly seq?: number;
-  readonly message: string;
-}
-
-export type SignatureCheck = 'ok' | 'bad' | 'unknown-key';
+} from '../../../domain/audit/audit-record.js';
+import {
+  type AuditLocation,
+  type AuditProblem,
+  bySequence,
+  describeLocation,
+  describeRange,
+  type ReportProblem,
+} from './audit-problems.js';
+import { checkHead, type HeadInput } from './head-check.js';
+import { KeyContinuity } from './key-continuity.js';
+import type { HashText, VerifySignature } from './verify-ports.js';
 
 export interface AuditChainCheckOptions {
-  /** SHA-256 (hex) of a text. */
-  readonly hash: (text: string) => string;
-  readonly verify: (kid: string, input: string, signature: string) => SignatureCheck;
+  readonly hash: HashText;
+  readonly verify: VerifySignature;
   /** The log must start at record 0 (a whole log rather than some of its files). */
   readonly requireGenesis: boolean;
   /** The signed head, when one was found; `missing` when it was required and not found. */
-  readonly head?: { readonly head: AuditHead; readonly location: AuditLocation } | 'missing' | undefined;
+  readonly head?: HeadInput;
 }
 
 /** One line of a file, as the reader found it. */
@@ -85,14 +66,6 @@ interface Gap {
   filled: boolean;
 }
 
-function describe(location: AuditLocation): string {
-  return location.line === undefined ? location.file : `${location.file} line ${location.line}`;
-}
-
-function range(from: number, to: number): string {
-  return from === to ? `record ${from}` : `records ${from}–${to}`;
-}
-
 export class AuditChainCheck {
   readonly #options: AuditChainCheckOptions;
   readonly #problems: AuditProblem[] = [];
@@ -103,11 +76,14 @@ export class AuditChainCheck {
   #highest: number | undefined;
   #lastHash: string | undefined;
   #lastTrusted = false;
-  #kid: string | undefined;
   #firstSeq: number | undefined;
   #firstAt: string | undefined;
   #lastAt: string | undefined;
   #headHashSeen: string | undefined;
+  readonly #report: ReportProblem = (kind, location, seq, message) => {
+    this.#problems.push({ kind, ...location, ...(seq === undefined ? {} : { seq }), message });
+  };
+  readonly #keyContinuity = new KeyContinuity(this.#report);
 
   constructor(options: AuditChainCheckOptions) {
     this.#options = options;
@@ -120,16 +96,21 @@ export class AuditChainCheck {
    */
   line(line: AuditLine, location: AuditLocation & { readonly line: number }, last: boolean): boolean {
     if (!line.terminated && last) {
-      this.#problem(
+      this.#report(
         'truncated',
         location,
         this.#expected,
-        `${describe(location)} is an incomplete last line`,
+        `${describeLocation(location)} is an incomplete last line`,
       );
       if (line.kind === 'unreadable') return false;
     }
     if (line.kind === 'unreadable') {
-      this.#problem('edited', location, this.#expected, `${describe(location)} is not a readable record`);
+      this.#report(
+        'edited',
+        location,
+        this.#expected,
+        `${describeLocation(location)} is not a readable record`,
+      );
       this.#untrusted(undefined);
       return false;
     }
@@ -139,25 +120,33 @@ export class AuditChainCheck {
   finish(): AuditCheckResult {
     for (const gap of this.#gaps) {
       if (gap.filled) {
-        this.#problem(
+        this.#report(
           'reordered',
           gap.location,
           gap.seq,
-          `record ${gap.seq} (${describe(gap.location)}) comes before ${range(gap.from, gap.to)}`,
+          `record ${gap.seq} (${describeLocation(gap.location)}) comes before ${describeRange(gap.from, gap.to)}`,
         );
       } else {
-        this.#problem(
+        this.#report(
           'deleted',
           gap.location,
           gap.from,
-          `${range(gap.from, gap.to)} missing before ${describe(gap.location)}`,
+          `${describeRange(gap.from, gap.to)} missing before ${describeLocation(gap.location)}`,
         );
       }
     }
-    const headState = this.#checkHead();
-    this.#problems.sort((a, b) => (a.seq ?? Number.MAX_SAFE_INTEGER) - (b.seq ?? Number.MAX_SAFE_INTEGER));
+    const headState = checkHead(
+      {
+        head: this.#options.head,
+        verify: this.#options.verify,
+        lastSeq: this.#highest,
+        namedHash: this.#headHashSeen,
+      },
+      this.#report,
+    );
+    const problems = bySequence(this.#problems);
     return {
-      ok: this.#problems.length === 0,
+      ok: problems.length === 0,
       records: this.#records,
       ...(this.#firstSeq === undefined ? {} : { firstSeq: this.#firstSeq }),
       ...(this.#highest === undefined ? {} : { lastSeq: this.#highest }),
@@ -165,7 +154,7 @@ export class AuditChainCheck {
       ...(this.#lastAt === undefined ? {} : { lastAt: this.#lastAt }),
       keys: [...this.#keys],
       head: headState,
-      problems: this.#problems,
+      problems,
     };
   }
 
@@ -181,35 +170,35 @@ export class AuditChainCheck {
     const signature = this.#options.verify(record.kid, signingInput(record), record.sig);
     if (signature !== 'ok') {
       if (signature === 'unknown-key') {
-        this.#problem(
+        this.#report(
           'unknown-key',
           location,
           record.seq,
-          `record ${record.seq} (${describe(location)}) is signed by a key not given`,
+          `record ${record.seq} (${describeLocation(location)}) is signed by a key not given`,
         );
       } else {
-        this.#problem(
+        this.#report(
           'edited',
           location,
           record.seq,
-          `record ${record.seq} (${describe(location)}) fails its signature`,
+          `record ${record.seq} (${describeLocation(location)}) fails its signature`,
         );
       }
       this.#untrusted(hash);
       return false;
     }
     this.#keys.add(record.kid);
-    this.#checkKey(record, location);
+    this.#keyContinuity.check(record, location);
     this.#checkOpened(record, location);
 
     const expected = this.#expected;
     if (expected === undefined || record.seq === expected) {
       if (expected !== undefined && this.#lastTrusted && record.prev !== this.#lastHash) {
-        this.#problem(
+        this.#report(
           'chain',
           location,
           record.seq,
-          `record ${record.seq} (${describe(location)}) does not link to the record before it`,
+          `record ${record.seq} (${describeLocation(location)}) does not link to the record before it`,
         );
       }
       if (
@@ -218,7 +207,7 @@ export class AuditChainCheck {
         record.seq === 0 &&
         record.prev !== GENESIS_HASH
       ) {
-        this.#problem('chain', location, 0, `record 0 (${describe(location)}) does not start a chain`);
+        this.#report('chain', location, 0, `record 0 (${describeLocation(location)}) does not start a chain`);
       }
       this.#advance(record.seq, hash);
       return true;
@@ -233,11 +222,11 @@ export class AuditChainCheck {
     if (gap) {
       gap.filled = true;
     } else {
-      this.#problem(
+      this.#report(
         'reordered',
         location,
         record.seq,
-        `record ${record.seq} (${describe(location)}) appears again or out of order`,
+        `record ${record.seq} (${describeLocation(location)}) appears again or out of order`,
       );
     }
     this.#lastHash = hash;
@@ -262,85 +251,15 @@ export class AuditChainCheck {
     this.#lastTrusted = false;
   }
 
-  #checkKey(record: AuditRecord, location: AuditLocation): void {
-    if (record.type === 'key.rotated') {
-      const previous = record.data.previousKid;
-      if (this.#kid !== undefined && previous !== this.#kid) {
-        this.#problem(
-          'key-change',
-          location,
-          record.seq,
-          `record ${record.seq} (${describe(location)}) rotates from a key that was not in use`,
-        );
-      }
-      this.#kid = record.kid;
-      return;
-    }
-    if (this.#kid !== undefined && record.kid !== this.#kid) {
-      this.#problem(
-        'key-change',
-        location,
-        record.seq,
-        `record ${record.seq} (${describe(location)}) changes the signing key without a key.rotated record`,
-      );
-    }
-    this.#kid = record.kid;
-  }
-
   #checkOpened(record: AuditRecord, location: AuditLocation): void {
     if (record.type !== 'log.opened') return;
     const ahead = record.data.headAhead;
     if (ahead === undefined || ahead === null) return;
-    this.#problem(
+    this.#report(
       'truncated',
       location,
       record.seq,
-      `record ${record.seq} (${describe(location)}): at start the gateway found the log shorter than its signed head; records were cut before it`,
+      `record ${record.seq} (${describeLocation(location)}): at start the gateway found the log shorter than its signed head; records were cut before it`,
     );
-  }
-
-  #checkHead(): AuditCheckResult['head'] {
-    const head = this.#options.head;
-    if (head === undefined) return 'absent';
-    if (head === 'missing') {
-      this.#problem(
-        'head',
-        { file: 'audit-head.json' },
-        undefined,
-        'no signed head (audit-head.json): the end of the log cannot be checked',
-      );
-      return 'absent';
-    }
-    const { location } = head;
-    const check = this.#options.verify(head.head.kid, headSigningInput(head.head), head.head.sig);
-    if (check !== 'ok') {
-      this.#problem('head', location, undefined, `${describe(location)} fails its signature`);
-      return 'bad';
-    }
-    const last = this.#highest;
-    if (last === undefined || last < head.head.seq) {
-      const from = last === undefined ? 0 : last + 1;
-      this.#problem(
-        'truncated',
-        location,
-        from,
-        `${range(from, head.head.seq)} missing at the end (the signed head names record ${head.head.seq})`,
-      );
-      return 'ok';
-    }
-    if (this.#headHashSeen !== undefined && this.#headHashSeen !== head.head.hash) {
-      this.#problem(
-        'head',
-        location,
-        head.head.seq,
-        `record ${head.head.seq} differs from the one the signed head names`,
-      );
-      return 'bad';
-    }
-    return 'ok';
-  }
-
-  #problem(kind: AuditProblemKind, location: AuditLocation, seq: number | undefined, message: string): void {
-    this.#problems.push({ kind, ...location, ...(seq === undefined ? {} : { seq }), message });
   }
 }

@@ -6,10 +6,10 @@
  * payment succeeded.
  */
 
+import type { AgentView } from '../capture/agent-view.js';
+import { CAPTURE_FIELDS, isTerminalStatus } from '../capture/capture-types.js';
+import { isCardBrand } from '../card/card-brand.js';
 import type { AuditData, AuditEntry } from './audit-record.js';
-import type { AgentView } from './capture/agent-view.js';
-import { CAPTURE_FIELDS, isTerminalStatus } from './capture/capture-types.js';
-import { isCardBrand } from './card/card-brand.js';
 
 /** The facts of an answered call the audit keeps (the call registry's `Call` has them). */
 export interface AuditCallFacts {

@@ -14,8 +14,8 @@
  * are dropped as soon as the chain is judged.
  */
 
-import { CARD_LENGTHS, type CardBrand, detectBrand } from './card/card-brand.js';
-import { isLuhnValid } from './card/luhn.js';
+import { CARD_LENGTHS, type CardBrand, detectBrand } from '../card/card-brand.js';
+import { isLuhnValid } from '../card/luhn.js';
 
 export interface PanFinding {
   /** Byte offset of the first digit. */
