@@ -14,7 +14,6 @@ import { type HealthProbe, healthRoutes } from './health-routes.js';
 import type { HttpAccess } from './http-access.js';
 import { type MetricsSource, metricsRoutes } from './metrics-routes.js';
 import { openApiRoutes } from './openapi.js';
-import { PaymentBoard } from './payment-board.js';
 import { paymentsRoutes } from './payments-routes.js';
 import { requestId } from './request-id.js';
 import { securityHeaders } from './security-headers.js';
@@ -63,7 +62,7 @@ function keysOnly(keys: readonly string[]): HttpAccess {
 
 export function createHttpApp(options: HttpAppOptions): Express {
   const access = options.access ?? keysOnly(options.integrationKeys ?? []);
-  const board = new PaymentBoard({ payments: options.payments });
+  const board = options.payments.board;
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);

@@ -1,5 +1,6 @@
 import { type Response, Router } from 'express';
 import type { CallRegistry } from '../../application/calls/call-registry.js';
+import type { PaymentBoard } from '../../application/payments/payment-board.js';
 import type { PaymentUpdate } from '../../application/payments/payment-ports.js';
 import type { PaymentService } from '../../application/payments/payment-service.js';
 import type { AgentView } from '../../domain/capture/agent-view.js';
@@ -8,7 +9,6 @@ import { GatewayError } from '../../errors.js';
 import { principalNameOf, type RecordAction } from './audit-actions.js';
 import { requireActOnCall, requireRole, seesEverything } from './authorize.js';
 import { paginate } from './pagination.js';
-import type { PaymentBoard } from './payment-board.js';
 import { parseCreatePayment, parseUpdatePayment } from './payment-schemas.js';
 
 const ID_PATTERN = /^[A-Za-z0-9]{1,64}$/;

@@ -1,8 +1,9 @@
-import type { Call } from '../../application/calls/call-registry.js';
-import type { PaymentService } from '../../application/payments/payment-service.js';
 import type { AgentView } from '../../domain/capture/agent-view.js';
 import type { CaptureField, Outcome, PaymentStatus } from '../../domain/capture/capture-types.js';
 import { isTerminalStatus } from '../../domain/capture/capture-types.js';
+import type { Call } from '../calls/call-registry.js';
+import type { Clock, PaymentUpdate } from './payment-ports.js';
+import { RetentionQueue } from './retention-queue.js';
 
 /** A payment's status only: what a supervisor may see. No digit counts, no masks, no card details. */
 export interface PaymentStatusEntry {
@@ -16,26 +17,38 @@ export interface PaymentStatusEntry {
   readonly updatedAt: string;
 }
 
+/** What the board reads from the payment service. */
+export interface PaymentFeed {
+  onUpdate(listener: (update: PaymentUpdate) => void): () => void;
+  /** Throws when the payment is unknown. */
+  callOf(paymentId: string): Pick<Call, 'agent'>;
+}
+
+export interface PaymentBoardOptions {
+  payments: PaymentFeed;
+  clock: Clock;
+  /** How long a finished payment stays listed (a supervisor sees how recent payments ended). */
+  retainFinishedMs?: number;
+  /** How many payments are listed at most; the oldest finished go first. */
+  max?: number;
+}
+
 /**
  * The list behind `GET /v1/payments`, kept from the payment service's state changes (an update that
- * only adds a digit is not one). Finished payments
- * stay listed for `retainFinishedMs` (a supervisor sees how recent payments ended), at most `max`.
+ * only adds a digit is not one). Finished payments stay listed for `retainFinishedMs`, while the list
+ * holds at most `max`; forgetting them costs O(1) per payment forgotten, never a walk of the list.
  */
 export class PaymentBoard {
   readonly #entries = new Map<string, PaymentStatusEntry>();
-  readonly #payments: PaymentService;
-  readonly #now: () => number;
+  readonly #finished = new RetentionQueue<string>();
+  readonly #payments: PaymentFeed;
+  readonly #clock: Clock;
   readonly #retainFinishedMs: number;
   readonly #max: number;
 
-  constructor(options: {
-    payments: PaymentService;
-    now?: () => number;
-    retainFinishedMs?: number;
-    max?: number;
-  }) {
+  constructor(options: PaymentBoardOptions) {
     this.#payments = options.payments;
-    this.#now = options.now ?? Date.now;
+    this.#clock = options.clock;
     this.#retainFinishedMs = options.retainFinishedMs ?? 3_600_000;
     this.#max = options.max ?? 5_000;
     // a digit keyed changes nothing a supervisor sees (status, field, outcome): not even updatedAt
@@ -49,6 +62,7 @@ export class PaymentBoard {
     this.#record(view, call.agent);
   }
 
+  /** Newest first. */
   list(filter: { active: boolean; agent?: string }): PaymentStatusEntry[] {
     this.#prune();
     return [...this.#entries.values()]
@@ -59,9 +73,10 @@ export class PaymentBoard {
 
   #record(view: AgentView, agent?: string): void {
     const known = this.#entries.get(view.id);
-    const now = new Date(this.#now()).toISOString();
     const owner = agent ?? known?.agent ?? this.#agentOf(view.id);
     if (owner === undefined) return;
+    const now = this.#clock.now();
+    const at = new Date(now).toISOString();
     this.#entries.set(view.id, {
       id: view.id,
       callId: view.callId,
@@ -69,11 +84,13 @@ export class PaymentBoard {
       status: view.status,
       capture: view.capture,
       ...(view.result ? { outcome: view.result.outcome } : {}),
-      startedAt: known?.startedAt ?? now,
-      updatedAt: now,
+      startedAt: known?.startedAt ?? at,
+      updatedAt: at,
     });
-    // pruning walks every entry: once per finished payment, not on every key press
-    if (isTerminalStatus(view.status)) this.#prune();
+    if (isTerminalStatus(view.status)) {
+      this.#finished.add(view.id, now);
+      this.#prune();
+    }
   }
 
   #agentOf(paymentId: string): string | undefined {
@@ -84,16 +101,13 @@ export class PaymentBoard {
     }
   }
 
+  /** Forgets finished payments past their time, then the oldest finished while the list is too long. */
   #prune(): void {
-    const oldest = this.#now() - this.#retainFinishedMs;
-    for (const [id, entry] of this.#entries) {
-      const finished = isTerminalStatus(entry.status);
-      if (
-        (finished && Date.parse(entry.updatedAt) < oldest) ||
-        (finished && this.#entries.size > this.#max)
-      ) {
-        this.#entries.delete(id);
-      }
-    }
+    const active = this.#entries.size - this.#finished.size;
+    const evicted = this.#finished.evict({
+      before: this.#clock.now() - this.#retainFinishedMs,
+      max: this.#max - active,
+    });
+    for (const id of evicted) this.#entries.delete(id);
   }
 }

@@ -1,0 +1,173 @@
+import { type AgentView, addsDigitsOnly, toAgentView } from '../../domain/capture/agent-view.js';
+import type { CaptureCommand } from '../../domain/capture/capture-commands.js';
+import type { CaptureEvent } from '../../domain/capture/capture-events.js';
+import { type CaptureTransition, transition } from '../../domain/capture/capture-machine.js';
+import type { CaptureState } from '../../domain/capture/capture-state.js';
+import { isTerminalStatus } from '../../domain/capture/capture-types.js';
+import type { Logger } from '../../logger.js';
+import type { Call } from '../calls/call-registry.js';
+import type { IdempotencyClaim } from './idempotency-keys.js';
+import type { PaymentListeners } from './payment-listeners.js';
+import type { Clock, PromptPlayer, Timers } from './payment-ports.js';
+import type { PaymentRequest } from './payment-request.js';
+import { type PaymentStatusStore, toStatusRecord } from './payment-status-store.js';
+import { type TokenisationsInFlight, tokenise } from './payment-tokenisation.js';
+import type { ProcessorConnector } from './processor-connector.js';
+
+/** What every payment session shares: the service's ports and where its updates go. */
+export interface SessionContext {
+  readonly clock: Clock;
+  readonly timers: Timers;
+  readonly prompts: PromptPlayer;
+  readonly connector: ProcessorConnector;
+  readonly statusStore: PaymentStatusStore | undefined;
+  readonly listeners: PaymentListeners;
+  readonly tokenisations: TokenisationsInFlight;
+  /** Called once, when the session reaches a terminal status. */
+  readonly finished: (session: PaymentSession) => void;
+}
+
+export interface SessionInit {
+  readonly id: string;
+  readonly call: Call;
+  readonly request: PaymentRequest;
+  /** The idempotency key as held: scoped to the call, with the request's fingerprint. */
+  readonly claim: IdempotencyClaim;
+  readonly logger: Logger;
+  /** The state `startCapture` returned; its commands are applied with `apply`. */
+  readonly state: CaptureState;
+}
+
+/**
+ * One payment: runs the pure capture machine and carries out the commands it returns (prompts, one
+ * timer, tokenisation, notifications). Card digits stay inside the capture state.
+ */
+export class PaymentSession {
+  readonly id: string;
+  readonly call: Call;
+  readonly request: PaymentRequest;
+  readonly claim: IdempotencyClaim;
+  readonly logger: Logger;
+  readonly startedAt: string;
+  readonly #context: SessionContext;
+  #state: CaptureState;
+  #sequence = 0;
+  /** The last update that was more than digits added (logged at info, saved to the status store). */
+  #lastChange: AgentView | undefined;
+  #timer: { cancel(): void } | undefined;
+  #finished = false;
+
+  constructor(init: SessionInit, context: SessionContext) {
+    this.id = init.id;
+    this.call = init.call;
+    this.request = init.request;
+    this.claim = init.claim;
+    this.logger = init.logger;
+    this.#state = init.state;
+    this.#context = context;
+    this.startedAt = new Date(context.clock.now()).toISOString();
+  }
+
+  get state(): CaptureState {
+    return this.#state;
+  }
+
+  view(): AgentView {
+    return toAgentView(this.#state);
+  }
+
+  /** Runs one event through the capture machine and carries out what it says. */
+  dispatch(event: CaptureEvent): CaptureTransition {
+    const result = transition(this.#state, event);
+    this.apply(result);
+    return result;
+  }
+
+  /** Takes a transition's state and runs its commands; ends the session once the status is terminal. */
+  apply(result: CaptureTransition): void {
+    this.#state = result.state;
+    for (const command of result.commands) this.#run(command);
+    if (isTerminalStatus(this.#state.status) && !this.#finished) this.#finish();
+  }
+
+  #now(): number {
+    return this.#context.clock.now();
+  }
+
+  #run(command: CaptureCommand): void {
+    switch (command.type) {
+      case 'play-prompt':
+        this.#context.prompts.play(this.call, command.prompt).catch((error: unknown) => {
+          this.logger.warn({ err: error, prompt: command.prompt }, 'prompt could not be played');
+        });
+        return;
+      case 'schedule-timeout':
+        this.#clearTimer();
+        this.#timer = this.#context.timers.set(command.at - this.#now(), () => {
+          this.#timer = undefined;
+          this.dispatch({ type: 'timeout', now: this.#now() });
+        });
+        return;
+      case 'clear-timeout':
+        this.#clearTimer();
+        return;
+      case 'tokenise':
+        this.#tokenise();
+        return;
+      case 'notify':
+        this.#notify();
+        return;
+    }
+  }
+
+  #clearTimer(): void {
+    this.#timer?.cancel();
+    this.#timer = undefined;
+  }
+
+  #tokenise(): void {
+    const { connector, tokenisations } = this.#context;
+    const asked = { paymentId: this.id, request: this.request, state: this.#state, connector };
+    const run = tokenise({ ...asked, logger: this.logger })
+      .then((result) => {
+        const now = this.#now();
+        this.dispatch(result ? { type: 'processor-result', result, now } : { type: 'internal-error', now });
+      })
+      .catch((error: unknown) =>
+        this.logger.error({ err: error }, 'tokenisation result could not be applied'),
+      );
+    tokenisations.track(run);
+  }
+
+  #notify(): void {
+    this.#sequence += 1;
+    const view = this.view();
+    // a key that only adds a digit is progress for the agent's screen, not a change of state: no log
+    // line (the listener's debug line has its arrival), no status-store line, no audit record
+    const progress = this.#lastChange !== undefined && addsDigitsOnly(this.#lastChange, view);
+    const at = new Date(this.#now()).toISOString();
+    if (!progress) {
+      this.#lastChange = view;
+      this.logger.info(
+        {
+          status: view.status,
+          capture: view.capture,
+          errorType: view.errorType,
+          outcome: view.result?.outcome,
+        },
+        'payment updated',
+      );
+      this.#context.statusStore?.save(
+        toStatusRecord(view, { agent: this.call.agent, startedAt: this.startedAt, updatedAt: at }),
+      );
+    }
+    this.#context.listeners.publish(this.id, { view, sequence: this.#sequence, at, progress }, this.logger);
+  }
+
+  #finish(): void {
+    this.#clearTimer();
+    this.#finished = true;
+    this.logger.info({ status: this.#state.status, outcome: this.#state.result?.outcome }, 'payment ended');
+    this.#context.finished(this);
+  }
+}
