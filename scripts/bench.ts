@@ -16,11 +16,13 @@
 // or the processes measured take over 90 % of the cores); `off`
 // (pass-through on both hops) and `one-hop` (pass-through, one rtpengine) run at each --baseline-level:
 // a number, or `held` (the default) for the largest masked level that held, else the largest run.
+
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { NgClient } from '../src/adapters/rtpengine/ng-client.js';
+import { systemClock } from '../src/application/clock.js';
 import { createLogger } from '../src/logger.js';
 import { REPO_ROOT } from '../test/support/stack.js';
 import { type BenchData, mergeBenchData, readBenchData, summarise } from './bench/bench-data.js';
@@ -139,6 +141,7 @@ const openNg = (port: number) =>
     port,
     timeoutMs: 1000,
     retries: 2,
+    clock: systemClock,
     logger: createLogger({ level: 'warn' }),
   });
 

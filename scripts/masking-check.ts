@@ -18,6 +18,7 @@
  * --layouts      only the layouts whose names contain one of these texts.
  * Exit: 0 every call passed, 1 a call leaked, lost audio or a report, 2 usage.
  */
+
 import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -27,6 +28,7 @@ import { signMaskingEvidence, writeMaskingEvidence } from '../src/adapters/audit
 import { RtpengineCaptureDelay } from '../src/adapters/rtpengine/capture-delay.js';
 import { NgClient } from '../src/adapters/rtpengine/ng-client.js';
 import type { Call } from '../src/application/calls/call-registry.js';
+import { systemClock } from '../src/application/clock.js';
 import { captureLoopback, delayFromCapture, delayProbePcap } from '../test/support/audio-delay.js';
 import { CallHarness, type PlacedCall } from '../test/support/call-harness.js';
 import { type DtmfReports, openDtmfReports } from '../test/support/dtmf-reports.js';
@@ -130,6 +132,7 @@ async function main(): Promise<number> {
       port: target.maskNgPort,
       timeoutMs: 1000,
       retries: 1,
+      clock: systemClock,
       logger: pino({ level: 'silent' }),
     });
     // what the gateway does when a payment starts capturing (src/adapters/rtpengine/capture-delay.ts)

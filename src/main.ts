@@ -1,8 +1,9 @@
 import { createProcessorConnector } from './adapters/processors/create-connector.js';
+import { systemClock, systemTimers } from './application/clock.js';
+import { startGateway } from './composition/start-gateway.js';
 import { loadConfig } from './config/config.js';
 import { checkKeyFiles } from './config/key-files.js';
 import { isGatewayError } from './errors.js';
-import { startGateway } from './composition/start-gateway.js';
 import { createLogger } from './logger.js';
 import { exitOnStartupFailure, logUnhandledRejections, stopOnSignals } from './process-lifecycle.js';
 
@@ -20,8 +21,13 @@ async function main(): Promise<void> {
     process.exit(78); // EX_CONFIG
   }
   const logger = createLogger({ level: config.logLevel });
-  const connector = await createProcessorConnector(config.processor, logger.child({ part: 'processor' }));
-  const gateway = await startGateway({ config, logger, connector });
+  const time = { clock: systemClock, timers: systemTimers };
+  const connector = await createProcessorConnector(
+    config.processor,
+    logger.child({ part: 'processor' }),
+    time,
+  );
+  const gateway = await startGateway({ config, logger, connector, ...time });
 
   logUnhandledRejections(logger);
   stopOnSignals(logger, () => gateway.close());

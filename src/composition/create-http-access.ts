@@ -2,6 +2,7 @@ import { JwtVerifier } from '../adapters/users/jwt-verifier.js';
 import { UsersFile } from '../adapters/users/users-file.js';
 import { IntegrationKeys } from '../application/access/integration-keys.js';
 import { UserDirectory } from '../application/access/user-directory.js';
+import type { Clock } from '../application/clock.js';
 import type { AccessSettings } from '../config/access-settings.js';
 import type { HttpAccess } from '../delivery/http/http-access.js';
 import { SessionStore } from '../delivery/http/session-store.js';
@@ -11,9 +12,9 @@ import type { Logger } from '../logger.js';
 export function createHttpAccess(options: {
   settings: AccessSettings;
   logger: Logger;
-  now?: () => number;
+  clock: Clock;
 }): HttpAccess {
-  const { settings, logger, now } = options;
+  const { settings, logger, clock } = options;
   return {
     integrationKeys: new IntegrationKeys(settings.integrationKeys),
     users: settings.localSignIn
@@ -22,8 +23,8 @@ export function createHttpAccess(options: {
           logger: logger.child({ part: 'users' }),
         })
       : undefined,
-    jwt: settings.jwt ? new JwtVerifier({ ...settings.jwt, ...(now ? { now } : {}) }) : undefined,
-    sessions: new SessionStore({ ...settings.session, ...(now ? { now } : {}) }),
+    jwt: settings.jwt ? new JwtVerifier({ ...settings.jwt, clock }) : undefined,
+    sessions: new SessionStore({ ...settings.session, clock }),
     secureCookies: settings.tls !== undefined,
     signIn: settings.signIn,
   };

@@ -4,6 +4,7 @@ import { buildAuditReport } from '../adapters/audit/audit-report.js';
 import type { GatewayMetrics } from '../adapters/metrics/gateway-metrics.js';
 import type { AuditTrail } from '../application/audit/audit-trail.js';
 import type { CallRegistry } from '../application/calls/call-registry.js';
+import type { Clock } from '../application/clock.js';
 import type { PaymentService } from '../application/payments/payment-service.js';
 import type { Config } from '../config/config.js';
 import { createHttpApp, type HttpAppOptions } from '../delivery/http/app.js';
@@ -20,6 +21,7 @@ export async function serveGatewayHttp(parts: {
   audit: AuditTrail;
   metrics: GatewayMetrics;
   webhooksEnabled: boolean;
+  clock: Clock;
   health: HttpAppOptions['health'];
 }): Promise<{ server: Server; url: string }> {
   const { config, logger, audit } = parts;
@@ -27,7 +29,12 @@ export async function serveGatewayHttp(parts: {
     logger,
     registry: parts.registry,
     payments: parts.payments,
-    access: createHttpAccess({ settings: config.access, logger: logger.child({ part: 'access' }) }),
+    access: createHttpAccess({
+      settings: config.access,
+      logger: logger.child({ part: 'access' }),
+      clock: parts.clock,
+    }),
+    clock: parts.clock,
     webhooksEnabled: parts.webhooksEnabled,
     metrics: { metrics: parts.metrics, token: config.metricsToken },
     recordAction: (action) => audit.recordAction(action),

@@ -1,5 +1,6 @@
 import { NgClient } from '../adapters/rtpengine/ng-client.js';
 import type { ProbedHop } from '../adapters/rtpengine/report-path-probe.js';
+import type { Clock } from '../application/clock.js';
 import type { PromptPlayer } from '../application/payments/payment-ports.js';
 import type { Config } from '../config/config.js';
 import { isGatewayError } from '../errors.js';
@@ -18,7 +19,7 @@ export interface MediaEngines {
   close(): Promise<void>;
 }
 
-export async function openMediaEngines(config: Config, logger: Logger): Promise<MediaEngines> {
+export async function openMediaEngines(config: Config, logger: Logger, clock: Clock): Promise<MediaEngines> {
   const open = (port: number, part: string, health = false) =>
     NgClient.open({
       host: config.rtpengine.ngHost,
@@ -26,6 +27,7 @@ export async function openMediaEngines(config: Config, logger: Logger): Promise<
       timeoutMs: health ? config.healthTimeoutMs : config.rtpengine.ngTimeoutMs,
       retries: health ? 0 : config.rtpengine.ngRetries,
       logger: logger.child({ part }),
+      clock,
     });
   const ng = await open(config.rtpengine.ngPort, 'ng');
   const maskNg = await open(config.rtpengine.maskNgPort, 'ng-mask');

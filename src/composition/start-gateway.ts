@@ -14,15 +14,10 @@ import { WebhookSender } from '../adapters/webhooks/webhook-sender.js';
 import type { AuditTrail } from '../application/audit/audit-trail.js';
 import { CallRegistry } from '../application/calls/call-registry.js';
 import { CallSync } from '../application/calls/call-sync.js';
+import type { Clock, Timers } from '../application/clock.js';
 import { CaptureMasking } from '../application/media/capture-masking.js';
 import { DtmfRouter } from '../application/media/dtmf-router.js';
-import {
-  type Clock,
-  noPrompts,
-  systemClock,
-  systemTimers,
-  type Timers,
-} from '../application/payments/payment-ports.js';
+import { noPrompts } from '../application/payments/payment-ports.js';
 import { PaymentService } from '../application/payments/payment-service.js';
 import type { ProcessorConnector } from '../application/payments/processor-connector.js';
 import type { Config } from '../config/config.js';
@@ -36,8 +31,9 @@ export interface GatewayOptions {
   logger: Logger;
   /** The processor connector payments tokenise with (main.ts builds it from the configuration). */
   connector: ProcessorConnector;
-  clock?: Clock;
-  timers?: Timers;
+  /** The one clock and timers every part reads time from (src/application/clock.ts). */
+  clock: Clock;
+  timers: Timers;
 }
 
 export interface RunningGateway {
@@ -62,7 +58,7 @@ export interface RunningGateway {
 
 /** Builds every object of the gateway and starts it. The composition root; main.ts adds config and signals. */
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
-  const { config, logger } = options;
+  const { config, logger, clock, timers } = options;
   const registry = new CallRegistry();
   registry.onChange((change) => {
     if (change.type === 'added') {
@@ -72,21 +68,21 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     }
   });
 
-  const engines = await openMediaEngines(config, logger);
+  const engines = await openMediaEngines(config, logger, clock);
   const { ng, maskNg } = engines;
   let metrics: GatewayMetrics | undefined;
   const timed = timedNg(
     (command, result, seconds) => metrics?.observeNg(command, result, seconds),
-    () => performance.now(),
+    () => clock.monotonic(),
   );
   const connector = new GuardedConnector({
     connector: options.connector,
     breaker: config.processorBreaker,
+    clock,
     logger: logger.child({ part: 'processor' }),
     observe: (outcome, seconds) => metrics?.observeProcessor(options.connector.name, outcome, seconds),
   });
 
-  const clock = options.clock ?? systemClock;
   // Opened before anything can happen, so the first call event already has its record.
   const audit = await openAuditTrail({
     settings: config.audit,
@@ -124,7 +120,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       ? timedPrompts(new RtpenginePromptPlayer({ ng, directory: config.prompts.directory }), timed)
       : noPrompts,
     clock,
-    timers: options.timers ?? systemTimers,
+    timers,
     logger: logger.child({ part: 'payments' }),
   });
   audit.follow({ registry, payments });
@@ -139,7 +135,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
   payments.onUpdate((update) => captureMasking.onUpdate(update));
   const webhooks = config.webhookSecret
-    ? new WebhookSender({ secret: config.webhookSecret, logger: logger.child({ part: 'webhooks' }) })
+    ? new WebhookSender({
+        secret: config.webhookSecret,
+        logger: logger.child({ part: 'webhooks' }),
+        clock,
+        timers,
+      })
     : undefined;
   if (webhooks) {
     payments.onUpdate((update) => {
@@ -149,7 +150,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   }
 
   const router = new DtmfRouter({ registry, sink: payments, logger: logger.child({ part: 'dtmf' }) });
-  const timers = options.timers ?? systemTimers;
   // One call of its own into each rtpengine once the listener is up: proves the reports arrive, and
   // sheds the report rtpengine loses after sending while no gateway listened (report-path-probe.ts).
   const reportProbe = new ReportPathProbe({
@@ -163,6 +163,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     tonesPort: config.dtmf.tonesPort,
     allowedSources: config.dtmf.allowedSources,
     logger: logger.child({ part: 'dtmf' }),
+    clock,
     onEvent: (event) => {
       if (!reportProbe.claims(event.sipCallId)) router.route(event);
     },
@@ -227,6 +228,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     audit,
     metrics,
     webhooksEnabled: webhooks !== undefined,
+    clock,
     health: {
       kamailio: () =>
         evapi.connected ? { status: 'up' } : { status: 'down', detail: 'evapi not connected' },

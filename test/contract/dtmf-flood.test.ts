@@ -4,9 +4,11 @@
  * more digits than its buffer, the payment ends with a clear outcome), memory does not grow with
  * the flood, and the listener answers the next report at once.
  */
+
 import { createSocket } from 'node:dgram';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DtmfListener } from '../../src/adapters/rtpengine/dtmf-listener.js';
+import { systemClock } from '../../src/application/clock.js';
 import { DtmfRouter } from '../../src/application/media/dtmf-router.js';
 import type { PaymentUpdate } from '../../src/application/payments/payment-ports.js';
 import { parseCreatePayment } from '../../src/delivery/http/payment-schemas.js';
@@ -40,6 +42,7 @@ describe('a DTMF flood on one call', () => {
     const { registry, connector, payments } = paymentCore(logs.logger);
     const router = new DtmfRouter({ registry, sink: payments, logger: logs.logger });
     const listener = new DtmfListener({
+      clock: systemClock,
       host: '127.0.0.1',
       port: 0,
       allowedSources: ['127.0.0.1'],

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { DtmfEvent } from '../../src/adapters/rtpengine/dtmf-event.js';
 import { DTMF_RECEIVE_BUFFER_BYTES, DtmfListener } from '../../src/adapters/rtpengine/dtmf-listener.js';
 import { DTMF_MAX_IN_FLIGHT } from '../../src/adapters/rtpengine/dtmf-receive-thread.js';
+import { systemClock } from '../../src/application/clock.js';
 import { captureLogs } from '../support/log-capture.js';
 
 const closers: Array<() => Promise<void>> = [];
@@ -16,6 +17,7 @@ async function listen(allowedSources: string[]) {
   const logs = captureLogs();
   const events: DtmfEvent[] = [];
   const listener = new DtmfListener({
+    clock: systemClock,
     host: '127.0.0.1',
     port: 0,
     tonesPort: 0,
@@ -154,6 +156,7 @@ describe('DtmfListener over real UDP', () => {
   it('fails to start with GW_ERR_DTMF_SOCKET when the port is taken', async () => {
     const { port } = await listen(['127.0.0.1']);
     const second = new DtmfListener({
+      clock: systemClock,
       host: '127.0.0.1',
       port,
       tonesPort: 0,
@@ -167,6 +170,7 @@ describe('DtmfListener over real UDP', () => {
 
   it('settles a start that close() interrupts', async () => {
     const listener = new DtmfListener({
+      clock: systemClock,
       host: '127.0.0.1',
       port: 0,
       tonesPort: 0,

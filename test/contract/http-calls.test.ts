@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CallRegistry } from '../../src/application/calls/call-registry.js';
-import { noPrompts, systemClock, systemTimers } from '../../src/application/payments/payment-ports.js';
+import { systemClock, systemTimers } from '../../src/application/clock.js';
+import { noPrompts } from '../../src/application/payments/payment-ports.js';
 import { PaymentService } from '../../src/application/payments/payment-service.js';
 import { createHttpApp } from '../../src/delivery/http/app.js';
 import { type ListeningApp, listenOnLoopback } from '../support/in-process-app.js';
@@ -25,6 +26,7 @@ beforeAll(async () => {
   });
   app = await listenOnLoopback(
     createHttpApp({
+      clock: systemClock,
       logger,
       registry,
       payments,

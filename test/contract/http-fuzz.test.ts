@@ -4,10 +4,12 @@
  * bodies. Every answer is below 500; every 4xx is `{error: {code: GW_ERR_*}}`; the server keeps
  * answering and logs no failed request.
  */
+
 import { request as httpRequest } from 'node:http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayMetrics } from '../../src/adapters/metrics/gateway-metrics.js';
+import { systemClock } from '../../src/application/clock.js';
 import { createHttpApp } from '../../src/delivery/http/app.js';
 import { parseCreatePayment } from '../../src/delivery/http/payment-schemas.js';
 import { answeredEvent } from '../support/call-fixtures.js';
@@ -49,6 +51,7 @@ beforeAll(async () => {
   }
   app = await listenOnLoopback(
     createHttpApp({
+      clock: systemClock,
       logger: logs.logger,
       registry,
       payments,

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DTMF_RESULTS, GatewayMetrics } from '../../src/adapters/metrics/gateway-metrics.js';
+import { systemClock } from '../../src/application/clock.js';
 import { createHttpApp } from '../../src/delivery/http/app.js';
 import { parseCreatePayment } from '../../src/delivery/http/payment-schemas.js';
 import { answeredEvent } from '../support/call-fixtures.js';
@@ -31,6 +32,7 @@ let base: string;
 beforeAll(async () => {
   app = await listenOnLoopback(
     createHttpApp({
+      clock: systemClock,
       logger: logs.logger,
       registry,
       payments,

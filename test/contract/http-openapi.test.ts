@@ -4,10 +4,12 @@
  * a request id (also in its log line and in a 500's message), and the lists page with a cursor.
  * Every response here is also checked against docs/openapi.json.
  */
+
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CallRegistry } from '../../src/application/calls/call-registry.js';
-import { noPrompts, systemClock, systemTimers } from '../../src/application/payments/payment-ports.js';
+import { systemClock, systemTimers } from '../../src/application/clock.js';
+import { noPrompts } from '../../src/application/payments/payment-ports.js';
 import { type AdmissionRefusal, PaymentService } from '../../src/application/payments/payment-service.js';
 import { createHttpApp } from '../../src/delivery/http/app.js';
 import { RETRY_AFTER_SECONDS } from '../../src/delivery/http/error-handler.js';
@@ -39,6 +41,7 @@ let responses: RecordedResponse[] = [];
 beforeAll(async () => {
   app = await listenOnLoopback(
     createHttpApp({
+      clock: systemClock,
       logger: logs.logger,
       registry,
       payments,

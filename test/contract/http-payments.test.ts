@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebhookSender } from '../../src/adapters/webhooks/webhook-sender.js';
 import { verifyWebhook } from '../../src/adapters/webhooks/webhook-signature.js';
+import { systemClock, systemTimers } from '../../src/application/clock.js';
 import { createHttpApp } from '../../src/delivery/http/app.js';
 import type { KeypadKey } from '../../src/domain/capture/keypad.js';
 import { type ListeningApp, listenOnLoopback, paymentCore } from '../support/in-process-app.js';
@@ -17,6 +18,8 @@ const { registry, payments } = paymentCore(logs.logger);
 const webhooks = new WebhookSender({
   secret,
   logger: logs.logger,
+  clock: systemClock,
+  timers: systemTimers,
   policy: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 20, deadlineMs: 5_000 },
 });
 payments.onUpdate((update) => {
@@ -36,6 +39,7 @@ const wire: string[] = [];
 beforeAll(async () => {
   app = await listenOnLoopback(
     createHttpApp({
+      clock: systemClock,
       logger: logs.logger,
       registry,
       payments,

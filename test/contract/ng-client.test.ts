@@ -2,6 +2,7 @@ import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import bencode from 'bencode';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NgClient } from '../../src/adapters/rtpengine/ng-client.js';
+import { systemClock } from '../../src/application/clock.js';
 import { captureLogs } from '../support/log-capture.js';
 
 /** A local NG server on port 0 that answers with recorded replies (bencode, as rtpengine sends). */
@@ -42,6 +43,7 @@ async function setUp(answer: Parameters<typeof fakeRtpengine>[0], options: { ret
     port: server.port,
     timeoutMs: 80,
     retries: options.retries ?? 2,
+    clock: systemClock,
     logger: logs.logger,
   });
   cleanups.push(

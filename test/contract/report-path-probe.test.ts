@@ -5,6 +5,7 @@
  * the report after one sent while nothing listened. The real rtpengine case runs in
  * test/integration/report-path.test.ts.
  */
+
 import { createSocket, type Socket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NgClient } from '../../src/adapters/rtpengine/ng-client.js';
@@ -14,7 +15,7 @@ import {
   type NgDictionary,
 } from '../../src/adapters/rtpengine/ng-codec.js';
 import { PROBE_CALL_ID_PREFIX, ReportPathProbe } from '../../src/adapters/rtpengine/report-path-probe.js';
-import { systemTimers } from '../../src/application/payments/payment-ports.js';
+import { systemClock, systemTimers } from '../../src/application/clock.js';
 import { captureLogs } from '../support/log-capture.js';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -60,6 +61,7 @@ async function standIn(options: { lose: number; onReport: (callId: string) => vo
     port: ng.address().port,
     timeoutMs: 500,
     retries: 0,
+    clock: systemClock,
     logger: logs.logger,
   });
   cleanups.push(() => client.close());

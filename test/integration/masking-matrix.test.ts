@@ -5,12 +5,14 @@
  * the customer's audio did arrive; and rtpengine reported each key exactly once (both hops' report
  * ports are read here: no gateway runs in this file).
  */
+
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RtpengineCaptureDelay } from '../../src/adapters/rtpengine/capture-delay.js';
 import { NgClient } from '../../src/adapters/rtpengine/ng-client.js';
 import type { Call } from '../../src/application/calls/call-registry.js';
+import { systemClock } from '../../src/application/clock.js';
 import { dtmfInPcap } from '../support/agent-audio.js';
 import { CallHarness, type PlacedCall } from '../support/call-harness.js';
 import { type DtmfReports, openDtmfReports } from '../support/dtmf-reports.js';
@@ -47,6 +49,7 @@ beforeAll(async () => {
     port: 2225,
     timeoutMs: 1000,
     retries: 1,
+    clock: systemClock,
     logger: pino({ level: 'silent' }),
   });
 });

@@ -7,11 +7,12 @@
  * (src/adapters/rtpengine/report-path-probe.ts). Here, on the real stack: the loss without the
  * probe, and no loss with it, for a test reader and for the gateway.
  */
+
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NgClient } from '../../src/adapters/rtpengine/ng-client.js';
 import { ReportPathProbe } from '../../src/adapters/rtpengine/report-path-probe.js';
-import { systemTimers } from '../../src/application/payments/payment-ports.js';
+import { systemClock, systemTimers } from '../../src/application/clock.js';
 import { CallHarness, type PlacedCall } from '../support/call-harness.js';
 import { openDtmfReports } from '../support/dtmf-reports.js';
 import { startInProcessGateway } from '../support/in-process-gateway.js';
@@ -30,6 +31,7 @@ beforeAll(async () => {
     port: 2223,
     timeoutMs: 1000,
     retries: 1,
+    clock: systemClock,
     logger: pino({ level: 'silent' }),
   });
 });

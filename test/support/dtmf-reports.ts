@@ -7,6 +7,7 @@
  * reports on a connected socket, so a report it sent while nothing listened (between two test files,
  * a gateway killed by a test) makes it lose the next one, which would be this reader's first key.
  */
+
 import { createSocket, type Socket } from 'node:dgram';
 import { pino } from 'pino';
 import { NgClient } from '../../src/adapters/rtpengine/ng-client.js';
@@ -15,7 +16,7 @@ import {
   ReportPathProbe,
   type ReportPathResult,
 } from '../../src/adapters/rtpengine/report-path-probe.js';
-import { systemTimers } from '../../src/application/payments/payment-ports.js';
+import { systemClock, systemTimers } from '../../src/application/clock.js';
 
 const EVENT_KEYS = '0123456789*#ABCD';
 
@@ -49,6 +50,7 @@ export async function openDtmfReports(ports: DtmfReportPorts) {
     port: ports.ngPort,
     timeoutMs: 1000,
     retries: 1,
+    clock: systemClock,
     logger,
   });
   const maskNg = await NgClient.open({
@@ -56,6 +58,7 @@ export async function openDtmfReports(ports: DtmfReportPorts) {
     port: ports.maskNgPort,
     timeoutMs: 1000,
     retries: 1,
+    clock: systemClock,
     logger,
   });
   const hops: ProbedHop[] = [

@@ -1,4 +1,4 @@
-import type { Clock, Timers } from '../../src/application/payments/payment-ports.js';
+import type { Clock, Timers } from '../../src/application/clock.js';
 
 /** A clock and timers that move only when the test says so. */
 export class FakeTime implements Clock, Timers {
@@ -11,6 +11,16 @@ export class FakeTime implements Clock, Timers {
 
   now(): number {
     return this.#now;
+  }
+
+  /** The same count: a fake clock never steps back. */
+  monotonic(): number {
+    return this.#now;
+  }
+
+  /** Resolves when `advance` has moved time past `ms` from now. */
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => this.set(ms, resolve));
   }
 
   set(delayMs: number, fire: () => void): { cancel(): void } {

@@ -10,7 +10,8 @@
 import type { Server } from 'node:http';
 import type { Express } from 'express';
 import { CallRegistry } from '../../src/application/calls/call-registry.js';
-import { noPrompts, systemClock, systemTimers } from '../../src/application/payments/payment-ports.js';
+import { systemClock, systemTimers } from '../../src/application/clock.js';
+import { noPrompts } from '../../src/application/payments/payment-ports.js';
 import { PaymentService } from '../../src/application/payments/payment-service.js';
 import type { Logger } from '../../src/logger.js';
 import { ScriptedConnector } from './scripted-connector.js';

@@ -3,10 +3,12 @@
  * with a recorder on the DTMF router's sink: the exact sequence of customer keys per call, which the
  * gateway itself never exposes. Logs go to a capture at trace level, for the no-digits scans.
  */
+
 import type { Call } from '../../src/application/calls/call-registry.js';
+import { systemClock, systemTimers } from '../../src/application/clock.js';
+import { type RunningGateway, startGateway } from '../../src/composition/start-gateway.js';
 import { loadConfig } from '../../src/config/config.js';
 import type { KeypadKey } from '../../src/domain/capture/keypad.js';
-import { type RunningGateway, startGateway } from '../../src/composition/start-gateway.js';
 import { GatewayApi } from './gateway-api.js';
 import { captureLogs } from './log-capture.js';
 import { ScriptedConnector } from './scripted-connector.js';
@@ -37,7 +39,13 @@ export async function startInProcessGateway(
 ): Promise<InProcessGateway> {
   const logs = captureLogs('trace');
   const config = loadConfig(testGatewayEnv({ TONEWALL_HTTP_PORT: '0', ...env }));
-  const gateway = await startGateway({ config, logger: logs.logger, connector: new ScriptedConnector() });
+  const gateway = await startGateway({
+    config,
+    logger: logs.logger,
+    connector: new ScriptedConnector(),
+    clock: systemClock,
+    timers: systemTimers,
+  });
   const keys: RecordedKey[] = [];
   // The router calls its sink (the payment service) per customer key: record, then pass on.
   const payments = gateway.payments;

@@ -1,6 +1,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Clock } from '../../application/clock.js';
 import {
   type AuditChainHead,
   type AuditEntry,
@@ -21,7 +22,8 @@ export interface AuditFileStoreOptions {
   readonly signer: RecordSigner;
   /** A segment file is closed and a new one begun before it would grow past this; also at each UTC day. */
   readonly maxFileBytes: number;
-  readonly clock: { now(): number };
+  /** `now` stamps records and heads; `monotonic` times the head interval. */
+  readonly clock: Clock;
 }
 
 interface Pending {
@@ -201,11 +203,14 @@ export class AuditFileStore {
         // the head follows the log when it has caught up, and at least every HEAD_INTERVAL_MS under
         // a steady stream of records (a head per batch was two fsyncs and a signature per record)
         const caughtUp = this.#pending.length === 0;
-        if (this.#unheaded && (caughtUp || performance.now() - this.#headAt >= HEAD_INTERVAL_MS)) {
+        if (
+          this.#unheaded &&
+          (caughtUp || this.#options.clock.monotonic() - this.#headAt >= HEAD_INTERVAL_MS)
+        ) {
           const { directory, clock } = this.#options;
           await writeSignedHead(directory, this.#signer, this.#unheaded, clock.now());
           this.#unheaded = undefined;
-          this.#headAt = performance.now();
+          this.#headAt = this.#options.clock.monotonic();
         }
       } catch (error) {
         this.#failure = new GatewayError('GW_ERR_AUDIT_WRITE', 'audit record could not be written to disk', {

@@ -33,6 +33,8 @@ const clock = {
   now(): number {
     return clock.at;
   },
+  /** The thread's own monotonic time (a thread cannot be handed the main thread's clock). */
+  monotonic: () => performance.now(),
 };
 
 /** Takes requests once the log is open. */

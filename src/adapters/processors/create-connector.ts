@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import type { Clock, Timers } from '../../application/clock.js';
 import type { ProcessorConnector } from '../../application/payments/processor-connector.js';
 import type { ProcessorSettings } from '../../config/processor-settings.js';
 import { GatewayError } from '../../errors.js';
@@ -19,6 +20,7 @@ async function readPem(file: string, what: string): Promise<string> {
 export async function createProcessorConnector(
   settings: ProcessorSettings,
   logger: Logger,
+  time: { readonly clock: Clock; readonly timers: Timers },
 ): Promise<ProcessorConnector> {
   if (settings.kind === 'stripe') {
     // loaded only when configured: the Stripe SDK is ~20 MiB of the gateway's memory
@@ -27,6 +29,7 @@ export async function createProcessorConnector(
       secretKey: settings.secretKey,
       attemptTimeoutMs: settings.attemptTimeoutMs,
       retry: settings.retry,
+      ...time,
       logger,
     });
   }
@@ -44,6 +47,7 @@ export async function createProcessorConnector(
     tls: { cert, key, ca },
     attemptTimeoutMs: settings.attemptTimeoutMs,
     retry: settings.retry,
+    ...time,
     logger,
   });
 }

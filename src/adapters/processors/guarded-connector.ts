@@ -1,3 +1,4 @@
+import type { Clock } from '../../application/clock.js';
 import type {
   ProcessorConnector,
   ProcessorResult,
@@ -19,7 +20,8 @@ export interface GuardedConnectorOptions {
   readonly connector: ProcessorConnector;
   readonly breaker: BreakerPolicy;
   /** Monotonic milliseconds. */
-  readonly now?: () => number;
+  /** The breaker's time (monotonic) and the latency the metrics observe. */
+  readonly clock: Clock;
   readonly logger: Logger;
   /** Every tokenisation: `outcome` is success, declined or the GW_ERR_* code; seconds include retries. */
   readonly observe?: (outcome: string, seconds: number) => void;
@@ -45,7 +47,7 @@ export class GuardedConnector implements ProcessorConnector {
   constructor(options: GuardedConnectorOptions) {
     this.#options = options;
     this.name = options.connector.name;
-    this.#now = options.now ?? (() => performance.now());
+    this.#now = () => options.clock.monotonic();
   }
 
   get breaker(): 'closed' | 'open' | 'half-open' {

@@ -63,7 +63,7 @@ export class JweHttpsConnector implements ProcessorConnector {
     if (url?.protocol !== 'https:') {
       throw new GatewayError('GW_ERR_CONFIG', 'processor "url" must be an https URL');
     }
-    const certificate = readEncryptionCertificate(options.encryptionCertificate);
+    const certificate = readEncryptionCertificate(options.encryptionCertificate, options.clock.now());
     const keyId = options.keyId ?? (await keyIdOf(certificate.publicKey));
     return new JweHttpsConnector(options, url, certificate, keyId);
   }
@@ -125,7 +125,7 @@ export class JweHttpsConnector implements ProcessorConnector {
   }
 }
 
-function readEncryptionCertificate(pem: string): X509Certificate {
+function readEncryptionCertificate(pem: string, nowMs: number): X509Certificate {
   let certificate: X509Certificate;
   try {
     certificate = new X509Certificate(pem);
@@ -141,7 +141,7 @@ function readEncryptionCertificate(pem: string): X509Certificate {
       'processor encryption certificate must hold an RSA key of 2048+ bits',
     );
   }
-  if (Date.parse(certificate.validTo) < Date.now()) {
+  if (Date.parse(certificate.validTo) < nowMs) {
     throw new GatewayError('GW_ERR_CONFIG', 'processor encryption certificate has expired');
   }
   return certificate;

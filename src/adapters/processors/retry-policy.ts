@@ -1,3 +1,4 @@
+import type { Clock, Timers } from '../../application/clock.js';
 import type { RetryPolicy } from '../../config/processor-settings.js';
 import { isGatewayError } from '../../errors.js';
 
@@ -46,16 +47,8 @@ export function attemptTimeout(policy: RetryPolicy, perAttemptMs: number, elapse
   return Math.max(1, Math.floor(Math.min(perAttemptMs, policy.deadlineMs - elapsedMs)));
 }
 
-export interface RetryClock {
-  /** Monotonic milliseconds. */
-  now(): number;
-  sleep(ms: number): Promise<void>;
-}
-
-export const systemClock: RetryClock = Object.freeze({
-  now: () => performance.now(),
-  sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
-});
+/** The retry loop's view of the injected clock and timers (src/application/clock.ts). */
+export type RetryClock = Pick<Clock, 'monotonic'> & Pick<Timers, 'sleep'>;
 
 export interface RetryRunOptions {
   readonly policy: RetryPolicy;
@@ -76,15 +69,15 @@ export async function withRetries<T>(
   options: RetryRunOptions,
 ): Promise<T> {
   const { policy, clock } = options;
-  const startedAt = clock.now();
+  const startedAt = clock.monotonic();
   for (let attempt = 1; ; attempt += 1) {
     try {
-      const timeoutMs = attemptTimeout(policy, options.attemptTimeoutMs, clock.now() - startedAt);
+      const timeoutMs = attemptTimeout(policy, options.attemptTimeoutMs, clock.monotonic() - startedAt);
       return await operation({ attempt, timeoutMs });
     } catch (error) {
       const decision = decideRetry(policy, {
         attempt,
-        elapsedMs: clock.now() - startedAt,
+        elapsedMs: clock.monotonic() - startedAt,
         error,
         random: options.random(),
       });

@@ -1,14 +1,17 @@
 import { randomInt } from 'node:crypto';
+import type { Clock, Timers } from '../../application/clock.js';
 import type { ProcessorResult } from '../../application/payments/processor-connector.js';
 import type { RetryPolicy } from '../../config/processor-settings.js';
 import type { Logger } from '../../logger.js';
-import { type RetryClock, systemClock, withRetries } from './retry-policy.js';
+import { withRetries } from './retry-policy.js';
 
 /** The retry settings every connector takes. */
 export interface ConnectorRetryOptions {
   readonly attemptTimeoutMs: number;
   readonly retry: RetryPolicy;
-  readonly clock?: RetryClock;
+  /** Time for the deadline and the backoff (the composition root's clock and timers). */
+  readonly clock: Clock;
+  readonly timers: Timers;
   /** Jitter source in [0, 1); crypto-random by default. */
   readonly random?: () => number;
 }
@@ -24,7 +27,8 @@ export async function tokeniseWithRetries(
   options: ConnectorRetryOptions & { readonly logger: Logger },
 ): Promise<ProcessorResult> {
   const { logger } = options;
-  const startedAt = performance.now();
+  const { clock, timers } = options;
+  const startedAt = clock.monotonic();
   let attempts = 0;
   try {
     const result = await withRetries(
@@ -35,7 +39,7 @@ export async function tokeniseWithRetries(
       {
         policy: options.retry,
         attemptTimeoutMs: options.attemptTimeoutMs,
-        clock: options.clock ?? systemClock,
+        clock: { monotonic: () => clock.monotonic(), sleep: (ms) => timers.sleep(ms) },
         random: options.random ?? cryptoRandom,
         onRetry: ({ attempt: failed, delayMs, error }) =>
           logger.warn(
@@ -49,13 +53,13 @@ export async function tokeniseWithRetries(
         outcome: result.outcome,
         ...(result.outcome === 'declined' ? { declineCode: result.declineCode } : { last4: result.last4 }),
         attempts,
-        ms: Math.round(performance.now() - startedAt),
+        ms: Math.round(clock.monotonic() - startedAt),
       },
       'processor answered',
     );
     return result;
   } catch (error) {
-    logger.warn({ err: error, attempts, ms: Math.round(performance.now() - startedAt) }, 'processor failed');
+    logger.warn({ err: error, attempts, ms: Math.round(clock.monotonic() - startedAt) }, 'processor failed');
     throw error;
   }
 }

@@ -1,3 +1,4 @@
+import type { Clock } from '../../application/clock.js';
 import type { GatewayError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { type DtmfEvent, MAX_DTMF_DATAGRAM_BYTES } from './dtmf-event.js';
@@ -17,6 +18,8 @@ export interface DtmfListenerOptions {
   /** Source addresses whose datagrams are read; everything else is dropped and counted. */
   allowedSources: readonly string[];
   logger: Logger;
+  /** The wall clock the receive thread's arrival stamps are compared with (queue time). */
+  clock: Clock;
   onEvent: (event: DtmfEvent) => void;
   /** The receive thread failed after start: no key will arrive any more. */
   onFailure?: (error: GatewayError) => void;
@@ -129,7 +132,7 @@ export class DtmfListener {
     this.#stats.accepted += 1;
     // timing only (Call-ID, arrival, wait for the main thread): never the key. In seconds: epoch
     // milliseconds would be a 13-digit run that log scans rightly treat as card-shaped.
-    const queuedMs = performance.timeOrigin + performance.now() - receivedAt;
+    const queuedMs = this.#options.clock.now() - receivedAt;
     this.#options.logger.debug(
       {
         sipCallId: event.sipCallId,

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
+import type { Clock } from '../../application/clock.js';
 import { GatewayError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { decodeNgMessage, encodeNgMessage, type NgDictionary, type NgValue } from './ng-codec.js';
@@ -12,6 +13,8 @@ export interface NgClientOptions {
   /** Extra attempts after the first one times out; the same cookie is resent, so rtpengine answers once. */
   retries: number;
   logger: Logger;
+  /** Times each exchange for the debug log. */
+  clock: Clock;
 }
 
 export interface NgReply extends NgDictionary {
@@ -77,7 +80,7 @@ export class NgClient {
         datagram,
         attemptsLeft: this.#options.retries,
         timer: setTimeout(() => this.#onTimeout(cookie), this.#options.timeoutMs),
-        startedAt: performance.now(),
+        startedAt: this.#options.clock.monotonic(),
         resolve,
         reject,
       };
@@ -167,7 +170,7 @@ export class NgClient {
       return;
     }
     this.#options.logger.debug(
-      { command: pending.command, ms: Math.round(performance.now() - pending.startedAt) },
+      { command: pending.command, ms: Math.round(this.#options.clock.monotonic() - pending.startedAt) },
       'NG reply',
     );
     pending.resolve({ ...message, result });

@@ -1,6 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
-import type { Timers } from '../../application/payments/payment-ports.js';
+import type { Timers } from '../../application/clock.js';
 import { GatewayError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { NgClient } from './ng-client.js';

@@ -1,12 +1,13 @@
 import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify } from 'jose';
 import type { BearerTokenVerifier } from '../../application/access/bearer-token-verifier.js';
 import { isRole, type Principal, type Role } from '../../application/access/principal.js';
+import type { Clock } from '../../application/clock.js';
 import type { JwtSettings } from '../../config/access-settings.js';
 import { GatewayError } from '../../errors.js';
 
 export interface JwtVerifierOptions extends JwtSettings {
-  /** Clock for `exp`/`nbf` checks (tests); the system clock otherwise. */
-  readonly now?: () => number;
+  /** Clock for `exp`/`nbf` checks. */
+  readonly clock: Clock;
   readonly timeoutMs?: number;
 }
 
@@ -56,7 +57,7 @@ export class JwtVerifier implements BearerTokenVerifier {
         algorithms: [...this.#options.algorithms],
         requiredClaims: ['exp', 'sub'],
         clockTolerance: 30,
-        ...(this.#options.now ? { currentDate: new Date(this.#options.now()) } : {}),
+        currentDate: new Date(this.#options.clock.now()),
       }));
     } catch (error) {
       throw mapJoseError(error);

@@ -1,13 +1,17 @@
+import type { Clock, Timers } from '../../application/clock.js';
 import type { PaymentUpdate } from '../../application/payments/payment-ports.js';
 import type { RetryPolicy } from '../../config/processor-settings.js';
 import { GatewayError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import { systemClock, withRetries } from '../processors/retry-policy.js';
+import { withRetries } from '../processors/retry-policy.js';
 import { SIGNATURE_HEADER, signWebhook } from './webhook-signature.js';
 
 export interface WebhookSenderOptions {
   secret: string;
   logger: Logger;
+  /** The signature's timestamp, the retries' deadline and backoff. */
+  clock: Clock;
+  timers: Timers;
   policy?: RetryPolicy;
   attemptTimeoutMs?: number;
 }
@@ -58,7 +62,7 @@ export class WebhookSender {
     try {
       await withRetries(
         async ({ timeoutMs }) => {
-          const timestamp = Math.floor(Date.now() / 1000);
+          const timestamp = Math.floor(this.#options.clock.now() / 1000);
           let response: Response;
           try {
             response = await fetch(url, {
@@ -91,7 +95,10 @@ export class WebhookSender {
         {
           policy: this.#options.policy ?? DEFAULT_POLICY,
           attemptTimeoutMs: this.#options.attemptTimeoutMs ?? 5_000,
-          clock: systemClock,
+          clock: {
+            monotonic: () => this.#options.clock.monotonic(),
+            sleep: (ms) => this.#options.timers.sleep(ms),
+          },
           random: Math.random,
           onRetry: ({ attempt, delayMs }) => logger.info({ attempt, delayMs }, 'status callback retry'),
         },

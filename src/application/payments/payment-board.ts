@@ -2,7 +2,8 @@ import type { AgentView } from '../../domain/capture/agent-view.js';
 import type { CaptureField, Outcome, PaymentStatus } from '../../domain/capture/capture-types.js';
 import { isTerminalStatus } from '../../domain/capture/capture-types.js';
 import type { Call } from '../calls/call-registry.js';
-import type { Clock, PaymentUpdate } from './payment-ports.js';
+import type { Clock } from '../clock.js';
+import type { PaymentUpdate } from './payment-ports.js';
 import { RetentionQueue } from './retention-queue.js';
 
 /** A payment's status only: what a supervisor may see. No digit counts, no masks, no card details. */

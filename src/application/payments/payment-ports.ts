@@ -7,26 +7,6 @@ export interface PromptPlayer {
   play(call: Call, prompt: PromptId): Promise<void>;
 }
 
-/** Wall-clock milliseconds, injected so tests control time. */
-export interface Clock {
-  now(): number;
-}
-
-/** One timer per payment; `set` replaces nothing by itself, the service clears first. */
-export interface Timers {
-  set(delayMs: number, fire: () => void): { cancel(): void };
-}
-
-export const systemClock: Clock = { now: () => Date.now() };
-
-export const systemTimers: Timers = {
-  set(delayMs, fire) {
-    const handle = setTimeout(fire, Math.max(0, delayMs));
-    handle.unref();
-    return { cancel: () => clearTimeout(handle) };
-  },
-};
-
 /** What leaves the service on every change of a payment: the agent view, nothing else. */
 export interface PaymentUpdate {
   readonly view: AgentView;

@@ -1,6 +1,7 @@
 import express, { type Express, type RequestHandler } from 'express';
 import { IntegrationKeys } from '../../application/access/integration-keys.js';
 import type { CallRegistry } from '../../application/calls/call-registry.js';
+import type { Clock } from '../../application/clock.js';
 import type { PaymentService } from '../../application/payments/payment-service.js';
 import { sha256Hex } from '../../domain/sha256.js';
 import type { Logger } from '../../logger.js';
@@ -22,6 +23,8 @@ import { SessionStore } from './session-store.js';
 import { uiRoutes } from './ui-routes.js';
 
 export interface HttpAppOptions {
+  /** Request times, sessions, the audit report's default range. */
+  clock: Clock;
   logger: Logger;
   registry: CallRegistry;
   payments: PaymentService;
@@ -47,26 +50,26 @@ const noStore: RequestHandler = (_request, response, next) => {
   next();
 };
 
-function keysOnly(keys: readonly string[]): HttpAccess {
+function keysOnly(keys: readonly string[], clock: Clock): HttpAccess {
   return {
     integrationKeys: new IntegrationKeys(
       keys.map((key, index) => ({ name: `key-${index + 1}`, sha256: sha256Hex(key) })),
     ),
     users: undefined,
     jwt: undefined,
-    sessions: new SessionStore({ idleMs: 900_000, absoluteMs: 43_200_000 }),
+    sessions: new SessionStore({ idleMs: 900_000, absoluteMs: 43_200_000, clock }),
     secureCookies: false,
     signIn: { maxAttempts: 5, windowMs: 900_000 },
   };
 }
 
 export function createHttpApp(options: HttpAppOptions): Express {
-  const access = options.access ?? keysOnly(options.integrationKeys ?? []);
+  const access = options.access ?? keysOnly(options.integrationKeys ?? [], options.clock);
   const board = options.payments.board;
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use(requestId(options.logger));
+  app.use(requestId(options.logger, options.clock));
   app.use(securityHeaders({ tls: access.secureCookies }));
   app.use(healthRoutes(options.health));
   if (options.metrics) {
@@ -92,7 +95,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
       ...(options.recordAction ? { recordAction: options.recordAction } : {}),
     }),
   );
-  app.use(auditRoutes(options.auditReport, options.recordAction));
+  app.use(auditRoutes(options.clock, options.auditReport, options.recordAction));
   app.use(notFoundHandler);
   app.use(errorHandler(options.logger));
   return app;

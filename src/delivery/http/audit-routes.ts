@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import type { Clock } from '../../application/clock.js';
 import { GatewayError } from '../../errors.js';
 import { principalNameOf, type RecordAction } from './audit-actions.js';
 import { requireRole } from './authorize.js';
@@ -14,7 +15,11 @@ const rangeSchema = z.object({ from: z.iso.date().optional(), to: z.iso.date().o
  * `GET /v1/audit/report?from=YYYY-MM-DD&to=YYYY-MM-DD` (default: the last 30 days): auditors and
  * admins (and integration keys) read the self-contained HTML report. Reading it is itself recorded.
  */
-export function auditRoutes(report: AuditReportSource | undefined, recordAction?: RecordAction): Router {
+export function auditRoutes(
+  clock: Clock,
+  report: AuditReportSource | undefined,
+  recordAction?: RecordAction,
+): Router {
   const router = Router();
   router.get('/v1/audit/report', async (request, response) => {
     requireRole(response, 'auditor', 'admin');
@@ -23,7 +28,7 @@ export function auditRoutes(report: AuditReportSource | undefined, recordAction?
     if (!query.success) {
       throw new GatewayError('GW_ERR_INVALID_BODY', '"from" and "to" must be dates (YYYY-MM-DD)');
     }
-    const to = query.data.to ? new Date(`${query.data.to}T00:00:00Z`) : new Date(Date.now() + DAY_MS);
+    const to = query.data.to ? new Date(`${query.data.to}T00:00:00Z`) : new Date(clock.now() + DAY_MS);
     const from = query.data.from
       ? new Date(`${query.data.from}T00:00:00Z`)
       : new Date(to.getTime() - 30 * DAY_MS);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestHandler, Response } from 'express';
+import type { Clock } from '../../application/clock.js';
 import { type Logger, maskDigitRuns } from '../../logger.js';
 
 const INCOMING_ID = /^[A-Za-z0-9-]{1,64}$/;
@@ -16,13 +17,13 @@ export function requestIdOf(response: Response): string {
  * query, no body; digit runs in the path masked), so a client's id finds the line, and a 500's
  * message finds its error line.
  */
-export function requestId(logger: Logger): RequestHandler {
+export function requestId(logger: Logger, clock: Clock): RequestHandler {
   return (request, response, next) => {
     const incoming = request.get('x-request-id');
     const id = incoming !== undefined && INCOMING_ID.test(incoming) ? incoming : randomUUID();
     response.locals.requestId = id;
     response.setHeader('x-request-id', id);
-    const started = performance.now();
+    const started = clock.monotonic();
     response.once('finish', () => {
       logger.info(
         {
@@ -31,7 +32,7 @@ export function requestId(logger: Logger): RequestHandler {
           // a path is client input: a card number keyed into a URL must not reach the log
           path: loggedPath(request.path),
           status: response.statusCode,
-          ms: Math.round((performance.now() - started) * 10) / 10,
+          ms: Math.round((clock.monotonic() - started) * 10) / 10,
         },
         'request',
       );

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Principal } from '../../application/access/principal.js';
+import type { Clock } from '../../application/clock.js';
 
 export interface Session {
   readonly principal: Principal;
@@ -14,7 +15,7 @@ export interface SessionStoreOptions {
   readonly idleMs: number;
   /** Signed out this long after sign-in, however active. */
   readonly absoluteMs: number;
-  readonly now?: () => number;
+  readonly clock: Clock;
   /** The oldest sessions go when there are more (bounds memory). */
   readonly maxSessions?: number;
 }
@@ -89,6 +90,6 @@ export class SessionStore {
   }
 
   #now(): number {
-    return this.#options.now?.() ?? Date.now();
+    return this.#options.clock.now();
   }
 }

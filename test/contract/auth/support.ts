@@ -96,13 +96,19 @@ export async function startTestGateway(
   });
   const clock = { offsetMs: 0 };
   const now = () => Date.now() + clock.offsetMs;
+  const testClock = { now, monotonic: () => performance.now() + clock.offsetMs };
   const logs = captureLogs();
   const { registry, connector, payments } = paymentCore(logs.logger);
   const app = createHttpApp({
+    clock: testClock,
     logger: logs.logger,
     registry,
     payments,
-    access: createHttpAccess({ settings: config.access, logger: logs.logger, now }),
+    access: createHttpAccess({
+      settings: config.access,
+      logger: logs.logger,
+      clock: testClock,
+    }),
     webhooksEnabled: false,
     health: {},
     ...(options.auditReport ? { auditReport: options.auditReport } : {}),

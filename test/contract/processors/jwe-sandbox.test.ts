@@ -4,6 +4,7 @@ import {
   JweHttpsConnector,
   type JweHttpsConnectorOptions,
 } from '../../../src/adapters/processors/jwe-https-connector.js';
+import { systemClock, systemTimers } from '../../../src/application/clock.js';
 import type {
   ProcessorConnector,
   ProcessorResult,
@@ -70,6 +71,8 @@ async function connector(overrides: Partial<JweHttpsConnectorOptions> = {}): Pro
     attemptTimeoutMs: 400,
     retry: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 100, deadlineMs: 5_000 },
     logger: connectorLogs.logger,
+    clock: systemClock,
+    timers: systemTimers,
     ...overrides,
   });
   cleanups.push(() => created.close());
@@ -298,6 +301,7 @@ describe('createProcessorConnector', () => {
         retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 10, deadlineMs: 3_000 },
       },
       connectorLogs.logger,
+      { clock: systemClock, timers: systemTimers },
     );
     cleanups.push(() => client.close());
     expect(await tokenise(client, request(CARDS.success))).toMatchObject({ outcome: 'success' });
@@ -317,6 +321,7 @@ describe('createProcessorConnector', () => {
           retry: { maxAttempts: 1, baseDelayMs: 10, maxDelayMs: 10, deadlineMs: 3_000 },
         },
         connectorLogs.logger,
+        { clock: systemClock, timers: systemTimers },
       ),
     ).rejects.toMatchObject({ code: 'GW_ERR_CONFIG' });
   });

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JweHttpsConnector } from '../../../src/adapters/processors/jwe-https-connector.js';
 import { keyIdOf } from '../../../src/adapters/processors/key-id.js';
 import { mapProcessorReply } from '../../../src/adapters/processors/map-processor-reply.js';
+import { systemClock, systemTimers } from '../../../src/application/clock.js';
 import { GatewayError } from '../../../src/errors.js';
 import { DecryptionKeyring } from '../../../src/sandbox/decryption-keyring.js';
 import { rsaKeyThumbprint } from '../../../src/sandbox/jwk-thumbprint.js';
@@ -65,6 +66,8 @@ beforeAll(async () => {
     attemptTimeoutMs: 5_000,
     retry: { maxAttempts: 1, baseDelayMs: 10, maxDelayMs: 10, deadlineMs: 10_000 },
     logger: connectorLogs.logger,
+    clock: systemClock,
+    timers: systemTimers,
   });
 });
 

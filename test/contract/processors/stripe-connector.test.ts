@@ -4,6 +4,7 @@ import {
   StripeConnector,
   type StripeConnectorOptions,
 } from '../../../src/adapters/processors/stripe-connector.js';
+import { systemClock, systemTimers } from '../../../src/application/clock.js';
 import type { TokeniseRequest } from '../../../src/application/payments/processor-connector.js';
 import { captureLogs } from '../../support/log-capture.js';
 import { startFakeStripe } from './fake-stripe.js';
@@ -42,6 +43,8 @@ function connector(overrides: Partial<StripeConnectorOptions> = {}): StripeConne
     attemptTimeoutMs: 400,
     retry: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 50, deadlineMs: 5_000 },
     logger: logs.logger,
+    clock: systemClock,
+    timers: systemTimers,
     ...overrides,
   });
 }

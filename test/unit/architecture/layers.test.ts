@@ -103,6 +103,21 @@ describe('the import graph of src/', () => {
     expect(domainIo).toEqual([]);
   });
 
+  it('reads the time only through the injected clock (src/application/clock.ts)', async () => {
+    const { readFileSync } = await import('node:fs');
+    // the two worker threads' entry files stamp time on their own thread: an injected object cannot cross
+    const allowed = new Set([
+      'src/application/clock.ts',
+      'src/adapters/rtpengine/dtmf-receive-worker.ts',
+      'src/adapters/audit/audit-store-worker.ts',
+    ]);
+    const readsTime = /Date\.now\(|performance\.now\(|performance\.timeOrigin|new Date\(\)/;
+    const readers = files
+      .filter((file) => !allowed.has(file))
+      .filter((file) => readsTime.test(readFileSync(join(ROOT, file), 'utf8')));
+    expect(readers).toEqual([]);
+  });
+
   it('sees an outward import and a circle when there is one (the checks can fail)', () => {
     expect(
       outwardImports([{ from: 'src/domain/card/luhn.ts', to: 'src/adapters/rtpengine/ng-client.ts' }]),

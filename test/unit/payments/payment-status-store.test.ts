@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { JsonlPaymentStatusStore } from '../../../src/adapters/payment-status/jsonl-payment-status-store.js';
 import { CallRegistry } from '../../../src/application/calls/call-registry.js';
-import { noPrompts, systemTimers } from '../../../src/application/payments/payment-ports.js';
+import { systemTimers } from '../../../src/application/clock.js';
+import { noPrompts } from '../../../src/application/payments/payment-ports.js';
 import { PaymentService } from '../../../src/application/payments/payment-service.js';
 import type { PaymentStatusRecord } from '../../../src/application/payments/payment-status-store.js';
 import { parseCreatePayment } from '../../../src/delivery/http/payment-schemas.js';
@@ -33,7 +34,7 @@ function service(store: JsonlPaymentStatusStore, registry = new CallRegistry()) 
     registry,
     connector,
     prompts: noPrompts,
-    clock: { now: () => clock },
+    clock: { now: () => clock, monotonic: () => clock },
     timers: systemTimers,
     logger: captureLogs().logger,
     statusStore: store,

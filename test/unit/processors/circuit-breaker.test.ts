@@ -73,7 +73,7 @@ describe('GuardedConnector', () => {
     const guarded = new GuardedConnector({
       connector: inner,
       breaker: policy,
-      now: () => now,
+      clock: { now: () => now, monotonic: () => now },
       logger: logs.logger,
       observe: (outcome) => observed.push(outcome),
     });
@@ -114,7 +114,7 @@ describe('GuardedConnector', () => {
     const guarded = new GuardedConnector({
       connector: inner,
       breaker: policy,
-      now: () => 0,
+      clock: { now: () => 0, monotonic: () => 0 },
       logger: captureLogs().logger,
     });
     for (let i = 0; i < 5; i += 1)

@@ -21,7 +21,7 @@ function fakeClock(): { clock: RetryClock; slept: number[]; advance: (ms: number
   const slept: number[] = [];
   return {
     clock: {
-      now: () => now,
+      monotonic: () => now,
       sleep: async (ms) => {
         slept.push(ms);
         now += ms;
