@@ -29,7 +29,7 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 const PAN_LIKE = /\d{13,}/;
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
-type ErrorCode =
+type SandboxErrorCode =
   | 'missing_idempotency_key'
   | 'unsupported_media_type'
   | 'unknown_kid'
@@ -42,7 +42,7 @@ type ErrorCode =
   | 'not_found'
   | 'internal';
 
-function refuse(res: Response, status: number, code: ErrorCode): void {
+function refuse(res: Response, status: number, code: SandboxErrorCode): void {
   const type =
     status >= 500
       ? 'api_error'

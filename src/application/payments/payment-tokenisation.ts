@@ -1,4 +1,4 @@
-import type { ProcessorResult } from '../../domain/capture/capture-events.js';
+import type { TokenisationOutcome } from '../../domain/capture/capture-events.js';
 import type { CaptureState } from '../../domain/capture/capture-state.js';
 import { revealCardForConnector } from '../../domain/card/reveal-card.js';
 import { isGatewayError } from '../../errors.js';
@@ -21,7 +21,7 @@ export interface Tokenisation {
  * processor result. Resolves undefined when the payment must end as internal-error (a token for
  * another card, or a failure that is not the connector's); never rejects.
  */
-export function tokenise(input: Tokenisation): Promise<ProcessorResult | undefined> {
+export function tokenise(input: Tokenisation): Promise<TokenisationOutcome | undefined> {
   const { request, connector, logger } = input;
   // the last four of the validated number, read before the buffers are zeroed, to check the token
   const capturedLast4 = input.state.card.last4;
@@ -36,7 +36,7 @@ export function tokenise(input: Tokenisation): Promise<ProcessorResult | undefin
       ...(request.description === undefined ? {} : { description: request.description }),
     }),
   ).then(
-    (reply): ProcessorResult | undefined => {
+    (reply): TokenisationOutcome | undefined => {
       if (reply.outcome === 'declined') {
         return { outcome: 'declined', declineCode: reply.declineCode, reason: reply.reason };
       }
@@ -50,7 +50,7 @@ export function tokenise(input: Tokenisation): Promise<ProcessorResult | undefin
         confirmationCode: reply.confirmationCode ?? reply.token,
       };
     },
-    (error: unknown): ProcessorResult | undefined => {
+    (error: unknown): TokenisationOutcome | undefined => {
       logger.warn({ err: error, connector: connector.name }, 'tokenisation failed');
       const isConnectorError = isGatewayError(error) && /^GW_ERR_(PROCESSOR|INVALID_AMOUNT)/.test(error.code);
       return isConnectorError ? { outcome: 'payment-connector-error' } : undefined;

@@ -1,8 +1,8 @@
 import type { CaptureField } from './capture-types.js';
 import type { KeypadKey } from './keypad.js';
 
-/** What a processor connector reports once it has the card (see revealCardForConnector). */
-export type ProcessorResult =
+/** What the capture learns of a tokenisation (the application maps the connector's ProcessorResult to it). */
+export type TokenisationOutcome =
   | { readonly outcome: 'success'; readonly token: string; readonly confirmationCode: string }
   /**
    * `declineCode`: the processor's code (e.g. `card_declined`, `insufficient_funds`); `reason`: the
@@ -28,6 +28,6 @@ export type CaptureEvent =
   | { readonly type: 'cancel'; readonly now: number }
   /** The customer's call ended. */
   | { readonly type: 'hang-up'; readonly now: number }
-  | { readonly type: 'processor-result'; readonly result: ProcessorResult; readonly now: number }
+  | { readonly type: 'processor-result'; readonly result: TokenisationOutcome; readonly now: number }
   /** The shell failed in a way that ends the payment (e.g. the connector could not be reached at all). */
   | { readonly type: 'internal-error'; readonly now: number };

@@ -9,7 +9,7 @@
  */
 
 import { SecureDigits } from '../card/secure-digits.js';
-import type { CaptureEvent, ProcessorResult } from './capture-events.js';
+import type { CaptureEvent, TokenisationOutcome } from './capture-events.js';
 import { type CaptureSettings, resolveCaptureSettings } from './capture-settings.js';
 import type { CaptureState, FieldCapture } from './capture-state.js';
 import { wipeCardDigits } from './capture-state.js';
@@ -173,7 +173,7 @@ function onHangUp(state: CaptureState): CaptureTransition {
   });
 }
 
-function onProcessorResult(state: CaptureState, result: ProcessorResult): CaptureTransition {
+function onProcessorResult(state: CaptureState, result: TokenisationOutcome): CaptureTransition {
   if (state.status !== 'processing') return unchanged(state);
   switch (result.outcome) {
     case 'success':
@@ -202,7 +202,7 @@ function onProcessorResult(state: CaptureState, result: ProcessorResult): Captur
 
 function succeed(
   state: CaptureState,
-  result: Extract<ProcessorResult, { outcome: 'success' }>,
+  result: Extract<TokenisationOutcome, { outcome: 'success' }>,
 ): CaptureTransition {
   const { brand, last4, expMonth, expYear } = state.card;
   if (brand === undefined || last4 === undefined || expMonth === undefined || expYear === undefined) {

@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { toAgentView } from '../../../src/domain/capture/agent-view.js';
 import type { CaptureCommand } from '../../../src/domain/capture/capture-commands.js';
-import type { CaptureEvent, ProcessorResult } from '../../../src/domain/capture/capture-events.js';
+import type { CaptureEvent, TokenisationOutcome } from '../../../src/domain/capture/capture-events.js';
 import { startCapture, transition } from '../../../src/domain/capture/capture-machine.js';
 import type { CaptureSettings } from '../../../src/domain/capture/capture-settings.js';
 import type { CaptureState } from '../../../src/domain/capture/capture-state.js';
@@ -28,7 +28,7 @@ type Action =
   | { kind: 'wait'; ms: number }
   | { kind: 'reveal' }
   | { kind: 'event'; event: AgentOrCallEvent; field: number }
-  | { kind: 'processor'; result: ProcessorResult };
+  | { kind: 'processor'; result: TokenisationOutcome };
 
 const digitString = (minLength: number, maxLength: number) =>
   fc.string({ unit: fc.constantFrom(...'0123456789'), minLength, maxLength });
@@ -72,7 +72,7 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   {
     weight: 1,
     arbitrary: fc
-      .constantFrom<ProcessorResult>(
+      .constantFrom<TokenisationOutcome>(
         { outcome: 'success', token: 'tok_x', confirmationCode: 'CONF' },
         { outcome: 'declined' },
         { outcome: 'payment-connector-error' },
