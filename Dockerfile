@@ -35,7 +35,8 @@ EXPOSE 8080
 # (TONEWALL_HEALTH_TIMEOUT_MS, 500 ms), so 3 s is ample.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.TONEWALL_HTTP_PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-# --max-semi-space-size=4: as scripts/lib/services.sh starts it (~30 MiB less RSS under load)
+# the flags of scripts/lib/gateway-node-flags, as scripts/lib/services.sh starts it (~30 MiB less RSS
+# under load); test/unit/gateway-node-flags.test.ts fails when they differ
 CMD ["node", "--max-semi-space-size=4", "dist/main.js"]
 
 # --- media: Kamailio and rtpengine (userspace forwarding: no kernel module in a container) -----

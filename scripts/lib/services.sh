@@ -22,9 +22,10 @@ services_prompts() {
   printf '%s' "$dir"
 }
 
-# Node flags the gateway runs with (the same as test/support/gateway-process.ts GATEWAY_NODE_FLAGS and
-# the Dockerfile's CMD): the young generation capped at 4 MiB semi-spaces, ~30 MiB less RSS at 150 calls.
-GATEWAY_NODE_FLAGS=(--max-semi-space-size=4)
+# Node flags the gateway runs with, from the one file that holds them (scripts/lib/gateway-node-flags;
+# test/support/gateway-process.ts reads it too, a unit test holds the Dockerfile's CMD to it): the young
+# generation capped at 4 MiB semi-spaces, ~30 MiB less RSS at 150 calls.
+read -r -a GATEWAY_NODE_FLAGS <"$TONEWALL_ROOT/scripts/lib/gateway-node-flags"
 
 # services_start RUN_NAME NAME SCRIPT READY_URL_OR_PORT [NODE_FLAG...]
 services_start() {

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,7 +25,12 @@ export interface GatewayProcess {
  * grow to 16 MiB semi-spaces under an allocation burst (start-up reading the payment status file, a
  * 150-call load) and the RSS stays there: ~30 MiB more at the same live data (docs/operations.md).
  */
-export const GATEWAY_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=4'];
+export const GATEWAY_NODE_FLAGS: readonly string[] = readFileSync(
+  join(root, 'scripts', 'lib', 'gateway-node-flags'),
+  'utf8',
+)
+  .split(/\s+/)
+  .filter((flag) => flag.length > 0);
 
 export async function startGatewayProcess(options: {
   env: Record<string, string>;
