@@ -18,85 +18,26 @@
 // a number, or `held` (the default) for the largest masked level that held, else the largest run.
 
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { NgClient } from '../src/adapters/rtpengine/ng-client.js';
 import { systemClock } from '../src/application/clock.js';
 import { createLogger } from '../src/logger.js';
 import { REPO_ROOT } from '../test/support/stack.js';
-import { type BenchData, mergeBenchData, readBenchData, summarise } from './bench/bench-data.js';
+import { type BenchData, mergeBenchData, readBenchData } from './bench/bench-data.js';
 import { takeBenchLock } from './bench/bench-lock.js';
-import { BENCH_PORTS, MASKING_MODES, type MaskingMode } from './bench/bench-ports.js';
+import { benchOptions, positiveInt } from './bench/bench-options.js';
+import { BENCH_PORTS, type MaskingMode } from './bench/bench-ports.js';
 import { BENCH_RUN_DIR, BenchServices } from './bench/bench-services.js';
-import { findings } from './bench/findings.js';
 import { CPU_GROUPS, cpuFigures, type LevelSummary, summariseLevel } from './bench/level-summary.js';
 import { CUSTOMER_MIX, type LoadResult, runLoad } from './bench/load-run.js';
 import { machineInfo } from './bench/machine.js';
 import { cardKeys } from './bench/pcaps.js';
 import { peakRssMib } from './bench/proc.js';
-import { benchmarksMarkdown } from './bench/report.js';
+import { publish } from './bench/publish.js';
 import { resolvedStackSettings, sourceState } from './bench/stack-settings.js';
-import { textTable } from './bench/text-table.js';
 
-const USAGE = `usage: ./scripts/tonewall bench [--levels 25,50,100,150,200,250,300] [--runs 3] [--quick] [--rate 40]
-                                [--modes on,off,one-hop] [--baseline-level held|N[,…]] [--probes N]
-                                [--out FILE.md] [--json FILE.json] [--profile] [--report-from A.json[,B.json…]]
-exit status: 0 ok, 1 failed (or another bench runs), 2 usage`;
-
-function parseArguments() {
-  try {
-    return parseArgs({
-      options: {
-        levels: { type: 'string', default: '25,50,100,150,200,250,300' },
-        runs: { type: 'string', default: '3' },
-        quick: { type: 'boolean', default: false },
-        rate: { type: 'string', default: '40' },
-        modes: { type: 'string', default: MASKING_MODES.join(',') },
-        'baseline-level': { type: 'string' },
-        probes: { type: 'string', default: String(CUSTOMER_MIX.length) },
-        out: { type: 'string' },
-        json: { type: 'string' },
-        profile: { type: 'boolean', default: false },
-        'report-from': { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    console.error(`bench: ${(error as Error).message}\n${USAGE}`);
-    process.exit(2);
-  }
-}
-
-const { values } = parseArguments();
-if (values.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
-
-function positiveInt(name: string, text: string, max: number): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1 || value > max) {
-    console.error(`bench: --${name} must be a whole number within 1–${max}`);
-    process.exit(2);
-  }
-  return value;
-}
-
-const quick = values.quick;
-const levels = (quick ? String(CUSTOMER_MIX.length) : values.levels)
-  .split(',')
-  .map((level) => positiveInt('levels', level, 400));
-const runs = quick ? 1 : positiveInt('runs', values.runs, 10);
-const rate = positiveInt('rate', values.rate, 200);
-const probes = quick ? CUSTOMER_MIX.length : positiveInt('probes', values.probes, 400);
-const modes = values.modes.split(',').map((mode) => mode.trim()) as MaskingMode[];
-for (const mode of modes) {
-  if (!MASKING_MODES.includes(mode)) {
-    console.error(`bench: --modes takes ${MASKING_MODES.join(', ')}`);
-    process.exit(2);
-  }
-}
+const { values, quick, levels, runs, rate, probes, modes } = benchOptions();
 const stamp = new Date().toISOString().slice(0, 16).replace(/[T:]/g, '-');
 const out =
   values.out ??
@@ -230,54 +171,12 @@ function saveProgress(): void {
 }
 
 /** Prints the table and the findings, writes the markdown made from `data` (read from `jsonPaths`). */
-function publish(data: BenchData, jsonPaths: readonly string[]): void {
-  const summaries = summarise(data);
-  console.log();
-  console.log(
-    textTable([
-      ...summaries.masked,
-      ...summaries.baselines.flatMap((group) => group.filter((level) => level.masking !== 'on')),
-    ]),
-  );
-  console.log();
-  for (const line of findings(data, summaries)) console.log(`bench: ${line.replace(/\*\*/g, '')}`);
-  mkdirSync(dirname(out), { recursive: true });
-  // paths in the repository as the repository's, others (a quick bench's in .run) as they are
-  const shown = jsonPaths.map((path) => {
-    const inRepo = relative(REPO_ROOT, resolve(path));
-    return inRepo.startsWith('..') || inRepo.startsWith('.run') ? resolve(path) : inRepo;
-  });
-  // the other benches kept next to these (docs/benchmarks/*.json), one line each from their own data
-  const dir = dirname(resolve(jsonPaths[0] ?? '.'));
-  const used = new Set(jsonPaths.map((path) => resolve(path)));
-  const others = readdirSync(dir)
-    .filter((name) => name.endsWith('.json') && !used.has(join(dir, name)))
-    .sort()
-    .flatMap((name) => {
-      try {
-        return [
-          {
-            path: relative(REPO_ROOT, join(dir, name)),
-            data: readBenchData(readFileSync(join(dir, name), 'utf8')),
-          },
-        ];
-      } catch {
-        return [];
-      }
-    })
-    .filter(
-      (other) => other.data.version === 2 && !other.path.startsWith('..') && !other.path.startsWith('.run'),
-    );
-  writeFileSync(out, benchmarksMarkdown(data, shown, others));
-  console.log(`bench: wrote ${out}`);
-}
-
 async function main(): Promise<void> {
   const from = values['report-from'];
   if (from) {
     // the markdown again from finished benches' figures (several: their runs together), without measuring
     const paths = from.split(',').map((path) => path.trim());
-    publish(mergeBenchData(paths.map((path) => readBenchData(readFileSync(path, 'utf8')))), paths);
+    publish(out, mergeBenchData(paths.map((path) => readBenchData(readFileSync(path, 'utf8')))), paths);
     return;
   }
   const machine = machineInfo();
@@ -358,7 +257,7 @@ async function main(): Promise<void> {
   mkdirSync(dirname(jsonOut), { recursive: true });
   writeFileSync(jsonOut, `${JSON.stringify(data)}\n`);
   console.log(`bench: raw figures in ${jsonOut} (--report-from rewrites the markdown from them)`);
-  publish(data, [jsonOut]);
+  publish(out, data, [jsonOut]);
   if (failure) throw failure;
 }
 

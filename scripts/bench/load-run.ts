@@ -21,16 +21,13 @@ import { BENCH_PORTS, type MaskingMode } from './bench-ports.js';
 import type { StackPids } from './bench-services.js';
 import {
   type CustomerStream,
-  customerInjection,
-  customerScenario,
   customerStream,
   keysAccepted,
   keysSectionMs,
-  layoutIndexOf,
   leadInFor,
-  pcapName,
   streamPcap,
 } from './customer-mix.js';
+import { customerInjection, customerScenario, layoutIndexOf, pcapName } from './customer-scenario.js';
 import {
   callDelays,
   localPortOf,

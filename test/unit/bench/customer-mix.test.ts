@@ -1,16 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import {
-  customerInjection,
-  customerScenario,
   customerStream,
   keysAccepted,
   keysSectionMs,
-  layoutIndexOf,
   leadInFor,
   PROBE_BURSTS,
-  pcapName,
   streamPcap,
 } from '../../../scripts/bench/customer-mix.js';
+import {
+  customerInjection,
+  customerScenario,
+  layoutIndexOf,
+  pcapName,
+} from '../../../scripts/bench/customer-scenario.js';
 import { probeCallNumbers } from '../../../scripts/bench/load-run.js';
 import { cardKeys } from '../../../scripts/bench/pcaps.js';
 import { dtmfInPcap } from '../../support/agent-audio.js';
