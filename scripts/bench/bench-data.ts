@@ -4,7 +4,7 @@
  */
 import { MASKING_MODES, type MaskingMode } from './bench-ports.js';
 import { type LevelSummary, summariseLevel } from './level-summary.js';
-import type { LoadResult } from './load-run.js';
+import type { LoadResult } from './load-types.js';
 import type { MachineInfo } from './machine.js';
 
 export interface BenchData {

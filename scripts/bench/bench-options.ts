@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { MASKING_MODES, type MaskingMode } from './bench-ports.js';
-import { CUSTOMER_MIX } from './load-run.js';
+import { CUSTOMER_MIX } from './customer-mix.js';
 
 export const USAGE = `usage: ./scripts/tonewall bench [--levels 25,50,100,150,200,250,300] [--runs 3] [--quick] [--rate 40]
                                 [--modes on,off,one-hop] [--baseline-level held|N[,…]] [--probes N]

@@ -22,6 +22,8 @@
  *
  * The SIPp scenario that plays them: customer-scenario.ts.
  */
+
+import { MATRIX } from '../../test/support/masking-matrix.js';
 import { encodePcmu } from '../../test/support/media/g711.js';
 import type { Layout } from '../../test/support/media/layout.js';
 import { PcapWriter } from '../../test/support/media/pcap-writer.js';
@@ -230,3 +232,6 @@ export function keysAccepted(spec: Layout, keys: string, passThrough = false): n
   if (passThrough && !spec.events) return 0;
   return keys.length;
 }
+
+/** The mix every load draws its customers from: every layout of the masking matrix. */
+export const CUSTOMER_MIX = MATRIX;

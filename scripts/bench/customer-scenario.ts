@@ -3,7 +3,18 @@
  * gives call n its layout, and the scenario that plays it (one `play_pcap_audio` per layout, chosen by
  * the customer's injection line; the SDP offers telephone-event or not as the layout says).
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Layout } from '../../test/support/media/layout.js';
+import {
+  CUSTOMER_MIX,
+  type CustomerStream,
+  customerStream,
+  keysSectionMs,
+  leadInFor,
+  streamPcap,
+} from './customer-mix.js';
+import { agentAudio, cardKeys } from './pcaps.js';
 
 /** The layout of customer call `callNumber` (SIPp's, from 1). */
 export function layoutIndexOf(callNumber: number, mixSize: number): number {
@@ -129,4 +140,28 @@ ${inDialog('BYE', 2, ' retrans="500"')}
   <recv response="200" crlf="true"/>
 </scenario>
 `;
+}
+
+/**
+ * A load's customer side on disk in `workDir`: a pcap per layout of the mix, the scenario, the
+ * injection file (call n → its layout), and the talk file SIPp's agent scenario names (unused).
+ */
+export function writeCustomerFiles(workDir: string, calls: number, rate: number) {
+  const rampMs = Math.ceil((calls / rate) * 1000);
+  // every call keys while all of them are up: the lead-in covers the ramp
+  const leadInMs = leadInFor(rampMs);
+  const keys = cardKeys();
+  const mix = CUSTOMER_MIX;
+  const sectionMs = keysSectionMs(keys, mix);
+  const streams: CustomerStream[] = mix.map((spec) => customerStream(keys, spec, leadInMs, sectionMs));
+  streams.forEach((stream, index) => {
+    writeFileSync(join(workDir, pcapName(index)), streamPcap(stream));
+  });
+  const scenario = join(workDir, 'bench-customer-mix.xml');
+  writeFileSync(scenario, customerScenario(mix.length));
+  const customerInf = join(workDir, 'customers.csv');
+  writeFileSync(customerInf, customerInjection(calls, mix));
+  const holdMs = Math.max(...streams.map((stream) => stream.durationMs)) + 1000;
+  writeFileSync(join(workDir, 'bench-agent.ulaw'), agentAudio());
+  return { rampMs, keys, mix, streams, scenario, customerInf, holdMs };
 }

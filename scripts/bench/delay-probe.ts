@@ -168,3 +168,24 @@ export function takeCapture(file: string): Buffer {
     rmSync(file, { force: true });
   }
 }
+
+/**
+ * Calls to probe for the delay: `count` call numbers, first one of each layout of a mix of `mixSize`
+ * (spread over the ramp: layout j's m-th call, m = j mod the rounds the load has), then more spread
+ * evenly over 1…calls. Sorted.
+ */
+export function probeCallNumbers(calls: number, count: number, mixSize: number): number[] {
+  const k = Math.min(count, calls);
+  const rounds = Math.max(1, Math.floor(calls / mixSize));
+  const chosen = new Set<number>();
+  for (let j = 0; j < Math.min(mixSize, calls) && chosen.size < k; j += 1) {
+    const n = j + 1 + mixSize * (j % rounds);
+    chosen.add(n <= calls ? n : j + 1);
+  }
+  for (let i = 0; chosen.size < k && i < calls; i += 1) {
+    const n = 1 + Math.floor((i * calls) / k);
+    if (!chosen.has(n)) chosen.add(n);
+  }
+  for (let n = 1; chosen.size < k && n <= calls; n += 1) chosen.add(n);
+  return [...chosen].sort((a, b) => a - b);
+}

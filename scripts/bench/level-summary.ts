@@ -3,7 +3,7 @@
  * per-call checks summed over the runs, and whether the level held. Pure (test/unit/bench).
  */
 import type { MaskingMode } from './bench-ports.js';
-import type { CallRecord, LoadResult } from './load-run.js';
+import type { CallRecord, LoadResult } from './load-types.js';
 import { median, percentile, type Spread, spread } from './stats.js';
 
 /** The processes measured, as their CPU figures are named (`rtpengine` is edge + mask). */

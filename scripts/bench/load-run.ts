@@ -11,141 +11,29 @@ import { setMaxListeners } from 'node:events';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import type { NgClient } from '../../src/adapters/rtpengine/ng-client.js';
-import { type CallView, GatewayApi, type PaymentView } from '../../test/support/gateway-api.js';
-import { MATRIX } from '../../test/support/masking-matrix.js';
+import { GatewayApi, type PaymentView } from '../../test/support/gateway-api.js';
 import { type SippProcess, startSipp } from '../../test/support/sipp.js';
 import type { AgentLeakReport } from './agent-endpoint.js';
 import { AgentMediaThread } from './agent-media-thread.js';
-import { BENCH_PORTS, type MaskingMode } from './bench-ports.js';
-import type { StackPids } from './bench-services.js';
-import {
-  type CustomerStream,
-  customerStream,
-  keysAccepted,
-  keysSectionMs,
-  leadInFor,
-  streamPcap,
-} from './customer-mix.js';
-import { customerInjection, customerScenario, layoutIndexOf, pcapName } from './customer-scenario.js';
+import { BENCH_PORTS } from './bench-ports.js';
+import { callRecords, tallyPayments } from './call-outcomes.js';
+import { layoutIndexOf, writeCustomerFiles } from './customer-scenario.js';
 import {
   callDelays,
   localPortOf,
   type ProbedCall,
+  probeCallNumbers,
   probeFilter,
   startCapture,
   takeCapture,
 } from './delay-probe.js';
+import { agentIndexOf, listCalls } from './gateway-calls.js';
 import { countLogLines, dtmfArrivals } from './gateway-log.js';
-import { callLatencies } from './latency.js';
-import { agentAudio, cardKeys } from './pcaps.js';
+import type { LoadOptions, LoadResult } from './load-types.js';
 import { type CpuGroup, openCpuWindow, peakRssMib, udpDrops } from './proc.js';
 import { followPayment, type ReceivedFrame, sseAgent } from './sse-follower.js';
 
-export interface LoadOptions {
-  calls: number;
-  masking: MaskingMode;
-  /** Calls per second SIPp places. */
-  rate: number;
-  /** How many calls' media tcpdump captures for the delay. */
-  probes: number;
-  workDir: string;
-  apiKey: string;
-  gatewayUrl: string;
-  gatewayPid: number;
-  gatewayLog: string;
-  stackPids: StackPids;
-  /** NG clients of the edge and the mask rtpengine: `query` (delay probe) and, unmasked, `unblock DTMF`. */
-  ng: { edge: NgClient; mask: NgClient };
-  log: (line: string) => void;
-}
-
-/** One call of a load, as the bench saw it (no key: counts, outcomes and times only). */
-export interface CallRecord {
-  /** SIPp's call number (from 1); its layout is the mix's `(n − 1) mod size`. */
-  readonly n: number;
-  readonly layout: string;
-  /** Reports the gateway accepted for the call (a full card is 24 keys). */
-  readonly keys: number;
-  /** What it should accept for this layout (customer-mix.ts `keysAccepted`); a call that cannot pay when short. */
-  readonly keysExpected: number;
-  /** The payment's last status (`succeeded`, `failed …`, `none` when no payment started). */
-  readonly outcome: string;
-  /** What the agent's endpoint received, whole call; undefined when no endpoint was matched to the call. */
-  readonly agent?: {
-    readonly packets: number;
-    readonly drops: number;
-    readonly digitEvents: number;
-    readonly toneMs: number;
-  };
-  /** The customer's PCMU packets, 20 ms equivalents (the agent should get at least half). */
-  readonly expectedPackets: number;
-  /** Added one-way delay per probe burst, ms (probed calls only): before the keys and after them. */
-  readonly delayEarlyMs?: readonly number[];
-  readonly delayLateMs?: readonly number[];
-}
-
-export interface LoadResult {
-  readonly calls: number;
-  readonly masking: MaskingMode;
-  readonly startedAt: string;
-  /** The machine's 1-minute load average as the run started (other helpers' tests share it). */
-  readonly loadAverage: number;
-  /** Calls the gateway listed as answered. */
-  readonly setUp: number;
-  /** Whether all N were up together (else no CPU window: an overloaded machine set them up too slowly). */
-  readonly allUpAtOnce?: boolean;
-  readonly paymentsStarted: number;
-  readonly succeeded: number;
-  readonly keysKeyed: number;
-  readonly perCall: readonly CallRecord[];
-  /** Agent endpoints whose call could not be told (no agent id in the gateway's list). */
-  readonly unmatchedAgents: number;
-  readonly keyToScreenMs: number[];
-  readonly lastKeyToOutcomeMs: number[];
-  /** Calls whose frames could not be paired one per key. */
-  readonly inexactCalls: number;
-  /** % of one core over the window in which all calls were up, per process group, and `machine` (everything). */
-  readonly cpu: Record<string, number>;
-  readonly cpuWindowS: number;
-  readonly gatewayPeakMib: number | undefined;
-  /** The gateway's peak before the load (start-up), for comparison. */
-  readonly gatewayStartPeakMib?: number | undefined;
-  /** DTMF reports the kernel dropped before the gateway read them (its sockets' receive buffers). */
-  readonly dtmfDrops: number;
-  /**
-   * Payments whose capture delay (the mask hop's longer delay buffer while a payment captures) the
-   * gateway could not set (its log line): masked, none; masking off, every payment (it goes nowhere).
-   */
-  readonly captureRaiseFailures?: number;
-  readonly problems: string[];
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** The mix every load draws its customers from: every layout of the masking matrix. */
-export const CUSTOMER_MIX = MATRIX;
-
-/**
- * Calls to probe for the delay: `count` call numbers, first one of each layout of a mix of `mixSize`
- * (spread over the ramp: layout j's m-th call, m = j mod the rounds the load has), then more spread
- * evenly over 1…calls. Sorted.
- */
-export function probeCallNumbers(calls: number, count: number, mixSize: number): number[] {
-  const k = Math.min(count, calls);
-  const rounds = Math.max(1, Math.floor(calls / mixSize));
-  const chosen = new Set<number>();
-  for (let j = 0; j < Math.min(mixSize, calls) && chosen.size < k; j += 1) {
-    const n = j + 1 + mixSize * (j % rounds);
-    chosen.add(n <= calls ? n : j + 1);
-  }
-  for (let i = 0; chosen.size < k && i < calls; i += 1) {
-    const n = 1 + Math.floor((i * calls) / k);
-    if (!chosen.has(n)) chosen.add(n);
-  }
-  for (let n = 1; chosen.size < k && n <= calls; n += 1) chosen.add(n);
-  return [...chosen].sort((a, b) => a - b);
-}
 
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const { calls } = options;
@@ -153,23 +41,11 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const startedAt = new Date().toISOString();
   const loadAverage = loadavg()[0] ?? 0;
   mkdirSync(options.workDir, { recursive: true });
-  const rampMs = Math.ceil((calls / options.rate) * 1000);
-  // every call keys while all of them are up: the lead-in covers the ramp
-  const leadInMs = leadInFor(rampMs);
-  const keys = cardKeys();
-  const mix = CUSTOMER_MIX;
-  const sectionMs = keysSectionMs(keys, mix);
-  const streams: CustomerStream[] = mix.map((spec) => customerStream(keys, spec, leadInMs, sectionMs));
-  streams.forEach((stream, index) => {
-    writeFileSync(join(options.workDir, pcapName(index)), streamPcap(stream));
-  });
-  const scenario = join(options.workDir, 'bench-customer-mix.xml');
-  writeFileSync(scenario, customerScenario(mix.length));
-  const customerInf = join(options.workDir, 'customers.csv');
-  writeFileSync(customerInf, customerInjection(calls, mix));
-  const holdMs = Math.max(...streams.map((stream) => stream.durationMs)) + 1000;
-  // SIPp's agent scenario still names its talk file, though no agent of this load uses it
-  writeFileSync(join(options.workDir, 'bench-agent.ulaw'), agentAudio());
+  const { rampMs, keys, mix, streams, scenario, customerInf, holdMs } = writeCustomerFiles(
+    options.workDir,
+    calls,
+    options.rate,
+  );
 
   const agentAddress = BENCH_PORTS.agent.address;
   // every call's agent media goes to an endpoint of the bench, on a thread of its own
@@ -365,63 +241,21 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
           agentAddress,
         })
       : [];
-    const keyToScreenMs: number[] = [];
-    const lastKeyToOutcomeMs: number[] = [];
-    let succeeded = 0;
-    let inexactCalls = 0;
-    const outcomes = new Map<string, string>();
-    for (const { sipCallId, frames } of followed) {
-      const last = frames.at(-1)?.view;
-      outcomes.set(
-        sipCallId,
-        last ? `${last.status}${last.errorType ? ` ${last.errorType}` : ''}` : 'no frames',
-      );
-      if (last?.status === 'succeeded') succeeded += 1;
-      const latencies = callLatencies(
-        arrivals.get(sipCallId) ?? [],
-        frames.map((frame) => ({
-          receivedAt: frame.receivedAt,
-          sequence: frame.sequence,
-          status: frame.view.status,
-        })),
-      );
-      if (!latencies.exact) inexactCalls += 1;
-      keyToScreenMs.push(...latencies.keyToScreenMs);
-      // a failed payment's outcome comes when the call hangs up: not a latency
-      if (latencies.lastKeyToOutcomeMs !== undefined && last?.status === 'succeeded')
-        lastKeyToOutcomeMs.push(latencies.lastKeyToOutcomeMs);
-    }
-
-    // one record per call SIPp placed, whether the gateway listed it or not
-    const matchedAgents = new Set<number>();
-    const perCall: CallRecord[] = [];
-    for (let n = 1; n <= calls; n += 1) {
-      const stream = streams[layoutIndexOf(n, mix.length)] as CustomerStream;
-      const call = listed.get(n);
-      const agentIndex = call ? agentIndexOf(call.agent) : undefined;
-      const report = agentIndex === undefined ? undefined : reports[agentIndex];
-      if (agentIndex !== undefined && report) matchedAgents.add(agentIndex);
-      const delay = call ? delays.find((entry) => entry.sipCallId === call.sipCallId) : undefined;
-      perCall.push({
-        n,
-        layout: stream.layout.name,
-        keys: call ? (arrivals.get(call.sipCallId)?.length ?? 0) : 0,
-        keysExpected: keysAccepted(stream.layout, keys, options.masking !== 'on'),
-        outcome: call ? (outcomes.get(call.sipCallId) ?? 'none') : 'not set up',
-        ...(report
-          ? {
-              agent: {
-                packets: report.packets,
-                drops: report.drops,
-                digitEvents: report.digitEvents,
-                toneMs: report.toneMs,
-              },
-            }
-          : {}),
-        expectedPackets: Math.round((stream.customerPcmuPackets * stream.layout.ptimeMs) / 20),
-        ...(delay ? { delayEarlyMs: delay.earlyMs, delayLateMs: delay.lateMs } : {}),
-      });
-    }
+    const { keyToScreenMs, lastKeyToOutcomeMs, succeeded, inexactCalls, outcomes } = tallyPayments(
+      followed,
+      arrivals,
+    );
+    const { perCall, matchedAgents } = callRecords({
+      calls,
+      streams,
+      listed,
+      reports,
+      delays,
+      arrivals,
+      outcomes,
+      keys,
+      masking: options.masking,
+    });
     for (const entry of delays) {
       if (entry.earlyMs.length + entry.lateMs.length === 0)
         problems.push(
@@ -463,31 +297,4 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     sse.destroy();
     await agentMedia.terminate();
   }
-}
-
-/**
- * Every call `GET /v1/calls` lists, page after page (200 a page, following `nextCursor`: the list is
- * paginated, 50 a page by default).
- */
-export async function listCalls(baseUrl: string, apiKey: string): Promise<CallView[]> {
-  const calls: CallView[] = [];
-  let cursor: string | undefined;
-  for (let page = 0; page < 100; page += 1) {
-    const url = new URL('/v1/calls', baseUrl);
-    url.searchParams.set('limit', '200');
-    if (cursor) url.searchParams.set('cursor', cursor);
-    const response = await fetch(url, { headers: { authorization: `Bearer ${apiKey}` } });
-    if (!response.ok) throw new Error(`GET /v1/calls: HTTP ${response.status}`);
-    const body = (await response.json()) as { calls: CallView[]; nextCursor?: string };
-    calls.push(...body.calls);
-    cursor = body.nextCursor;
-    if (!cursor) break;
-  }
-  return calls;
-}
-
-/** `bench-agent-7` → 6: the agent's injection line, i.e. its endpoint. */
-function agentIndexOf(agent: string): number | undefined {
-  const match = /^bench-agent-(\d+)$/.exec(agent);
-  return match ? Number(match[1]) - 1 : undefined;
 }

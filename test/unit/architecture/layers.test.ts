@@ -11,9 +11,12 @@
  * Shared by every layer: src/errors.ts (GatewayError), src/logger.ts (the Logger type), and for the two
  * programs' entry points src/process-lifecycle.ts.
  *
+ * Also: every file of src/, scripts/ and test/support/ has 300 lines or fewer.
+ *
  * To see it fail: add `import '../adapters/rtpengine/ng-client.js';` to any file of src/domain or
  * src/application and run this file.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cyclesOf, importGraph } from '../../support/import-graph.js';
@@ -95,16 +98,14 @@ describe('the import graph of src/', () => {
     expect(cyclesOf(files, edges)).toEqual([]);
   });
 
-  it('keeps I/O modules out of the domain', async () => {
-    const { readFileSync } = await import('node:fs');
+  it('keeps I/O modules out of the domain', () => {
     const domainIo = files
       .filter((file) => layerOf(file) === 'domain')
       .filter((file) => IO_MODULES.test(readFileSync(join(ROOT, file), 'utf8')));
     expect(domainIo).toEqual([]);
   });
 
-  it('reads the time only through the injected clock (src/application/clock.ts)', async () => {
-    const { readFileSync } = await import('node:fs');
+  it('reads the time only through the injected clock (src/application/clock.ts)', () => {
     // the two worker threads' entry files stamp time on their own thread: an injected object cannot cross
     const allowed = new Set([
       'src/application/clock.ts',
@@ -132,5 +133,26 @@ describe('the import graph of src/', () => {
       { from: 'b.ts', to: 'a.ts', typeOnly: true },
     ];
     expect(cyclesOf(['a.ts', 'b.ts'], circle)).toEqual([['a.ts', 'b.ts']]);
+  });
+});
+
+describe('file sizes', () => {
+  /** Source, scripts and test support; test files themselves (tables of cases) are not held to it. */
+  function codeFiles(dir: string): string[] {
+    return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
+      const path = `${dir}/${entry.name}`;
+      if (entry.isDirectory()) return codeFiles(path);
+      return /\.(ts|mts|js|sh)$/.test(entry.name) || entry.name === 'tonewall' ? [path] : [];
+    });
+  }
+
+  it('keeps every file of src/, scripts/ and test/support/ at 300 lines or fewer', () => {
+    const files = ['src', 'scripts', 'test/support'].flatMap(codeFiles);
+    expect(files.length).toBeGreaterThan(200);
+    const long = files
+      .map((file) => ({ file, lines: readFileSync(join(ROOT, file), 'utf8').split('\n').length - 1 }))
+      .filter(({ lines }) => lines > 300)
+      .map(({ file, lines }) => `${file}: ${lines}`);
+    expect(long).toEqual([]);
   });
 });

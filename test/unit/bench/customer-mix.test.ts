@@ -13,7 +13,7 @@ import {
   layoutIndexOf,
   pcapName,
 } from '../../../scripts/bench/customer-scenario.js';
-import { probeCallNumbers } from '../../../scripts/bench/load-run.js';
+import { probeCallNumbers } from '../../../scripts/bench/delay-probe.js';
 import { cardKeys } from '../../../scripts/bench/pcaps.js';
 import { dtmfInPcap } from '../../support/agent-audio.js';
 import { MATRIX } from '../../support/masking-matrix.js';

@@ -8,7 +8,7 @@ import {
 import type { MaskingMode } from '../../../scripts/bench/bench-ports.js';
 import { findings, otherBenchLine } from '../../../scripts/bench/findings.js';
 import { cpuFigures, summariseLevel } from '../../../scripts/bench/level-summary.js';
-import type { CallRecord, LoadResult } from '../../../scripts/bench/load-run.js';
+import type { CallRecord, LoadResult } from '../../../scripts/bench/load-types.js';
 import { benchmarksMarkdown } from '../../../scripts/bench/report.js';
 
 function call(n: number, changes: Partial<CallRecord> = {}): CallRecord {
