@@ -1,7 +1,7 @@
 /**
- * The import graph of src/, read from the files' static `import … from '…'` and `export … from '…'`
- * lines (the code base uses no dynamic import of its own modules outside the workers' URLs, which
- * name a file, not import it). Edges between files, by path relative to the repository.
+ * The import graph of src/, read from the files' `import … from '…'` and `export … from '…'` lines
+ * and their `import('…')` calls (a lazy import is a dependency too). Edges between files, by path
+ * relative to the repository.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
@@ -14,6 +14,8 @@ export interface ImportEdge {
 }
 
 const IMPORT = /^\s*(import|export)\s+(type\s+)?(?:[^'";]*?\s+from\s+)?['"](\.{1,2}\/[^'"]+)['"]/gm;
+/** `await import('./x.js')`: a dependency all the same (a lazy one). */
+const DYNAMIC_IMPORT = /\bimport\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g;
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -31,6 +33,10 @@ export function importGraph(root: string, folder = 'src'): { files: string[]; ed
     for (const match of text.matchAll(IMPORT)) {
       const target = normalize(join(dirname(file), match[3] ?? '')).replace(/\.js$/, '.ts');
       edges.push({ from: file, to: target, typeOnly: match[2] !== undefined });
+    }
+    for (const match of text.matchAll(DYNAMIC_IMPORT)) {
+      const target = normalize(join(dirname(file), match[1] ?? '')).replace(/\.js$/, '.ts');
+      edges.push({ from: file, to: target, typeOnly: false });
     }
   }
   return { files, edges };
