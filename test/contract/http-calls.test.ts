@@ -4,7 +4,7 @@ import { systemClock, systemTimers } from '../../src/application/clock.js';
 import { noPrompts } from '../../src/application/payments/payment-ports.js';
 import { PaymentService } from '../../src/application/payments/payment-service.js';
 import { createHttpApp } from '../../src/delivery/http/app.js';
-import { type ListeningApp, listenOnLoopback } from '../support/in-process-app.js';
+import { keysOnlyAccess, type ListeningApp, listenOnLoopback } from '../support/in-process-app.js';
 import { captureLogs } from '../support/log-capture.js';
 import { type RecordedResponse, recordResponses, undocumented } from './openapi/documented-responses.js';
 
@@ -31,7 +31,7 @@ beforeAll(async () => {
       registry,
       payments,
       webhooksEnabled: false,
-      integrationKeys: [key],
+      access: keysOnlyAccess([key]),
       health: { thing: () => ({ status: 'up' }), broken: () => Promise.reject(new Error('x')) },
     }),
   );

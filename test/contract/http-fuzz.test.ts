@@ -13,7 +13,12 @@ import { systemClock } from '../../src/application/clock.js';
 import { createHttpApp } from '../../src/delivery/http/app.js';
 import { parseCreatePayment } from '../../src/delivery/http/payment-schemas.js';
 import { answeredEvent } from '../support/call-fixtures.js';
-import { type ListeningApp, listenOnLoopback, paymentCore } from '../support/in-process-app.js';
+import {
+  keysOnlyAccess,
+  type ListeningApp,
+  listenOnLoopback,
+  paymentCore,
+} from '../support/in-process-app.js';
 import { captureLogs } from '../support/log-capture.js';
 import { type RecordedResponse, recordResponses, undocumented } from './openapi/documented-responses.js';
 
@@ -56,7 +61,7 @@ beforeAll(async () => {
       registry,
       payments,
       webhooksEnabled: false,
-      integrationKeys: [key],
+      access: keysOnlyAccess([key]),
       health: { probe: () => ({ status: 'up' }) },
       metrics: { metrics, token: undefined },
       auditReport: async () => '<html></html>',

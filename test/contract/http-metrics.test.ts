@@ -4,7 +4,12 @@ import { systemClock } from '../../src/application/clock.js';
 import { createHttpApp } from '../../src/delivery/http/app.js';
 import { parseCreatePayment } from '../../src/delivery/http/payment-schemas.js';
 import { answeredEvent } from '../support/call-fixtures.js';
-import { type ListeningApp, listenOnLoopback, paymentCore } from '../support/in-process-app.js';
+import {
+  keysOnlyAccess,
+  type ListeningApp,
+  listenOnLoopback,
+  paymentCore,
+} from '../support/in-process-app.js';
 import { captureLogs } from '../support/log-capture.js';
 import { type RecordedResponse, recordResponses, undocumented } from './openapi/documented-responses.js';
 
@@ -37,7 +42,7 @@ beforeAll(async () => {
       registry,
       payments,
       webhooksEnabled: false,
-      integrationKeys: [key],
+      access: keysOnlyAccess([key]),
       health: {},
       metrics: { metrics, token: metricsToken },
     }),

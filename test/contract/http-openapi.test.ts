@@ -16,7 +16,7 @@ import { RETRY_AFTER_SECONDS } from '../../src/delivery/http/error-handler.js';
 import { openApiDocumentText } from '../../src/delivery/http/openapi.js';
 import { ERROR_CODES, GatewayError, httpStatusOf } from '../../src/errors.js';
 import { answeredEvent } from '../support/call-fixtures.js';
-import { type ListeningApp, listenOnLoopback } from '../support/in-process-app.js';
+import { keysOnlyAccess, type ListeningApp, listenOnLoopback } from '../support/in-process-app.js';
 import { captureLogs } from '../support/log-capture.js';
 import { ScriptedConnector } from '../support/scripted-connector.js';
 import { type RecordedResponse, recordResponses, undocumented } from './openapi/documented-responses.js';
@@ -46,7 +46,7 @@ beforeAll(async () => {
       registry,
       payments,
       webhooksEnabled: false,
-      integrationKeys: [key],
+      access: keysOnlyAccess([key]),
       health: {},
       recordAction: async () => {
         if (auditFails)

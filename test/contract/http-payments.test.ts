@@ -6,7 +6,12 @@ import { verifyWebhook } from '../../src/adapters/webhooks/webhook-signature.js'
 import { systemClock, systemTimers } from '../../src/application/clock.js';
 import { createHttpApp } from '../../src/delivery/http/app.js';
 import type { KeypadKey } from '../../src/domain/capture/keypad.js';
-import { type ListeningApp, listenOnLoopback, paymentCore } from '../support/in-process-app.js';
+import {
+  keysOnlyAccess,
+  type ListeningApp,
+  listenOnLoopback,
+  paymentCore,
+} from '../support/in-process-app.js';
 import { captureLogs } from '../support/log-capture.js';
 import { type RecordedResponse, recordResponses, undocumented } from './openapi/documented-responses.js';
 
@@ -44,7 +49,7 @@ beforeAll(async () => {
       registry,
       payments,
       webhooksEnabled: true,
-      integrationKeys: [key],
+      access: keysOnlyAccess([key]),
       health: {},
     }),
   );

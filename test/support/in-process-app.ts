@@ -9,10 +9,15 @@
  */
 import type { Server } from 'node:http';
 import type { Express } from 'express';
+import { IntegrationKeys } from '../../src/application/access/integration-keys.js';
 import { CallRegistry } from '../../src/application/calls/call-registry.js';
+import type { Clock } from '../../src/application/clock.js';
 import { systemClock, systemTimers } from '../../src/application/clock.js';
 import { noPrompts } from '../../src/application/payments/payment-ports.js';
 import { PaymentService } from '../../src/application/payments/payment-service.js';
+import type { HttpAccess } from '../../src/delivery/http/http-access.js';
+import { SessionStore } from '../../src/delivery/http/session-store.js';
+import { sha256Hex } from '../../src/domain/sha256.js';
 import type { Logger } from '../../src/logger.js';
 import { ScriptedConnector } from './scripted-connector.js';
 
@@ -35,6 +40,20 @@ export function paymentCore(logger: Logger): PaymentCore {
     logger,
   });
   return { registry, connector, payments };
+}
+
+/** Access by integration keys only (no users, no IdP): what the HTTP contract tests call with. */
+export function keysOnlyAccess(keys: readonly string[], clock: Clock = systemClock): HttpAccess {
+  return {
+    integrationKeys: new IntegrationKeys(
+      keys.map((key, index) => ({ name: `key-${index + 1}`, sha256: sha256Hex(key) })),
+    ),
+    users: undefined,
+    jwt: undefined,
+    sessions: new SessionStore({ idleMs: 900_000, absoluteMs: 43_200_000, clock }),
+    secureCookies: false,
+    signIn: { maxAttempts: 5, windowMs: 900_000 },
+  };
 }
 
 export interface ListeningApp {

@@ -1,9 +1,7 @@
 import express, { type Express, type RequestHandler } from 'express';
-import { IntegrationKeys } from '../../application/access/integration-keys.js';
 import type { CallRegistry } from '../../application/calls/call-registry.js';
 import type { Clock } from '../../application/clock.js';
 import type { PaymentService } from '../../application/payments/payment-service.js';
-import { sha256Hex } from '../../domain/sha256.js';
 import type { Logger } from '../../logger.js';
 import type { RecordAction } from './audit-actions.js';
 import { type AuditReportSource, auditRoutes } from './audit-routes.js';
@@ -19,7 +17,6 @@ import { paymentsRoutes } from './payments-routes.js';
 import { requestId } from './request-id.js';
 import { securityHeaders } from './security-headers.js';
 import { sessionRoutes } from './session-routes.js';
-import { SessionStore } from './session-store.js';
 import { uiRoutes } from './ui-routes.js';
 
 export interface HttpAppOptions {
@@ -28,10 +25,8 @@ export interface HttpAppOptions {
   logger: Logger;
   registry: CallRegistry;
   payments: PaymentService;
-  /** Who may call (createHttpAccess). Without it, only `integrationKeys` and no sign-in. */
-  access?: HttpAccess;
-  /** Plain integration keys, hashed at once; for callers that do not pass `access` yet. */
-  integrationKeys?: readonly string[];
+  /** Who may call (src/composition/create-http-access.ts). */
+  access: HttpAccess;
   /** False when no webhook secret is configured: a statusCallback is then refused. */
   webhooksEnabled: boolean;
   health: Readonly<Record<string, HealthProbe>>;
@@ -50,21 +45,8 @@ const noStore: RequestHandler = (_request, response, next) => {
   next();
 };
 
-function keysOnly(keys: readonly string[], clock: Clock): HttpAccess {
-  return {
-    integrationKeys: new IntegrationKeys(
-      keys.map((key, index) => ({ name: `key-${index + 1}`, sha256: sha256Hex(key) })),
-    ),
-    users: undefined,
-    jwt: undefined,
-    sessions: new SessionStore({ idleMs: 900_000, absoluteMs: 43_200_000, clock }),
-    secureCookies: false,
-    signIn: { maxAttempts: 5, windowMs: 900_000 },
-  };
-}
-
 export function createHttpApp(options: HttpAppOptions): Express {
-  const access = options.access ?? keysOnly(options.integrationKeys ?? [], options.clock);
+  const { access } = options;
   const board = options.payments.board;
   const app = express();
   app.disable('x-powered-by');
