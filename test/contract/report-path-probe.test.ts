@@ -103,9 +103,22 @@ describe('ReportPathProbe', () => {
     expect(hop.commands.at(-1)).toBe('delete');
   });
 
-  it('claims the reports of probe calls only', () => {
-    const probe = new ReportPathProbe({ hops: [], timers: systemTimers, logger: captureLogs().logger });
-    expect(probe.claims(`${PROBE_CALL_ID_PREFIX}edge-1`)).toBe(true);
+  it("claims the reports of its own calls only, not a customer's call named like one", async () => {
+    let probe: ReportPathProbe | undefined;
+    let probeCallId = '';
+    const hop = await standIn({
+      lose: 0,
+      onReport: (callId) => {
+        probeCallId = callId;
+        probe?.claims(callId);
+      },
+    });
+    probe = new ReportPathProbe({ hops: [], timers: systemTimers, logger: captureLogs().logger });
+    await probe.run({ name: 'edge', ng: hop.client, block: {} });
+    expect(probeCallId.startsWith(PROBE_CALL_ID_PREFIX)).toBe(true);
+    // a late report of its call is still its own
+    expect(probe.claims(probeCallId)).toBe(true);
+    expect(probe.claims(`${PROBE_CALL_ID_PREFIX}edge-lookalike`)).toBe(false);
     expect(probe.claims('a-customer-call@127.0.0.1')).toBe(false);
   });
 });

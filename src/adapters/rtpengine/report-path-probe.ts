@@ -10,6 +10,9 @@ import { mediaAddressOf, probeKeyPackets, probeSdp } from './probe-rtp.js';
 /** Call-IDs of probe calls start with this; their reports are the probe's, never routed as a customer's. */
 export const PROBE_CALL_ID_PREFIX = 'tonewall-report-probe-';
 
+/** How long after its call a probe's report is still the probe's. */
+const LATE_REPORT_MS = 5_000;
+
 export interface ReportPathResult {
   readonly hop: string;
   /** Keys sent until one's report arrived (2 when rtpengine had a report to shed first). */
@@ -47,6 +50,8 @@ export interface ReportPathProbeOptions {
 export class ReportPathProbe {
   readonly #options: ReportPathProbeOptions;
   readonly #waiting = new Map<string, () => void>();
+  /** This probe's calls: placed, and not ended more than a few seconds ago. */
+  readonly #calls = new Set<string>();
   #retry: { cancel(): void } | undefined;
   #stopped = false;
 
@@ -54,9 +59,13 @@ export class ReportPathProbe {
     this.#options = options;
   }
 
-  /** True (and the report consumed) when a report belongs to a probe call of this probe. */
+  /**
+   * True (and the report consumed) when a report belongs to a probe call this probe has placed and
+   * not yet ended, or ended in the last few seconds (a late report). A customer's call whose Call-ID
+   * merely looks like a probe's is routed as any other.
+   */
   claims(sipCallId: string): boolean {
-    if (!sipCallId.startsWith(PROBE_CALL_ID_PREFIX)) return false;
+    if (!this.#calls.has(sipCallId)) return false;
     this.#waiting.get(sipCallId)?.();
     return true;
   }
@@ -111,6 +120,7 @@ export class ReportPathProbe {
   async run(probed: ProbedHop): Promise<ReportPathResult> {
     const { ng, name: hop } = probed;
     const callId = `${PROBE_CALL_ID_PREFIX}${hop}-${randomLetters(12)}`;
+    this.#calls.add(callId);
     const [caller, callee] = await Promise.all([openSocket(), openSocket()]);
     const callerTag = `probe-caller-${randomLetters(8)}`;
     const calleeTag = `probe-callee-${randomLetters(8)}`;
@@ -149,6 +159,7 @@ export class ReportPathProbe {
       });
     } finally {
       await ng.request({ command: 'delete', 'call-id': callId }).catch(() => undefined);
+      this.#options.timers.set(LATE_REPORT_MS, () => this.#calls.delete(callId));
       await Promise.all([closeSocket(caller), closeSocket(callee)]);
     }
   }
