@@ -1,5 +1,5 @@
-import { createProcessorConnector } from './adapters/processors/create-connector.js';
 import { systemClock, systemTimers } from './application/clock.js';
+import { createProcessorConnector } from './composition/create-connector.js';
 import { startGateway } from './composition/start-gateway.js';
 import { loadConfig } from './config/config.js';
 import { checkKeyFiles } from './config/key-files.js';

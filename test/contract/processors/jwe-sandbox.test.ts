@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProcessorConnector } from '../../../src/adapters/processors/create-connector.js';
 import {
   JweHttpsConnector,
   type JweHttpsConnectorOptions,
@@ -10,6 +9,7 @@ import type {
   ProcessorResult,
   TokeniseRequest,
 } from '../../../src/application/payments/processor-connector.js';
+import { createProcessorConnector } from '../../../src/composition/create-connector.js';
 import { DecryptionKeyring } from '../../../src/sandbox/decryption-keyring.js';
 import { type SandboxServer, startSandboxServer } from '../../../src/sandbox/sandbox-server.js';
 import { captureLogs } from '../../support/log-capture.js';

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import type { Clock, Timers } from '../../application/clock.js';
-import type { ProcessorConnector } from '../../application/payments/processor-connector.js';
-import type { ProcessorSettings } from '../../config/processor-settings.js';
-import { GatewayError } from '../../errors.js';
-import type { Logger } from '../../logger.js';
-import { JweHttpsConnector } from './jwe-https-connector.js';
+import { JweHttpsConnector } from '../adapters/processors/jwe-https-connector.js';
+import type { Clock, Timers } from '../application/clock.js';
+import type { ProcessorConnector } from '../application/payments/processor-connector.js';
+import type { ProcessorSettings } from '../config/processor-settings.js';
+import { GatewayError } from '../errors.js';
+import type { Logger } from '../logger.js';
 
 /** What the composition root passes in, from Config; paths are absolute or relative to the cwd. */
 
@@ -24,7 +24,7 @@ export async function createProcessorConnector(
 ): Promise<ProcessorConnector> {
   if (settings.kind === 'stripe') {
     // loaded only when configured: the Stripe SDK is ~20 MiB of the gateway's memory
-    const { StripeConnector } = await import('./stripe-connector.js');
+    const { StripeConnector } = await import('../adapters/processors/stripe-connector.js');
     return new StripeConnector({
       secretKey: settings.secretKey,
       attemptTimeoutMs: settings.attemptTimeoutMs,
