@@ -1,5 +1,5 @@
 import { NgClient } from '../adapters/rtpengine/ng-client.js';
-import type { ProbedHop } from '../adapters/rtpengine/report-path-probe.js';
+import { type ProbedHop, twoHops } from '../adapters/rtpengine/report-path-probe.js';
 import type { Clock } from '../application/clock.js';
 import type { PromptPlayer } from '../application/payments/payment-ports.js';
 import type { Config } from '../config/config.js';
@@ -36,18 +36,7 @@ export async function openMediaEngines(config: Config, logger: Logger, clock: Cl
     ng,
     maskNg,
     healthNg,
-    probedHops: [
-      { name: 'edge', ng, block: {} },
-      {
-        name: 'mask',
-        ng: maskNg,
-        block: {
-          'DTMF-security': 'silence',
-          'delay-buffer': config.rtpengine.maskDelayBufferMs,
-          flags: ['detect-DTMF'],
-        },
-      },
-    ],
+    probedHops: twoHops(ng, maskNg, config.rtpengine.maskDelayBufferMs),
     async close() {
       await ng.close();
       await maskNg.close();

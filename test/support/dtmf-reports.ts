@@ -12,9 +12,9 @@ import { createSocket, type Socket } from 'node:dgram';
 import { pino } from 'pino';
 import { NgClient } from '../../src/adapters/rtpengine/ng-client.js';
 import {
-  type ProbedHop,
   ReportPathProbe,
   type ReportPathResult,
+  twoHops,
 } from '../../src/adapters/rtpengine/report-path-probe.js';
 import { systemClock, systemTimers } from '../../src/application/clock.js';
 
@@ -61,18 +61,7 @@ export async function openDtmfReports(ports: DtmfReportPorts) {
     clock: systemClock,
     logger,
   });
-  const hops: ProbedHop[] = [
-    { name: 'edge', ng: edgeNg, block: {} },
-    {
-      name: 'mask',
-      ng: maskNg,
-      block: {
-        'DTMF-security': 'silence',
-        'delay-buffer': ports.maskDelayBufferMs ?? 50,
-        flags: ['detect-DTMF'],
-      },
-    },
-  ];
+  const hops = twoHops(edgeNg, maskNg, ports.maskDelayBufferMs ?? 50);
   const probe = new ReportPathProbe({ hops, timers: systemTimers, logger });
   const sockets: Socket[] = [];
   const probed: ReportPathResult[] = [];

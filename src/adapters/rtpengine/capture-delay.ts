@@ -2,6 +2,12 @@ import type { Call } from '../../application/calls/call-registry.js';
 import type { CaptureMaskingPort } from '../../application/media/capture-masking.js';
 import { GatewayError } from '../../errors.js';
 import type { NgClient } from './ng-client.js';
+import type { NgDictionary } from './ng-codec.js';
+
+/** The mask hop's `block DTMF`, as Kamailio gives it at answer (TONEWALL_BLOCK_DTMF_FLAGS). */
+export function maskHopBlock(delayBufferMs: number): NgDictionary {
+  return { 'DTMF-security': 'silence', 'delay-buffer': delayBufferMs, flags: ['detect-DTMF'] };
+}
 
 /**
  * The mask rtpengine's side of capture: `block DTMF` again on the customer's tag, as Kamailio applied
@@ -33,9 +39,7 @@ export class RtpengineCaptureDelay implements CaptureMaskingPort {
         command: 'block DTMF',
         'call-id': call.sipCallId,
         'from-tag': call.customerTag,
-        'DTMF-security': 'silence',
-        'delay-buffer': delayBufferMs,
-        flags: ['detect-DTMF'],
+        ...maskHopBlock(delayBufferMs),
       });
     } catch (cause) {
       throw new GatewayError('GW_ERR_MASKING', 'the mask rtpengine did not take the capture delay', {

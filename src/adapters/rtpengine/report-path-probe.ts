@@ -3,6 +3,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import type { Timers } from '../../application/clock.js';
 import { GatewayError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
+import { maskHopBlock } from './capture-delay.js';
 import type { NgClient } from './ng-client.js';
 import type { NgDictionary } from './ng-codec.js';
 import { mediaAddressOf, probeKeyPackets, probeSdp } from './probe-rtp.js';
@@ -25,6 +26,14 @@ export interface ProbedHop {
   readonly ng: NgClient;
   /** The `block DTMF` this hop gets at answer (Kamailio's), so the probe's key takes the real path. */
   readonly block: NgDictionary;
+}
+
+/** The two hops as Kamailio blocks them at answer: the edge drops events, the mask hop silences tones. */
+export function twoHops(edge: NgClient, mask: NgClient, maskDelayBufferMs: number): ProbedHop[] {
+  return [
+    { name: 'edge', ng: edge, block: {} },
+    { name: 'mask', ng: mask, block: maskHopBlock(maskDelayBufferMs) },
+  ];
 }
 
 export interface ReportPathProbeOptions {
