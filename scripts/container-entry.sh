@@ -2,7 +2,7 @@
 # Entry point of the `media` image (Dockerfile): runs Kamailio or rtpengine in the foreground, with the
 # same TONEWALL_* settings and defaults as scripts/lib/stack.sh (which it sources), logging to stderr.
 #   container-entry.sh kamailio    render sip-config/kamailio.cfg, check it, exec kamailio
-#   container-entry.sh rtpengine [edge|mask]   exec one rtpengine hop (userspace forwarding, log level 6: no digits)
+#   container-entry.sh rtpengine [edge|mask|mute]   exec one rtpengine hop (userspace forwarding, log level 6: no digits)
 set -euo pipefail
 . "$TONEWALL_ROOT/scripts/lib/stack.sh"
 stack_defaults
@@ -19,7 +19,7 @@ case "${1:-}" in
     exec rtpengine "${args[@]}"
     ;;
   *)
-    echo "usage: container-entry.sh kamailio|rtpengine [edge|mask]" >&2
+    echo "usage: container-entry.sh kamailio|rtpengine [edge|mask|mute]" >&2
     exit 64
     ;;
 esac

@@ -25,7 +25,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { signMaskingEvidence, writeMaskingEvidence } from '../src/adapters/audit/masking-evidence.js';
-import { RtpengineCaptureDelay } from '../src/adapters/rtpengine/capture-delay.js';
+import { RtpengineCaptureMute } from '../src/adapters/rtpengine/capture-mute.js';
 import { NgClient } from '../src/adapters/rtpengine/ng-client.js';
 import type { Call } from '../src/application/calls/call-registry.js';
 import { systemClock } from '../src/application/clock.js';
@@ -95,7 +95,7 @@ async function main(): Promise<number> {
         proxy: `127.0.0.1:${OWN_PORTS.sip}`,
         agent: OWN_PORTS.agent,
         rtpRange: [OWN_PORTS.rtpMin, OWN_PORTS.rtpMax],
-        maskNgPort: OWN_PORTS.maskNg,
+        muteNgPort: OWN_PORTS.muteNg,
       }
     : runningStackTarget(process.env);
   const settings = maskingSettings(own ? { ...process.env, ...extra } : process.env);
@@ -127,22 +127,18 @@ async function main(): Promise<number> {
     console.error(
       `added delay customer → agent: median ${delay.medianMs.toFixed(1)} ms (${delay.delaysMs.map((d) => d.toFixed(1)).join(', ')})`,
     );
-    const maskNg = await NgClient.open({
+    const muteNg = await NgClient.open({
       host: process.env.TONEWALL_NG_ADDR ?? '127.0.0.1',
-      port: target.maskNgPort,
+      port: target.muteNgPort,
       timeoutMs: 1000,
       retries: 1,
       clock: systemClock,
       logger: pino({ level: 'silent' }),
     });
-    // what the gateway does when a payment starts capturing (src/adapters/rtpengine/capture-delay.ts)
-    const captureDelay = new RtpengineCaptureDelay({
-      ng: maskNg,
-      outsideCaptureMs: Number(process.env.TONEWALL_MASK_DELAY_BUFFER ?? 50),
-      captureMs: Number(process.env.TONEWALL_CAPTURE_DELAY_BUFFER ?? 120),
-    });
-    const raise = (placed: PlacedCall) =>
-      captureDelay.enter({
+    // what the gateway does when a payment starts capturing (src/adapters/rtpengine/capture-mute.ts)
+    const captureMute = new RtpengineCaptureMute({ ng: muteNg });
+    const mute = (placed: PlacedCall) =>
+      captureMute.enter({
         sipCallId: placed.customer.sipCallId,
         customerTag: placed.customer.fromTag,
       } as Call);
@@ -151,7 +147,7 @@ async function main(): Promise<number> {
         for (const spec of layouts) {
           const measured = await runLayout(harness, spec, {
             ...(reports ? { reports } : {}),
-            ...(inCapture ? { beforeKeys: raise } : {}),
+            ...(inCapture ? { mute } : {}),
           });
           const row = { ...measured, layout: `${spec.name}${inCapture ? ' (capture)' : ''}` };
           rows.push(row);
@@ -161,7 +157,7 @@ async function main(): Promise<number> {
         }
       }
     } finally {
-      await maskNg.close();
+      await muteNg.close();
     }
     if (!values['no-phones']) {
       phoneRows.push(...(await realPhones(harness, target, reports)));

@@ -9,25 +9,28 @@ export const BENCH_PORTS = {
   sip: { address: '127.0.0.1', port: 7060 },
   evapi: 7448,
   rpc: 7071,
-  /** The edge rtpengine (faces the customers; lower half of the RTP range). */
+  /** The edge rtpengine (faces the customers; lowest third of the RTP range). */
   ng: 7223,
   cli: 7224,
-  /** The mask rtpengine (faces the agents; upper half of the RTP range). */
+  /** The mask rtpengine (in-band tones; middle third of the RTP range). */
   maskNg: 7225,
   maskCli: 7226,
   /**
-   * Where the gateway looks for the mask hop in the pass-through modes: nothing listens there, so its
-   * capture delay (a `block DTMF` on the mask hop while a payment captures) fails, is logged, and
-   * leaves the call unblocked.
+   * Where the gateway looks for the mute hop in the pass-through modes: nothing listens there, so its
+   * capture mute (a `block media` on the mute hop while a payment captures) fails, is logged, and
+   * leaves the call's audio flowing (the positive control of the leak check).
    */
-  noMaskNg: 7227,
+  noMuteNg: 7227,
+  /** The mute rtpengine (faces the agents; top third of the RTP range). */
+  muteNg: 7229,
+  muteCli: 7230,
   /**
-   * 8000 ports, below Linux's ephemeral range (32768–60999), 4000 to each rtpengine: a call takes 4 on
+   * 12000 ports, below Linux's ephemeral range (32768–60999), 4000 to each rtpengine: a call takes 4 on
    * each and rtpengine holds a deleted call's ports 30 s more (250 calls right after 250 others ran out
    * of 2000: 503 Media Relay Unavailable).
    */
   rtpMin: 20000,
-  rtpMax: 27999,
+  rtpMax: 31999,
   /** DTMF reports to the gateway: the edge's (events) and, where the stack sends them apart, the mask hop's (tones). */
   dtmf: { address: '127.0.0.1', port: 7999 },
   maskDtmf: 7998,
@@ -70,6 +73,8 @@ export function stackEnv(masking: MaskingMode): Record<string, string> {
     TONEWALL_CLI_PORT: String(p.cli),
     TONEWALL_MASK_NG_PORT: String(p.maskNg),
     TONEWALL_MASK_CLI_PORT: String(p.maskCli),
+    TONEWALL_MUTE_NG_PORT: String(p.muteNg),
+    TONEWALL_MUTE_CLI_PORT: String(p.muteCli),
     TONEWALL_RTP_PORT_MIN: String(p.rtpMin),
     TONEWALL_RTP_PORT_MAX: String(p.rtpMax),
     TONEWALL_DTMF_LOG_DEST: `${p.dtmf.address}:${p.dtmf.port}`,
@@ -95,11 +100,11 @@ export function gatewayEnv(options: {
 }): Record<string, string> {
   const p = BENCH_PORTS;
   return {
-    // all of the stack's: the gateway talks NG to both hops (prompts to the edge; the capture delay to
-    // the mask hop) and reads both hops' DTMF reports
+    // all of the stack's: the gateway talks NG to every hop (prompts to the edge, the probe to the edge
+    // and the mask hop, the capture mute to the mute hop) and reads both reporting hops' DTMF reports
     ...stackEnv('on'),
-    // masking off: the gateway's capture delay would block the mask hop again; it goes nowhere
-    ...(options.masking === 'on' ? {} : { TONEWALL_MASK_NG_PORT: String(p.noMaskNg) }),
+    // masking off: the gateway's capture mute would stop the audio; it goes nowhere
+    ...(options.masking === 'on' ? {} : { TONEWALL_MUTE_NG_PORT: String(p.noMuteNg) }),
     TONEWALL_ROOT: options.root,
     TONEWALL_RUN_NAME: BENCH_RUN_NAME,
     TONEWALL_KEYS_DIR: options.keysDir,

@@ -62,7 +62,7 @@ export interface LevelSummary {
   readonly notSetUp: number;
   /** Runs whose calls were never all up together. */
   readonly runsApart: number;
-  /** Payments whose capture delay the gateway could not set, over all runs. */
+  /** Payments whose customer the gateway could not mute, over all runs. */
   readonly captureRaiseFailures: number;
   /** Calls placed over all runs, and how many of them had their agent's whole stream checked. */
   readonly placed: number;
@@ -158,7 +158,7 @@ export function summariseLevel(results: readonly LoadResult[]): LevelSummary {
   const apart = results.filter((result) => result.allUpAtOnce === false).length;
   const raiseFailures = sum((result) => result.captureRaiseFailures ?? 0);
   if (first.masking === 'on' && raiseFailures > 0)
-    why.push(`the gateway could not raise the capture delay on ${raiseFailures} payment(s)`);
+    why.push(`the gateway could not mute the customer on ${raiseFailures} payment(s)`);
   if (apart > 0) why.push(`in ${apart} run(s) the calls were never all up at once`);
   if (notPaid > 0) why.push(`${notPaid} payment(s) that could succeed did not`);
   if (first.masking === 'on' && heard.length > 0)

@@ -232,7 +232,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     const arrivals = dtmfArrivals(options.gatewayLog, logStart);
     const captureRaiseFailures = countLogLines(
       options.gatewayLog,
-      'capture protection could not be raised',
+      "the customer's audio could not be muted",
       logStart,
     );
     const delays = capture

@@ -75,8 +75,8 @@ export interface LoadResult {
   /** DTMF reports the kernel dropped before the gateway read them (its sockets' receive buffers). */
   readonly dtmfDrops: number;
   /**
-   * Payments whose capture delay (the mask hop's longer delay buffer while a payment captures) the
-   * gateway could not set (its log line): masked, none; masking off, every payment (it goes nowhere).
+   * Payments whose customer the gateway could not mute on the mute hop (its log line): masked, none;
+   * masking off, every payment (the mute goes nowhere, so the agent hears the keys: the control).
    */
   readonly captureRaiseFailures?: number;
   readonly problems: string[];

@@ -1,26 +1,50 @@
 /**
- * The one-hop baseline: the stack as it was before masking took two rtpengines — Kamailio anchors the
- * call in the edge rtpengine alone (pass-through, the bench unblocks it), so the bench can say what the
- * two-hop masked design costs against one relay. sip-config/kamailio.cfg always chains both hops; the
- * bench renders a copy of it whose every `set_rtpengine_set` names set 1 only, and restarts the stack's
- * Kamailio with it (scripts/lib/stack.sh's own functions, by the stack's pid file). The mask rtpengine
- * keeps running, idle (its CPU is reported, ~0).
+ * The one-hop baseline: the stack as it was before masking took several rtpengines — Kamailio anchors
+ * the call in the edge rtpengine alone (pass-through, the bench unblocks it), so the bench can say what
+ * the three-hop masked design costs against one relay. sip-config/kamailio.cfg always chains the three
+ * hops; the bench renders a copy of it whose offer and answer go to set 1 only, and restarts the
+ * stack's Kamailio with it (scripts/lib/stack.sh's own functions, by the stack's pid file). The mask
+ * and mute rtpengines keep running, idle (their CPU is reported, ~0).
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../test/support/stack.js';
 
-const SET_CALL = /set_rtpengine_set\("[12]"(?:,\s*"[12]")?\)/g;
+const SET_CALL = /set_rtpengine_set\("[123]"(?:,\s*"[123]")?\)/g;
 
-/** kamailio.cfg with every rtpengine set selection replaced by the edge's (set 1). Throws when there is none. */
+/** One route block of kamailio.cfg (`route[NAME] { … }`, closed by a `}` alone on its line). */
+function routeBlock(name: string): RegExp {
+  return new RegExp(`route\\[${name}\\] \\{\\n[\\s\\S]*?\\n\\}\\n`);
+}
+
+/**
+ * kamailio.cfg with the media on the edge rtpengine alone: the offer and answer routes (which chain
+ * the three hops) become one offer or answer on set 1, with the same flags, and every other rtpengine
+ * set selection names set 1. Throws when the config no longer has what this rewrites.
+ */
 export function oneHopKamailioCfg(text: string): string {
-  const found = text.match(SET_CALL)?.length ?? 0;
-  if (found === 0)
+  let rewritten = text;
+  for (const [route, command] of [
+    ['RTPE_OFFER', 'rtpengine_offer'],
+    ['RTPE_ANSWER', 'rtpengine_answer'],
+  ] as const) {
+    const block = routeBlock(route).exec(rewritten)?.[0];
+    const flags = block && new RegExp(`${command}\\("([^"]*)"\\)`).exec(block)?.[1];
+    if (!block || flags === undefined)
+      throw new Error(
+        `kamailio.cfg: no route[${route}] with ${command}() to rewrite for the one-hop baseline`,
+      );
+    rewritten = rewritten.replace(
+      block,
+      `route[${route}] {\n\tset_rtpengine_set("1");\n\tif (!${command}("${flags}")) return(-1);\n\treturn(1);\n}\n`,
+    );
+  }
+  if ((rewritten.match(SET_CALL)?.length ?? 0) === 0)
     throw new Error('kamailio.cfg: no set_rtpengine_set() to rewrite for the one-hop baseline');
-  const rewritten = text.replace(SET_CALL, 'set_rtpengine_set("1")');
-  if (/set_rtpengine_set\([^)]*"2"/.test(rewritten))
-    throw new Error('kamailio.cfg: a set_rtpengine_set() naming set 2 is left');
+  rewritten = rewritten.replace(SET_CALL, 'set_rtpengine_set("1")');
+  if (/set_rtpengine_set\([^)]*"[23]"/.test(rewritten))
+    throw new Error('kamailio.cfg: a set_rtpengine_set() naming set 2 or 3 is left');
   return rewritten;
 }
 

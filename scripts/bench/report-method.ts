@@ -26,10 +26,10 @@ export function columnsAndMethod(data: BenchData, flags: (mode: MaskingMode) => 
   ${data.settings.keysPerCall} keyed, or none, above).
 - *added delay*: one-way, customer → agent, measured on the wire (below); per run the median over
   its probe bursts, then the median and spread of the runs. *while capturing*: the two bursts in the
-  lead-in, after the payment started and before the call's first key (masked, the gateway has raised
-  the mask hop's delay buffer for the capture); *after the payment*: the three bursts ≥ 1 s after the
-  last key, once the payment ended (back to the outside-capture delay buffer; a call whose payment
-  could not end still captures). *largest burst*: the largest single burst's delay over all runs,
+  lead-in, after the payment started and before the call's first key (masked, the gateway has muted
+  the customer on the mute hop: none reaches the agent, so none is matched); *after the payment*: the
+  three bursts ≥ 1 s after the last key, once the payment ended and the customer's audio was let
+  through again (a call whose payment could not end is still muted). *largest burst*: the largest single burst's delay over all runs,
   with how many of the probe bursts sent were matched: a burst is matched to the first onset at the
   agent within 500 ms after it (audio-delay.ts), so unmatched bursts mean a delay over 500 ms, a burst
   lost, or a capture that started late (an overloaded machine sets the calls up late).
@@ -55,18 +55,18 @@ export function columnsAndMethod(data: BenchData, flags: (mode: MaskingMode) => 
   the sandbox processor, and the bench itself. Other helpers' test runs shared it (*others*).
 - \`./scripts/tonewall bench\` starts its own stack in \`.run/bench\` on ports apart from the
   defaults (SIP 7060, evapi 7448, JSON-RPC 7071, edge rtpengine NG 7223 / CLI 7224, mask rtpengine NG
-  7225 / CLI 7226, RTP 20000–27999 split between them, DTMF reports 7999 (edge) and 7998 (mask), gateway 7080, sandbox
+  7225 / CLI 7226, mute rtpengine NG 7229 / CLI 7230, RTP 20000–31999 in thirds between them, DTMF reports 7999 (edge) and 7998 (mask), gateway 7080, sandbox
   7443; customers at 127.0.0.1, agents at 127.0.0.4:7080), the sandbox processor and the gateway as
   processes (debug log level; Kamailio, the rtpengines and the gateway with the settings
   \`./scripts/tonewall up\` uses), and stops all of them by PID at the end, on failure and on Ctrl-C.
 - Masking settings per mode (scripts/lib/stack.sh as it resolved them): masked: ${flags('on')}; the
-  gateway raises the mask hop's delay buffer while a payment captures (\`TONEWALL_CAPTURE_DELAY_BUFFER\`,
-  its default) and lowers it again when the payment ends.
-  Pass-through (2 hops): ${flags('off')}, and the bench sends \`unblock DTMF\` (\`delay-buffer: 0\`)
-  to both rtpengines as each call appears, so neither blocks; the gateway's NG client for the mask
-  hop points at a port nothing listens on (7227), so its capture delay does not block the mask hop again. Pass-through (1 hop): the same, with
-  Kamailio on a copy of sip-config/kamailio.cfg whose every \`set_rtpengine_set\` names the edge only
-  (scripts/bench/one-hop.ts): the call crosses one rtpengine (the mask rtpengine runs idle).
+  gateway mutes the customer on the mute hop (\`block media\`) while a payment captures and lets the
+  audio through \`TONEWALL_UNMUTE_DELAY_MS\` after it ends.
+  Pass-through (3 hops): ${flags('off')}, and the bench sends \`unblock DTMF\` (\`delay-buffer: 0\`)
+  to the edge and the mask hop as each call appears, so none blocks; the gateway's NG client for the
+  mute hop points at a port nothing listens on (7227), so its capture mute goes nowhere. Pass-through (1 hop): the same, with
+  Kamailio on a copy of sip-config/kamailio.cfg whose offers and answers go to the edge only
+  (scripts/bench/one-hop.ts): the call crosses one rtpengine (the mask and mute rtpengines run idle).
 - Per run, one SIPp process places N calls (\`-m N -l N -r ${data.settings.rate}\`) through Kamailio and
   the rtpengines to one SIPp agent process. Customer n keys the card (${data.settings.keysPerCall} keys:
   number, \`#\`, expiry, security code) in layout (n − 1) mod ${data.settings.mix.length} of the masking

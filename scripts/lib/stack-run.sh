@@ -11,6 +11,7 @@ stack_up() {
   mkdir -p "$dir"
 
   if stack_pid_of "$dir/rtpengine.pid" >/dev/null && stack_pid_of "$dir/rtpengine-mask.pid" >/dev/null &&
+    stack_pid_of "$dir/rtpengine-mute.pid" >/dev/null &&
     stack_pid_of "$dir/kamailio.pid" >/dev/null; then
     echo "tonewall: stack '$name' already runs"
     return 0
@@ -22,6 +23,7 @@ stack_up() {
   local -a busy=()
   stack_port_busy udp "$TONEWALL_NG_ADDR" "$TONEWALL_NG_PORT" && busy+=("rtpengine NG udp:$TONEWALL_NG_PORT")
   stack_port_busy udp "$TONEWALL_NG_ADDR" "$TONEWALL_MASK_NG_PORT" && busy+=("rtpengine (mask) NG udp:$TONEWALL_MASK_NG_PORT")
+  stack_port_busy udp "$TONEWALL_NG_ADDR" "$TONEWALL_MUTE_NG_PORT" && busy+=("rtpengine (mute) NG udp:$TONEWALL_MUTE_NG_PORT")
   stack_port_busy udp "$TONEWALL_SIP_ADDR" "$TONEWALL_SIP_PORT" && busy+=("SIP udp:$TONEWALL_SIP_PORT")
   stack_port_busy tcp "$TONEWALL_EVAPI_ADDR" "$TONEWALL_EVAPI_PORT" && busy+=("evapi tcp:$TONEWALL_EVAPI_PORT")
   stack_port_busy tcp "$TONEWALL_RPC_ADDR" "$TONEWALL_RPC_PORT" && busy+=("JSON-RPC tcp:$TONEWALL_RPC_PORT")
@@ -39,12 +41,13 @@ stack_up() {
   echo "tonewall: stack '$name' up — SIP $TONEWALL_SIP_ADDR:$TONEWALL_SIP_PORT, rtpengine NG $TONEWALL_NG_ADDR:$TONEWALL_NG_PORT, evapi $TONEWALL_EVAPI_ADDR:$TONEWALL_EVAPI_PORT, JSON-RPC http://$TONEWALL_RPC_ADDR:$TONEWALL_RPC_PORT/RPC, logs in $dir"
 }
 
-# Both rtpengines for run NAME in DIR (stack_up's half; also used by stack_restart): the edge
-# (rtpengine.pid, rtpengine.log) and the mask hop (rtpengine-mask.pid, rtpengine-mask.log).
+# The three rtpengines for run NAME in DIR (stack_up's half; also used by stack_restart): the edge
+# (rtpengine.pid, rtpengine.log), the mask hop (rtpengine-mask.*) and the mute hop (rtpengine-mute.*).
 stack_start_rtpengine() {
   local name=$1 dir=$2
   stack_start_rtpengine_hop "$name" "$dir" edge rtpengine "$TONEWALL_NG_PORT" &&
-    stack_start_rtpengine_hop "$name" "$dir" mask rtpengine-mask "$TONEWALL_MASK_NG_PORT"
+    stack_start_rtpengine_hop "$name" "$dir" mask rtpengine-mask "$TONEWALL_MASK_NG_PORT" &&
+    stack_start_rtpengine_hop "$name" "$dir" mute rtpengine-mute "$TONEWALL_MUTE_NG_PORT"
 }
 
 stack_start_rtpengine_hop() {
@@ -99,7 +102,10 @@ stack_restart() {
   local dir
   dir=$(stack_run_dir "$name")
   stack_stop_pidfile "$dir/$component.pid" "$component"
-  [ "$component" = rtpengine ] && stack_stop_pidfile "$dir/rtpengine-mask.pid" "rtpengine (mask)"
+  if [ "$component" = rtpengine ]; then
+    stack_stop_pidfile "$dir/rtpengine-mask.pid" "rtpengine (mask)"
+    stack_stop_pidfile "$dir/rtpengine-mute.pid" "rtpengine (mute)"
+  fi
   sleep "${3:-0}"
   "stack_start_$component" "$name" "$dir"
 }
@@ -115,6 +121,7 @@ stack_down() {
   stack_stop_pidfile "$dir/kamailio.pid" kamailio
   stack_stop_pidfile "$dir/rtpengine.pid" rtpengine
   stack_stop_pidfile "$dir/rtpengine-mask.pid" "rtpengine (mask)"
+  stack_stop_pidfile "$dir/rtpengine-mute.pid" "rtpengine (mute)"
   rm -f "$dir/kamailio.cfg" "$dir/kamailio-check.log"
 }
 
@@ -130,9 +137,15 @@ stack_status() {
     rc=1
   fi
   if pid=$(stack_pid_of "$dir/rtpengine-mask.pid"); then
-    echo "rtpengine  running  pid $pid  mask (agent side)  NG $TONEWALL_NG_ADDR:$TONEWALL_MASK_NG_PORT  RTP $TONEWALL_MEDIA_ADDR:$((STACK_RTP_PORT_SPLIT + 1))-$TONEWALL_RTP_PORT_MAX"
+    echo "rtpengine  running  pid $pid  mask (in-band tones)  NG $TONEWALL_NG_ADDR:$TONEWALL_MASK_NG_PORT  RTP $TONEWALL_MEDIA_ADDR:$((STACK_RTP_PORT_SPLIT + 1))-$STACK_RTP_PORT_SPLIT2"
   else
-    echo "rtpengine  stopped  mask (agent side)"
+    echo "rtpengine  stopped  mask (in-band tones)"
+    rc=1
+  fi
+  if pid=$(stack_pid_of "$dir/rtpengine-mute.pid"); then
+    echo "rtpengine  running  pid $pid  mute (agent side)  NG $TONEWALL_NG_ADDR:$TONEWALL_MUTE_NG_PORT  RTP $TONEWALL_MEDIA_ADDR:$((STACK_RTP_PORT_SPLIT2 + 1))-$TONEWALL_RTP_PORT_MAX"
+  else
+    echo "rtpengine  stopped  mute (agent side)"
     rc=1
   fi
   if pid=$(stack_pid_of "$dir/kamailio.pid"); then

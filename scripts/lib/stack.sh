@@ -38,6 +38,10 @@ stack_defaults() {
   # The second rtpengine, the masking hop between the edge (customer side) and the agent.
   : "${TONEWALL_MASK_NG_PORT:=2225}"
   : "${TONEWALL_MASK_CLI_PORT:=2226}"
+  # The third, the mute hop between the mask hop and the agent: while a payment captures, the gateway
+  # stops the customer's audio toward the agent there (block media), so nothing of a key can leak.
+  : "${TONEWALL_MUTE_NG_PORT:=2227}"
+  : "${TONEWALL_MUTE_CLI_PORT:=2228}"
   : "${TONEWALL_MEDIA_ADDR:=127.0.0.1}"
   : "${TONEWALL_RTP_PORT_MIN:=30000}"
   : "${TONEWALL_RTP_PORT_MAX:=30999}"
@@ -73,8 +77,11 @@ stack_defaults() {
   : "${TONEWALL_MASK_DTX_DELAY:=10}"
   : "${TONEWALL_MASK_RTPE_ARGS:=--dtx-delay=${TONEWALL_MASK_DTX_DELAY} --max-dtx=0}"
   : "${TONEWALL_BLOCK_DTMF_FLAGS:=DTMF-security=silence delay-buffer=${TONEWALL_MASK_DELAY_BUFFER} detect-DTMF}"
-  # Each rtpengine takes one half of the RTP port range: the edge the lower, the mask hop the upper.
-  STACK_RTP_PORT_SPLIT=$(((TONEWALL_RTP_PORT_MIN + TONEWALL_RTP_PORT_MAX) / 2))
+  # Each rtpengine takes a third of the RTP port range: the edge the lowest, then the mask hop, then
+  # the mute hop.
+  STACK_RTP_PORT_THIRD=$(((TONEWALL_RTP_PORT_MAX - TONEWALL_RTP_PORT_MIN + 1) / 3))
+  STACK_RTP_PORT_SPLIT=$((TONEWALL_RTP_PORT_MIN + STACK_RTP_PORT_THIRD - 1))
+  STACK_RTP_PORT_SPLIT2=$((STACK_RTP_PORT_SPLIT + STACK_RTP_PORT_THIRD))
 }
 
 stack_run_dir() {
@@ -89,6 +96,7 @@ stack_render_kamailio_cfg() {
     TW_RPC_ADDR "$TONEWALL_RPC_ADDR" TW_RPC_PORT "$TONEWALL_RPC_PORT"
     TW_EVAPI_ADDR "$TONEWALL_EVAPI_ADDR" TW_EVAPI_PORT "$TONEWALL_EVAPI_PORT"
     TW_NG_ADDR "$TONEWALL_NG_ADDR" TW_NG_PORT "$TONEWALL_NG_PORT" TW_MASK_NG_PORT "$TONEWALL_MASK_NG_PORT"
+    TW_MUTE_NG_PORT "$TONEWALL_MUTE_NG_PORT"
     TW_PBX_SOURCE "$TONEWALL_PBX_SOURCE" TW_PBX_TARGET "$TONEWALL_PBX_TARGET"
     TW_CARRIER_TARGET "$TONEWALL_CARRIER_TARGET" TW_AGENT_HEADER "$TONEWALL_AGENT_HEADER"
     TW_DLG_TIMEOUT "$TONEWALL_DLG_TIMEOUT" TW_DLG_KEEPALIVE "$TONEWALL_DLG_KEEPALIVE"
@@ -118,11 +126,12 @@ stack_render_kamailio_cfg() {
 # rtpengine's command line, one definition for stack_start_rtpengine and scripts/container-entry.sh:
 # userspace forwarding, loopback control ports, default log level (6: no digits), then ARGS, then
 # TONEWALL_RTPE_EXTRA_ARGS (so those can override). Usage: stack_rtpengine_args ARRAY_NAME HOP [ARGS...]
-# fills the caller's array ARRAY_NAME for HOP `edge` (faces the customer: NG port, lower RTP half)
-# or `mask` (faces the agent: mask NG port, upper RTP half); call stack_defaults first.
+# fills the caller's array ARRAY_NAME for HOP `edge` (faces the customer: NG port, lowest RTP third),
+# `mask` (between: mask NG port, middle third) or `mute` (faces the agent: mute NG port, top third);
+# call stack_defaults first.
 stack_rtpengine_args() {
   local -n stack_rtpe_out=$1
-  local hop=${2:?stack_rtpengine_args ARRAY edge|mask}
+  local hop=${2:?stack_rtpengine_args ARRAY edge|mask|mute}
   local -a extra=()
   read -r -a extra <<<"${TONEWALL_RTPE_EXTRA_ARGS:-}"
   local ng_port cli_port port_min port_max dtmf_dest=$TONEWALL_DTMF_LOG_DEST
@@ -134,12 +143,18 @@ stack_rtpengine_args() {
       ;;
     mask)
       ng_port=$TONEWALL_MASK_NG_PORT cli_port=$TONEWALL_MASK_CLI_PORT
-      port_min=$((STACK_RTP_PORT_SPLIT + 1)) port_max=$TONEWALL_RTP_PORT_MAX
+      port_min=$((STACK_RTP_PORT_SPLIT + 1)) port_max=$STACK_RTP_PORT_SPLIT2
       dtmf_dest=$TONEWALL_MASK_DTMF_LOG_DEST
       read -r -a hop_args <<<"$TONEWALL_MASK_RTPE_ARGS"
       ;;
+    mute)
+      # plain forwarding: it never sees an event (the edge dropped them) and reports nothing
+      ng_port=$TONEWALL_MUTE_NG_PORT cli_port=$TONEWALL_MUTE_CLI_PORT
+      port_min=$((STACK_RTP_PORT_SPLIT2 + 1)) port_max=$TONEWALL_RTP_PORT_MAX
+      dtmf_dest=
+      ;;
     *)
-      echo "tonewall: no rtpengine hop '$hop' (edge or mask)" >&2
+      echo "tonewall: no rtpengine hop '$hop' (edge, mask or mute)" >&2
       return 1
       ;;
   esac
@@ -149,7 +164,7 @@ stack_rtpengine_args() {
     --listen-ng="$TONEWALL_NG_ADDR:$ng_port"
     --listen-cli="127.0.0.1:$cli_port"
     --port-min="$port_min" --port-max="$port_max"
-    --dtmf-log-dest="$dtmf_dest"
+    ${dtmf_dest:+--dtmf-log-dest="$dtmf_dest"}
     --num-threads="$TONEWALL_RTPE_THREADS"
     "${hop_args[@]}"
     "${@:3}"

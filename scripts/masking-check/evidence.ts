@@ -17,7 +17,7 @@ export function evidenceOf(
     maxDtmfDbfs: Math.max(-200, row.maxDtmfDbfs),
     agentAudioMs: Math.round(row.agentAudioMs),
     customerAudioMs: Math.round(row.customerAudioMs),
-    reportsOk: row.reported === undefined ? null : row.reported === row.expected,
+    reportsOk: row.captured === undefined ? null : row.captured === row.expected,
     passed: rowPasses(row),
   }));
   return {

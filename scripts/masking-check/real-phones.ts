@@ -40,7 +40,9 @@ export async function realPhones(
           // the phone's 400 Hz voice the agent heard, against the 1000 ms the suite asks for
           agentAudioMs: result.voiceMsAtAgent,
           customerAudioMs: 1000 / 0.9,
-          reported: reports === undefined ? undefined : result.reported,
+          packetsAfterMute: undefined,
+          reported: reports === undefined ? undefined : result.reported.length,
+          captured: reports === undefined ? undefined : result.reported,
           expected: PAYMENT_KEYS,
         };
         rows.push(row);

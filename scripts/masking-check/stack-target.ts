@@ -8,6 +8,8 @@ export const OWN_PORTS = {
   cli: 6324,
   maskNg: 6325,
   maskCli: 6326,
+  muteNg: 6327,
+  muteCli: 6328,
   rtpMin: 38000,
   rtpMax: 38999,
   dtmf: 6399,
@@ -22,7 +24,8 @@ export interface Target {
   proxy: string;
   agent: { address: string; port: number };
   rtpRange: [number, number];
-  maskNgPort: number;
+  /** The mute hop: masking-check mutes it for its capture rows, as the gateway does for a payment. */
+  muteNgPort: number;
 }
 
 export function runningStackTarget(env: NodeJS.ProcessEnv): Target {
@@ -32,6 +35,6 @@ export function runningStackTarget(env: NodeJS.ProcessEnv): Target {
     proxy: `${env.TONEWALL_SIP_ADDR ?? '127.0.0.1'}:${env.TONEWALL_SIP_PORT ?? '5060'}`,
     agent: { address: pbx[1] as string, port: Number(pbx[2]) },
     rtpRange: [Number(env.TONEWALL_RTP_PORT_MIN ?? 30000), Number(env.TONEWALL_RTP_PORT_MAX ?? 30999)],
-    maskNgPort: Number(env.TONEWALL_MASK_NG_PORT ?? 2225),
+    muteNgPort: Number(env.TONEWALL_MUTE_NG_PORT ?? 2227),
   };
 }

@@ -1,17 +1,19 @@
 import { NgClient } from '../adapters/rtpengine/ng-client.js';
-import { type ProbedHop, twoHops } from '../adapters/rtpengine/report-path-probe.js';
+import { type ProbedHop, reportingHops } from '../adapters/rtpengine/report-path-probe.js';
 import type { Clock } from '../application/clock.js';
 import type { PromptPlayer } from '../application/payments/payment-ports.js';
 import type { Config } from '../config/config.js';
 import { isGatewayError } from '../errors.js';
 import type { Logger } from '../logger.js';
 
-/** The NG clients of the two rtpengines (docs/media.md, "Two hops"). */
+/** The NG clients of the three rtpengines (docs/media.md, "Three hops"). */
 export interface MediaEngines {
   /** The edge (customer side): prompts, RFC 4733 reports. */
   readonly ng: NgClient;
-  /** The mask hop (agent side): its delay buffer follows capture. */
+  /** The mask hop (in-band tones): probed at start. */
   readonly maskNg: NgClient;
+  /** The mute hop (agent side): the customer's audio stops there while a payment captures. */
+  readonly muteNg: NgClient;
   /** /healthz pings on a socket of its own: one attempt, a short limit, no retries to wait out. */
   readonly healthNg: NgClient;
   /** The two hops as the report-path probe calls them, each with the block Kamailio gives it at answer. */
@@ -31,15 +33,18 @@ export async function openMediaEngines(config: Config, logger: Logger, clock: Cl
     });
   const ng = await open(config.rtpengine.ngPort, 'ng');
   const maskNg = await open(config.rtpengine.maskNgPort, 'ng-mask');
+  const muteNg = await open(config.rtpengine.muteNgPort, 'ng-mute');
   const healthNg = await open(config.rtpengine.ngPort, 'ng-probe', true);
   return {
     ng,
     maskNg,
+    muteNg,
     healthNg,
-    probedHops: twoHops(ng, maskNg, config.rtpengine.maskDelayBufferMs),
+    probedHops: reportingHops(ng, maskNg, config.rtpengine.maskDelayBufferMs),
     async close() {
       await ng.close();
       await maskNg.close();
+      await muteNg.close();
       await healthNg.close();
     },
   };

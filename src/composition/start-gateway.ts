@@ -4,7 +4,7 @@ import { KamailioDialogs } from '../adapters/kamailio/kamailio-dialogs.js';
 import { GatewayMetrics } from '../adapters/metrics/gateway-metrics.js';
 import { JsonlPaymentStatusStore } from '../adapters/payment-status/jsonl-payment-status-store.js';
 import { GuardedConnector } from '../adapters/processors/guarded-connector.js';
-import { RtpengineCaptureDelay } from '../adapters/rtpengine/capture-delay.js';
+import { RtpengineCaptureMute } from '../adapters/rtpengine/capture-mute.js';
 import { DtmfListener } from '../adapters/rtpengine/dtmf-listener.js';
 import type { NgClient } from '../adapters/rtpengine/ng-client.js';
 import { RtpenginePromptPlayer } from '../adapters/rtpengine/prompt-player.js';
@@ -69,7 +69,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
 
   const engines = await openMediaEngines(config, logger, clock);
-  const { ng, maskNg } = engines;
+  const { ng, muteNg } = engines;
   let metrics: GatewayMetrics | undefined;
   const timed = timedNg(
     (command, result, seconds) => metrics?.observeNg(command, result, seconds),
@@ -125,12 +125,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
   audit.follow({ registry, payments });
   const captureMasking = new CaptureMasking({
-    port: new RtpengineCaptureDelay({
-      ng: maskNg,
-      outsideCaptureMs: config.rtpengine.maskDelayBufferMs,
-      captureMs: config.rtpengine.captureDelayBufferMs,
-    }),
+    port: new RtpengineCaptureMute({ ng: muteNg }),
     registry,
+    timers,
+    unmuteDelayMs: config.rtpengine.unmuteDelayMs,
     logger: logger.child({ part: 'capture-masking' }),
   });
   payments.onUpdate((update) => captureMasking.onUpdate(update));
@@ -262,6 +260,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       reportProbe.stop();
       await dtmf.close();
       await payments.stop();
+      // the payments just ended let their calls' audio through again: sent before the NG sockets close
+      await captureMasking.settled();
       await statusStore.close();
       evapi.stop();
       await audit.close();

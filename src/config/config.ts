@@ -46,9 +46,12 @@ export interface Config {
     readonly ngPort: number;
     /** The mask hop's NG port (same address). */
     readonly maskNgPort: number;
-    /** The mask hop's delay buffer outside capture and while a payment captures, ms. */
+    /** The mute hop's NG port (same address): the customer's audio stops there while a payment captures. */
+    readonly muteNgPort: number;
+    /** The mask hop's delay buffer (as Kamailio blocks it at answer; the report-path probe uses it), ms. */
     readonly maskDelayBufferMs: number;
-    readonly captureDelayBufferMs: number;
+    /** How long after a payment ends its call's audio is let through again, ms. */
+    readonly unmuteDelayMs: number;
     readonly ngTimeoutMs: number;
     readonly ngRetries: number;
   };
@@ -174,8 +177,9 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
       ngHost: env.TONEWALL_NG_ADDR,
       ngPort: env.TONEWALL_NG_PORT,
       maskNgPort: env.TONEWALL_MASK_NG_PORT,
+      muteNgPort: env.TONEWALL_MUTE_NG_PORT,
       maskDelayBufferMs: env.TONEWALL_MASK_DELAY_BUFFER,
-      captureDelayBufferMs: env.TONEWALL_CAPTURE_DELAY_BUFFER,
+      unmuteDelayMs: env.TONEWALL_UNMUTE_DELAY_MS,
       ngTimeoutMs: env.TONEWALL_NG_TIMEOUT_MS,
       ngRetries: env.TONEWALL_NG_RETRIES,
     },

@@ -10,13 +10,15 @@
 
 import { createSocket, type Socket } from 'node:dgram';
 import { pino } from 'pino';
+import { DtmfDuplicateFilter } from '../../src/adapters/rtpengine/dtmf-duplicate-filter.js';
 import { NgClient } from '../../src/adapters/rtpengine/ng-client.js';
 import {
   ReportPathProbe,
   type ReportPathResult,
-  twoHops,
+  reportingHops,
 } from '../../src/adapters/rtpengine/report-path-probe.js';
 import { systemClock, systemTimers } from '../../src/application/clock.js';
+import type { KeypadKey } from '../../src/domain/capture/keypad.js';
 
 const EVENT_KEYS = '0123456789*#ABCD';
 
@@ -61,7 +63,7 @@ export async function openDtmfReports(ports: DtmfReportPorts) {
     clock: systemClock,
     logger,
   });
-  const hops = twoHops(edgeNg, maskNg, ports.maskDelayBufferMs ?? 50);
+  const hops = reportingHops(edgeNg, maskNg, ports.maskDelayBufferMs ?? 50);
   const probe = new ReportPathProbe({ hops, timers: systemTimers, logger });
   const sockets: Socket[] = [];
   const probed: ReportPathResult[] = [];
@@ -121,6 +123,21 @@ export async function openDtmfReports(ports: DtmfReportPorts) {
         .filter((r) => r.callid === callid && r.tag === tag)
         .map((r) => r.key)
         .join(''),
+    /** The keys the gateway would capture from them: through its duplicate filter, in arrival order. */
+    capturedKeysOf: (callid: string, tag: string) => {
+      const filter = new DtmfDuplicateFilter();
+      return reports
+        .filter((r) => r.callid === callid && r.tag === tag)
+        .filter((r) =>
+          filter.accept(
+            { sipCallId: r.callid, sourceTag: r.tag, key: r.key as KeypadKey, durationMs: undefined },
+            r.hop === 'edge' ? 'rfc4733' : 'in-band',
+            r.at,
+          ),
+        )
+        .map((r) => r.key)
+        .join('');
+    },
     close,
   };
 }

@@ -3,7 +3,11 @@
  * stream from the layout generator (a whole payment and a retry: 43 keys), the agent's stream
  * recorded by an RTP sink and checked whole: telephone-events that carry a digit, and ms of DTMF
  * tone found by the Goertzel detector (−60 dBFS per tone). Optionally rtpengine's DTMF reports for
- * the customer (openDtmfReports) are read to check that every key was reported exactly once.
+ * the customer (openDtmfReports) are read to check that the gateway would capture every key exactly
+ * once (both hops' reports through its duplicate filter).
+ *
+ * A row runs outside capture (masking as Kamailio applies it at answer), or in capture: the customer's
+ * audio is muted on the mute hop before the first key, as the gateway does while a payment captures.
  *
  * Used by test/integration/masking-matrix.test.ts (the suite) and scripts/masking-check.ts
  * (`./scripts/tonewall masking-check`, against a running stack).
@@ -59,16 +63,18 @@ export const MATRIX: readonly Layout[] = [
 ];
 
 /**
- * What rtpengine reports for a layout's keys: each once (the edge reports events, the mask hop
- * tones); twice for a phone that sends each key both ways (the gateway drops the second: the
- * DTMF receive thread's duplicate filter); none for keys whose end packets are all lost (rtpengine
- * 10.5 reports a key at its end packet: masked, not captured; the customer keys the field again).
+ * What the gateway captures of a layout's keys: every key once (the edge reports events, the mask hop
+ * tones; a phone that sends a key both ways is reported by both and the duplicate filter drops the
+ * second); none for keys whose end packets are all lost (rtpengine 10.5 reports a key at its end
+ * packet: masked, not captured; the customer keys the field again).
  */
-export function expectedReports(spec: Layout, keys: string): string {
+export function expectedCapture(spec: Layout, keys: string): string {
   if (spec.events && spec.loseEnd && spec.endCopies === 1) return '';
-  if (spec.events && spec.inBandUnderEvents) return [...keys].map((key) => key + key).join('');
   return keys;
 }
+
+/** How long after the mute the agent may still get packets that were on their way (mask hop's delay, DTX). */
+const MUTE_DRAIN_MS = 150;
 
 export interface MatrixRow {
   readonly layout: string;
@@ -82,19 +88,30 @@ export interface MatrixRow {
   /** ms of audio the agent received / the customer sent (positive control: the call carried audio). */
   readonly agentAudioMs: number;
   readonly customerAudioMs: number;
-  /** rtpengine's reports for the customer, both hops: the keys in order, or undefined when not read. */
-  readonly reported: string | undefined;
-  /** What rtpengine should report (expectedReports). */
+  /** Capture rows: packets the agent got once the mute had taken effect (must be 0); undefined outside capture. */
+  readonly packetsAfterMute: number | undefined;
+  /** Both hops' reports for the customer, as many as rtpengine sent (a key sent both ways: two). */
+  readonly reported: number | undefined;
+  /** The keys the gateway would capture from them (its duplicate filter), or undefined when not read. */
+  readonly captured: string | undefined;
+  /** What it should capture (expectedCapture). */
   readonly expected: string;
 }
 
-/** 0 digit events and 0 ms of tone at the agent, the audio came through, rtpengine reported what it should. */
+/**
+ * 0 digit events and 0 ms of tone at the agent; the audio came through (outside capture: ≥ 90 % of
+ * it; in capture: some before the mute, none after); the gateway would capture exactly the keys.
+ */
 export function rowPasses(row: MatrixRow): boolean {
+  const audio =
+    row.packetsAfterMute === undefined
+      ? row.agentAudioMs >= 0.9 * row.customerAudioMs
+      : row.packetsAfterMute === 0 && row.agentAudioMs > 0;
   return (
     row.eventsAtAgent === 0 &&
     row.toneMsAtAgent === 0 &&
-    row.agentAudioMs >= 0.9 * row.customerAudioMs &&
-    (row.reported === undefined || row.reported === row.expected)
+    audio &&
+    (row.captured === undefined || row.captured === row.expected)
   );
 }
 
@@ -107,12 +124,15 @@ export async function runLayout(
   options: {
     keys?: string;
     reports?: DtmfReports;
-    /** Runs once the call is answered (the agent gets audio), before the first key: e.g. raise the capture delay. */
-    beforeKeys?: (call: PlacedCall) => Promise<void>;
+    /**
+     * A capture row: runs once the call is answered (the agent gets audio), before the first key, and
+     * mutes the customer's audio toward the agent as the gateway does when a payment starts.
+     */
+    mute?: (call: PlacedCall) => Promise<void>;
   } = {},
 ): Promise<MatrixRow> {
   const keys = options.keys ?? PAYMENT_KEYS;
-  const stream = layoutStream(keys, options.beforeKeys ? { ...spec, leadInMs: 1500 } : spec);
+  const stream = layoutStream(keys, options.mute ? { ...spec, leadInMs: 1500 } : spec);
   const pcap: DtmfPcap = {
     bytes: stream.toPcap(),
     keys,
@@ -120,15 +140,19 @@ export async function runLayout(
     durationMs: stream.durationMs,
   };
   const call = await harness.placeCall({ customer: { telephoneEvent: spec.offerTelephoneEvent, pcap } });
-  if (options.beforeKeys) {
-    await call.agent.sink?.waitForPackets(1, 5000);
-    await options.beforeKeys(call);
+  const sink = call.agent.sink;
+  if (!sink) throw new Error('the matrix needs an agent with a sink');
+  let mutedAt: number | undefined;
+  if (options.mute) {
+    // the customer's audio does reach the agent first (10 frames), then the mute
+    await sink.waitForPackets(10, 5000);
+    await options.mute(call);
+    await new Promise((resolve) => setTimeout(resolve, MUTE_DRAIN_MS));
+    mutedAt = sink.records.length;
   }
   await harness.finish(call);
   // reports of the last key come when it ends (and after the mask hop's delay buffer)
   await new Promise((resolve) => setTimeout(resolve, 300));
-  const sink = call.agent.sink;
-  if (!sink) throw new Error('the matrix needs an agent with a sink');
   const audio = agentAudioReport(sink, pcap);
   return {
     layout: spec.name,
@@ -140,23 +164,25 @@ export async function runLayout(
     customerAudioMs: pcmuMs(
       stream.packets.filter((p) => p.payloadType === 0).map((p) => p.bytes.length - 12),
     ),
-    reported: options.reports?.keysOf(call.customer.sipCallId, call.customer.fromTag),
-    expected: expectedReports(spec, keys),
+    packetsAfterMute: mutedAt === undefined ? undefined : sink.records.length - mutedAt,
+    reported: options.reports?.keysOf(call.customer.sipCallId, call.customer.fromTag).length,
+    captured: options.reports?.capturedKeysOf(call.customer.sipCallId, call.customer.fromTag),
+    expected: expectedCapture(spec, keys),
   };
 }
 
 export function matrixTable(rows: readonly MatrixRow[]): string {
   const lines = [
-    '| layout | keys | audio at agent / sent, ms | digit events at agent | ms of tone at agent | max DTMF dBFS at agent | rtpengine reports (expected) | result |',
-    '|---|---|---|---|---|---|---|---|',
+    '| layout | keys | audio at agent / sent, ms | packets after mute | digit events at agent | ms of tone at agent | max DTMF dBFS at agent | reports | keys captured (expected) | result |',
+    '|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const row of rows) {
-    const reported =
-      row.reported === undefined
+    const captured =
+      row.captured === undefined
         ? 'not read'
-        : `${row.reported.length} (${row.expected.length})${row.reported === row.expected ? '' : ' WRONG'}`;
+        : `${row.captured.length} (${row.expected.length})${row.captured === row.expected ? '' : ' WRONG'}`;
     lines.push(
-      `| ${row.layout} | ${row.keys} | ${Math.round(row.agentAudioMs)}/${Math.round(row.customerAudioMs)} | ${row.eventsAtAgent} | ${row.toneMsAtAgent} | ${row.maxDtmfDbfs.toFixed(1)} | ${reported} | ${rowPasses(row) ? 'pass' : 'FAIL'} |`,
+      `| ${row.layout} | ${row.keys} | ${Math.round(row.agentAudioMs)}/${Math.round(row.customerAudioMs)} | ${row.packetsAfterMute ?? '—'} | ${row.eventsAtAgent} | ${row.toneMsAtAgent} | ${row.maxDtmfDbfs.toFixed(1)} | ${row.reported ?? '—'} | ${captured} | ${rowPasses(row) ? 'pass' : 'FAIL'} |`,
     );
   }
   return lines.join('\n');

@@ -193,6 +193,8 @@ export interface SipMessageSeen {
   readonly firstLine: string;
   /** A response's status code (undefined for a request). */
   readonly status: number | undefined;
+  /** The SDP body's audio port (`m=audio`), when the message carries one. */
+  readonly audioPort: number | undefined;
 }
 
 /** The messages of a SIPp message trace (`traceMessages`), in order; unexpected ones are left out. */
@@ -205,10 +207,12 @@ export function tracedMessages(messageFile: string): SipMessageSeen[] {
     if (heading < 0) continue;
     const firstLine = lines.slice(heading + 1).find((line) => line.trim() !== '') ?? '';
     const status = /^SIP\/2\.0 (\d{3})/.exec(firstLine)?.[1];
+    const audioPort = /^m=audio (\d+) /m.exec(block.replace(/\r/g, ''))?.[1];
     seen.push({
       direction: lines[heading]?.includes('sent') ? 'sent' : 'received',
       firstLine,
       status: status === undefined ? undefined : Number(status),
+      audioPort: audioPort === undefined ? undefined : Number(audioPort),
     });
   }
   return seen;

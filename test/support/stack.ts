@@ -146,6 +146,8 @@ export interface OwnStackPorts {
   readonly cli: number;
   readonly maskNg: number;
   readonly maskCli: number;
+  readonly muteNg: number;
+  readonly muteCli: number;
   readonly rtpMin: number;
   readonly rtpMax: number;
   /** The edge's DTMF reports; the mask hop's go to the port below. */
@@ -156,7 +158,7 @@ export interface OwnStackPorts {
   readonly carrier: string;
 }
 
-/** The TONEWALL_* settings that put stack.sh's Kamailio and both rtpengines on `ports`, plus `extra`. */
+/** The TONEWALL_* settings that put stack.sh's Kamailio and the three rtpengines on `ports`, plus `extra`. */
 export function ownStackEnv(
   ports: OwnStackPorts,
   extra: Record<string, string> = {},
@@ -169,6 +171,8 @@ export function ownStackEnv(
     TONEWALL_CLI_PORT: String(ports.cli),
     TONEWALL_MASK_NG_PORT: String(ports.maskNg),
     TONEWALL_MASK_CLI_PORT: String(ports.maskCli),
+    TONEWALL_MUTE_NG_PORT: String(ports.muteNg),
+    TONEWALL_MUTE_CLI_PORT: String(ports.muteCli),
     TONEWALL_RTP_PORT_MIN: String(ports.rtpMin),
     TONEWALL_RTP_PORT_MAX: String(ports.rtpMax),
     TONEWALL_DTMF_LOG_DEST: `127.0.0.1:${ports.dtmf}`,

@@ -3,7 +3,6 @@ import { createSocket, type Socket } from 'node:dgram';
 import type { Timers } from '../../application/clock.js';
 import { GatewayError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import { maskHopBlock } from './capture-delay.js';
 import type { NgClient } from './ng-client.js';
 import type { NgDictionary } from './ng-codec.js';
 import { mediaAddressOf, probeKeyPackets, probeSdp } from './probe-rtp.js';
@@ -28,8 +27,16 @@ export interface ProbedHop {
   readonly block: NgDictionary;
 }
 
-/** The two hops as Kamailio blocks them at answer: the edge drops events, the mask hop silences tones. */
-export function twoHops(edge: NgClient, mask: NgClient, maskDelayBufferMs: number): ProbedHop[] {
+/** The mask hop's `block DTMF`, as Kamailio gives it at answer (TONEWALL_BLOCK_DTMF_FLAGS). */
+export function maskHopBlock(delayBufferMs: number): NgDictionary {
+  return { 'DTMF-security': 'silence', 'delay-buffer': delayBufferMs, flags: ['detect-DTMF'] };
+}
+
+/**
+ * The two hops that report keys, as Kamailio blocks them at answer: the edge drops events, the mask
+ * hop silences tones. (The mute hop reports nothing: no event reaches it.)
+ */
+export function reportingHops(edge: NgClient, mask: NgClient, maskDelayBufferMs: number): ProbedHop[] {
   return [
     { name: 'edge', ng: edge, block: {} },
     { name: 'mask', ng: mask, block: maskHopBlock(maskDelayBufferMs) },

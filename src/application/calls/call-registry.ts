@@ -17,7 +17,10 @@ export interface Call {
   readonly masking: 'on' | 'off';
 }
 
-export type CallChange = { type: 'added'; call: Call } | { type: 'removed'; call: Call; reason: string };
+/** `via`: Kamailio's answer event, or a resync with its dialog list (after a restart or a reconnect). */
+export type CallChange =
+  | { type: 'added'; call: Call; via: 'answer' | 'resync' }
+  | { type: 'removed'; call: Call; reason: string };
 
 /** The call's id: a hash of its SIP Call-ID (stable across gateway restarts), never PAN-like. */
 export function callIdFor(sipCallId: string): string {
@@ -57,12 +60,12 @@ export class CallRegistry {
     return () => this.#listeners.delete(listener);
   }
 
-  answered(event: AnsweredCall): Call {
+  answered(event: AnsweredCall, via: 'answer' | 'resync' = 'answer'): Call {
     const existing = this.#bySipCallId.get(event.callId);
     if (existing) return existing;
     const call = callFromEvent(event);
     this.#bySipCallId.set(call.sipCallId, call);
-    this.#emit({ type: 'added', call });
+    this.#emit({ type: 'added', call, via });
     return call;
   }
 
@@ -84,7 +87,7 @@ export class CallRegistry {
       }
     }
     const before = this.size;
-    for (const event of snapshot) this.answered(event);
+    for (const event of snapshot) this.answered(event, 'resync');
     return { added: this.size - before, removed };
   }
 

@@ -6,13 +6,13 @@ export const MASKING_SETTINGS = {
     type: integer(20, 1000),
     default: '50',
     readBy: ['gateway', 'stack', 'scripts'],
-    doc: "the mask hop's delay buffer outside capture (applied by Kamailio at answer), ms",
+    doc: "the mask hop's delay buffer (applied by Kamailio at answer), ms",
   }),
-  TONEWALL_CAPTURE_DELAY_BUFFER: setting({
-    type: integer(20, 1000),
-    default: '120',
-    readBy: ['gateway', 'scripts'],
-    doc: "the mask hop's delay buffer while a payment captures (the gateway sets it), ms ([docs/media.md](docs/media.md))",
+  TONEWALL_UNMUTE_DELAY_MS: setting({
+    type: integer(0, 10_000),
+    default: '500',
+    readBy: ['gateway'],
+    doc: "how long after a payment ends the gateway lets the customer's audio through to the agent again, ms (the last key's tone may still be on its way)",
   }),
   TONEWALL_MASK_DTX_DELAY: setting({
     type: integer(0, 1000),

@@ -1,12 +1,12 @@
 import { host, integer, port, setting, stackText } from './setting.js';
 
-/** The two rtpengines (edge and mask hop): control ports, media, threads, flags (scripts/lib/stack.sh). */
+/** The three rtpengines (edge, mask hop, mute hop): control ports, media, threads, flags (scripts/lib/stack.sh). */
 export const RTPENGINE_SETTINGS = {
   TONEWALL_NG_ADDR: setting({
     type: host,
     default: '127.0.0.1',
     readBy: ['gateway', 'stack', 'scripts'],
-    doc: "both rtpengines' NG control address",
+    doc: "the rtpengines' NG control address",
   }),
   TONEWALL_NG_PORT: setting({
     type: port,
@@ -18,7 +18,13 @@ export const RTPENGINE_SETTINGS = {
     type: port,
     default: '2225',
     readBy: ['gateway', 'stack', 'scripts'],
-    doc: "the mask hop's NG port (faces the agent)",
+    doc: "the mask hop's NG port (in-band tones)",
+  }),
+  TONEWALL_MUTE_NG_PORT: setting({
+    type: port,
+    default: '2227',
+    readBy: ['gateway', 'stack', 'scripts'],
+    doc: "the mute hop's NG port (faces the agent; the gateway stops the customer's audio there while a payment captures)",
   }),
   TONEWALL_NG_TIMEOUT_MS: setting({
     type: integer(50, 30_000),
@@ -44,6 +50,12 @@ export const RTPENGINE_SETTINGS = {
     readBy: ['stack'],
     doc: "the mask hop's CLI port",
   }),
+  TONEWALL_MUTE_CLI_PORT: setting({
+    type: port,
+    default: '2228',
+    readBy: ['stack'],
+    doc: "the mute hop's CLI port",
+  }),
   TONEWALL_MEDIA_ADDR: setting({
     type: host,
     default: '127.0.0.1',
@@ -54,7 +66,7 @@ export const RTPENGINE_SETTINGS = {
     type: port,
     default: '30000',
     readBy: ['stack', 'scripts'],
-    doc: 'RTP ports: the edge takes the lower half of the range, the mask hop the upper',
+    doc: 'RTP ports: the edge takes the lowest third of the range, the mask hop the middle, the mute hop the top',
   }),
   TONEWALL_RTP_PORT_MAX: setting({
     type: port,
@@ -72,7 +84,7 @@ export const RTPENGINE_SETTINGS = {
     type: stackText,
     default: 'replace-origin replace-session-connection ICE=remove RTP/AVP',
     readBy: ['stack'],
-    doc: "flags of Kamailio's `rtpengine_offer` on both hops",
+    doc: "flags of Kamailio's `rtpengine_offer` on every hop",
   }),
   TONEWALL_RTPE_ANSWER_FLAGS: setting({
     type: stackText,

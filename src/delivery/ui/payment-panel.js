@@ -46,7 +46,7 @@ export class PaymentPanel {
     show(this.panel, true);
     this.#render(view);
     this.announcer.now(
-      `Payment started. Ask the customer to key their ${FIELD_NAMES[view.capture ?? 'payment-card-number'].toLowerCase()}.`,
+      `Payment started: you will not hear the customer until it ends. Ask them to key their ${FIELD_NAMES[view.capture ?? 'payment-card-number'].toLowerCase()}.`,
     );
     this.panel.focus?.();
     if (!TERMINAL.has(view.status)) this.#follow(view.id);

@@ -51,6 +51,8 @@ export interface Layout {
   readonly inBandUnderEvents: boolean;
   /** Audio before the first key, ms (time to start a payment first). */
   readonly leadInMs: number;
+  /** Audio after the last key, ms (time for what follows a payment). */
+  readonly tailMs: number;
 }
 
 /** The plain layout: three end packets, audio paused under events, on the grid, 20 ms frames. */
@@ -76,6 +78,7 @@ export const BASE_LAYOUT: Layout = {
   silenceSuppression: false,
   inBandUnderEvents: false,
   leadInMs: 600,
+  tailMs: 600,
 };
 
 export function layout(name: string, changes: Partial<Omit<Layout, 'name'>>): Layout {

@@ -27,15 +27,13 @@ export interface LayoutStream {
   toPcap(): Buffer;
 }
 
-const TAIL_MS = 600;
-
 /** Builds the stream for `keys` (digits, `*`, `#`) laid out as `spec` says. */
 export function layoutStream(keys: string, spec: Layout): LayoutStream {
   const digits = parseDtmfDigits(keys);
   const windows = keyWindows(digits, spec);
   const last = windows.at(-1);
   const durationMs =
-    (last ? last.endMs + spec.gapAfterMs + spec.endCopies * spec.ptimeMs : spec.leadInMs) + TAIL_MS;
+    (last ? last.endMs + spec.gapAfterMs + spec.endCopies * spec.ptimeMs : spec.leadInMs) + spec.tailMs;
   const epochStartMs =
     spec.newSsrcAtKey >= 0
       ? (windows[spec.newSsrcAtKey]?.startMs ?? Infinity) - spec.interKeyMs / 2

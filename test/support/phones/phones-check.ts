@@ -37,6 +37,8 @@ const PORTS = {
   cli: 6424,
   maskNg: 6425,
   maskCli: 6426,
+  muteNg: 6427,
+  muteCli: 6428,
   rtpMin: 39000,
   rtpMax: 39999,
   dtmf: 6499,

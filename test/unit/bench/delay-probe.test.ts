@@ -108,18 +108,20 @@ describe('bench delay probe', () => {
 });
 
 describe('bench one-hop baseline', () => {
-  it('rewrites every rtpengine set selection of kamailio.cfg to the edge alone', () => {
+  it('sends every offer and answer to the edge alone, once, and names no other set', () => {
     const cfg = readFileSync(join(REPO_ROOT, 'sip-config', 'kamailio.cfg'), 'utf8');
     const oneHop = oneHopKamailioCfg(cfg);
     expect(cfg).toMatch(/set_rtpengine_set\("1", "2"\)/);
-    expect(oneHop).not.toMatch(/set_rtpengine_set\([^)]*"2"/);
-    expect(oneHop.match(/set_rtpengine_set\("1"\)/g)?.length).toBe(
-      cfg.match(/set_rtpengine_set\("/g)?.length,
-    );
-    // nothing else changes
-    expect(oneHop.replace(/set_rtpengine_set\("1"\)/g, '')).toBe(
-      cfg.replace(/set_rtpengine_set\("[12]"(?:,\s*"[12]")?\)/g, ''),
-    );
-    expect(() => oneHopKamailioCfg('request_route { exit; }')).toThrow(/no set_rtpengine_set/);
+    expect(cfg).toMatch(/set_rtpengine_set\("3"\)/);
+    expect(oneHop).not.toMatch(/set_rtpengine_set\([^)]*"[23]"/);
+    // one offer and one answer per route, no second pass over the SDP
+    for (const route of ['RTPE_OFFER', 'RTPE_ANSWER']) {
+      const block = new RegExp(`route\\[${route}\\] \\{\\n[\\s\\S]*?\\n\\}\\n`).exec(oneHop)?.[0] ?? '';
+      expect(block.match(/rtpengine_(offer|answer)\(/g)?.length, route).toBe(1);
+      expect(block, route).not.toContain('msg_apply_changes');
+    }
+    // the routes that call them are unchanged
+    expect(oneHop.match(/route\(RTPE_OFFER\)/g)?.length).toBe(cfg.match(/route\(RTPE_OFFER\)/g)?.length);
+    expect(() => oneHopKamailioCfg('request_route { exit; }')).toThrow(/no route\[RTPE_OFFER\]/);
   });
 });
