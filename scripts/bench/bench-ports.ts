@@ -45,7 +45,7 @@ export const BENCH_PORTS = {
 /**
  * - `on`: masking as configured (the defaults of scripts/lib/stack.sh): the edge drops the customer's
  *   RFC 4733 events, the mask hop silences in-band tones behind its delay buffer;
- * - `off`: the same two rtpengines in a chain, neither blocking: pass-through on both hops;
+ * - `off`: the same three rtpengines in a chain, none blocking: pass-through on every hop;
  * - `one-hop`: Kamailio anchors the call in the edge rtpengine only, pass-through (the stack before
  *   masking), for the cost of the design against one relay (one-hop.ts).
  */
@@ -54,7 +54,7 @@ export type MaskingMode = 'on' | 'off' | 'one-hop';
 export const MASKING_MODES: readonly MaskingMode[] = ['on', 'off', 'one-hop'];
 
 /**
- * `block DTMF` flags on both hops for the pass-through modes: a block without a delay buffer or the
+ * `block DTMF` flags on the edge and the mask hop for the pass-through modes: a block without a delay buffer or the
  * detector, which leaves the call on rtpengine's pass-through path; the bench then sends `unblock DTMF`
  * (`delay-buffer: 0`) to every hop the call crosses as the call appears, so the agent gets the
  * customer's media untouched (the leak check shows every call's digits arriving: the positive control).

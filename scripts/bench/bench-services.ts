@@ -19,6 +19,7 @@ export const BENCH_RUN_DIR = join(REPO_ROOT, '.run', BENCH_RUN_NAME);
 export interface StackPids {
   readonly rtpengineEdge: number;
   readonly rtpengineMask: number;
+  readonly rtpengineMute: number;
   readonly kamailio: readonly number[];
 }
 
@@ -108,13 +109,14 @@ export class BenchServices {
     return { pid: child.pid, logFile };
   }
 
-  /** PIDs for the CPU figures: both rtpengines (edge, mask), Kamailio (main + workers). */
+  /** PIDs for the CPU figures: the three rtpengines (edge, mask, mute), Kamailio (main + workers). */
   stackPids(): StackPids {
     const pid = (file: string) => Number(readFileSync(join(BENCH_RUN_DIR, file), 'utf8').trim());
     const kamailio = pid('kamailio.pid');
     return {
       rtpengineEdge: pid('rtpengine.pid'),
       rtpengineMask: pid('rtpengine-mask.pid'),
+      rtpengineMute: pid('rtpengine-mute.pid'),
       kamailio: [kamailio, ...childrenOf(kamailio)],
     };
   }

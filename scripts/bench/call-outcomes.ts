@@ -86,9 +86,23 @@ export function callRecords(input: {
             },
           }
         : {}),
-      expectedPackets: Math.round((stream.customerPcmuPackets * stream.layout.ptimeMs) / 20),
+      expectedPackets: Math.round(
+        (heardPackets(stream, input.masking, call && outcomes.get(call.sipCallId)) * stream.layout.ptimeMs) /
+          20,
+      ),
       ...(delay ? { delayEarlyMs: delay.earlyMs, delayLateMs: delay.lateMs } : {}),
     });
   }
   return { perCall, matchedAgents };
+}
+
+/**
+ * The customer's PCMU packets the agent should get: all of them without masking; masked, the payment
+ * mutes the customer on the mute hop from its start until after its last key, so those after the
+ * layout's keys, and none when the payment was still capturing when the customer hung up (a layout
+ * whose keys are never all reported: the call stays muted to the end).
+ */
+function heardPackets(stream: CustomerStream, masking: MaskingMode, outcome: string | undefined): number {
+  if (masking !== 'on') return stream.customerPcmuPackets;
+  return outcome?.endsWith('caller-hung-up') ? 0 : stream.tailPcmuPackets;
 }

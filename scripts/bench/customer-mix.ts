@@ -70,6 +70,11 @@ export interface CustomerStream {
    */
   readonly probes: { readonly early: ProbeWindow; readonly late: ProbeWindow };
   readonly customerPcmuPackets: number;
+  /**
+   * Of those, the packets after the layout's own stream (padding and late probe): what a masked call's
+   * agent hears at least, the payment having muted the customer from its start to after its last key.
+   */
+  readonly tailPcmuPackets: number;
 }
 
 const roundUp = (value: number, step: number) => Math.ceil(value / step) * step;
@@ -204,6 +209,7 @@ export function customerStream(
       late: { ssrc: endSsrc, fromTimestamp: (tsBase + sectionMs * 8) >>> 0, toTimestamp: 0x100000000 },
     },
     customerPcmuPackets: packets.filter((packet) => packet.payloadType === PAYLOAD_TYPE_PCMU).length,
+    tailPcmuPackets: tail.length,
   };
 }
 

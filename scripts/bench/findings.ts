@@ -88,14 +88,14 @@ export function findings(data: BenchData, summaries: BenchSummaries): string[] {
     const cpu = (level: LevelSummary | undefined) => level?.cpu.rtpengine?.median;
     const parts = [
       on
-        ? `masked ${pct(on.cpu.rtpengine)} % of a core (edge ${pct(on.cpu['rtpengine edge'])}, mask ${pct(on.cpu['rtpengine mask'])})`
+        ? `masked ${pct(on.cpu.rtpengine)} % of a core (edge ${pct(on.cpu['rtpengine edge'])}, mask ${pct(on.cpu['rtpengine mask'])}, mute ${pct(on.cpu['rtpengine mute'])})`
         : undefined,
-      off ? `pass-through on both hops ${pct(off.cpu.rtpengine)} %` : undefined,
+      off ? `pass-through on the three hops ${pct(off.cpu.rtpengine)} %` : undefined,
       oneHop ? `one pass-through hop ${pct(oneHop.cpu['rtpengine edge'])} %` : undefined,
     ].filter(Boolean);
     lines.push(
-      `CPU of the rtpengines at ${calls} calls (both processes summed; medians): ${parts.join(', ')}. ` +
-        `The masked design costs ${ratio(cpu(on), cpu(off))} two-hop pass-through and ${ratio(cpu(on), oneHop?.cpu['rtpengine edge']?.median)} one hop.`,
+      `CPU of the rtpengines at ${calls} calls (the three processes summed; medians): ${parts.join(', ')}. ` +
+        `The masked design costs ${ratio(cpu(on), cpu(off))} three-hop pass-through and ${ratio(cpu(on), oneHop?.cpu['rtpengine edge']?.median)} one hop.`,
     );
     const controls = [off, oneHop].filter((level): level is LevelSummary => level !== undefined);
     lines.push(

@@ -6,16 +6,17 @@ import type { MaskingMode } from './bench-ports.js';
 import type { CallRecord, LoadResult } from './load-types.js';
 import { median, percentile, type Spread, spread } from './stats.js';
 
-/** The processes measured, as their CPU figures are named (`rtpengine` is edge + mask). */
+/** The processes measured, as their CPU figures are named (`rtpengine` is edge + mask + mute). */
 export const CPU_GROUPS = [
   'rtpengine edge',
   'rtpengine mask',
+  'rtpengine mute',
   'kamailio',
   'gateway',
   'sipp',
   'bench',
 ] as const;
-/** Every CPU figure of a summary: the groups, both rtpengines summed, the whole machine, and the rest of it. */
+/** Every CPU figure of a summary: the groups, the rtpengines summed, the whole machine, and the rest of it. */
 export const CPU_FIGURES = [...CPU_GROUPS, 'rtpengine', 'machine', 'others'] as const;
 export type CpuFigure = (typeof CPU_FIGURES)[number];
 
@@ -113,13 +114,14 @@ function maxOf(values: readonly (number | undefined)[]): number | undefined {
   return present.length > 0 ? Math.max(...present) : undefined;
 }
 
-/** The CPU figures of one run: the groups, `rtpengine` (both), `machine`, `others` (machine − ours). */
+/** The CPU figures of one run: the groups, `rtpengine` (all three), `machine`, `others` (machine − ours). */
 export function cpuFigures(cpu: Record<string, number>): Partial<Record<CpuFigure, number>> {
   const figures: Partial<Record<CpuFigure, number>> = {};
   for (const name of CPU_GROUPS) if (cpu[name] !== undefined) figures[name] = cpu[name];
   const edge = cpu['rtpengine edge'];
   const mask = cpu['rtpengine mask'];
-  if (edge !== undefined && mask !== undefined) figures.rtpengine = edge + mask;
+  if (edge !== undefined && mask !== undefined)
+    figures.rtpengine = edge + mask + (cpu['rtpengine mute'] ?? 0);
   if (cpu.machine !== undefined) {
     figures.machine = cpu.machine;
     const ours = CPU_GROUPS.reduce((sum, name) => sum + (cpu[name] ?? 0), 0);
@@ -224,6 +226,7 @@ export function summariseLevel(results: readonly LoadResult[]): LevelSummary {
         [
           'rtpengine edge',
           'rtpengine mask',
+          'rtpengine mute',
           'rtpengine',
           'kamailio',
           'gateway',

@@ -112,6 +112,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     const groups: CpuGroup[] = [
       { name: 'rtpengine edge', pids: () => [options.stackPids.rtpengineEdge] },
       { name: 'rtpengine mask', pids: () => [options.stackPids.rtpengineMask] },
+      { name: 'rtpengine mute', pids: () => [options.stackPids.rtpengineMute] },
       { name: 'kamailio', pids: () => options.stackPids.kamailio },
       { name: 'gateway', pids: () => [options.gatewayPid] },
       { name: 'sipp', pids: () => sipps.map((sipp) => sipp.pid) },

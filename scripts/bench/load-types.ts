@@ -39,7 +39,7 @@ export interface CallRecord {
     readonly digitEvents: number;
     readonly toneMs: number;
   };
-  /** The customer's PCMU packets, 20 ms equivalents (the agent should get at least half). */
+  /** The customer's PCMU packets the agent should hear (masked: those after the keys, where the payment's mute has ended), 20 ms equivalents: it should get at least half. */
   readonly expectedPackets: number;
   /** Added one-way delay per probe burst, ms (probed calls only): before the keys and after them. */
   readonly delayEarlyMs?: readonly number[];

@@ -10,8 +10,8 @@ export const passThrough = (summaries: BenchSummaries) =>
   summaries.baselines.flatMap((group) => group.filter((level) => level.masking !== 'on'));
 
 export const MODE_NAMES: Record<MaskingMode, string> = {
-  on: 'masked (2 hops)',
-  off: 'pass-through (2 hops)',
+  on: 'masked (3 hops)',
+  off: 'pass-through (3 hops)',
   'one-hop': 'pass-through (1 hop)',
 };
 

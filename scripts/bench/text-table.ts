@@ -12,7 +12,7 @@ const TEXT_COLUMNS = [
   'keys wrong',
   'delay ms [before keys → after]',
   'DTMF→screen p99',
-  'rtpengine edge+mask %',
+  'rtpengine edge+mask+mute %',
   'others %',
   'held',
 ] as const;
@@ -28,7 +28,7 @@ function textRow(level: LevelSummary): string[] {
     String(level.keysWrong),
     `${ms(level.delayMs)} [${ms(level.delayEarlyMs)} → ${ms(level.delayLateMs)}]`,
     ms(level.keyToScreenP99),
-    `${cpuOf(level, 'rtpengine edge')} + ${cpuOf(level, 'rtpengine mask')} = ${cpuOf(level, 'rtpengine')}`,
+    `${cpuOf(level, 'rtpengine edge')} + ${cpuOf(level, 'rtpengine mask')} + ${cpuOf(level, 'rtpengine mute')} = ${cpuOf(level, 'rtpengine')}`,
     cpuOf(level, 'others'),
     level.masking === 'on' ? (level.held ? 'yes' : `NO: ${level.why.join('; ')}`) : '–',
   ];
