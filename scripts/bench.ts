@@ -1,7 +1,7 @@
 // `./scripts/tonewall bench`: capacity, masking and latency of the whole call path (issues 7 and 14).
-// Starts its own stack in .run/bench (Kamailio, both rtpengines, sandbox, gateway), steps the number
+// Starts its own stack in .run/bench (Kamailio, the three rtpengines, sandbox, gateway), steps the number
 // of concurrent masked calls with payments up, runs the largest load that held again with masking off
-// on both hops and on one hop, checks every call's agent stream for digits, measures the added delay
+// on the three hops and on one hop, checks every call's agent stream for digits, measures the added delay
 // on the wire, prints a table, writes the raw figures (docs/benchmarks/<date>.json) and, generated
 // from them, docs/benchmarks.md.
 //
@@ -14,7 +14,7 @@
 //
 // --modes: `on` steps up through --levels (stops once a level loses over 5 % of its calls or payments,
 // or the processes measured take over 90 % of the cores); `off`
-// (pass-through on both hops) and `one-hop` (pass-through, one rtpengine) run at each --baseline-level:
+// (pass-through on the three hops) and `one-hop` (pass-through, one rtpengine) run at each --baseline-level:
 // a number, or `held` (the default) for the largest masked level that held, else the largest run.
 
 import { randomBytes } from 'node:crypto';

@@ -1,6 +1,6 @@
 /**
  * `./scripts/tonewall masking-check`: proves masking on a stack by calling through it. Every layout of
- * the matrix (test/support/masking-matrix.ts) is one real call through Kamailio and both rtpengines,
+ * the matrix (test/support/masking-matrix.ts) is one real call through Kamailio and the three rtpengines,
  * the customer keying a whole payment and a retry (43 keys); the agent's whole stream is checked for
  * telephone-events and DTMF tone. A probe call measures the added one-way delay on the wire. Prints a
  * table and writes the result signed with the audit key (src/adapters/audit/masking-evidence.ts) to
@@ -12,7 +12,7 @@
  *                same TONEWALL_* settings. The check answers as the agent at TONEWALL_PBX_TARGET
  *                (default 127.0.0.2:5080), so no other agent may answer there meanwhile. The gateway
  *                holds rtpengine's report ports, so reports are not read in this mode.
- * --own-stack    start a Kamailio and both rtpengines of its own on other ports (run `masking-check`),
+ * --own-stack    start a Kamailio and the three rtpengines of its own on other ports (run `masking-check`),
  *                also read rtpengine's reports (each key reported as expected), stop it after.
  * --env K=V      a TONEWALL_* setting for --own-stack (to try a configuration).
  * --layouts      only the layouts whose names contain one of these texts.

@@ -61,7 +61,7 @@ export const MASKING_MODES: readonly MaskingMode[] = ['on', 'off', 'one-hop'];
  */
 export const UNMASKED_BLOCK_FLAGS = 'delay-buffer=0';
 
-/** TONEWALL_* settings for scripts/lib/stack.sh (Kamailio + both rtpengines). */
+/** TONEWALL_* settings for scripts/lib/stack.sh (Kamailio + the three rtpengines). */
 export function stackEnv(masking: MaskingMode): Record<string, string> {
   const p = BENCH_PORTS;
   return {

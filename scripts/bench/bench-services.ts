@@ -1,5 +1,5 @@
 /**
- * The bench's own stack in .run/bench: Kamailio + both rtpengines (scripts/lib/stack.sh through
+ * The bench's own stack in .run/bench: Kamailio + the three rtpengines (scripts/lib/stack.sh through
  * test/support/stack.ts), the sandbox processor and the gateway as processes. Everything started is
  * stopped by its PID, in reverse order, by `stopAll()` — also on failure and on Ctrl-C.
  */
@@ -38,7 +38,7 @@ export class BenchServices {
     return `http://127.0.0.1:${BENCH_PORTS.http}`;
   }
 
-  /** Kamailio and both rtpengines with the masking mode asked for (restarted when it changes). */
+  /** Kamailio and the three rtpengines with the masking mode asked for (restarted when it changes). */
   async stack(masking: MaskingMode): Promise<StackHandle> {
     if (this.#stack?.masking === masking) return this.#stack.handle;
     await this.#stopStack();

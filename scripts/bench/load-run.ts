@@ -1,5 +1,5 @@
 /**
- * One load: N customer calls from one SIPp process through Kamailio and both rtpengines to one SIPp
+ * One load: N customer calls from one SIPp process through Kamailio and the three rtpengines to one SIPp
  * agent process, a payment started by the API on every call, each customer keying a card in a layout
  * of the masking matrix (customer-mix.ts). Every call's agent media reaches an RTP endpoint of the
  * bench, which records and analyses every packet the agent received (digit events, DTMF tone). Some

@@ -51,7 +51,7 @@ export function columnsAndMethod(data: BenchData, flags: (mode: MaskingMode) => 
 
 - Machine: ${m.cpuModel}, ${m.cpus} cores, ${m.memoryGib} GiB, kernel ${m.kernel}; Kamailio ${m.kamailio},
   rtpengine ${m.rtpengine}, SIPp ${m.sipp}, Node ${m.node}. Everything on this one machine, loopback
-  only: SIPp customers and agents, Kamailio, both rtpengines (userspace, \`--table=-1\`), the gateway,
+  only: SIPp customers and agents, Kamailio, the three rtpengines (userspace, \`--table=-1\`), the gateway,
   the sandbox processor, and the bench itself. Other helpers' test runs shared it (*others*).
 - \`./scripts/tonewall bench\` starts its own stack in \`.run/bench\` on ports apart from the
   defaults (SIP 7060, evapi 7448, JSON-RPC 7071, edge rtpengine NG 7223 / CLI 7224, mask rtpengine NG

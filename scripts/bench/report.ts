@@ -108,7 +108,7 @@ ${findings(data, summaries)
 ${whyRows(summaries).length > 0 ? `\n${whyRows(summaries).join('\n')}\n` : ''}
 Each figure is the median of ${data.settings.runs} run(s) with the spread (min–max) in brackets; counts are summed over the runs.
 
-### Masked (two hops), stepping up
+### Masked (three hops), stepping up
 
 ${markdownTable(
   [

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Start, stop, restart and report the stack of a run (both rtpengines, then Kamailio) in
+# Start, stop, restart and report the stack of a run (the three rtpengines, then Kamailio) in
 # .run/RUN_NAME. Sourced by stack.sh (stack_defaults, stack_render_kamailio_cfg, stack_rtpengine_args).
 
 stack_up() {

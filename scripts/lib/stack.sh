@@ -55,11 +55,12 @@ stack_defaults() {
   : "${TONEWALL_AGENT_HEADER:=X-Agent-Id}"
   : "${TONEWALL_DLG_TIMEOUT:=14400}"
   : "${TONEWALL_DLG_KEEPALIVE:=0}"
-  # Two rtpengines in a chain (docs/media.md, "Two hops"): the edge, facing the customer, drops the
-  # customer's RFC 4733 events and reports them, without touching audio; the mask hop, facing the
-  # agent, runs the in-band detector on the customer's audio (which then never holds tones that
+  # Three rtpengines in a chain (docs/media.md, "Three hops"): the edge, facing the customer, drops the
+  # customer's RFC 4733 events and reports them, without touching audio; the mask hop, next, runs the
+  # in-band detector on the customer's audio (which then never holds tones that
   # rtpengine synthesised from events) and replaces detected tones with silence. The delay buffer is
-  # the mask hop's: the time the detector needs to recognise a tone before the frame leaves.
+  # the mask hop's: the time the detector needs to recognise a tone before the frame leaves. The mute
+  # hop, facing the agent, forwards; the gateway stops the customer's audio there while a payment captures.
   : "${TONEWALL_MASK_DELAY_BUFFER:=50}"
   # rtpengine's worker threads: one fewer than the cores (at least one), leaving a core to the gateway
   # and Kamailio. rtpengine's own default (one per core) took 61–69 % of a core at 150 masked calls on

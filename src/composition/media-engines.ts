@@ -14,9 +14,12 @@ export interface MediaEngines {
   readonly maskNg: NgClient;
   /** The mute hop (agent side): the customer's audio stops there while a payment captures. */
   readonly muteNg: NgClient;
-  /** /healthz pings on a socket of its own: one attempt, a short limit, no retries to wait out. */
-  readonly healthNg: NgClient;
-  /** The two hops as the report-path probe calls them, each with the block Kamailio gives it at answer. */
+  /**
+   * /healthz pings each hop (edge, mask, mute) on sockets of their own: one attempt, a short limit, no
+   * retries to wait out. A call needs all three: any one down and Kamailio refuses new calls.
+   */
+  readonly healthNg: readonly { readonly hop: string; readonly ng: NgClient }[];
+  /** The two reporting hops (edge, mask) as the report-path probe calls them, each with the block Kamailio gives it at answer. */
   readonly probedHops: readonly ProbedHop[];
   close(): Promise<void>;
 }
@@ -34,7 +37,11 @@ export async function openMediaEngines(config: Config, logger: Logger, clock: Cl
   const ng = await open(config.rtpengine.ngPort, 'ng');
   const maskNg = await open(config.rtpengine.maskNgPort, 'ng-mask');
   const muteNg = await open(config.rtpengine.muteNgPort, 'ng-mute');
-  const healthNg = await open(config.rtpengine.ngPort, 'ng-probe', true);
+  const healthNg = [
+    { hop: 'edge', ng: await open(config.rtpengine.ngPort, 'ng-probe', true) },
+    { hop: 'mask', ng: await open(config.rtpengine.maskNgPort, 'ng-probe-mask', true) },
+    { hop: 'mute', ng: await open(config.rtpengine.muteNgPort, 'ng-probe-mute', true) },
+  ];
   return {
     ng,
     maskNg,
@@ -45,7 +52,7 @@ export async function openMediaEngines(config: Config, logger: Logger, clock: Cl
       await ng.close();
       await maskNg.close();
       await muteNg.close();
-      await healthNg.close();
+      for (const { ng: probe } of healthNg) await probe.close();
     },
   };
 }

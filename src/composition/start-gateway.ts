@@ -231,8 +231,17 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       kamailio: () =>
         evapi.connected ? { status: 'up' } : { status: 'down', detail: 'evapi not connected' },
       rtpengine: async () => {
-        await timed('ping', () => engines.healthNg.ping());
-        return { status: 'up' };
+        const down: string[] = [];
+        await Promise.all(
+          engines.healthNg.map(({ hop, ng: probe }) =>
+            timed('ping', () => probe.ping()).catch(() => {
+              down.push(hop);
+            }),
+          ),
+        );
+        return down.length === 0
+          ? { status: 'up' }
+          : { status: 'down', detail: `no answer from the ${down.sort().join(', ')} rtpengine` };
       },
       dtmf: () =>
         dtmf.running ? { status: 'up' } : { status: 'down', detail: 'DTMF reports cannot be received' },

@@ -17,7 +17,7 @@ import type { Setting } from './registry/setting.js';
 export const SETTING_SECTIONS = [
   { title: 'Gateway', settings: GATEWAY_SETTINGS },
   { title: 'Kamailio (call path and call events)', settings: KAMAILIO_SETTINGS },
-  { title: 'rtpengine (both hops)', settings: RTPENGINE_SETTINGS },
+  { title: 'rtpengine (every hop)', settings: RTPENGINE_SETTINGS },
   { title: 'Masking and DTMF reports', settings: MASKING_SETTINGS },
   { title: 'Processor', settings: PROCESSOR_SETTINGS },
   { title: 'Access (API and agent desktop)', settings: ACCESS_SETTINGS },

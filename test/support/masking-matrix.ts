@@ -1,5 +1,5 @@
 /**
- * The masking matrix: real calls through Kamailio and both rtpengines, the customer playing a
+ * The masking matrix: real calls through Kamailio and the three rtpengines, the customer playing a
  * stream from the layout generator (a whole payment and a retry: 43 keys), the agent's stream
  * recorded by an RTP sink and checked whole: telephone-events that carry a digit, and ms of DTMF
  * tone found by the Goertzel detector (−60 dBFS per tone). Optionally rtpengine's DTMF reports for

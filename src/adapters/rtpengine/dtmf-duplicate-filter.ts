@@ -2,7 +2,7 @@ import type { DtmfEvent } from './dtmf-event.js';
 
 /**
  * Which rtpengine reported a key: the edge reports the customer's RFC 4733 events, the mask hop the
- * tones its in-band detector hears (docs/media.md, "Two hops"). Each reports a key press once.
+ * tones its in-band detector hears (docs/media.md, "Three hops"). Each reports a key press once.
  */
 export type DtmfReportKind = 'rfc4733' | 'in-band';
 

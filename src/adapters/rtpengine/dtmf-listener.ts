@@ -44,7 +44,7 @@ export interface DtmfListenerStats {
 }
 
 /**
- * Receives both rtpengines' per-digit DTMF reports: the edge's (RFC 4733 events) on `port`, the mask
+ * Receives the two reporting rtpengines' per-digit DTMF reports: the edge's (RFC 4733 events) on `port`, the mask
  * hop's (in-band tones) on `tonesPort`. A thread of their own reads, time-stamps, checks the source
  * against the allow-list, validates and drops the second hop's report of a key sent both ways
  * (DtmfReceiveThread); here each key press is handed on once, and refusals are counted and logged. No

@@ -90,12 +90,12 @@ export const RTPENGINE_SETTINGS = {
     type: stackText,
     default: 'replace-origin replace-session-connection ICE=remove RTP/AVP',
     readBy: ['stack'],
-    doc: "flags of Kamailio's `rtpengine_answer` on both hops",
+    doc: "flags of Kamailio's `rtpengine_answer` on every hop",
   }),
   TONEWALL_RTPE_EXTRA_ARGS: setting({
     type: stackText,
     default: '',
     readBy: ['stack'],
-    doc: 'more rtpengine arguments for both hops, last (so they override)',
+    doc: 'more rtpengine arguments for every hop, last (so they override)',
   }),
 } as const;
