@@ -38,6 +38,7 @@ export async function serveGatewayHttp(parts: {
     webhooksEnabled: parts.webhooksEnabled,
     metrics: { metrics: parts.metrics, token: config.metricsToken },
     recordAction: (action) => audit.recordAction(action),
+    recordAuth: (event) => audit.recordAuth(event),
     auditReport: ({ from, to }) =>
       buildAuditReport({
         logPaths: [config.audit.directory],

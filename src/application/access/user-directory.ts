@@ -19,6 +19,19 @@ export interface UserSource {
 }
 
 /**
+ * A sign-in's result. A refusal names the user only when it exists (a mistyped password in the user
+ * name field never reaches a log or the audit trail).
+ */
+export type SignInResult =
+  | { readonly ok: true; readonly principal: Principal }
+  | {
+      readonly ok: false;
+      readonly reason: 'unknown-user' | 'disabled' | 'wrong-password';
+      /** The existing user's name, for `disabled` and `wrong-password`. */
+      readonly user?: string;
+    };
+
+/**
  * Local sign-in. An unknown or disabled user costs one scrypt like a known one (against a hash made
  * at start), so timing does not tell which user names exist. A users file that cannot be read fails
  * closed: nobody signs in, and the log says why.
@@ -34,7 +47,7 @@ export class UserDirectory {
     this.#decoy = hashPassword('decoy password for unknown users');
   }
 
-  async signIn(username: string, password: string): Promise<Principal | undefined> {
+  async signIn(username: string, password: string): Promise<SignInResult> {
     const wanted = username.normalize('NFC').toLowerCase();
     let users: readonly LocalUser[] = [];
     try {
@@ -45,16 +58,22 @@ export class UserDirectory {
     const user = users.find((candidate) => candidate.username === wanted);
     if (!user || user.disabled === true) {
       await verifyPassword(password, await this.#decoy);
-      return undefined;
+      return user
+        ? { ok: false, reason: 'disabled', user: user.username }
+        : { ok: false, reason: 'unknown-user' };
     }
-    if (!(await verifyPassword(password, user.password))) return undefined;
+    if (!(await verifyPassword(password, user.password)))
+      return { ok: false, reason: 'wrong-password', user: user.username };
     return {
-      kind: 'user',
-      subject: user.username,
-      displayName: user.displayName,
-      roles: user.roles,
-      ...(user.agentId === undefined ? {} : { agentId: user.agentId }),
-      source: 'local',
+      ok: true,
+      principal: {
+        kind: 'user',
+        subject: user.username,
+        displayName: user.displayName,
+        roles: user.roles,
+        ...(user.agentId === undefined ? {} : { agentId: user.agentId }),
+        source: 'local',
+      },
     };
   }
 }

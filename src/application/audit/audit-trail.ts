@@ -1,6 +1,8 @@
 import {
   type AuditAction,
+  type AuthEvent,
   actionEntry,
+  authEntry,
   callAnsweredEntry,
   callEndedEntry,
   paymentEntry,
@@ -75,6 +77,11 @@ export class AuditTrail {
   /** Records what a principal did through the API; resolves once the record is on disk. */
   async recordAction(action: AuditAction): Promise<void> {
     await this.#write(actionEntry(action));
+  }
+
+  /** Records an authentication or authorisation event; resolves once the record is on disk. */
+  async recordAuth(event: AuthEvent): Promise<void> {
+    await this.#write(authEntry(event));
   }
 
   /** Resolves once every record so far is on disk; rejects with GW_ERR_AUDIT_WRITE if the log failed. */

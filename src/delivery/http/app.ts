@@ -5,6 +5,7 @@ import type { PaymentService } from '../../application/payments/payment-service.
 import type { Logger } from '../../logger.js';
 import type { RecordAction } from './audit-actions.js';
 import { type AuditReportSource, auditRoutes } from './audit-routes.js';
+import { AuthEvents, type RecordAuth } from './auth-events.js';
 import { authenticate } from './authenticate.js';
 import { callsRoutes } from './calls-routes.js';
 import { csrfProtection } from './csrf.js';
@@ -34,6 +35,8 @@ export interface HttpAppOptions {
   auditReport?: AuditReportSource;
   /** Records API actions in the audit trail before they are acknowledged. */
   recordAction?: RecordAction;
+  /** Records authentication and authorisation events (every one is also logged). */
+  recordAuth?: RecordAuth;
   /** Serves `GET /metrics` (bearer: the metrics token or an integration key). */
   metrics?: { readonly metrics: MetricsSource; readonly token: string | undefined };
   /** The agent desktop's files; src/delivery/ui by default. */
@@ -48,6 +51,10 @@ const noStore: RequestHandler = (_request, response, next) => {
 export function createHttpApp(options: HttpAppOptions): Express {
   const { access } = options;
   const board = options.payments.board;
+  const authEvents = new AuthEvents({
+    logger: options.logger,
+    ...(options.recordAuth ? { record: options.recordAuth } : {}),
+  });
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -65,7 +72,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.use(uiRoutes(options.uiDirectory));
   app.use(openApiRoutes());
   app.use('/v1', noStore, authenticate(access), csrfProtection);
-  app.use(sessionRoutes(access));
+  app.use(sessionRoutes(access, authEvents));
   // no compressed bodies: nothing to inflate, no zip bomb, and zlib's errors never reach the handler
   app.use(express.json({ limit: '16kb', strict: true, inflate: false }));
   app.use(callsRoutes(options.registry));
@@ -79,6 +86,6 @@ export function createHttpApp(options: HttpAppOptions): Express {
   );
   app.use(auditRoutes(options.clock, options.auditReport, options.recordAction));
   app.use(notFoundHandler);
-  app.use(errorHandler(options.logger));
+  app.use(errorHandler(options.logger, authEvents));
   return app;
 }

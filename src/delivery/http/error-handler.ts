@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { type ErrorCode, GatewayError, httpStatusOf, isGatewayError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
+import type { AuthEvents } from './auth-events.js';
 import { loggedPath, requestIdOf } from './request-id.js';
 
 /**
@@ -21,9 +22,10 @@ export const RETRY_AFTER_SECONDS: Readonly<Partial<Record<ErrorCode, number>>> =
  * what it is (a 503 with `Retry-After`); anything else is a 500 that carries the request id, never
  * the cause.
  */
-export function errorHandler(logger: Logger): ErrorRequestHandler {
+export function errorHandler(logger: Logger, authEvents?: AuthEvents): ErrorRequestHandler {
   return (error: unknown, request, response, _next) => {
     const known = clientError(error) ?? (isGatewayError(error) ? error : undefined);
+    if (known) authEvents?.refusal(request, response, known.code);
     const status = known ? httpStatusOf(known.code) : 500;
     const requestId = requestIdOf(response);
     const retryAfter = known ? RETRY_AFTER_SECONDS[known.code] : undefined;

@@ -2,6 +2,7 @@ import express, { type Response, Router } from 'express';
 import { z } from 'zod';
 import type { Principal } from '../../application/access/principal.js';
 import { GatewayError } from '../../errors.js';
+import type { AuthEvents } from './auth-events.js';
 import { principalOf } from './authorize.js';
 import { sessionCookie, sessionCookieName } from './cookies.js';
 import { sameOrigin } from './csrf.js';
@@ -30,7 +31,7 @@ export function principalView(principal: Principal) {
  * `POST /v1/session` signs in with the local users file and sets the session cookie; `GET` says who
  * is signed in and gives the CSRF token; `DELETE` signs out. Sign-in is throttled and same-origin only.
  */
-export function sessionRoutes(access: HttpAccess): Router {
+export function sessionRoutes(access: HttpAccess, authEvents: AuthEvents): Router {
   const router = Router();
   const cookieName = sessionCookieName(access.secureCookies);
   const describe = (response: Response) => {
@@ -57,11 +58,25 @@ export function sessionRoutes(access: HttpAccess): Router {
     ...signInLimiters(access.signIn),
     async (request, response) => {
       const { username, password } = parseBody(signInSchema, request.body);
-      const principal = await access.users?.signIn(username, password);
-      if (!principal) throw new GatewayError('GW_ERR_UNAUTHORIZED', 'user name or password is wrong');
+      const result = await access.users?.signIn(username, password);
+      if (!result?.ok) {
+        authEvents.signInFailed(request, response, {
+          reason: result?.reason ?? 'local-sign-in-off',
+          ...(result?.user === undefined ? {} : { user: result.user }),
+        });
+        throw new GatewayError('GW_ERR_UNAUTHORIZED', 'user name or password is wrong');
+      }
+      const { principal } = result;
       const { id, session } = access.sessions.create(principal);
       response.locals.principal = principal;
       response.locals.session = { id, session };
+      try {
+        await authEvents.allowed(request, response, 'sign-in');
+      } catch (error) {
+        // no sign-in without its audit record
+        access.sessions.destroy(id);
+        throw error;
+      }
       response.setHeader(
         'set-cookie',
         sessionCookie({ name: cookieName, value: id, secure: access.secureCookies }),
@@ -74,9 +89,12 @@ export function sessionRoutes(access: HttpAccess): Router {
     response.json(describe(response));
   });
 
-  router.delete('/v1/session', (_request, response) => {
+  router.delete('/v1/session', async (request, response) => {
     const held = response.locals.session;
-    if (held) access.sessions.destroy(held.id);
+    if (held) {
+      access.sessions.destroy(held.id);
+      await authEvents.allowed(request, response, 'sign-out');
+    }
     response.setHeader(
       'set-cookie',
       sessionCookie({ name: cookieName, value: '', secure: access.secureCookies, maxAgeMs: 0 }),

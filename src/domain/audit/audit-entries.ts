@@ -108,6 +108,37 @@ export interface AuditAction {
   readonly paymentId?: string;
 }
 
+/** What was tried: sign-in, sign-out, a session cookie, a bearer token, a role, a cross-site request. */
+export const AUTH_EVENTS = ['sign-in', 'sign-out', 'session', 'bearer', 'role', 'csrf'] as const;
+export type AuthEventKind = (typeof AUTH_EVENTS)[number];
+
+export interface AuthEvent {
+  /** Who: `user:<name>` (a known user only), `agent:<id>`, `integration:<name>`, or `anonymous`. */
+  readonly principal: string;
+  readonly event: AuthEventKind;
+  readonly outcome: 'allowed' | 'denied' | 'failed' | 'throttled';
+  /** The client's address as the HTTP server saw it. */
+  readonly source: string;
+  /** Why it was refused: an error code (`GW_ERR_UNAUTHORIZED`) or a word (`wrong-password`). */
+  readonly reason?: string;
+}
+
+const SOURCE = /^[0-9a-fA-F.:]{1,64}$/;
+const REASON = /^[A-Za-z][A-Za-z0-9_-]{0,47}$/;
+
+export function authEntry(event: AuthEvent): AuditEntry {
+  return {
+    type: 'auth.event',
+    actor: event.principal.slice(0, 128),
+    data: {
+      event: event.event,
+      outcome: event.outcome,
+      source: SOURCE.test(event.source) ? event.source : 'unknown',
+      reason: event.reason !== undefined && REASON.test(event.reason) ? event.reason : undefined,
+    },
+  };
+}
+
 export function actionEntry(action: AuditAction): AuditEntry {
   return {
     type: 'api.action',

@@ -139,6 +139,12 @@ export class AuditFigureCounter {
           `${text(record.data.action) ?? 'unnamed'} ${text(record.data.outcome) ?? ''}`.trim(),
         );
         return;
+      case 'auth.event':
+        bump(
+          this.#actions,
+          `auth.${text(record.data.event) ?? 'unnamed'} ${text(record.data.outcome) ?? ''}`.trim(),
+        );
+        return;
     }
   }
 

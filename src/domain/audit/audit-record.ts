@@ -31,6 +31,11 @@ export const AUDIT_EVENT_TYPES = [
   'payment.finished',
   /** Something a signed-in principal did through the API (delivery layer). */
   'api.action',
+  /**
+   * An authentication or authorisation event: sign-in (allowed, failed, throttled), sign-out, a
+   * refused session, bearer token, role or cross-site request (PCI DSS 10.2.1.2, 10.2.1.4, 10.2.1.5).
+   */
+  'auth.event',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

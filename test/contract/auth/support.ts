@@ -7,6 +7,7 @@ import type { Role } from '../../../src/application/access/principal.js';
 import { createHttpAccess } from '../../../src/composition/create-http-access.js';
 import { loadConfig } from '../../../src/config/config.js';
 import { createHttpApp } from '../../../src/delivery/http/app.js';
+import type { RecordAuth } from '../../../src/delivery/http/auth-events.js';
 import { listenHttp } from '../../../src/delivery/http/http-server.js';
 import { answeredEvent } from '../../support/call-fixtures.js';
 import { type PaymentCore, paymentCore } from '../../support/in-process-app.js';
@@ -83,6 +84,8 @@ export async function startTestGateway(
   options: {
     env?: Record<string, string>;
     auditReport?: (range: { from: Date; to: Date }) => Promise<string>;
+    /** Where authentication and authorisation events go (the gateway's audit trail). */
+    recordAuth?: RecordAuth;
     users?: readonly TestUser[];
   } = {},
 ): Promise<TestGateway> {
@@ -112,6 +115,7 @@ export async function startTestGateway(
     webhooksEnabled: false,
     health: {},
     ...(options.auditReport ? { auditReport: options.auditReport } : {}),
+    ...(options.recordAuth ? { recordAuth: options.recordAuth } : {}),
   });
   const { server, url } = await listenHttp(app, { host: '127.0.0.1', port: 0, tls: config.access.tls });
   recorded.push(recordResponses(server));

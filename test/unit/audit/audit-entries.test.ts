@@ -1,7 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../../src/domain/audit/audit-canonical-json.js';
-import { actionEntry, callAnsweredEntry, paymentEntry } from '../../../src/domain/audit/audit-entries.js';
+import {
+  actionEntry,
+  authEntry,
+  callAnsweredEntry,
+  paymentEntry,
+} from '../../../src/domain/audit/audit-entries.js';
 import {
   type AgentFieldView,
   type AgentView,
@@ -139,6 +144,32 @@ describe('audit entries', () => {
     expect(
       actionEntry({ principal: 'x', action: 'pan 4242424242424242', outcome: 'denied' }).data.action,
     ).toBe('unnamed');
+  });
+});
+
+describe('authEntry', () => {
+  it('keeps the event, outcome, source address and reason; anything else in source or reason is dropped', () => {
+    expect(
+      authEntry({
+        principal: 'user:bob',
+        event: 'sign-in',
+        outcome: 'failed',
+        source: '127.0.0.1',
+        reason: 'wrong-password',
+      }),
+    ).toEqual({
+      type: 'auth.event',
+      actor: 'user:bob',
+      data: { event: 'sign-in', outcome: 'failed', source: '127.0.0.1', reason: 'wrong-password' },
+    });
+    const odd = authEntry({
+      principal: 'anonymous',
+      event: 'bearer',
+      outcome: 'denied',
+      source: 'evil host 4242424242424242',
+      reason: 'token 4242424242424242',
+    });
+    expect(odd.data).toEqual({ event: 'bearer', outcome: 'denied', source: 'unknown', reason: undefined });
   });
 });
 
