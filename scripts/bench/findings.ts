@@ -40,25 +40,28 @@ export function findings(data: BenchData, summaries: BenchSummaries): string[] {
         `Added one-way delay customer → agent, masked (median of the runs' medians): ${delays
           .map(
             (level) =>
-              `${level.calls} calls ${ms(level.delayEarlyMs)} ms while the payment captures (before the keys), ${ms(level.delayLateMs)} ms after the payment`,
+              `${level.calls} calls ${whileCapturing(level)} while the payment captures (before the keys), ${ms(level.delayLateMs)} ms after the payment`,
           )
           .join('; ')}. ` +
-          `The worst run's median ${worst((level) => level.delayEarlyMs?.max).toFixed(1)} ms while capturing, ` +
+          (delays.some((level) => level.delayEarlyMs !== undefined)
+            ? `The worst run's median ${worst((level) => level.delayEarlyMs?.max).toFixed(1)} ms while capturing, `
+            : "The worst run's median ") +
           `${worst((level) => level.delayLateMs?.max).toFixed(1)} ms after the payment; the worst call's median ${worst((level) => level.delayCallMedianMaxMs).toFixed(1)} ms, ` +
           `the worst single burst ${worst((level) => level.delayMaxMs).toFixed(1)} ms.`,
       );
     } else {
       lines.push('Added one-way delay: not measured (no probe burst matched).');
     }
+    // no burst matched while capturing: the customer was muted, nothing of it reached the agent
     const within = (level: LevelSummary) =>
-      (level.delayEarlyMs?.max ?? Infinity) <= DELAY_LIMIT_MS &&
+      (level.delayEarlyMs?.max ?? 0) <= DELAY_LIMIT_MS &&
       (level.delayLateMs?.max ?? Infinity) <= DELAY_LIMIT_MS;
     const clean = (level: LevelSummary) => level.heard === 0 && level.checked === level.placed;
     const bar = masked.filter((level) => within(level) && clean(level));
     const reasons = (level: LevelSummary) =>
       [
         !clean(level) ? `${level.heard} leak(s), ${level.placed - level.checked} unchecked` : undefined,
-        (level.delayEarlyMs?.max ?? Infinity) > DELAY_LIMIT_MS
+        (level.delayEarlyMs?.max ?? 0) > DELAY_LIMIT_MS
           ? `delay while capturing ${ms(level.delayEarlyMs)} ms`
           : undefined,
         (level.delayLateMs?.max ?? Infinity) > DELAY_LIMIT_MS
@@ -156,4 +159,9 @@ export function otherBenchLine(data: BenchData, path: string): string {
     `- ${data.date}, \`${data.command}\` (load average ${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)}): ` +
     `largest masked level that held ${largestHeld ?? 'none'}${levels ? `; ${levels}` : ''}. [\`${path}\`](${path.replace(/^docs\//, '')})`
   );
+}
+
+/** The delay while capturing: none matched means the customer was muted (the mute hop), nothing reached the agent. */
+function whileCapturing(level: LevelSummary): string {
+  return level.delayEarlyMs === undefined ? 'no audio (muted)' : `${ms(level.delayEarlyMs)} ms`;
 }

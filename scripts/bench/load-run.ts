@@ -1,10 +1,8 @@
 /**
- * One load: N customer calls from one SIPp process through Kamailio and the three rtpengines to one SIPp
- * agent process, a payment started by the API on every call, each customer keying a card in a layout
- * of the masking matrix (customer-mix.ts). Every call's agent media reaches an RTP endpoint of the
- * bench, which records and analyses every packet the agent received (digit events, DTMF tone). Some
- * calls are captured on `lo` for the added delay (delay-probe.ts). Measures what the bench reports
- * (see bench.ts) and stops by itself: SIPp's call count and timeout bound it.
+ * One load: N customer calls (one SIPp) through Kamailio and the three rtpengines to one SIPp agent, a
+ * payment started by the API on every call, each customer keying a card in a layout of the masking
+ * matrix (customer-mix.ts). The bench records and analyses every packet each agent received (digit
+ * events, DTMF tone); some calls are captured on `lo` for the added delay (delay-probe.ts).
  */
 
 import { setMaxListeners } from 'node:events';

@@ -149,7 +149,7 @@ describe('X-Request-Id', () => {
     await vi.waitFor(() => {
       const line = logs.lines
         .map((text) => JSON.parse(text) as Record<string, unknown>)
-        .find((entry) => entry.requestId === ids[1]);
+        .find((entry) => entry.requestId === ids[1] && entry.msg === 'request');
       expect(line).toMatchObject({ msg: 'request', method: 'GET', path: '/v1/calls', status: 401 });
     });
   });

@@ -6,42 +6,35 @@ import type { DtmfEvent } from './dtmf-event.js';
  */
 export type DtmfReportKind = 'rfc4733' | 'in-band';
 
-/**
- * How far apart the two hops' reports of one key press may arrive: a phone that sends a key both as
- * events and as a tone in its audio (a known habit of some mobile and PSTN gateways) is reported by
- * the edge at the event's end and by the mask hop when the tone ends, a few tens of ms apart, plus
- * the mask hop's delay. Measured lags are in docs/media.md; this is a margin over them.
- */
-const CROSS_HOP_WINDOW_MS = 300;
-/** Past this, an accepted report is forgotten, with its key: no key stays longer than this plus one sweep. */
-const FORGET_KEYS_AFTER_MS = 2_000;
+/** Past this, the last key a party reported is forgotten: no key stays longer than this plus one sweep. */
+const FORGET_KEY_AFTER_MS = 2_000;
 /** How often `accept` sweeps old keys from every party (the receive thread also sweeps on a timer). */
 export const SWEEP_EVERY_MS = 250;
-/** Accepted reports kept per party: enough for any keying, bounded under a flood of datagrams. */
-const MAX_RECENT = 32;
 /** A party (call leg) not heard from for this long is forgotten. */
 const FORGET_PARTY_AFTER_MS = 15 * 60_000;
 
-interface Accepted {
-  readonly key: string;
-  readonly kind: DtmfReportKind;
-  readonly at: number;
-  /** Its twin from the other hop has been dropped: it takes no other. */
-  matched: boolean;
-}
-
 interface Party {
-  recent: Accepted[];
+  /** The edge has reported an RFC 4733 key of this party: its phone signals keys as events. */
+  events: boolean;
+  /** The last key accepted, while no event was seen yet (a tone the event may follow). */
+  lastTone: { key: string; at: number } | undefined;
   lastAt: number;
 }
 
 /**
- * Drops the second report of one key press when a phone sent it both ways (event and tone), and
- * nothing else. A report is the twin of an earlier one only when it came from the OTHER hop, carries
- * the same key, arrived within CROSS_HOP_WINDOW_MS and that earlier report has no twin yet. Two
- * reports from the same hop are always two key presses, however close (a `55` keyed 40 ms apart, an
- * auto-dialler), so a phone that keys one way only never loses a key to this filter. Keys are
- * forgotten after ~2 s.
+ * Drops the mask hop's in-band reports of a phone that sends its keys as RFC 4733 events — the tone
+ * under an event is the same key press (a known habit of some mobile and PSTN gateways) — and nothing
+ * else. Deterministic, by order not by timing (issue 14, item 5; under load the two hops' reports of
+ * one key came over 300 ms apart and a time window let both through):
+ *
+ * - once the edge has reported an event for a party, every in-band report of that party is dropped
+ *   for the rest of the call;
+ * - the first event of a party whose last accepted report is a tone of the same key, with no event
+ *   before, is that tone's twin (the tone was reported first) and is dropped.
+ *
+ * A phone that keys one way only never loses a key. The price, documented: a phone that sends some
+ * keys as events and others only as tones loses those tones after its first event (the capture then
+ * misses a key and the field fails validation: the customer keys it again); never a doubled key.
  */
 export class DtmfDuplicateFilter {
   readonly #parties = new Map<string, Party>();
@@ -53,28 +46,23 @@ export class DtmfDuplicateFilter {
     const id = `${event.sipCallId}\u0000${event.sourceTag}`;
     let party = this.#parties.get(id);
     if (party === undefined) {
-      party = { recent: [], lastAt: now };
+      party = { events: false, lastTone: undefined, lastAt: now };
       this.#parties.set(id, party);
     }
     party.lastAt = now;
-    const twin = party.recent.find(
-      (accepted) =>
-        !accepted.matched &&
-        accepted.kind !== kind &&
-        accepted.key === event.key &&
-        now - accepted.at <= CROSS_HOP_WINDOW_MS,
-    );
-    if (twin !== undefined) {
-      twin.matched = true;
-      return false;
+    if (kind === 'in-band') {
+      if (party.events) return false;
+      party.lastTone = { key: event.key, at: now };
+      return true;
     }
-    party.recent.push({ key: event.key, kind, at: now, matched: false });
-    if (party.recent.length > MAX_RECENT) party.recent.shift();
-    return true;
+    const twin = !party.events && party.lastTone?.key === event.key;
+    party.events = true;
+    party.lastTone = undefined;
+    return !twin;
   }
 
   /**
-   * Forgets every key older than FORGET_KEYS_AFTER_MS, and every party idle for FORGET_PARTY_AFTER_MS.
+   * Forgets every key older than FORGET_KEY_AFTER_MS, and every party idle for FORGET_PARTY_AFTER_MS.
    * `accept` sweeps as it goes; call it on a timer too, so keys go when no report comes.
    */
   sweep(now: number): void {
@@ -84,15 +72,15 @@ export class DtmfDuplicateFilter {
         this.#parties.delete(id);
         continue;
       }
-      if (party.recent.length === 0) continue;
-      party.recent = party.recent.filter((accepted) => now - accepted.at <= FORGET_KEYS_AFTER_MS);
+      if (party.lastTone !== undefined && now - party.lastTone.at > FORGET_KEY_AFTER_MS)
+        party.lastTone = undefined;
     }
   }
 
   /** How many keys the filter holds now (for tests: none after ~2 s of silence). */
   get keysHeld(): number {
     let held = 0;
-    for (const party of this.#parties.values()) held += party.recent.length;
+    for (const party of this.#parties.values()) if (party.lastTone !== undefined) held += 1;
     return held;
   }
 }

@@ -195,8 +195,8 @@ describe('bench report (made from the data)', () => {
       '**met at every masked level run** (4, 8)',
     );
     const cost = lines.find((line) => line.startsWith('CPU of the rtpengines')) ?? '';
-    expect(cost).toContain('masked 30.0 % of a core (edge 10.0, mask 20.0)');
-    expect(cost).toContain('costs 1.50× two-hop pass-through and 4.00× one hop');
+    expect(cost).toContain('masked 30.0 % of a core (edge 10.0, mask 20.0, mute –)');
+    expect(cost).toContain('costs 1.50× three-hop pass-through and 4.00× one hop');
   });
 
   it('a delay over the bar after the payment is not met, and says so', () => {
