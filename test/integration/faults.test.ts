@@ -101,7 +101,12 @@ async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T 
 /** A call whose customer keys `keys` after `leadInMs`; the payment starts as soon as the call is listed. */
 async function payOnCall(
   keys: string,
-  timing: { leadInMs?: number; holdMs?: number } = {},
+  timing: {
+    leadInMs?: number;
+    holdMs?: number;
+    /** Wait until the agent got this many packets before the payment starts (it mutes the customer). */
+    heardFirst?: number;
+  } = {},
 ): Promise<{ call: PlacedCall; payment: PaymentView }> {
   // 200 ms between keys: a repeated key (the 22 of 12/28) is never taken for rtpengine's duplicate report
   const pcap = rfc4733Pcap(keys, { leadInMs: timing.leadInMs ?? 1500, toneMs: 80, gapMs: 200, tailMs: 500 });
@@ -109,6 +114,7 @@ async function payOnCall(
     customer: { telephoneEvent: true, pcap, ...(timing.holdMs ? { holdMs: timing.holdMs } : {}) },
   });
   const listed = await api.waitForCall(call.customer.sipCallId);
+  if (timing.heardFirst) await call.agent.sink?.waitForPackets(timing.heardFirst, 5000);
   const payment = await api.startPayment(listed.id, { securityCode: true, statusCallback: hookUrl });
   return { call, payment };
 }
@@ -344,10 +350,14 @@ describe('Kamailio restarted under the gateway', () => {
 describe('rtpengine restarted under the gateway', () => {
   it('a call in progress loses its media (the agent hears nothing, no digit), NG fails typed, new calls work', async () => {
     const leadInMs = 6000;
-    const { call, payment } = await payOnCall(`${CARDS.success}#`, { leadInMs, holdMs: leadInMs + 4000 });
+    // the agent hears the customer first (the payment then mutes the customer on the mute hop)
+    const { call, payment } = await payOnCall(`${CARDS.success}#`, {
+      leadInMs,
+      holdMs: leadInMs + 4000,
+      heardFirst: 20,
+    });
     const sink = call.agent.sink;
     if (!sink) throw new Error('agent without a sink');
-    await sink.waitForPackets(20, 5000);
     const packetsBefore = sink.records.length;
 
     const restarted = restartStackComponent('rtpengine', { pauseSeconds: 2 });

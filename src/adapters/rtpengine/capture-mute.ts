@@ -20,8 +20,15 @@ export class RtpengineCaptureMute implements CaptureMaskingPort {
     return this.#send('block media', call);
   }
 
-  leave(call: Call): Promise<void> {
-    return this.#send('unblock media', call);
+  async leave(call: Call): Promise<void> {
+    try {
+      await this.#send('unblock media', call);
+    } catch (error) {
+      // the call ended meanwhile (rtpengine deleted it before Kamailio's call-ended event came):
+      // there is nothing left to let through
+      if (isUnknownCall(error)) return;
+      throw error;
+    }
   }
 
   async #send(command: 'block media' | 'unblock media', call: Call): Promise<void> {
@@ -37,4 +44,14 @@ export class RtpengineCaptureMute implements CaptureMaskingPort {
       );
     }
   }
+}
+
+/** rtpengine's answer for a call it does not hold (`error-reason: Unknown call-ID`). */
+function isUnknownCall(error: unknown): boolean {
+  const cause = error instanceof GatewayError ? error.cause : undefined;
+  return (
+    cause instanceof GatewayError &&
+    cause.code === 'GW_ERR_NG_ERROR' &&
+    /unknown call-id/i.test(cause.message)
+  );
 }
