@@ -94,7 +94,7 @@ describe('RFC 4733 digits from the customer', () => {
 describe('RFC 4733 digits off the 20 ms frame grid', () => {
   // A phone's key goes down at any moment. With one rtpengine and detect-DTMF the `frame` layout (and
   // an event whose length is not a whole number of frames) let ~20 ms of some tones through at a
-  // 60 ms delay buffer (docs/media.md, "Events off the frame grid"); the two hops mask them.
+  // 60 ms delay buffer (docs/media.md, "Events off the frame grid"); the edge drops them now.
   it.each([
     { offsetMs: 10, eventClock: 'frame', keys: '5829#0*4617' },
     { offsetMs: 5, eventClock: 'frame', keys: '0*73#6942' },
