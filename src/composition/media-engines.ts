@@ -10,8 +10,6 @@ import type { Logger } from '../logger.js';
 export interface MediaEngines {
   /** The edge (customer side): prompts, RFC 4733 reports. */
   readonly ng: NgClient;
-  /** The mask hop (in-band tones): probed at start. */
-  readonly maskNg: NgClient;
   /** The mute hop (agent side): the customer's audio stops there while a payment captures. */
   readonly muteNg: NgClient;
   /**
@@ -44,7 +42,6 @@ export async function openMediaEngines(config: Config, logger: Logger, clock: Cl
   ];
   return {
     ng,
-    maskNg,
     muteNg,
     healthNg,
     probedHops: reportingHops(ng, maskNg, config.rtpengine.maskDelayBufferMs),

@@ -120,6 +120,32 @@ describe('the gateway is killed mid-call', () => {
   });
 });
 
+describe('the gateway is killed mid-payment', () => {
+  it('the customer stays muted toward the agent, and the restarted gateway lets the audio through', async () => {
+    const call = await harness.placeCall({
+      customer: { telephoneEvent: true, pcap: silentPcap(9000), holdMs: 9000 },
+    });
+    const sink = call.agent.sink;
+    if (!sink) throw new Error('agent without a sink');
+    const listed = await api.waitForCall(call.customer.sipCallId);
+    await sink.waitForPackets(10, 5000);
+    await api.startPayment(listed.id);
+    const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    await pause(300); // the mute, and what was on its way through the mask hop
+    const atMute = sink.records.length;
+    await crashGateway();
+    await pause(1000);
+    expect(sink.records.length - atMute, 'packets at the agent while muted, gateway dead').toBe(0);
+
+    await startGateway();
+    await api.waitForCall(call.customer.sipCallId);
+    const atRestart = sink.records.length;
+    await pause(1000);
+    expect(sink.records.length - atRestart, 'packets at the agent after the restart').toBeGreaterThan(25);
+    await harness.finish(call);
+  });
+});
+
 describe('GET /v1/calls', () => {
   it('lists the call while it lasts, again after a gateway restart, and not after it ends', async () => {
     const call = await harness.placeCall({
