@@ -27,6 +27,9 @@ demo_sign_in() {
 
 cmd_demo() {
   demo_api_key
+  # The demo's desk sign-in asks no one-time code unless TONEWALL_MFA says otherwise; the desk shows a
+  # warning banner and the gateway logs one (`up` alone keeps the default: codes required).
+  export TONEWALL_MFA="${TONEWALL_MFA:-off}"
   cmd_up
   demo_sign_in
   local http="http://${TONEWALL_HTTP_HOST:-127.0.0.1}:${TONEWALL_HTTP_PORT:-8080}"
@@ -39,6 +42,9 @@ cmd_demo() {
   echo
   echo "tonewall: the stack keeps running."
   echo "  agent desktop: $http/   sign in as 'demo', password $DEMO_PASSWORD (agent id agent-demo)"
+  if [ "$TONEWALL_MFA" = off ]; then
+    echo "                 one-time codes are OFF for this demo (TONEWALL_MFA=off); 'up' alone requires them"
+  fi
   echo "  API key:       $TONEWALL_API_KEY"
   echo "  a call to take by hand in the desktop: ./scripts/tonewall demo-call --by-hand"
   echo "tonewall: './scripts/tonewall down' stops it."

@@ -17,6 +17,7 @@ usage: ./scripts/tonewall <command> [options]      ./scripts/tonewall <command> 
   status   say what runs (exit 1 when something does not)
   keys [--force] [--encryption-keys N]   make the development key set in keys/ (keeps existing keys)
   users add NAME [--role ROLE] [--agent-id ID] …   add (or replace) a local agent-desktop user
+  users totp NAME [--clear]       give a user a new authenticator key (or clear it)
   users list                      list the local users
   audit verify [FILES]            check the audit log's chain and signatures offline
   audit report --from D --to D    write the auditor's HTML report
@@ -98,24 +99,38 @@ USAGE
     users)
       cat <<'USAGE'
 usage: ./scripts/tonewall users add NAME [--role agent|supervisor|auditor|admin] [--agent-id ID] [--name TEXT]
-                                 [--password-env VAR | --generate] [--file PATH]
+                                 [--password-env VAR | --generate] [--totp] [--file PATH]
+       ./scripts/tonewall users totp NAME [--clear] [--file PATH]
        ./scripts/tonewall users list [--file PATH]
 
-The local users the agent desktop signs in with (scrypt-hashed passwords, a file of mode 0600;
-default TONEWALL_USERS_FILE or .run/dev/users.json).
+The local users the agent desktop signs in with (scrypt-hashed passwords of at least 12 characters,
+TOTP authenticator keys; a file of mode 0600; default TONEWALL_USERS_FILE or .run/dev/users.json).
 exit status: 0 ok, 1 failed, 2 usage
 USAGE
       ;;
     "users add")
       cat <<'USAGE'
 usage: ./scripts/tonewall users add NAME [--role agent|supervisor|auditor|admin] [--agent-id ID] [--name TEXT]
-                                 [--password-env VAR | --generate] [--file PATH]
+                                 [--password-env VAR | --generate] [--totp] [--file PATH]
 
-Adds the user NAME (replaces it when it exists). The password comes from the environment variable
---password-env names, or is generated and printed once (--generate), or is the first line of stdin.
+Adds the user NAME (replaces it when it exists, authenticator included). The password (at least 12
+characters) comes from the environment variable --password-env names, or is generated and printed
+once (--generate), or is the first line of stdin.
+  --totp       make an authenticator key and print it once (else the user sets one up at sign-in)
   --role       one or more (repeat or comma-separate); default agent
   --agent-id   the agent id the user's calls carry (agents see only their own calls)
   --name       the display name (default NAME)
+  --file       the users file (default TONEWALL_USERS_FILE or .run/dev/users.json)
+exit status: 0 ok, 1 failed, 2 usage
+USAGE
+      ;;
+    "users totp")
+      cat <<'USAGE'
+usage: ./scripts/tonewall users totp NAME [--clear] [--file PATH]
+
+Gives the user NAME a new authenticator (TOTP) key and prints it once, with an otpauth:// URI for the
+app: for a lost phone, or to enrol a user before their first sign-in.
+  --clear      remove the key instead: the user sets up a new one at their next sign-in
   --file       the users file (default TONEWALL_USERS_FILE or .run/dev/users.json)
 exit status: 0 ok, 1 failed, 2 usage
 USAGE
@@ -124,7 +139,7 @@ USAGE
       cat <<'USAGE'
 usage: ./scripts/tonewall users list [--file PATH]
 
-Lists the local users: name, roles, agent id.
+Lists the local users: name, roles, agent id, whether they have an authenticator.
 exit status: 0 ok, 1 failed, 2 usage
 USAGE
       ;;

@@ -1,5 +1,7 @@
 import { JwtVerifier } from '../adapters/users/jwt-verifier.js';
+import { TotpCodes } from '../adapters/users/totp-codes.js';
 import { UsersFile } from '../adapters/users/users-file.js';
+import { AccountLockout } from '../application/access/account-lockout.js';
 import { IntegrationKeys } from '../application/access/integration-keys.js';
 import { UserDirectory } from '../application/access/user-directory.js';
 import type { Clock } from '../application/clock.js';
@@ -15,17 +17,32 @@ export function createHttpAccess(options: {
   clock: Clock;
 }): HttpAccess {
   const { settings, logger, clock } = options;
+  if (settings.localSignIn && !settings.mfaRequired) {
+    logger.warn(
+      { setting: 'TONEWALL_MFA' },
+      'local sign-in asks no one-time code of users without an authenticator (TONEWALL_MFA=off): for a demo only',
+    );
+  }
   return {
     integrationKeys: new IntegrationKeys(settings.integrationKeys),
     users: settings.localSignIn
       ? new UserDirectory({
           source: new UsersFile(settings.usersFile),
           logger: logger.child({ part: 'users' }),
+          clock,
+          codes: new TotpCodes({ issuer: 'tonewall' }),
+          lockout: new AccountLockout({
+            failures: settings.lockout.failures,
+            lockMs: settings.lockout.ms,
+            clock,
+          }),
+          mfaRequired: settings.mfaRequired,
         })
       : undefined,
     jwt: settings.jwt ? new JwtVerifier({ ...settings.jwt, clock }) : undefined,
     sessions: new SessionStore({ ...settings.session, clock }),
-    secureCookies: settings.tls !== undefined,
+    secureCookies: settings.tls !== undefined || settings.trustProxy !== undefined,
+    trustProxy: settings.trustProxy,
     signIn: settings.signIn,
   };
 }

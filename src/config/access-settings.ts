@@ -16,6 +16,7 @@ type AccessEnvironment = ValuesOf<typeof ACCESS_SETTINGS> & {
   readonly TONEWALL_ROOT?: string | undefined;
   readonly TONEWALL_KEYS_DIR: string;
   readonly TONEWALL_RUN_NAME: string;
+  readonly TONEWALL_HTTP_HOST: string;
 };
 
 export interface JwtSettings {
@@ -25,21 +26,34 @@ export interface JwtSettings {
   readonly roleClaim: string;
   readonly agentClaim: string;
   readonly algorithms: readonly string[];
+  /** Seconds after `iat` a token is refused. */
+  readonly maxAgeS: number;
 }
 
 export interface AccessSettings {
-  /** PEM files for HTTPS; undefined: plain HTTP (loopback development only). */
+  /** PEM files for HTTPS; undefined: plain HTTP (loopback, or behind a trusted TLS proxy). */
   readonly tls: { readonly certFile: string; readonly keyFile: string } | undefined;
+  /** express's `trust proxy`: the TLS-terminating proxies whose forwarded headers are believed. */
+  readonly trustProxy: readonly string[] | undefined;
   /** The local users file (scripts/users.ts writes it); read on every sign-in. */
   readonly usersFile: string;
   readonly localSignIn: boolean;
   readonly session: { readonly idleMs: number; readonly absoluteMs: number };
   readonly signIn: { readonly maxAttempts: number; readonly windowMs: number };
+  /** A TOTP code at every local sign-in. */
+  readonly mfaRequired: boolean;
+  /** A local account is locked after `failures` failed sign-ins, for `ms`. */
+  readonly lockout: { readonly failures: number; readonly ms: number };
   readonly integrationKeys: readonly IntegrationKeyDigest[];
   readonly jwt: JwtSettings | undefined;
 }
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
+
+/** A bind address only this host can reach. */
+export function isLoopbackHost(host: string): boolean {
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) || ['::1', '[::1]', 'localhost'].includes(host);
+}
 
 /** Cross-field rules, reported like any other setting problem (names, never values). */
 export function checkAccessSettings(env: AccessEnvironment, context: z.RefinementCtx): void {
@@ -47,6 +61,17 @@ export function checkAccessSettings(env: AccessEnvironment, context: z.Refinemen
     context.addIssue({ code: 'custom', path: [path], message });
   if ((env.TONEWALL_HTTP_TLS_CERT === undefined) !== (env.TONEWALL_HTTP_TLS_KEY === undefined)) {
     issue('TONEWALL_HTTP_TLS_KEY', 'TONEWALL_HTTP_TLS_CERT and TONEWALL_HTTP_TLS_KEY go together');
+  }
+  // Sign-in passwords and session cookies never cross a network in clear.
+  if (
+    !isLoopbackHost(env.TONEWALL_HTTP_HOST) &&
+    env.TONEWALL_HTTP_TLS_CERT === undefined &&
+    env.TONEWALL_TRUST_PROXY === undefined
+  ) {
+    issue(
+      'TONEWALL_HTTP_HOST',
+      'is not a loopback address: set TONEWALL_HTTP_TLS_CERT and _KEY, or TONEWALL_TRUST_PROXY for the TLS proxy in front',
+    );
   }
   const jwt = [env.TONEWALL_JWT_JWKS_URL, env.TONEWALL_JWT_ISSUER, env.TONEWALL_JWT_AUDIENCE];
   if (jwt.some((value) => value !== undefined) && !jwt.every((value) => value !== undefined)) {
@@ -83,10 +108,13 @@ export function accessSettings(env: AccessEnvironment): AccessSettings {
       env.TONEWALL_HTTP_TLS_CERT !== undefined && env.TONEWALL_HTTP_TLS_KEY !== undefined
         ? { certFile: keyFile(env.TONEWALL_HTTP_TLS_CERT), keyFile: keyFile(env.TONEWALL_HTTP_TLS_KEY) }
         : undefined,
+    trustProxy: env.TONEWALL_TRUST_PROXY,
     usersFile: resolve(root, env.TONEWALL_USERS_FILE ?? `.run/${env.TONEWALL_RUN_NAME}/users.json`),
     localSignIn: env.TONEWALL_LOCAL_SIGNIN === 'on',
     session: { idleMs: env.TONEWALL_SESSION_IDLE_MS, absoluteMs: env.TONEWALL_SESSION_MAX_MS },
     signIn: { maxAttempts: env.TONEWALL_SIGNIN_MAX_ATTEMPTS, windowMs: env.TONEWALL_SIGNIN_WINDOW_MS },
+    mfaRequired: env.TONEWALL_MFA === 'required',
+    lockout: { failures: env.TONEWALL_LOCKOUT_FAILURES, ms: env.TONEWALL_LOCKOUT_MS },
     integrationKeys,
     jwt:
       jwksUrl !== undefined && issuer !== undefined && audience !== undefined
@@ -97,6 +125,7 @@ export function accessSettings(env: AccessEnvironment): AccessSettings {
             roleClaim: env.TONEWALL_JWT_ROLE_CLAIM,
             agentClaim: env.TONEWALL_JWT_AGENT_CLAIM,
             algorithms: env.TONEWALL_JWT_ALGORITHMS,
+            maxAgeS: env.TONEWALL_JWT_MAX_AGE_S,
           }
         : undefined,
   };

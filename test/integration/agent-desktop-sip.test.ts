@@ -1,6 +1,7 @@
 /**
- * Issue 5's first browser test, end to end on the real stack: an agent signs in to the desktop in
- * headless Chromium, a SIPp customer's call through Kamailio and rtpengine appears, the agent takes a
+ * Issue 5's first browser test, end to end on the real stack: an agent enrolled by `tonewall users add
+ * --totp` signs in to the desktop in headless Chromium with a password and a one-time code (codes are
+ * required by default), a SIPp customer's call through Kamailio and rtpengine appears, the agent takes a
  * payment, SIPp keys the card as RFC 4733 events, the page shows progress and the outcome from the
  * sandbox processor. The DOM, the page source, every SSE frame and every network response of the run
  * hold none of the keyed digits.
@@ -9,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Secret, TOTP } from 'otpauth';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, screenshot, tapWire } from '../browser/browser.js';
@@ -33,11 +35,13 @@ let sandbox: SandboxProcess;
 let harness: CallHarness;
 let context: BrowserContext;
 let page: Page;
+/** The authenticator key `users add --totp` printed for the agent. */
+let totpSecret = '';
 const api = new GatewayApi(`http://127.0.0.1:${HTTP_PORT}`, TEST_API_KEY);
 
 beforeAll(async () => {
   const usersFile = join(mkdtempSync(join(tmpdir(), 'tonewall-users-')), 'users.json');
-  execFileSync(
+  const added = execFileSync(
     join(REPO_ROOT, 'node_modules', '.bin', 'tsx'),
     [
       'scripts/users.ts',
@@ -49,14 +53,18 @@ beforeAll(async () => {
       'agent-desk-sip',
       '--name',
       'Agent Seven',
+      '--totp',
     ],
     {
       cwd: REPO_ROOT,
       input: `${PASSWORD}\n`,
       env: { PATH: process.env.PATH ?? '', TONEWALL_ROOT: REPO_ROOT, TONEWALL_USERS_FILE: usersFile },
-      stdio: ['pipe', 'ignore', 'inherit'],
+      stdio: ['pipe', 'pipe', 'inherit'],
+      encoding: 'utf8',
     },
   );
+  totpSecret = /^authenticator key: ([A-Z2-7]+)$/m.exec(added)?.[1] ?? '';
+  if (!totpSecret) throw new Error(`users add --totp printed no key: ${added}`);
   sandbox = await startSandboxProcess({
     keysDir: TEST_KEYS_DIR,
     port: SANDBOX_PORT,
@@ -88,6 +96,16 @@ describe('the agent desktop on a real call', () => {
     await page.goto(gateway.url);
     await page.getByLabel('User name').fill('seven');
     await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByTestId('sign-in-submit').click();
+    // the password is right: the desk asks for the code of the agent's authenticator
+    await page.getByTestId('code').waitFor();
+    const totp = new TOTP({
+      secret: Secret.fromBase32(totpSecret),
+      algorithm: 'SHA1',
+      digits: 6,
+      period: 30,
+    });
+    await page.getByTestId('code').fill(totp.generate());
     await page.getByTestId('sign-in-submit').click();
     await page.getByTestId('no-call').waitFor();
 

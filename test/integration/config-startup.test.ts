@@ -43,6 +43,8 @@ describe('node dist/main.js with an invalid setting', () => {
     ['TONEWALL_PROCESSOR_BREAKER_FAILURES', '0'],
     ['TONEWALL_METRICS_TOKEN', 'short'],
     ['TONEWALL_HTTP_PORTT', '8080'],
+    // plain HTTP off loopback, without TLS or a trusted TLS proxy (issue 16, item 6)
+    ['TONEWALL_HTTP_HOST', '0.0.0.0'],
   ])('%s: exits 78 naming the setting', async (setting, value) => {
     const { code, stderr, stdout } = await runGateway({ [setting]: value });
     expect(code).toBe(78);

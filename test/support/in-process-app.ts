@@ -52,6 +52,7 @@ export function keysOnlyAccess(keys: readonly string[], clock: Clock = systemClo
     jwt: undefined,
     sessions: new SessionStore({ idleMs: 900_000, absoluteMs: 43_200_000, clock }),
     secureCookies: false,
+    trustProxy: undefined,
     signIn: { maxAttempts: 5, windowMs: 900_000 },
   };
 }

@@ -63,6 +63,7 @@ describe.concurrent('scripts/*.ts entry points: --help (exit 0) and usage errors
     ['audit.ts', ['report'], ['audit', 'report'], []],
     ['users.ts', ['add'], ['users', 'add'], []],
     ['users.ts', ['list'], ['users', 'list'], []],
+    ['users.ts', ['totp'], ['users', 'totp'], []],
     ['pan-scan.ts', [], ['pan-scan'], []],
     ['keys.ts', [], ['keys'], ['--dir']], // tonewall passes --dir (TONEWALL_KEYS_DIR)
     ['demo.ts', [], ['demo-call'], []],
@@ -77,7 +78,9 @@ describe.concurrent('scripts/*.ts entry points: --help (exit 0) and usage errors
       const [help, bad, tonewallHelp] = await Promise.all([
         tsx(script, [...sub, sub.length > 0 ? '-h' : '--help']),
         // a usage error once per script (audit report and users list share their script's parsing)
-        sub[0] === 'report' || sub[0] === 'list' ? undefined : tsx(script, [...sub, '--no-such-option']),
+        sub[0] === 'report' || sub[0] === 'list' || sub[0] === 'totp'
+          ? undefined
+          : tsx(script, [...sub, '--no-such-option']),
         topic ? tonewall(...topic, '--help') : undefined,
       ]);
       expect(help.stderr).toBe('');
@@ -140,8 +143,8 @@ describe.concurrent('the README examples that run without a stack', () => {
         ],
         { CLI_PW: 'correct horse battery' },
       ),
-      // a short password and a bad role are usage errors
-      tsx('users.ts', ['add', 'bob', '--password-env', 'CLI_PW', '--file', file], { CLI_PW: 'short' }),
+      // a password under 12 characters and a bad role are usage errors
+      tsx('users.ts', ['add', 'bob', '--password-env', 'CLI_PW', '--file', file], { CLI_PW: 'elevenchars' }),
       tsx('users.ts', ['add', 'bob', '--role', 'root', '--generate', '--file', file]),
     ]);
     expect(add.stderr).toBe('');
@@ -151,7 +154,17 @@ describe.concurrent('the README examples that run without a stack', () => {
     expect(badRole.status).toBe(2);
     const list = await tsx('users.ts', ['list', '--file', file]);
     expect(list.status).toBe(0);
-    expect(list.stdout).toBe('alice\tagent agent=agent-1\n');
+    expect(list.stdout).toBe('alice\tagent agent=agent-1 (no authenticator)\n');
+    expect(short.stderr).toContain('at least 12 characters');
+    // an authenticator key, printed once, kept in the file; --clear removes it
+    const totp = await tsx('users.ts', ['totp', 'alice', '--file', file]);
+    expect(totp.status).toBe(0);
+    const key = /^authenticator key: ([A-Z2-7]{32})$/m.exec(totp.stdout)?.[1] ?? 'none';
+    expect(totp.stdout).toContain(`otpauth://totp/tonewall:alice?issuer=tonewall&secret=${key}`);
+    expect(readFileSync(file, 'utf8')).toContain(key);
+    expect((await tsx('users.ts', ['list', '--file', file])).stdout).toBe('alice\tagent agent=agent-1\n');
+    expect((await tsx('users.ts', ['totp', 'alice', '--clear', '--file', file])).status).toBe(0);
+    expect(readFileSync(file, 'utf8')).not.toContain(key);
   });
 
   it('runs: pan-scan PATH... (exit 1 on a find, 0 on none)', { timeout: TIMEOUT_MS }, async () => {

@@ -28,6 +28,7 @@ const TOPICS: string[][] = [
   ['users'],
   ['users', 'add'],
   ['users', 'list'],
+  ['users', 'totp'],
   ['audit'],
   ['audit', 'verify'],
   ['audit', 'report'],

@@ -116,14 +116,17 @@ describe('loadConfig', () => {
 });
 
 describe('loadConfig: HTTP access settings', () => {
-  it('defaults to local sign-in from .run/<run name>/users.json, 15 min idle, 12 h sessions, no TLS or IdP', () => {
+  it('defaults to local sign-in from .run/<run name>/users.json with one-time codes, a 10-failure lock-out for 30 min, 15 min idle, 12 h sessions, no TLS, proxy or IdP', () => {
     const access = loadConfig({ TONEWALL_ROOT: '/srv/tonewall', TONEWALL_RUN_NAME: 'test' }).access;
     expect(access).toEqual({
       tls: undefined,
+      trustProxy: undefined,
       usersFile: '/srv/tonewall/.run/test/users.json',
       localSignIn: true,
       session: { idleMs: 900_000, absoluteMs: 43_200_000 },
       signIn: { maxAttempts: 5, windowMs: 900_000 },
+      mfaRequired: true,
+      lockout: { failures: 10, ms: 1_800_000 },
       integrationKeys: [],
       jwt: undefined,
     });
@@ -173,8 +176,23 @@ describe('loadConfig: HTTP access settings', () => {
     [{ TONEWALL_SESSION_IDLE_MS: '10' }, 'TONEWALL_SESSION_IDLE_MS'],
     [{ TONEWALL_SIGNIN_MAX_ATTEMPTS: '0' }, 'TONEWALL_SIGNIN_MAX_ATTEMPTS'],
     [{ TONEWALL_LOCAL_SIGNIN: 'maybe' }, 'TONEWALL_LOCAL_SIGNIN'],
+    // plain HTTP off loopback, without TLS or a trusted TLS proxy
+    [{ TONEWALL_HTTP_HOST: '0.0.0.0' }, 'TONEWALL_HTTP_HOST'],
+    [{ TONEWALL_HTTP_HOST: '192.0.2.10' }, 'TONEWALL_HTTP_HOST'],
   ])('rejects %j naming %s', (env, name) => {
     expect(() => loadConfig(env)).toThrow(name);
+  });
+
+  it('binds off loopback only with TLS or behind a trusted TLS proxy; any 127.x or ::1 without', () => {
+    for (const host of ['127.0.0.1', '127.0.0.9', '::1', 'localhost'])
+      expect(loadConfig({ TONEWALL_HTTP_HOST: host }).http.host).toBe(host);
+    const tls = { TONEWALL_HTTP_TLS_CERT: 'a.pem', TONEWALL_HTTP_TLS_KEY: 'a.key' };
+    expect(loadConfig({ TONEWALL_HTTP_HOST: '0.0.0.0', ...tls }).access.tls).toBeDefined();
+    const behind = loadConfig({
+      TONEWALL_HTTP_HOST: '0.0.0.0',
+      TONEWALL_TRUST_PROXY: '10.0.0.5, uniquelocal',
+    });
+    expect(behind.access.trustProxy).toEqual(['10.0.0.5', 'uniquelocal']);
   });
 });
 

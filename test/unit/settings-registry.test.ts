@@ -24,6 +24,8 @@ const OTHER_DEFAULTS: Readonly<Record<string, string>> = {
   'compose.yaml TONEWALL_DLG_KEEPALIVE': '30',
   // masking-check prints "(drop)" for the empty edge flags (the edge's default block drops events)
   'scripts/masking-check.ts TONEWALL_EDGE_BLOCK_DTMF_FLAGS': '(drop)',
+  // the demo turns one-time codes off, visibly (its output, the desk's banner, the gateway's log)
+  'scripts/lib/demo.sh TONEWALL_MFA': 'off',
 };
 
 function filesUnder(dir: string): string[] {

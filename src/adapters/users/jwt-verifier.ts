@@ -28,7 +28,7 @@ function claimAt(payload: JWTPayload, name: string): unknown {
 /**
  * Bearer JWTs from the contact centre's identity provider, checked against its JWKS (fetched, cached
  * and refreshed by jose on an unknown `kid`): signature, allowed algorithms, `iss`, `aud`, `exp`
- * (required), `nbf`, `sub` (required). The role claim (string, space-separated string or array)
+ * (required), `nbf`, `sub` (required), `iat` (required, at most `maxAgeS` ago). The role claim (string, space-separated string or array)
  * maps to tonewall roles; values that are not tonewall roles are ignored.
  */
 export class JwtVerifier implements BearerTokenVerifier {
@@ -55,7 +55,8 @@ export class JwtVerifier implements BearerTokenVerifier {
         issuer: this.#options.issuer,
         audience: this.#options.audience,
         algorithms: [...this.#options.algorithms],
-        requiredClaims: ['exp', 'sub'],
+        requiredClaims: ['exp', 'sub', 'iat'],
+        maxTokenAge: this.#options.maxAgeS,
         clockTolerance: 30,
         currentDate: new Date(this.#options.clock.now()),
       }));
@@ -81,6 +82,7 @@ export class JwtVerifier implements BearerTokenVerifier {
       roles,
       ...(agentId === undefined ? {} : { agentId }),
       source: 'idp',
+      expiresAt: Math.min(Number(payload.exp), Number(payload.iat) + this.#options.maxAgeS) * 1000,
     };
   }
 }

@@ -15,6 +15,10 @@ const userSchema = z
     roles: z.array(z.enum(ROLES)).min(1).max(ROLES.length),
     agentId: z.string().min(1).max(256).optional(),
     password: z.string().refine(isPasswordHash, 'must be a scrypt hash made by scripts/users.ts'),
+    totpSecret: z
+      .string()
+      .regex(/^[A-Z2-7]{26,128}$/, 'must be a base32 TOTP secret of at least 128 bits')
+      .optional(),
     disabled: z.boolean().optional(),
   })
   .strict()
@@ -35,7 +39,8 @@ export type UsersFileContent = z.infer<typeof fileSchema>;
 
 /**
  * The local users file: `{"version": 1, "users": [{username, displayName, roles, agentId?, password,
- * disabled?}]}`, mode 0600. A missing file means no local users. Re-read when it changes on disk.
+ * totpSecret?, disabled?}]}`, mode 0600. A missing file means no local users. Re-read when it changes
+ * on disk. The gateway writes it only to keep a TOTP secret a user enrolled from the desk.
  */
 export class UsersFile implements UserSource {
   readonly path: string;
@@ -85,6 +90,12 @@ export class UsersFile implements UserSource {
       throw new GatewayError('GW_ERR_USERS_FILE', `users file ${this.path}: ${problems.join('; ')}`);
     }
     return parsed.data;
+  }
+
+  async enrolTotp(username: string, secret: string): Promise<void> {
+    const user = (await this.read()).users.find((known) => known.username === username);
+    if (!user) throw new GatewayError('GW_ERR_USERS_FILE', `users file ${this.path} has no such user`);
+    await this.upsert({ ...user, totpSecret: secret });
   }
 
   /** Adds or replaces one user, writing a temporary file and renaming it over the old one (0600). */

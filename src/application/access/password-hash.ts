@@ -12,6 +12,9 @@ export interface ScryptCost {
   readonly p: number;
 }
 
+/** The shortest password `tonewall users` accepts (PCI DSS 8.3.6: at least 12 characters). */
+export const MIN_PASSWORD_LENGTH = 12;
+
 export const DEFAULT_SCRYPT_COST: ScryptCost = { ln: 15, r: 8, p: 1 };
 const KEY_LENGTH = 32;
 const PATTERN =

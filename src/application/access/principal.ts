@@ -24,6 +24,8 @@ export type Principal =
       /** The agent id calls carry (Kamailio's agent header); required for the agent role. */
       readonly agentId?: string;
       readonly source: 'local' | 'idp';
+      /** When the credential ends (epoch ms): an IdP token's `exp`, or `iat` + the maximum age. */
+      readonly expiresAt?: number;
     };
 
 export function hasRole(principal: Principal, ...roles: readonly Role[]): boolean {

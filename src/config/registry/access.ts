@@ -19,6 +19,13 @@ const splitList = (value: string) =>
     .split(',')
     .map((entry) => entry.trim())
     .filter((entry) => entry.length > 0);
+/** What express's `trust proxy` takes: a named range, or an IPv4/IPv6 address with an optional prefix. */
+const trustedProxy = z
+  .string()
+  .regex(
+    /^(loopback|linklocal|uniquelocal|[0-9.]{7,15}(\/\d{1,2})?|[0-9a-fA-F:]{2,39}(\/\d{1,3})?)$/,
+    'must be loopback, linklocal, uniquelocal, or an address or CIDR',
+  );
 /** `name:hexdigest` or a bare hex digest (named `key-<n>`). */
 const keyDigestEntry = z
   .string()
@@ -35,6 +42,11 @@ export const ACCESS_SETTINGS = {
     type: path,
     readBy: ['gateway'],
     doc: 'its private key; unset: plain HTTP (loopback development only)',
+  }),
+  TONEWALL_TRUST_PROXY: setting({
+    type: z.string().transform(splitList).pipe(z.array(trustedProxy).min(1).max(32)),
+    readBy: ['gateway'],
+    doc: 'the TLS-terminating proxies in front of the gateway, comma-separated (`loopback`, `uniquelocal`, an address or CIDR): their `X-Forwarded-For`/`-Proto`/`-Host` are believed, and cookies are `Secure`. Without it or TLS the gateway binds to loopback only',
   }),
   TONEWALL_USERS_FILE: setting({
     type: path,
@@ -72,6 +84,24 @@ export const ACCESS_SETTINGS = {
     readBy: ['gateway'],
     doc: 'the sign-in throttling window, ms',
   }),
+  TONEWALL_MFA: setting({
+    type: z.enum(['required', 'off']),
+    default: 'required',
+    readBy: ['gateway'],
+    doc: 'a one-time code (TOTP, RFC 6238) at every local sign-in, for every role; `off` only for a demo (the desk and the log then say so)',
+  }),
+  TONEWALL_LOCKOUT_FAILURES: setting({
+    type: integer(1, 10),
+    default: '10',
+    readBy: ['gateway'],
+    doc: 'failed sign-ins (password or code) after which a local account is locked, from any address (PCI DSS 8.3.4: at most 10)',
+  }),
+  TONEWALL_LOCKOUT_MS: setting({
+    type: integer(1_800_000, 86_400_000),
+    default: '1800000',
+    readBy: ['gateway'],
+    doc: 'how long a locked account stays locked, ms (at least 30 minutes)',
+  }),
   TONEWALL_API_KEY_SHA256: setting({
     type: z.string().transform(splitList).pipe(z.array(keyDigestEntry).min(1)),
     readBy: ['gateway'],
@@ -91,6 +121,12 @@ export const ACCESS_SETTINGS = {
     type: z.string().min(1).max(1024),
     readBy: ['gateway'],
     doc: 'their required audience',
+  }),
+  TONEWALL_JWT_MAX_AGE_S: setting({
+    type: integer(60, 86_400),
+    default: '3600',
+    readBy: ['gateway'],
+    doc: 'an IdP token is refused this long after its `iat` (required), whatever its `exp`, s',
   }),
   TONEWALL_JWT_ROLE_CLAIM: setting({
     type: claimName,

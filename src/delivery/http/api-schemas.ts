@@ -135,9 +135,39 @@ export const sessionSchema = z
     ]),
     csrfToken: z.string().nullable(),
     expiresAt: z.string().nullable(),
+    mfa: z.enum(['required', 'off']).meta({
+      description: '`off`: local sign-in asks no one-time code of users who have not enrolled (demo only).',
+    }),
   })
   .strict()
   .meta({ id: 'Session' });
+
+export const signInSchema = z
+  .object({
+    username: z.string().min(1).max(64),
+    password: z.string().min(1).max(1024),
+    code: z
+      .string()
+      .max(16)
+      .optional()
+      .meta({ description: 'The 6-digit code of the authenticator app (TOTP), once enrolled.' }),
+  })
+  .strict()
+  .meta({ id: 'SignIn' });
+
+export const enrolmentRequestSchema = z
+  .object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) })
+  .strict()
+  .meta({ id: 'AuthenticatorEnrolmentRequest' });
+
+export const enrolmentSchema = z
+  .object({
+    secret: z.string().meta({ description: 'The TOTP shared secret (base32), for typing into the app.' }),
+    uri: z.string().meta({ description: 'The same as an `otpauth://` URI (for a QR code).' }),
+    expiresAt: z.string().meta({ description: 'Sign in with a code from it before this, or start again.' }),
+  })
+  .strict()
+  .meta({ id: 'AuthenticatorEnrolment' });
 
 export const MAX_PAGE = 200;
 export const DEFAULT_PAGE = 50;

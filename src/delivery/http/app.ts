@@ -18,6 +18,7 @@ import { paymentsRoutes } from './payments-routes.js';
 import { requestId } from './request-id.js';
 import { securityHeaders } from './security-headers.js';
 import { sessionRoutes } from './session-routes.js';
+import { StreamGuard } from './stream-guard.js';
 import { uiRoutes } from './ui-routes.js';
 
 export interface HttpAppOptions {
@@ -39,6 +40,8 @@ export interface HttpAppOptions {
   recordAuth?: RecordAuth;
   /** Serves `GET /metrics` (bearer: the metrics token or an integration key). */
   metrics?: { readonly metrics: MetricsSource; readonly token: string | undefined };
+  /** How often an open event stream's credentials are checked, ms (default 5000). */
+  streamCheckMs?: number;
   /** The agent desktop's files; src/delivery/ui by default. */
   uiDirectory?: string;
 }
@@ -58,6 +61,9 @@ export function createHttpApp(options: HttpAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  // Behind a TLS proxy: the client's address, scheme and host come from its X-Forwarded-* headers
+  // (throttling, audit sources and the same-origin check use them); nobody else's are believed.
+  app.set('trust proxy', access.trustProxy ? [...access.trustProxy] : false);
   app.use(requestId(options.logger, options.clock));
   app.use(securityHeaders({ tls: access.secureCookies }));
   app.use(healthRoutes(options.health));
@@ -81,6 +87,12 @@ export function createHttpApp(options: HttpAppOptions): Express {
       registry: options.registry,
       board,
       webhooksEnabled: options.webhooksEnabled,
+      streamGuard: new StreamGuard({
+        access,
+        authEvents,
+        clock: options.clock,
+        ...(options.streamCheckMs === undefined ? {} : { checkMs: options.streamCheckMs }),
+      }),
       ...(options.recordAction ? { recordAction: options.recordAction } : {}),
     }),
   );

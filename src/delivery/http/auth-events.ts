@@ -34,14 +34,55 @@ export class AuthEvents {
     await this.#record?.(entry);
   }
 
-  /** A local sign-in refused: `user` only when it exists. */
-  signInFailed(request: Request, response: Response, failure: { reason: string; user?: string }): void {
+  /**
+   * A local sign-in refused: `user` only when it exists. A wrong one-time code is an `mfa` failure; a
+   * failure that locked the account is followed by a `lock-out` record.
+   */
+  signInFailed(
+    request: Request,
+    response: Response,
+    failure: { reason: string; user?: string; lockedNow?: boolean },
+  ): void {
+    const principal = failure.user === undefined ? 'anonymous' : `user:${failure.user}`;
     this.#refused(request, response, {
-      principal: failure.user === undefined ? 'anonymous' : `user:${failure.user}`,
-      event: 'sign-in',
-      outcome: 'failed',
+      principal,
+      event: failure.reason === 'wrong-code' ? 'mfa' : 'sign-in',
+      outcome: failure.reason === 'locked' ? 'denied' : 'failed',
       source: sourceOf(request),
       reason: failure.reason,
+    });
+    if (failure.lockedNow) {
+      this.#refused(request, response, {
+        principal,
+        event: 'lock-out',
+        outcome: 'denied',
+        source: sourceOf(request),
+        reason: 'too-many-failures',
+      });
+    }
+  }
+
+  /** An authenticator offered to a user (`offered`) or confirmed by their first code (`confirmed`). */
+  async enrolment(request: Request, response: Response, user: string, step: 'offered' | 'confirmed') {
+    const entry: AuthEvent = {
+      principal: `user:${user}`,
+      event: 'mfa-enrolment',
+      outcome: 'allowed',
+      source: sourceOf(request),
+      reason: step,
+    };
+    this.#log(request, response, entry);
+    await this.#record?.(entry);
+  }
+
+  /** An open event stream closed because the session or token behind it ended (`why`: a word). */
+  streamClosed(request: Request, response: Response, why: string): void {
+    this.#refused(request, response, {
+      principal: principalName(response.locals.principal),
+      event: 'stream',
+      outcome: 'denied',
+      source: sourceOf(request),
+      reason: why,
     });
   }
 
@@ -81,7 +122,9 @@ function refusedEvent(request: Request, response: Response, code: ErrorCode): Au
     source: sourceOf(request),
     reason: code,
   };
-  const signIn = request.method === 'POST' && request.path === '/v1/session';
+  const signIn =
+    request.method === 'POST' &&
+    (request.path === '/v1/session' || request.path === '/v1/session/authenticator');
   switch (code) {
     case 'GW_ERR_RATE_LIMITED':
       return signIn ? { ...base, event: 'sign-in', outcome: 'throttled' } : undefined;

@@ -21,12 +21,15 @@ export const BACKGROUND_HEADER = 'x-tonewall-background';
 /**
  * Who is calling, from `Authorization: Bearer <integration key | IdP JWT>` or else the session
  * cookie. A request with an Authorization header is judged by that header alone. Sign-in itself
- * (`POST /v1/session`) passes through unauthenticated.
+ * (`POST /v1/session`, and `POST /v1/session/authenticator` to enrol) passes through unauthenticated.
  */
 export function authenticate(access: HttpAccess): RequestHandler {
   const cookieName = sessionCookieName(access.secureCookies);
   return async (request, response, next) => {
-    if (request.method === 'POST' && request.path === '/session') {
+    if (
+      request.method === 'POST' &&
+      (request.path === '/session' || request.path === '/session/authenticator')
+    ) {
       next();
       return;
     }

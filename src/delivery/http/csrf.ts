@@ -13,7 +13,8 @@ export function sameOrigin(request: Request): boolean {
   const site = request.get('sec-fetch-site');
   if (site !== undefined && site !== 'same-origin' && site !== 'none') return false;
   const origin = request.get('origin');
-  return origin === undefined || origin === `${request.protocol}://${request.get('host')}`;
+  // request.host: the Host header, or X-Forwarded-Host from a trusted proxy (TONEWALL_TRUST_PROXY)
+  return origin === undefined || origin === `${request.protocol}://${request.host}`;
 }
 
 /**

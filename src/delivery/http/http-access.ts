@@ -11,7 +11,9 @@ export interface HttpAccess {
   /** IdP bearer JWTs; undefined when no JWKS is configured. */
   readonly jwt: BearerTokenVerifier | undefined;
   readonly sessions: SessionStore;
-  /** Cookies get `Secure` and the `__Host-` prefix (the app is served over TLS). */
+  /** Cookies get `Secure` and the `__Host-` prefix (the app is served over TLS, or behind a TLS proxy). */
   readonly secureCookies: boolean;
+  /** express's `trust proxy` (the TLS proxies in front), or undefined: forwarded headers are ignored. */
+  readonly trustProxy: readonly string[] | undefined;
   readonly signIn: { readonly maxAttempts: number; readonly windowMs: number };
 }

@@ -3,11 +3,14 @@ import { z } from 'zod';
 import { createDocument, type ZodOpenApiResponsesObject } from 'zod-openapi';
 import {
   callListSchema,
+  enrolmentRequestSchema,
+  enrolmentSchema,
   errorSchema,
   pageQuerySchema,
   paymentListSchema,
   paymentSchema,
   sessionSchema,
+  signInSchema,
 } from './api-schemas.js';
 import { createPaymentSchema, updatePaymentSchema } from './payment-schemas.js';
 
@@ -30,10 +33,12 @@ type ErrorStatus = '400' | '401' | '403' | '404' | '409' | '500' | '503';
 function errors(...statuses: Array<'403' | '404' | '409'>): ZodOpenApiResponsesObject {
   const described: Record<ErrorStatus, string> = {
     '400': 'GW_ERR_INVALID_BODY (or GW_ERR_INVALID_AMOUNT): the request failed validation.',
-    '401': 'GW_ERR_UNAUTHORIZED: no valid credentials.',
-    '403': 'GW_ERR_FORBIDDEN or GW_ERR_CSRF.',
+    '401':
+      'GW_ERR_UNAUTHORIZED: no valid credentials (sign-in: or GW_ERR_MFA_REQUIRED, GW_ERR_MFA_FAILED, GW_ERR_MFA_ENROL).',
+    '403': 'GW_ERR_FORBIDDEN or GW_ERR_CSRF (sign-in: or GW_ERR_ACCOUNT_LOCKED).',
     '404': 'GW_ERR_NOT_FOUND.',
-    '409': 'GW_ERR_PAYMENT_ACTIVE, GW_ERR_PAYMENT_STATE, GW_ERR_IDEMPOTENCY_CONFLICT or GW_ERR_MASKING_OFF.',
+    '409':
+      'GW_ERR_PAYMENT_ACTIVE, GW_ERR_PAYMENT_STATE, GW_ERR_IDEMPOTENCY_CONFLICT, GW_ERR_MASKING_OFF or GW_ERR_MFA_ENROLLED.',
     '500': 'GW_ERR_INTERNAL; the message carries the request id.',
     '503':
       'GW_ERR_STOPPING, GW_ERR_AUDIT_WRITE, GW_ERR_DTMF_SOCKET or GW_ERR_IDP_UNAVAILABLE, with `Retry-After`.',
@@ -99,16 +104,7 @@ export function openApiDocument() {
         post: {
           summary: 'Sign in with the local users file (same origin only; throttled).',
           security: [],
-          requestBody: {
-            content: {
-              'application/json': {
-                schema: z.object({
-                  username: z.string().min(1).max(64),
-                  password: z.string().min(1).max(1024),
-                }),
-              },
-            },
-          },
+          requestBody: { content: { 'application/json': { schema: signInSchema } } },
           responses: {
             '201': ok(sessionSchema, 'Signed in; the session cookie is set.'),
             '429': {
@@ -123,6 +119,22 @@ export function openApiDocument() {
           responses: {
             '204': { description: 'Signed out.', headers: z.object({ 'X-Request-Id': requestIdHeader }) },
             ...errors('403'),
+          },
+        },
+      },
+      '/v1/session/authenticator': {
+        post: {
+          summary:
+            'A new authenticator (TOTP) key for a local user who has none, after their password; sign in with a code from it within 10 minutes to keep it (same origin only; throttled like sign-in).',
+          security: [],
+          requestBody: { content: { 'application/json': { schema: enrolmentRequestSchema } } },
+          responses: {
+            '201': ok(enrolmentSchema, 'The key, shown to its user once.'),
+            '429': {
+              ...json(errorSchema, 'GW_ERR_RATE_LIMITED, with `Retry-After`.'),
+              headers: z.object({ 'X-Request-Id': requestIdHeader, 'Retry-After': retryAfterHeader }),
+            },
+            ...errors('403', '404', '409'),
           },
         },
       },

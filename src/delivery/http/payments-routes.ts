@@ -10,6 +10,7 @@ import { principalNameOf, type RecordAction } from './audit-actions.js';
 import { requireActOnCall, requireRole, seesEverything } from './authorize.js';
 import { paginate } from './pagination.js';
 import { parseCreatePayment, parseUpdatePayment } from './payment-schemas.js';
+import type { StreamGuard } from './stream-guard.js';
 
 const ID_PATTERN = /^[A-Za-z0-9]{1,64}$/;
 
@@ -26,6 +27,8 @@ export interface PaymentsRoutesOptions {
   /** Records each action in the audit trail before the answer goes out. */
   recordAction?: RecordAction;
   heartbeatMs?: number;
+  /** Ends a payment's event stream when the credentials that opened it end. */
+  streamGuard?: StreamGuard;
 }
 
 export function paymentsRoutes(payments: PaymentService, options: PaymentsRoutesOptions): Router {
@@ -131,9 +134,11 @@ export function paymentsRoutes(payments: PaymentService, options: PaymentsRoutes
       writeFrame(response, update);
       if (isTerminalStatus(update.view.status)) response.end();
     });
+    const unguard = options.streamGuard?.watch(request, response, () => response.end());
     response.on('close', () => {
       clearInterval(heartbeat);
       unsubscribe();
+      unguard?.();
     });
   });
 

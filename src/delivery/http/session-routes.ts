@@ -1,7 +1,8 @@
-import express, { type Response, Router } from 'express';
-import { z } from 'zod';
+import express, { type Handler, type Request, type Response, Router } from 'express';
 import type { Principal } from '../../application/access/principal.js';
+import type { SignInRefusal, SignInResult } from '../../application/access/user-directory.js';
 import { GatewayError } from '../../errors.js';
+import { enrolmentRequestSchema, signInSchema } from './api-schemas.js';
 import type { AuthEvents } from './auth-events.js';
 import { principalOf } from './authorize.js';
 import { sessionCookie, sessionCookieName } from './cookies.js';
@@ -10,9 +11,40 @@ import type { HttpAccess } from './http-access.js';
 import { parseBody } from './parse-body.js';
 import { signInLimiters } from './sign-in-limiter.js';
 
-const signInSchema = z
-  .object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) })
-  .strict();
+/** What a refused sign-in answers: the same words for a wrong password and a user that does not exist. */
+function refusalError(reason: SignInRefusal | 'local-sign-in-off'): GatewayError {
+  switch (reason) {
+    case 'code-required':
+      return new GatewayError('GW_ERR_MFA_REQUIRED', 'enter the code from your authenticator app');
+    case 'wrong-code':
+      return new GatewayError('GW_ERR_MFA_FAILED', 'the code is wrong or was used already');
+    case 'enrolment-required':
+      return new GatewayError('GW_ERR_MFA_ENROL', 'set up an authenticator app first');
+    case 'locked':
+      return new GatewayError(
+        'GW_ERR_ACCOUNT_LOCKED',
+        'this account is locked after too many failed sign-ins; try again in 30 minutes or ask an administrator',
+      );
+    default:
+      return new GatewayError('GW_ERR_UNAUTHORIZED', 'user name or password is wrong');
+  }
+}
+
+/** Records a refused sign-in or enrolment (auth events) and throws its answer. */
+function refuse(
+  authEvents: AuthEvents,
+  request: Request,
+  response: Response,
+  result: Extract<SignInResult, { ok: false }> | undefined,
+): never {
+  const reason = result?.reason ?? 'local-sign-in-off';
+  authEvents.signInFailed(request, response, {
+    reason,
+    ...(result?.user === undefined ? {} : { user: result.user }),
+    ...(result?.lockedNow ? { lockedNow: true } : {}),
+  });
+  throw refusalError(reason);
+}
 
 /** What the page learns about who signed in: never a password hash, never a token. */
 export function principalView(principal: Principal) {
@@ -41,49 +73,66 @@ export function sessionRoutes(access: HttpAccess, authEvents: AuthEvents): Route
       user: principalView(principal),
       csrfToken: held?.session.csrfToken ?? null,
       expiresAt: held ? new Date(access.sessions.expiresAt(held.session)).toISOString() : null,
+      mfa: access.users?.mfaRequired === false ? ('off' as const) : ('required' as const),
     };
   };
 
-  router.post(
-    '/v1/session',
-    express.json({ limit: '4kb', strict: true, inflate: false }),
-    (request, _response, next) => {
-      if (!sameOrigin(request)) throw new GatewayError('GW_ERR_CSRF', 'cross-origin sign-in refused');
-      if (!request.is('application/json'))
-        throw new GatewayError('GW_ERR_INVALID_BODY', 'sign-in takes JSON');
-      if (!access.users)
-        throw new GatewayError('GW_ERR_NOT_FOUND', 'local sign-in is off; use your identity provider');
-      next();
-    },
-    ...signInLimiters(access.signIn),
-    async (request, response) => {
-      const { username, password } = parseBody(signInSchema, request.body);
-      const result = await access.users?.signIn(username, password);
-      if (!result?.ok) {
-        authEvents.signInFailed(request, response, {
-          reason: result?.reason ?? 'local-sign-in-off',
-          ...(result?.user === undefined ? {} : { user: result.user }),
-        });
-        throw new GatewayError('GW_ERR_UNAUTHORIZED', 'user name or password is wrong');
+  const localSignInOnly: Handler = (request, _response, next) => {
+    if (!sameOrigin(request)) throw new GatewayError('GW_ERR_CSRF', 'cross-origin sign-in refused');
+    if (!request.is('application/json')) throw new GatewayError('GW_ERR_INVALID_BODY', 'sign-in takes JSON');
+    if (!access.users)
+      throw new GatewayError('GW_ERR_NOT_FOUND', 'local sign-in is off; use your identity provider');
+    next();
+  };
+  const json = express.json({ limit: '4kb', strict: true, inflate: false });
+  const limiters = signInLimiters(access.signIn);
+
+  router.post('/v1/session', json, localSignInOnly, ...limiters, async (request, response) => {
+    const { username, password, code } = parseBody(signInSchema, request.body);
+    const result = await access.users?.signIn(username, password, code);
+    if (!result?.ok) refuse(authEvents, request, response, result);
+    const { principal } = result;
+    if (result.enrolled && principal.kind === 'user')
+      await authEvents.enrolment(request, response, principal.subject, 'confirmed');
+    const { id, session } = access.sessions.create(principal);
+    response.locals.principal = principal;
+    response.locals.session = { id, session };
+    try {
+      await authEvents.allowed(request, response, 'sign-in');
+    } catch (error) {
+      // no sign-in without its audit record
+      access.sessions.destroy(id);
+      throw error;
+    }
+    response.setHeader(
+      'set-cookie',
+      sessionCookie({ name: cookieName, value: id, secure: access.secureCookies }),
+    );
+    response.status(201).json(describe(response));
+  });
+
+  // A user without an authenticator gets a new secret after their password; their next sign-in with
+  // a code from it enrols it. Throttled like sign-in, and a wrong password counts the same.
+  router.post('/v1/session/authenticator', json, localSignInOnly, ...limiters, async (request, response) => {
+    const { username, password } = parseBody(enrolmentRequestSchema, request.body);
+    const result = await access.users?.startEnrolment(username, password);
+    if (!result?.ok) {
+      if (result?.reason === 'already-enrolled') {
+        authEvents.signInFailed(request, response, { reason: 'already-enrolled', user: result.user });
+        throw new GatewayError(
+          'GW_ERR_MFA_ENROLLED',
+          'an authenticator is already set up; an administrator can reset it',
+        );
       }
-      const { principal } = result;
-      const { id, session } = access.sessions.create(principal);
-      response.locals.principal = principal;
-      response.locals.session = { id, session };
-      try {
-        await authEvents.allowed(request, response, 'sign-in');
-      } catch (error) {
-        // no sign-in without its audit record
-        access.sessions.destroy(id);
-        throw error;
-      }
-      response.setHeader(
-        'set-cookie',
-        sessionCookie({ name: cookieName, value: id, secure: access.secureCookies }),
-      );
-      response.status(201).json(describe(response));
-    },
-  );
+      refuse(authEvents, request, response, result);
+    }
+    await authEvents.enrolment(request, response, result.user, 'offered');
+    response.status(201).json({
+      secret: result.secret,
+      uri: result.uri,
+      expiresAt: new Date(result.expiresAt).toISOString(),
+    });
+  });
 
   router.get('/v1/session', (_request, response) => {
     response.json(describe(response));

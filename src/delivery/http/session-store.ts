@@ -29,6 +29,7 @@ const hashId = (id: string) => createHash('sha256').update(id).digest('base64url
 export class SessionStore {
   readonly #options: SessionStoreOptions;
   readonly #sessions = new Map<string, Session>();
+  readonly #watchers = new Map<string, Set<() => void>>();
 
   constructor(options: SessionStoreOptions) {
     this.#options = options;
@@ -72,7 +73,23 @@ export class SessionStore {
   }
 
   destroy(id: string): void {
-    this.#sessions.delete(hashId(id));
+    const key = hashId(id);
+    this.#sessions.delete(key);
+    const watchers = this.#watchers.get(key);
+    this.#watchers.delete(key);
+    for (const ended of watchers ?? []) ended();
+  }
+
+  /** Calls `ended` when the session is destroyed (sign-out); returns the way to stop watching. */
+  watch(id: string, ended: () => void): () => void {
+    const key = hashId(id);
+    const watchers = this.#watchers.get(key) ?? new Set();
+    watchers.add(ended);
+    this.#watchers.set(key, watchers);
+    return () => {
+      watchers.delete(ended);
+      if (watchers.size === 0 && this.#watchers.get(key) === watchers) this.#watchers.delete(key);
+    };
   }
 
   /** When the session ends unless used again (epoch ms). */

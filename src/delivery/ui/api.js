@@ -50,7 +50,7 @@ export class Api {
         body?.error?.code ?? 'unknown',
         body?.error?.message ?? 'request failed',
       );
-      if (response.status === 401 && path !== '/v1/session') this.#onSignedOut();
+      if (response.status === 401 && !path.startsWith('/v1/session')) this.#onSignedOut();
       throw error;
     }
     return body;

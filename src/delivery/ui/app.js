@@ -25,6 +25,7 @@ function start() {
     parts = [];
     api.csrfToken = null;
     show(byId('who'), false);
+    show(byId('mfa-off'), false);
     showOnly('sign-in-view');
     say(byId('sign-in-error'), message ?? '');
     byId('username').focus();
@@ -32,6 +33,7 @@ function start() {
 
   async function signedIn(session) {
     api.csrfToken = session.csrfToken;
+    show(byId('mfa-off'), session.mfa === 'off');
     const user = session.user;
     byId('who-name').textContent = user.displayName ?? user.name;
     byId('who-role').textContent =
@@ -55,10 +57,39 @@ function start() {
     await Promise.all(parts.map((part) => part.start()));
   }
 
+  /** Shows the code field (and the key to enrol, when the gateway offered one). */
+  function askForCode(enrolment) {
+    show(byId('code-field'), true);
+    if (enrolment) {
+      show(byId('enrol'), true);
+      byId('enrol-secret').textContent = enrolment.secret.replace(/(.{4})/g, '$1 ').trim();
+      byId('enrol-link').href = enrolment.uri;
+    }
+    byId('code').value = '';
+    byId('code').focus();
+  }
+
+  function resetSignInForm() {
+    byId('password').value = '';
+    byId('code').value = '';
+    byId('enrol-secret').textContent = '';
+    byId('enrol-link').href = 'otpauth://totp/';
+    show(byId('code-field'), false);
+    show(byId('enrol'), false);
+  }
+
+  const SIGN_IN_MESSAGES = {
+    GW_ERR_MFA_REQUIRED: 'Enter the 6-digit code from your authenticator app.',
+    GW_ERR_MFA_FAILED: 'That code is wrong or was used already. Enter the newest code your app shows.',
+    GW_ERR_RATE_LIMITED: 'Too many attempts. Wait a few minutes, then try again.',
+    GW_ERR_UNAUTHORIZED: 'That user name and password do not match.',
+  };
+
   byId('sign-in-form').addEventListener('submit', async (event) => {
     event.preventDefault();
     const username = byId('username');
     const password = byId('password');
+    const code = byId('code');
     const error = byId('sign-in-error');
     if (!username.value || !password.value) {
       say(error, 'Enter your user name and password.');
@@ -67,26 +98,40 @@ function start() {
     }
     const submit = event.submitter ?? byId('sign-in-form').querySelector('button');
     submit.disabled = true;
+    const credentials = { username: username.value.trim(), password: password.value };
     try {
       const session = await api.post('/v1/session', {
-        username: username.value.trim(),
-        password: password.value,
+        ...credentials,
+        ...(code.value ? { code: code.value.trim() } : {}),
       });
-      password.value = '';
+      resetSignInForm();
       say(error, '');
       announcer.now(`Signed in as ${session.user.displayName ?? session.user.name}.`);
       await signedIn(session);
       byId('main').focus();
     } catch (failure) {
-      password.value = '';
-      const message =
-        failure instanceof ApiError && failure.status === 429
-          ? 'Too many attempts. Wait a few minutes, then try again.'
-          : failure instanceof ApiError && failure.status === 401
-            ? 'That user name and password do not match.'
-            : 'Sign-in is not available right now.';
-      say(error, message);
-      password.focus();
+      const why = failure instanceof ApiError ? failure.code : undefined;
+      if (why === 'GW_ERR_MFA_ENROL') {
+        try {
+          askForCode(await api.post('/v1/session/authenticator', credentials));
+          say(error, 'Set up your authenticator app to finish signing in.');
+        } catch {
+          resetSignInForm();
+          say(error, 'Sign-in is not available right now.');
+        }
+      } else if (why === 'GW_ERR_MFA_REQUIRED' || why === 'GW_ERR_MFA_FAILED') {
+        askForCode();
+        say(error, SIGN_IN_MESSAGES[why]);
+      } else {
+        resetSignInForm();
+        say(
+          error,
+          why === 'GW_ERR_ACCOUNT_LOCKED'
+            ? failure.message
+            : (SIGN_IN_MESSAGES[why] ?? 'Sign-in is not available right now.'),
+        );
+        password.focus();
+      }
     } finally {
       submit.disabled = false;
     }

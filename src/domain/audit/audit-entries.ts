@@ -108,8 +108,23 @@ export interface AuditAction {
   readonly paymentId?: string;
 }
 
-/** What was tried: sign-in, sign-out, a session cookie, a bearer token, a role, a cross-site request. */
-export const AUTH_EVENTS = ['sign-in', 'sign-out', 'session', 'bearer', 'role', 'csrf'] as const;
+/**
+ * What was tried: sign-in, its one-time code, enrolling an authenticator, an account locked out,
+ * sign-out, a session cookie, a bearer token, a role, a cross-site request, an event stream closed
+ * because its credentials ended.
+ */
+export const AUTH_EVENTS = [
+  'sign-in',
+  'mfa',
+  'mfa-enrolment',
+  'lock-out',
+  'sign-out',
+  'session',
+  'bearer',
+  'role',
+  'csrf',
+  'stream',
+] as const;
 export type AuthEventKind = (typeof AUTH_EVENTS)[number];
 
 export interface AuthEvent {

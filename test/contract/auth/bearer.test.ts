@@ -66,6 +66,17 @@ function token(
     .sign(options.key ?? keys.privateKey);
 }
 
+/** An agent's token with a chosen `iat` (none when undefined) and expiry. */
+function tokenIssuedAt(iat: number | undefined, expires: string | number) {
+  const jwt = new SignJWT(agentClaims)
+    .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+    .setIssuer(ISSUER)
+    .setAudience(AUDIENCE)
+    .setSubject('user-123')
+    .setExpirationTime(expires);
+  return (iat === undefined ? jwt : jwt.setIssuedAt(iat)).sign(keys.privateKey);
+}
+
 const agentClaims = {
   name: 'Idp Agent',
   agent_id: 'agent-a',
@@ -124,6 +135,17 @@ describe('bearer JWTs from the identity provider (JWKS on port 0)', () => {
       'bearer token could not be verified',
     ],
     ['an unknown kid', () => token(agentClaims, { kid: 'nope' }), 'bearer token could not be verified'],
+    [
+      // valid for another hour, but issued 2 h ago: TONEWALL_JWT_MAX_AGE_S (3600) caps its life
+      'a token older than the maximum age',
+      () => tokenIssuedAt(Math.floor(Date.now() / 1000) - 7200, Math.floor(Date.now() / 1000) + 3600),
+      'bearer token has expired',
+    ],
+    [
+      'a token without "iat" (its age cannot be checked)',
+      () => tokenIssuedAt(undefined, '5m'),
+      'bearer token "iat" claim check failed',
+    ],
   ])('answers 401 for %s', async (_name, make, message) => {
     const response = await get('/v1/calls', await make());
     expect(response.status).toBe(401);

@@ -106,6 +106,52 @@ describe('optional TLS', () => {
   });
 });
 
+describe('behind a TLS proxy (TONEWALL_TRUST_PROXY)', () => {
+  const signInVia = (base: string, headers: Record<string, string>) =>
+    fetch(`${base}/v1/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ username: 'alice', password: 'alice-password-1' }),
+    });
+  const proxied = () => ({
+    origin: 'https://desk.example',
+    'x-forwarded-proto': 'https',
+    'x-forwarded-host': 'desk.example',
+    'x-forwarded-for': '203.0.113.7',
+  });
+
+  it("believes the proxy's forwarded scheme, host and client: Secure __Host- cookies, the browser's origin, the client's address", async () => {
+    const behind = await startTestGateway({ env: { TONEWALL_TRUST_PROXY: 'loopback' } });
+    try {
+      const response = await signInVia(behind.base, proxied());
+      expect(response.status).toBe(201);
+      expect(response.headers.get('set-cookie')).toMatch(
+        /^__Host-tonewall-session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict; Secure$/,
+      );
+      expect(response.headers.get('strict-transport-security')).toContain('max-age=');
+      const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+      const { csrfToken } = (await response.json()) as { csrfToken: string };
+      const signOut = await fetch(`${behind.base}/v1/session`, {
+        method: 'DELETE',
+        headers: { cookie, 'x-csrf-token': csrfToken, ...proxied() },
+      });
+      expect(signOut.status).toBe(204);
+      expect(behind.logs.text()).toMatch(/"event":"sign-in","outcome":"allowed".*"source":"203\.0\.113\.7"/);
+    } finally {
+      await behind.close();
+    }
+  });
+
+  it('ignores forwarded headers without it: the same request is cross-origin, and cookies are not Secure', async () => {
+    const response = await signInVia(gateway.base, proxied());
+    expect(response.status).toBe(403); // origin https://desk.example is not this http://127.0.0.1 origin
+    const plain = await signInVia(gateway.base, { 'x-forwarded-for': '203.0.113.7' });
+    expect(plain.status).toBe(201);
+    expect(plain.headers.get('set-cookie')).not.toContain('Secure');
+    expect(gateway.logs.text()).not.toContain('203.0.113.7');
+  });
+});
+
 it('answers only as docs/openapi.json documents (status, headers, body schema)', () => {
   expect(recordedResponses().length).toBeGreaterThan(0);
   expect(undocumented(recordedResponses())).toEqual([]);
