@@ -44,5 +44,6 @@ export function createHttpAccess(options: {
     secureCookies: settings.tls !== undefined || settings.trustProxy !== undefined,
     trustProxy: settings.trustProxy,
     signIn: settings.signIn,
+    agentLimits: settings.agentLimits,
   };
 }

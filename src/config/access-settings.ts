@@ -30,6 +30,13 @@ export interface JwtSettings {
   readonly maxAgeS: number;
 }
 
+export interface AgentPaymentLimits {
+  /** Decimal string, e.g. `500.00`. */
+  readonly maxAmount: string;
+  /** Lower-case ISO 4217 codes. */
+  readonly currencies: readonly string[];
+}
+
 export interface AccessSettings {
   /** PEM files for HTTPS; undefined: plain HTTP (loopback, or behind a trusted TLS proxy). */
   readonly tls: { readonly certFile: string; readonly keyFile: string } | undefined;
@@ -42,6 +49,8 @@ export interface AccessSettings {
   readonly signIn: { readonly maxAttempts: number; readonly windowMs: number };
   /** A TOTP code at every local sign-in. */
   readonly mfaRequired: boolean;
+  /** What a person (not an integration) may start a payment with. */
+  readonly agentLimits: AgentPaymentLimits;
   /** A local account is locked after `failures` failed sign-ins, for `ms`. */
   readonly lockout: { readonly failures: number; readonly ms: number };
   readonly integrationKeys: readonly IntegrationKeyDigest[];
@@ -114,6 +123,10 @@ export function accessSettings(env: AccessEnvironment): AccessSettings {
     session: { idleMs: env.TONEWALL_SESSION_IDLE_MS, absoluteMs: env.TONEWALL_SESSION_MAX_MS },
     signIn: { maxAttempts: env.TONEWALL_SIGNIN_MAX_ATTEMPTS, windowMs: env.TONEWALL_SIGNIN_WINDOW_MS },
     mfaRequired: env.TONEWALL_MFA === 'required',
+    agentLimits: {
+      maxAmount: env.TONEWALL_AGENT_MAX_AMOUNT,
+      currencies: env.TONEWALL_AGENT_CURRENCIES.map((code) => code.toLowerCase()),
+    },
     lockout: { failures: env.TONEWALL_LOCKOUT_FAILURES, ms: env.TONEWALL_LOCKOUT_MS },
     integrationKeys,
     jwt:

@@ -129,9 +129,15 @@ describe('agent desktop in Chromium', () => {
     await page.getByTestId('outcome').waitFor();
     await expectText(page, 'outcome-title', 'Payment approved');
     await expectText(page, 'outcome-card', 'Visa •••• 4242');
-    await expectText(page, 'outcome-expiry', '12/30');
     await expectText(page, 'outcome-confirmation', 'CONF1');
-    await expectText(page, 'outcome-token', 'tok_1');
+    // people see the outcome, brand, last 4 and confirmation only: no expiry, no processor token,
+    // on the page or anywhere on the wire (responses and SSE frames)
+    expect(await page.getByTestId('outcome-expiry').count()).toBe(0);
+    expect(await page.getByTestId('outcome-token').count()).toBe(0);
+    const received = [...wire.bodies, ...wire.frames].join('\n');
+    expect(received).toContain('CONF1');
+    expect(received).not.toContain('tok_1');
+    expect(received).not.toMatch(/"exp(Month|Year)"/);
     await expectText(page, 'payment-status', 'Approved');
     await expectText(page, 'announcer', 'Payment approved');
     expect(await page.evaluate('document.activeElement && document.activeElement.id')).toBe('outcome-title');

@@ -54,6 +54,7 @@ export function keysOnlyAccess(keys: readonly string[], clock: Clock = systemClo
     secureCookies: false,
     trustProxy: undefined,
     signIn: { maxAttempts: 5, windowMs: 900_000 },
+    agentLimits: { maxAmount: '500.00', currencies: ['gbp'] },
   };
 }
 

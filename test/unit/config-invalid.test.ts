@@ -68,6 +68,8 @@ const INVALID: ReadonlyArray<[setting: string, value: string]> = [
   ['TONEWALL_LOCKOUT_FAILURES', '11'],
   ['TONEWALL_LOCKOUT_MS', '60000'],
   ['TONEWALL_JWT_MAX_AGE_S', '0'],
+  ['TONEWALL_AGENT_MAX_AMOUNT', 'lots'],
+  ['TONEWALL_AGENT_CURRENCIES', 'pounds'],
   ['TONEWALL_API_KEY_SHA256', 'not-a-digest'],
   ['TONEWALL_JWT_JWKS_URL', 'ftp://idp.example/jwks'],
   ['TONEWALL_JWT_ISSUER', LONG],

@@ -102,6 +102,26 @@ export const ACCESS_SETTINGS = {
     readBy: ['gateway'],
     doc: 'how long a locked account stays locked, ms (at least 30 minutes)',
   }),
+  TONEWALL_AGENT_MAX_AMOUNT: setting({
+    type: z.string().regex(/^\d{1,12}(\.\d{1,3})?$/, 'must be a decimal amount such as "500.00"'),
+    default: '500.00',
+    readBy: ['gateway'],
+    doc: 'the largest `chargeAmount` a person (agent) may start a payment with; integrations are not limited',
+  }),
+  TONEWALL_AGENT_CURRENCIES: setting({
+    type: z
+      .string()
+      .transform(splitList)
+      .pipe(
+        z
+          .array(z.string().regex(/^[A-Za-z]{3}$/, 'must be ISO 4217 codes'))
+          .min(1)
+          .max(32),
+      ),
+    default: 'GBP',
+    readBy: ['gateway'],
+    doc: 'the currencies a person (agent) may charge in, comma-separated; a reusable token type and a `statusCallback` need an integration key',
+  }),
   TONEWALL_API_KEY_SHA256: setting({
     type: z.string().transform(splitList).pipe(z.array(keyDigestEntry).min(1)),
     readBy: ['gateway'],

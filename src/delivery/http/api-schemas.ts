@@ -66,11 +66,11 @@ const resultSchema = z.union([
   z
     .object({
       outcome: z.literal('success'),
-      token: z.string(),
+      token: z.string().optional().meta({ description: "The processor's token: integrations only." }),
       last4: z.string().regex(/^\d{4}$/),
       brand: cardBrand,
-      expMonth: z.number().int().min(1).max(12),
-      expYear: z.number().int(),
+      expMonth: z.number().int().min(1).max(12).optional().meta({ description: 'Integrations only.' }),
+      expYear: z.number().int().optional().meta({ description: 'Integrations only.' }),
       confirmationCode: z.string(),
     })
     .strict(),
@@ -95,7 +95,11 @@ export const paymentSchema = z
     result: resultSchema.optional(),
   })
   .strict()
-  .meta({ id: 'Payment', description: 'The agent view: no card digits, last 4 once the number is valid.' });
+  .meta({
+    id: 'Payment',
+    description:
+      'The agent view: no card digits, last 4 once the number is valid; the token and expiry only to integration keys.',
+  });
 
 export const paymentStatusSchema = z
   .object({
@@ -138,6 +142,13 @@ export const sessionSchema = z
     mfa: z.enum(['required', 'off']).meta({
       description: '`off`: local sign-in asks no one-time code of users who have not enrolled (demo only).',
     }),
+    paymentLimits: z
+      .object({ maxAmount: z.string(), currencies: z.array(z.string()) })
+      .strict()
+      .optional()
+      .meta({
+        description: 'What a person may start a payment with (TONEWALL_AGENT_MAX_AMOUNT, _CURRENCIES).',
+      }),
   })
   .strict()
   .meta({ id: 'Session' });

@@ -87,6 +87,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
       registry: options.registry,
       board,
       webhooksEnabled: options.webhooksEnabled,
+      agentLimits: access.agentLimits,
       streamGuard: new StreamGuard({
         access,
         authEvents,

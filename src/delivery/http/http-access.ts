@@ -1,6 +1,7 @@
 import type { BearerTokenVerifier } from '../../application/access/bearer-token-verifier.js';
 import type { IntegrationKeys } from '../../application/access/integration-keys.js';
 import type { UserDirectory } from '../../application/access/user-directory.js';
+import type { AgentPaymentLimits } from '../../config/access-settings.js';
 import type { SessionStore } from './session-store.js';
 
 /** Everything the HTTP app needs to tell who is calling. Built once by src/composition/create-http-access.ts. */
@@ -16,4 +17,6 @@ export interface HttpAccess {
   /** express's `trust proxy` (the TLS proxies in front), or undefined: forwarded headers are ignored. */
   readonly trustProxy: readonly string[] | undefined;
   readonly signIn: { readonly maxAttempts: number; readonly windowMs: number };
+  /** What a person may start a payment with (integrations are not limited). */
+  readonly agentLimits: AgentPaymentLimits;
 }

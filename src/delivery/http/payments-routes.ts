@@ -3,9 +3,12 @@ import type { CallRegistry } from '../../application/calls/call-registry.js';
 import type { PaymentBoard } from '../../application/payments/payment-board.js';
 import type { PaymentUpdate } from '../../application/payments/payment-ports.js';
 import type { PaymentService } from '../../application/payments/payment-service.js';
+import type { AgentPaymentLimits } from '../../config/access-settings.js';
 import type { AgentView } from '../../domain/capture/agent-view.js';
 import { isTerminalStatus } from '../../domain/capture/capture-types.js';
+import { toPeopleView } from '../../domain/capture/people-view.js';
 import { GatewayError } from '../../errors.js';
+import { checkAgentPayment } from './agent-payment-limits.js';
 import { principalNameOf, type RecordAction } from './audit-actions.js';
 import { requireActOnCall, requireRole, seesEverything } from './authorize.js';
 import { paginate } from './pagination.js';
@@ -27,8 +30,17 @@ export interface PaymentsRoutesOptions {
   /** Records each action in the audit trail before the answer goes out. */
   recordAction?: RecordAction;
   heartbeatMs?: number;
+  /** What a person may start a payment with. */
+  agentLimits: AgentPaymentLimits;
   /** Ends a payment's event stream when the credentials that opened it end. */
   streamGuard?: StreamGuard;
+}
+
+/** The payment as this caller may see it: people get no token and no expiry (people-view.ts). */
+function viewFor(response: Response, view: ReturnType<PaymentService['get']>) {
+  if (response.locals.principal?.kind === 'integration') return view;
+  // a view restored from the status file carries the outcome only
+  return view.result !== undefined && 'token' in view.result ? toPeopleView(view as AgentView) : view;
 }
 
 export function paymentsRoutes(payments: PaymentService, options: PaymentsRoutesOptions): Router {
@@ -48,6 +60,7 @@ export function paymentsRoutes(payments: PaymentService, options: PaymentsRoutes
     const callId = checkId(request.params.callId, 'call');
     requireRole(response, 'agent');
     const paymentRequest = parseCreatePayment(request.body);
+    checkAgentPayment(response.locals.principal, paymentRequest, options.agentLimits);
     // a retried create after the caller hung up still finds its payment (and the call it was on)
     const call = options.registry.byId(callId) ?? payments.replayCall(callId, paymentRequest.idempotencyKey);
     if (!call) throw new GatewayError('GW_ERR_NOT_FOUND', 'no such active call');
@@ -61,7 +74,7 @@ export function paymentsRoutes(payments: PaymentService, options: PaymentsRoutes
     const { view, created } = payments.create(callId, paymentRequest);
     options.board.track(view, call);
     if (created) await record(response, 'payment.create', callId, view.id);
-    response.status(created ? 201 : 200).json(view);
+    response.status(created ? 201 : 200).json(viewFor(response, view));
   });
 
   /**
@@ -93,7 +106,7 @@ export function paymentsRoutes(payments: PaymentService, options: PaymentsRoutes
   };
 
   router.get('/v1/payments/:paymentId', (request, response) => {
-    response.json(payments.get(ownPayment(request.params.paymentId, response)));
+    response.json(viewFor(response, payments.get(ownPayment(request.params.paymentId, response))));
   });
 
   router.post('/v1/payments/:paymentId', async (request, response) => {
@@ -112,7 +125,7 @@ export function paymentsRoutes(payments: PaymentService, options: PaymentsRoutes
       action = 'payment.cancel';
     }
     await record(response, action, view.callId, paymentId);
-    response.json(view);
+    response.json(viewFor(response, view));
   });
 
   router.get('/v1/payments/:paymentId/events', (request, response) => {
@@ -124,14 +137,14 @@ export function paymentsRoutes(payments: PaymentService, options: PaymentsRoutes
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
     });
-    writeFrame(response, { view: current, sequence: 0 });
+    writeFrame(response, { view: viewFor(response, current), sequence: 0 });
     if (isTerminalStatus(current.status)) {
       response.end();
       return;
     }
     const heartbeat = setInterval(() => response.write(': keep-alive\n\n'), options.heartbeatMs ?? 15_000);
     const unsubscribe = payments.subscribe(paymentId, (update) => {
-      writeFrame(response, update);
+      writeFrame(response, { sequence: update.sequence, view: viewFor(response, update.view) });
       if (isTerminalStatus(update.view.status)) response.end();
     });
     const unguard = options.streamGuard?.watch(request, response, () => response.end());
@@ -148,7 +161,7 @@ export function paymentsRoutes(payments: PaymentService, options: PaymentsRoutes
 /** One SSE frame: a live update, or a stored (possibly restored) view as frame 0. */
 function writeFrame(
   response: Response,
-  update: Pick<PaymentUpdate, 'sequence'> & { view: ReturnType<PaymentService['get']> },
+  update: Pick<PaymentUpdate, 'sequence'> & { view: ReturnType<typeof viewFor> },
 ): void {
   response.write(`event: payment\nid: ${update.sequence}\ndata: ${JSON.stringify(update.view)}\n\n`);
 }

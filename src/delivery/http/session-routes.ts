@@ -74,6 +74,14 @@ export function sessionRoutes(access: HttpAccess, authEvents: AuthEvents): Route
       csrfToken: held?.session.csrfToken ?? null,
       expiresAt: held ? new Date(access.sessions.expiresAt(held.session)).toISOString() : null,
       mfa: access.users?.mfaRequired === false ? ('off' as const) : ('required' as const),
+      ...(principal.kind === 'user'
+        ? {
+            paymentLimits: {
+              maxAmount: access.agentLimits.maxAmount,
+              currencies: access.agentLimits.currencies.map((code) => code.toUpperCase()),
+            },
+          }
+        : {}),
     };
   };
 

@@ -16,10 +16,26 @@ function idempotencyKey() {
  * payment panel. A payment already running on the call (page reloaded) is picked up again.
  */
 export class AgentDesk {
-  /** @param {{ api: import('./api.js').Api, announcer: import('./announcer.js').Announcer }} options */
+  /**
+   * @param {{ api: import('./api.js').Api, announcer: import('./announcer.js').Announcer,
+   *   limits?: { maxAmount: string, currencies: string[] } }} options
+   */
   constructor(options) {
     this.api = options.api;
     this.announcer = options.announcer;
+    // only the currencies the gateway lets agents charge in; the amount field says the limit
+    if (options.limits) {
+      const currency = byId('currency');
+      currency.replaceChildren(
+        ...options.limits.currencies.map((code) => {
+          const option = document.createElement('option');
+          option.value = code.toUpperCase();
+          option.textContent = code.toUpperCase();
+          return option;
+        }),
+      );
+      byId('amount').setAttribute('title', `Up to ${options.limits.maxAmount}`);
+    }
     this.calls = [];
     this.callId = null;
     this.timer = 0;

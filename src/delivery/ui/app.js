@@ -45,7 +45,7 @@ function start() {
     parts = [];
     if (roles.has('agent')) {
       ids.push('agent-view');
-      parts.push(new AgentDesk({ api, announcer }));
+      parts.push(new AgentDesk({ api, announcer, limits: session.paymentLimits }));
     }
     if (roles.has('supervisor') || roles.has('admin')) {
       ids.push('supervisor-view');

@@ -248,15 +248,8 @@ export class PaymentPanel {
       facts.push(
         fact('Card', `${BRANDS[result.brand] ?? result.brand} •••• ${result.last4}`, 'outcome-card'),
       );
-      facts.push(
-        fact(
-          'Expires',
-          `${String(result.expMonth).padStart(2, '0')}/${String(result.expYear).slice(-2)}`,
-          'outcome-expiry',
-        ),
-      );
+      // no expiry and no token: the gateway gives people neither (the integration gets the token)
       facts.push(fact('Confirmation code', result.confirmationCode, 'outcome-confirmation', true));
-      facts.push(fact('Token reference', result.token, 'outcome-token', true));
     } else if (result.outcome === 'declined') {
       facts.push(fact('Reason', result.reason ?? 'The card was declined.', 'outcome-reason'));
       if (result.declineCode)

@@ -210,6 +210,67 @@ describe('CSRF on cookie sessions', () => {
   });
 });
 
+describe('least privilege for people (PCI DSS 7.2)', () => {
+  const create = (client: SessionClient | undefined, callId: string, body: Record<string, unknown>) => {
+    const payload = { idempotencyKey: `lp-${Object.keys(body).join('-')}-${callId.slice(-6)}`, ...body };
+    return client
+      ? client.request('POST', `/v1/calls/${callId}/payments`, { body: payload })
+      : bearer('POST', `/v1/calls/${callId}/payments`, payload);
+  };
+
+  it('an agent starts one-time payments up to the limit in the allowed currencies; an integration key is not limited', async () => {
+    const call = answerCall(gateway.registry, 'sip-lp-limits', 'agent-a');
+    for (const [body, why] of [
+      [{ tokenType: 'reusable' }, 'reusable token'],
+      [{ statusCallback: 'https://crm.example/hook' }, 'statusCallback'],
+      [{ chargeAmount: '10.00', currency: 'EUR' }, 'currency'],
+      [{ chargeAmount: '500.001', currency: 'GBP' }, 'chargeAmount'],
+    ] as const) {
+      const refused = await create(as('alice'), call.id, body);
+      expect([refused.status, await errorCode(refused)], why).toEqual([403, 'GW_ERR_FORBIDDEN']);
+    }
+    const session = (await (await as('alice').request('GET', '/v1/session')).json()) as {
+      paymentLimits?: unknown;
+    };
+    expect(session.paymentLimits).toEqual({ maxAmount: '500.00', currencies: ['GBP'] });
+    const allowed = await create(as('alice'), call.id, { chargeAmount: '500.00', currency: 'GBP' });
+    expect(allowed.status).toBe(201);
+    await as('alice').request('POST', `/v1/payments/${((await allowed.json()) as { id: string }).id}`, {
+      body: { status: 'cancel' },
+    });
+    const big = await create(undefined, call.id, {
+      chargeAmount: '9999.00',
+      currency: 'EUR',
+      tokenType: 'reusable',
+    });
+    expect(big.status).toBe(201);
+  });
+
+  it('people see the outcome, brand, last 4 and confirmation; the token and expiry go to integrations only', async () => {
+    const call = answerCall(gateway.registry, 'sip-lp-view', 'agent-a');
+    const started = await create(as('alice'), call.id, {
+      chargeAmount: '12.00',
+      currency: 'GBP',
+      securityCode: false,
+    });
+    const startedBody = await started.text();
+    expect(started.status, startedBody).toBe(201);
+    const { id } = JSON.parse(startedBody) as { id: string };
+    for (const key of '4242424242424242#1230#') gateway.payments.onCustomerKey(call, key as KeypadKey);
+    await expect
+      .poll(async () => JSON.stringify(await (await bearer('GET', `/v1/payments/${id}`)).json()))
+      .toContain('"status":"succeeded"');
+    const forAlice = (await (await as('alice').request('GET', `/v1/payments/${id}`)).json()) as {
+      result: Record<string, unknown>;
+    };
+    expect(Object.keys(forAlice.result).sort()).toEqual(['brand', 'confirmationCode', 'last4', 'outcome']);
+    const forIntegration = (await (await bearer('GET', `/v1/payments/${id}`)).json()) as {
+      result: Record<string, unknown>;
+    };
+    expect(forIntegration.result).toMatchObject({ token: expect.any(String), expMonth: 12, expYear: 2030 });
+  });
+});
+
 it('answers only as docs/openapi.json documents (status, headers, body schema)', () => {
   expect(recordedResponses().length).toBeGreaterThan(0);
   expect(undocumented(recordedResponses())).toEqual([]);
