@@ -194,7 +194,8 @@ describe('digits the agent keys', () => {
 
 describe('logs', () => {
   it('Kamailio, rtpengine and the gateway logged none of the keyed digits', () => {
-    expect(harness.keyed.length).toBeGreaterThanOrEqual(15);
+    // every call above keyed a sequence (the scan below has something to find)
+    expect(harness.keyed.length).toBeGreaterThanOrEqual(14);
     const sources = [
       ...Object.entries(STACK_LOGS).map(([name, path]) => logFile(name, path, logStart[name])),
       { name: 'gateway (in-process, trace)', text: gateway.logs.text() },

@@ -116,7 +116,7 @@ describe('loadConfig', () => {
 });
 
 describe('loadConfig: HTTP access settings', () => {
-  it('defaults to local sign-in from .run/<run name>/users.json with one-time codes, agents' payments up to 500.00 GBP, a 10-failure lock-out for 30 min, 15 min idle, 12 h sessions, no TLS, proxy or IdP', () => {
+  it('defaults to local sign-in from .run/<run name>/users.json with one-time codes, agent payments up to 500.00 GBP, a 10-failure lock-out for 30 min, 15 min idle, 12 h sessions, no TLS, proxy or IdP', () => {
     const access = loadConfig({ TONEWALL_ROOT: '/srv/tonewall', TONEWALL_RUN_NAME: 'test' }).access;
     expect(access).toEqual({
       tls: undefined,
