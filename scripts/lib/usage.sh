@@ -22,6 +22,7 @@ usage: ./scripts/tonewall <command> [options]      ./scripts/tonewall <command> 
   audit verify [FILES]            check the audit log's chain and signatures offline
   audit report --from D --to D    write the auditor's HTML report
   pan-scan PATH...                find card numbers in files and folders (exit 1 on a find)
+  api-key NAME --scope S --expires D   make an integration key (printed once) and its digest entry
   config                          print the effective TONEWALL_* settings (secrets masked)
   config check                    validate the settings and key files; start nothing
   masking-check [--own-stack] [--mode outside|capture|both] [--layouts TEXT,…] [--no-phones]
@@ -178,6 +179,17 @@ chain's verification, call and payment figures, the masking-check results, a car
   --scan PATH   what to scan for card numbers (default .run/dev)
   --no-head     do not require the signed head record
 exit status: 0 verified and no card number found, 1 not, 2 usage
+USAGE
+      ;;
+    api-key)
+      cat <<'USAGE'
+usage: ./scripts/tonewall api-key NAME --scope SCOPE [--scope SCOPE]... --expires YYYY-MM-DD
+
+Makes an integration key for a CRM/CTI system: prints the key once (it is not kept) and the
+TONEWALL_API_KEY_SHA256 entry for the gateway: name, SHA-256 digest, scopes, expiry.
+  --scope      payments:write, payments:read, calls:read, audit:read (repeat or comma-separate)
+  --expires    the date the key stops working (00:00 UTC), at most 366 days ahead
+exit status: 0 ok, 2 usage
 USAGE
       ;;
     pan-scan)

@@ -24,7 +24,7 @@ export function createHttpAccess(options: {
     );
   }
   return {
-    integrationKeys: new IntegrationKeys(settings.integrationKeys),
+    integrationKeys: new IntegrationKeys(settings.integrationKeys, clock),
     users: settings.localSignIn
       ? new UserDirectory({
           source: new UsersFile(settings.usersFile),

@@ -1,6 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { z } from 'zod';
 import type { IntegrationKeyDigest } from '../domain/access/integration-key-digest.js';
+import { SCOPES } from '../domain/access/scopes.js';
 import { sha256Hex } from '../domain/sha256.js';
 import type { ACCESS_SETTINGS } from './registry/access.js';
 import type { ValuesOf } from './registry/setting.js';
@@ -99,13 +100,22 @@ export function accessSettings(env: AccessEnvironment): AccessSettings {
   const keysDir = resolve(root, env.TONEWALL_KEYS_DIR);
   const keyFile = (file: string) => (isAbsolute(file) ? file : resolve(keysDir, file));
   const integrationKeys: IntegrationKeyDigest[] = (env.TONEWALL_API_KEY_SHA256 ?? []).map((entry, index) => {
-    const colon = entry.lastIndexOf(':');
-    return colon < 0
-      ? { name: `key-${index + 1}`, sha256: entry.toLowerCase() }
-      : { name: entry.slice(0, colon), sha256: entry.slice(colon + 1).toLowerCase() };
+    const [identity = '', scopes = '', expiry = ''] = entry.split('/');
+    const colon = identity.indexOf(':');
+    return {
+      name: colon < 0 ? `key-${index + 1}` : identity.slice(0, colon),
+      sha256: identity.slice(colon + 1).toLowerCase(),
+      scopes: scopes.toLowerCase().split('+'),
+      expiresAt: Date.parse(`${expiry}T00:00:00Z`),
+    };
   });
   if (env.TONEWALL_API_KEY !== undefined) {
-    integrationKeys.push({ name: 'development-key', sha256: sha256Hex(env.TONEWALL_API_KEY) });
+    // the development key: every scope, no expiry (DESIGN.md)
+    integrationKeys.push({
+      name: 'development-key',
+      sha256: sha256Hex(env.TONEWALL_API_KEY),
+      scopes: [...SCOPES],
+    });
   }
   const {
     TONEWALL_JWT_JWKS_URL: jwksUrl,

@@ -17,6 +17,7 @@ import { noPrompts } from '../../src/application/payments/payment-ports.js';
 import { PaymentService } from '../../src/application/payments/payment-service.js';
 import type { HttpAccess } from '../../src/delivery/http/http-access.js';
 import { SessionStore } from '../../src/delivery/http/session-store.js';
+import { SCOPES } from '../../src/domain/access/scopes.js';
 import { sha256Hex } from '../../src/domain/sha256.js';
 import type { Logger } from '../../src/logger.js';
 import { ScriptedConnector } from './scripted-connector.js';
@@ -46,7 +47,8 @@ export function paymentCore(logger: Logger): PaymentCore {
 export function keysOnlyAccess(keys: readonly string[], clock: Clock = systemClock): HttpAccess {
   return {
     integrationKeys: new IntegrationKeys(
-      keys.map((key, index) => ({ name: `key-${index + 1}`, sha256: sha256Hex(key) })),
+      keys.map((key, index) => ({ name: `key-${index + 1}`, sha256: sha256Hex(key), scopes: [...SCOPES] })),
+      clock,
     ),
     users: undefined,
     jwt: undefined,

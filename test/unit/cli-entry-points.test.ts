@@ -65,6 +65,7 @@ describe.concurrent('scripts/*.ts entry points: --help (exit 0) and usage errors
     ['users.ts', ['list'], ['users', 'list'], []],
     ['users.ts', ['totp'], ['users', 'totp'], []],
     ['pan-scan.ts', [], ['pan-scan'], []],
+    ['api-key.ts', [], ['api-key'], []],
     ['keys.ts', [], ['keys'], ['--dir']], // tonewall passes --dir (TONEWALL_KEYS_DIR)
     ['demo.ts', [], ['demo-call'], []],
     ['bench.ts', [], ['bench'], []],

@@ -33,6 +33,7 @@ const TOPICS: string[][] = [
   ['audit', 'verify'],
   ['audit', 'report'],
   ['pan-scan'],
+  ['api-key'],
   ['config'],
   ['config', 'check'],
   ['masking-check'],

@@ -38,7 +38,11 @@ describe('loadConfig', () => {
     expect(config.kamailio.rpcUrl).toBe('http://[::1]:5071/RPC');
     // the development key is kept as its SHA-256 digest only, never as given
     expect(config.access.integrationKeys).toEqual([
-      { name: 'development-key', sha256: createHash('sha256').update('k'.repeat(20)).digest('hex') },
+      {
+        name: 'development-key',
+        sha256: createHash('sha256').update('k'.repeat(20)).digest('hex'),
+        scopes: ['payments:write', 'payments:read', 'calls:read', 'audit:read'],
+      },
     ]);
     expect(JSON.stringify(config)).not.toContain('k'.repeat(20));
     expect(config.rtpengine.ngRetries).toBe(0);
@@ -142,7 +146,7 @@ describe('loadConfig: HTTP access settings', () => {
       TONEWALL_ROOT: '/srv/tonewall',
       TONEWALL_HTTP_TLS_CERT: 'gateway-http.pem',
       TONEWALL_HTTP_TLS_KEY: '/etc/tls/gateway.key',
-      TONEWALL_API_KEY_SHA256: `crm:${digest}, ${'B'.repeat(64)}`,
+      TONEWALL_API_KEY_SHA256: `crm:${digest}/payments:write+calls:read/2027-06-30, ${'B'.repeat(64)}/audit:read/2027-01-01`,
       TONEWALL_API_KEY: 'k'.repeat(20),
       TONEWALL_JWT_JWKS_URL: 'https://idp.example/jwks',
       TONEWALL_JWT_ISSUER: 'https://idp.example',
@@ -156,6 +160,10 @@ describe('loadConfig: HTTP access settings', () => {
     });
     expect(access.integrationKeys.map((key) => key.name)).toEqual(['crm', 'key-2', 'development-key']);
     expect(access.integrationKeys[1]?.sha256).toBe('b'.repeat(64));
+    expect(access.integrationKeys[0]).toMatchObject({
+      scopes: ['payments:write', 'calls:read'],
+      expiresAt: Date.parse('2027-06-30T00:00:00Z'),
+    });
     expect(JSON.stringify(access)).not.toContain('k'.repeat(20));
     expect(access.jwt).toMatchObject({ roleClaim: 'roles', agentClaim: 'agent_id', algorithms: ['ES256'] });
     expect(access.localSignIn).toBe(false);
@@ -173,6 +181,13 @@ describe('loadConfig: HTTP access settings', () => {
       'TONEWALL_JWT_JWKS_URL',
     ],
     [{ TONEWALL_API_KEY_SHA256: 'not-a-digest' }, 'TONEWALL_API_KEY_SHA256'],
+    // a digest alone: no scopes, no expiry
+    [{ TONEWALL_API_KEY_SHA256: `crm:${'a'.repeat(64)}` }, 'TONEWALL_API_KEY_SHA256'],
+    [
+      { TONEWALL_API_KEY_SHA256: `crm:${'a'.repeat(64)}/payments:everything/2027-01-01` },
+      'TONEWALL_API_KEY_SHA256',
+    ],
+    [{ TONEWALL_API_KEY_SHA256: `crm:${'a'.repeat(64)}/calls:read/2027-13-45` }, 'TONEWALL_API_KEY_SHA256'],
     [{ TONEWALL_JWT_ALGORITHMS: 'none' }, 'TONEWALL_JWT_ALGORITHMS'],
     [{ TONEWALL_SESSION_IDLE_MS: '10' }, 'TONEWALL_SESSION_IDLE_MS'],
     [{ TONEWALL_SIGNIN_MAX_ATTEMPTS: '0' }, 'TONEWALL_SIGNIN_MAX_ATTEMPTS'],

@@ -4,7 +4,7 @@
  * - `supervisor`: sees every call and every payment's status, read-only; cannot act on a capture;
  * - `auditor`: reads the audit report only;
  * - `admin`: supervisor and auditor together (administration itself is the users file and the IdP).
- * An integration key (CRM/CTI) may use the whole API. No role can read card data: nothing holds it.
+ * An integration key (CRM/CTI) may do what its scopes allow. No role can read card data: nothing holds it.
  */
 export const ROLES = ['agent', 'supervisor', 'auditor', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -13,8 +13,18 @@ export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
 }
 
+import type { Scope } from '../../domain/access/scopes.js';
+
+export { isScope, SCOPES, type Scope } from '../../domain/access/scopes.js';
+
 export type Principal =
-  | { readonly kind: 'integration'; readonly name: string }
+  | {
+      readonly kind: 'integration';
+      readonly name: string;
+      readonly scopes: readonly Scope[];
+      /** When the key stops working (epoch ms); undefined: the development key only. */
+      readonly expiresAt?: number;
+    }
   | {
       readonly kind: 'user';
       /** The user name (local users) or the token's `sub` (IdP). */

@@ -22,7 +22,7 @@ export function auditRoutes(
 ): Router {
   const router = Router();
   router.get('/v1/audit/report', async (request, response) => {
-    requireRole(response, 'auditor', 'admin');
+    requireRole(response, 'audit:read', 'auditor', 'admin');
     if (!report) throw new GatewayError('GW_ERR_NOT_FOUND', 'no audit report is configured');
     const query = rangeSchema.safeParse(request.query);
     if (!query.success) {

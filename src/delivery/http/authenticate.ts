@@ -59,7 +59,9 @@ async function bearerPrincipal(access: HttpAccess, header: string): Promise<Prin
   const token = match?.[1];
   if (token === undefined) throw new GatewayError('GW_ERR_UNAUTHORIZED', 'missing or malformed bearer token');
   const integration = token.length <= 512 ? access.integrationKeys.match(token) : undefined;
-  if (integration) return integration;
+  if (integration?.found) return integration.principal;
+  if (integration?.expired !== undefined)
+    throw new GatewayError('GW_ERR_UNAUTHORIZED', `integration key "${integration.expired}" has expired`);
   if (access.jwt?.looksLikeToken(token)) return access.jwt.verify(token);
   throw new GatewayError('GW_ERR_UNAUTHORIZED', 'unknown bearer token');
 }

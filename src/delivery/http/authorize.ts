@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import { hasRole, type Principal, type Role } from '../../application/access/principal.js';
+import { hasRole, type Principal, type Role, type Scope } from '../../application/access/principal.js';
 import type { Call } from '../../application/calls/call-registry.js';
 import { GatewayError } from '../../errors.js';
 
@@ -13,10 +13,14 @@ export function principalOf(response: Response): Principal {
   return principal;
 }
 
-/** Integration keys may do anything; users need one of `roles`. */
-export function requireRole(response: Response, ...roles: readonly Role[]): Principal {
+/** Integration keys need `scope`; users need one of `roles`. */
+export function requireRole(response: Response, scope: Scope, ...roles: readonly Role[]): Principal {
   const principal = principalOf(response);
-  if (principal.kind === 'integration' || hasRole(principal, ...roles)) return principal;
+  if (principal.kind === 'integration') {
+    if (principal.scopes.includes(scope)) return principal;
+    throw new GatewayError('GW_ERR_FORBIDDEN', `this integration key lacks the "${scope}" scope`);
+  }
+  if (hasRole(principal, ...roles)) return principal;
   throw new GatewayError('GW_ERR_FORBIDDEN', 'your role does not allow this');
 }
 

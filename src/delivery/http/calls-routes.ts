@@ -23,7 +23,7 @@ export function callsRoutes(registry: CallRegistry): Router {
    * answered first, `?limit=` a page and `nextCursor` while there are more.
    */
   router.get('/v1/calls', (request, response) => {
-    const principal = requireRole(response, 'agent', 'supervisor', 'admin');
+    const principal = requireRole(response, 'calls:read', 'agent', 'supervisor', 'admin');
     const visible = registry.list().filter((call) => visibleCall(principal, call));
     const page = paginate(visible, request.query, { sortKey: (call) => `${call.answeredAt}\n${call.id}` });
     response.json({

@@ -32,7 +32,7 @@ export function metricsRoutes(metrics: MetricsSource, access: MetricsAccess): Ro
     const allowed =
       token !== undefined &&
       ((tokenDigest !== undefined && timingSafeEqual(tokenDigest, sha256(token))) ||
-        access.integrationKeys.match(token) !== undefined);
+        access.integrationKeys.match(token).found);
     if (!allowed)
       throw new GatewayError('GW_ERR_UNAUTHORIZED', 'a metrics token or integration key is needed');
     const text = await metrics.text();

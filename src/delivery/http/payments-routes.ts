@@ -1,4 +1,5 @@
 import { type Response, Router } from 'express';
+import type { Scope } from '../../application/access/principal.js';
 import type { CallRegistry } from '../../application/calls/call-registry.js';
 import type { PaymentBoard } from '../../application/payments/payment-board.js';
 import type { PaymentUpdate } from '../../application/payments/payment-ports.js';
@@ -58,7 +59,7 @@ export function paymentsRoutes(payments: PaymentService, options: PaymentsRoutes
 
   router.post('/v1/calls/:callId/payments', async (request, response) => {
     const callId = checkId(request.params.callId, 'call');
-    requireRole(response, 'agent');
+    requireRole(response, 'payments:write', 'agent');
     const paymentRequest = parseCreatePayment(request.body);
     checkAgentPayment(response.locals.principal, paymentRequest, options.agentLimits);
     // a retried create after the caller hung up still finds its payment (and the call it was on)
@@ -82,7 +83,7 @@ export function paymentsRoutes(payments: PaymentService, options: PaymentsRoutes
    * Newest first, `?limit=` a page and `nextCursor` while there are more.
    */
   router.get('/v1/payments', (request, response) => {
-    const principal = requireRole(response, 'agent', 'supervisor', 'admin');
+    const principal = requireRole(response, 'payments:read', 'agent', 'supervisor', 'admin');
     const active = request.query.active === 'true';
     const agent =
       seesEverything(principal) || principal.kind !== 'user' ? undefined : (principal.agentId ?? '');
@@ -98,19 +99,21 @@ export function paymentsRoutes(payments: PaymentService, options: PaymentsRoutes
   });
 
   /** The payment's id, once the caller is allowed to see its full agent view and act on it. */
-  const ownPayment = (value: string | undefined, response: Response): string => {
+  const ownPayment = (value: string | undefined, response: Response, scope: Scope): string => {
     const paymentId = checkId(value, 'payment');
-    requireRole(response, 'agent');
+    requireRole(response, scope, 'agent');
     requireActOnCall(response, payments.callOf(paymentId));
     return paymentId;
   };
 
   router.get('/v1/payments/:paymentId', (request, response) => {
-    response.json(viewFor(response, payments.get(ownPayment(request.params.paymentId, response))));
+    response.json(
+      viewFor(response, payments.get(ownPayment(request.params.paymentId, response, 'payments:read'))),
+    );
   });
 
   router.post('/v1/payments/:paymentId', async (request, response) => {
-    const paymentId = ownPayment(request.params.paymentId, response);
+    const paymentId = ownPayment(request.params.paymentId, response, 'payments:write');
     const update = parseUpdatePayment(request.body);
     let view: AgentView;
     let action: string;
@@ -129,7 +132,7 @@ export function paymentsRoutes(payments: PaymentService, options: PaymentsRoutes
   });
 
   router.get('/v1/payments/:paymentId/events', (request, response) => {
-    const paymentId = ownPayment(request.params.paymentId, response);
+    const paymentId = ownPayment(request.params.paymentId, response, 'payments:read');
     const current = payments.get(paymentId);
     response.writeHead(200, {
       'content-type': 'text/event-stream',

@@ -6,7 +6,7 @@ import type { HttpAccess } from './http-access.js';
 /**
  * Keeps an event stream open only while the credentials that opened it hold: a session cookie's
  * stream ends at sign-out (at once) and when the session expires; a local user's when the user is
- * disabled or removed; an IdP token's when the token expires. Checked every `checkMs`; each end is
+ * disabled or removed; an IdP token's when the token expires; an integration key's when it expires. Checked every `checkMs`; each end is
  * an auth event (`stream`, denied) and a log line.
  */
 export class StreamGuard {
@@ -55,6 +55,10 @@ export class StreamGuard {
     const held = response.locals.session;
     if (held && this.#access.sessions.get(held.id, { touch: false }) === undefined) return 'session-ended';
     const principal = response.locals.principal;
+    if (principal?.kind === 'integration')
+      return principal.expiresAt !== undefined && principal.expiresAt <= this.#clock.now()
+        ? 'key-expired'
+        : undefined;
     if (principal?.kind !== 'user') return undefined;
     if (principal.expiresAt !== undefined && principal.expiresAt <= this.#clock.now()) return 'token-expired';
     if (

@@ -16,6 +16,12 @@ import {
 const ISSUER = 'https://idp.example/realms/contact-centre';
 const AUDIENCE = 'tonewall';
 const CRM_KEY = 'crm-integration-key-0123456789abcdef';
+/** Reads calls and payments only. */
+const READER_KEY = 'reader-integration-key-0123456789ab';
+/** Every scope, expired yesterday. */
+const OLD_KEY = 'old-integration-key-0123456789abcdef';
+const digestOf = (key: string) => createHash('sha256').update(key).digest('hex');
+const day = (offsetDays: number) => new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
 
 let jwks: Server;
 let jwksUrl: string;
@@ -37,7 +43,11 @@ beforeAll(async () => {
       TONEWALL_JWT_AUDIENCE: AUDIENCE,
       TONEWALL_JWT_ROLE_CLAIM: 'realm_access.roles',
       TONEWALL_JWT_AGENT_CLAIM: 'agent_id',
-      TONEWALL_API_KEY_SHA256: `crm:${createHash('sha256').update(CRM_KEY).digest('hex')}`,
+      TONEWALL_API_KEY_SHA256: [
+        `crm:${digestOf(CRM_KEY)}/payments:write+payments:read+calls:read/${day(30)}`,
+        `reader:${digestOf(READER_KEY)}/calls:read+payments:read/${day(30)}`,
+        `old:${digestOf(OLD_KEY)}/payments:write+payments:read+calls:read+audit:read/${day(-1)}`,
+      ].join(','),
     },
   });
 });
@@ -209,8 +219,37 @@ describe('integration keys, stored hashed', () => {
     const config = loadConfig({ TONEWALL_API_KEY: INTEGRATION_KEY });
     expect(JSON.stringify(config.access)).not.toContain(INTEGRATION_KEY);
     expect(config.access.integrationKeys).toEqual([
-      { name: 'development-key', sha256: createHash('sha256').update(INTEGRATION_KEY).digest('hex') },
+      {
+        name: 'development-key',
+        sha256: digestOf(INTEGRATION_KEY),
+        scopes: ['payments:write', 'payments:read', 'calls:read', 'audit:read'],
+      },
     ]);
+  });
+
+  it('lets a key do what its scopes allow and nothing else (auditor reports need audit:read)', async () => {
+    const call = answerCall(gateway.registry, 'sip-scopes', 'agent-a');
+    const post = (key: string) =>
+      fetch(`${gateway.base}/v1/calls/${call.id}/payments`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ idempotencyKey: `scopes-${key.slice(0, 4)}` }),
+      });
+    expect((await get('/v1/calls', READER_KEY)).status).toBe(200);
+    expect((await get('/v1/payments', READER_KEY)).status).toBe(200);
+    const refused = await post(READER_KEY);
+    expect([refused.status, await errorCode(refused)]).toEqual([403, 'GW_ERR_FORBIDDEN']);
+    expect((await post(CRM_KEY)).status).toBe(201);
+    const report = await get('/v1/audit/report?from=2026-01-01&to=2026-01-02', CRM_KEY);
+    expect([report.status, await errorCode(report)]).toEqual([403, 'GW_ERR_FORBIDDEN']);
+  });
+
+  it('refuses an expired key, naming it', async () => {
+    const response = await get('/v1/calls', OLD_KEY);
+    expect(response.status).toBe(401);
+    expect(await response.json()).toEqual({
+      error: { code: 'GW_ERR_UNAUTHORIZED', message: 'integration key "old" has expired' },
+    });
   });
 });
 
