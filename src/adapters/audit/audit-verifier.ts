@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { AuditChainCheck, type AuditCheckResult } from '../../application/audit/verify/audit-chain-check.js';
 import type { AuditLocation } from '../../application/audit/verify/audit-problems.js';
-import type { AuditHead, AuditRecord } from '../../domain/audit/audit-record.js';
+import { type AuditHead, type AuditRecord, recordText } from '../../domain/audit/audit-record.js';
 import { sha256Hex } from '../../domain/sha256.js';
 import { GatewayError } from '../../errors.js';
 import type { AuditKeyring } from './audit-keyring.js';
@@ -100,6 +100,11 @@ export async function verifyAuditLog(options: VerifyAuditLogOptions): Promise<Au
       const location = { file, line: line.line };
       if (record === undefined) {
         check.line({ kind: 'unreadable', terminated: line.terminated }, location, line.last);
+        continue;
+      }
+      // what was signed is the canonical text: any other bytes are an edit, even if they parse the same
+      if (recordText(record) !== line.text) {
+        check.line({ kind: 'non-canonical', terminated: line.terminated }, location, line.last);
         continue;
       }
       const signed = check.line({ kind: 'record', record, terminated: line.terminated }, location, line.last);

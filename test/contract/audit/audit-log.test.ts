@@ -88,6 +88,33 @@ describe('audit log: store and offline verifier', () => {
     expect(firstOf(result.problems, 'edited')).toMatchObject({ seq: 2, line: 3 });
   });
 
+  it.each([
+    // JSON.parse keeps the last of two equal keys: the forged actor would be read, the signed one checked
+    ['a duplicate key with a forged value', (line: string) => line.replace('{', '{"actor":"agent:mallory",')],
+    ['a space', (line: string) => line.replace('","', '", "')],
+    [
+      'keys reordered',
+      (line: string) => {
+        const { actor, ...rest } = JSON.parse(line) as Record<string, unknown>;
+        return JSON.stringify({ ...rest, actor });
+      },
+    ],
+  ])('names a signed record whose bytes are not its canonical text: %s', async (_name, edit) => {
+    const log = await writtenLog(5);
+    const file = log.files[0] as string;
+    const content = lines(file);
+    const edited = edit(content[3] as string);
+    expect(edited).not.toBe(content[3]);
+    // it still parses to a record whose signature verifies
+    expect(JSON.parse(edited).sig).toBe(JSON.parse(content[3] as string).sig);
+    content[3] = edited;
+    writeLines(file, content);
+    const result = await verifyDir(log.dir, log.keys);
+    expect(result.ok).toBe(false);
+    expect(firstOf(result.problems, 'edited')).toMatchObject({ seq: 3, line: 4 });
+    expect(firstOf(result.problems, 'edited')?.message).toContain('canonical text');
+  });
+
   it('names a deletion', async () => {
     const log = await writtenLog(5);
     const file = log.files[0] as string;

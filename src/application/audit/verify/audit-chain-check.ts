@@ -42,7 +42,9 @@ export interface AuditChainCheckOptions {
 /** One line of a file, as the reader found it. */
 export type AuditLine =
   | { readonly kind: 'record'; readonly record: AuditRecord; readonly terminated: boolean }
-  | { readonly kind: 'unreadable'; readonly terminated: boolean };
+  | { readonly kind: 'unreadable'; readonly terminated: boolean }
+  /** Parses as a record, but is not byte for byte its canonical text (a duplicate key, spaces, reordering). */
+  | { readonly kind: 'non-canonical'; readonly terminated: boolean };
 
 export interface AuditCheckResult {
   readonly ok: boolean;
@@ -102,14 +104,16 @@ export class AuditChainCheck {
         this.#expected,
         `${describeLocation(location)} is an incomplete last line`,
       );
-      if (line.kind === 'unreadable') return false;
+      if (line.kind !== 'record') return false;
     }
-    if (line.kind === 'unreadable') {
+    if (line.kind !== 'record') {
       this.#report(
         'edited',
         location,
         this.#expected,
-        `${describeLocation(location)} is not a readable record`,
+        line.kind === 'unreadable'
+          ? `${describeLocation(location)} is not a readable record`
+          : `${describeLocation(location)} is not byte for byte the canonical text of the record it holds`,
       );
       this.#untrusted(undefined);
       return false;
