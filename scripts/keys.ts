@@ -91,6 +91,7 @@ export function generateDevKeys(options: DevKeyOptions): DevKeyReport {
   const encryptionKeys = options.encryptionKeys ?? 2;
   const report: DevKeyReport = { written: [], kept: [] };
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700); // an existing folder too (git checks keys/ out 0755)
   const path = (name: string) => join(dir, name);
   const exists = (...names: string[]) => names.every((name) => existsSync(path(name)));
   const write = (name: string, text: string, secret: boolean) => {

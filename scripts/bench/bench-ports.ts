@@ -11,10 +11,8 @@ export const BENCH_PORTS = {
   rpc: 7071,
   /** The edge rtpengine (faces the customers; lowest third of the RTP range). */
   ng: 7223,
-  cli: 7224,
   /** The mask rtpengine (in-band tones; middle third of the RTP range). */
   maskNg: 7225,
-  maskCli: 7226,
   /**
    * Where the gateway looks for the mute hop in the pass-through modes: nothing listens there, so its
    * capture mute (a `block media` on the mute hop while a payment captures) fails, is logged, and
@@ -23,7 +21,6 @@ export const BENCH_PORTS = {
   noMuteNg: 7227,
   /** The mute rtpengine (faces the agents; top third of the RTP range). */
   muteNg: 7229,
-  muteCli: 7230,
   /**
    * 12000 ports, below Linux's ephemeral range (32768–60999), 4000 to each rtpengine: a call takes 4 on
    * each and rtpengine holds a deleted call's ports 30 s more (250 calls right after 250 others ran out
@@ -70,11 +67,8 @@ export function stackEnv(masking: MaskingMode): Record<string, string> {
     TONEWALL_EVAPI_PORT: String(p.evapi),
     TONEWALL_RPC_PORT: String(p.rpc),
     TONEWALL_NG_PORT: String(p.ng),
-    TONEWALL_CLI_PORT: String(p.cli),
     TONEWALL_MASK_NG_PORT: String(p.maskNg),
-    TONEWALL_MASK_CLI_PORT: String(p.maskCli),
     TONEWALL_MUTE_NG_PORT: String(p.muteNg),
-    TONEWALL_MUTE_CLI_PORT: String(p.muteCli),
     TONEWALL_RTP_PORT_MIN: String(p.rtpMin),
     TONEWALL_RTP_PORT_MAX: String(p.rtpMax),
     TONEWALL_DTMF_LOG_DEST: `${p.dtmf.address}:${p.dtmf.port}`,

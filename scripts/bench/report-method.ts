@@ -54,8 +54,8 @@ export function columnsAndMethod(data: BenchData, flags: (mode: MaskingMode) => 
   only: SIPp customers and agents, Kamailio, the three rtpengines (userspace, \`--table=-1\`), the gateway,
   the sandbox processor, and the bench itself. Other helpers' test runs shared it (*others*).
 - \`./scripts/tonewall bench\` starts its own stack in \`.run/bench\` on ports apart from the
-  defaults (SIP 7060, evapi 7448, JSON-RPC 7071, edge rtpengine NG 7223 / CLI 7224, mask rtpengine NG
-  7225 / CLI 7226, mute rtpengine NG 7229 / CLI 7230, RTP 20000–31999 in thirds between them, DTMF reports 7999 (edge) and 7998 (mask), gateway 7080, sandbox
+  defaults (SIP 7060, evapi 7448, JSON-RPC 7071, edge rtpengine NG 7223, mask rtpengine NG
+  7225, mute rtpengine NG 7229 (no CLI listeners), RTP 20000–31999 in thirds between them, DTMF reports 7999 (edge) and 7998 (mask), gateway 7080, sandbox
   7443; customers at 127.0.0.1, agents at 127.0.0.4:7080), the sandbox processor and the gateway as
   processes (debug log level; Kamailio, the rtpengines and the gateway with the settings
   \`./scripts/tonewall up\` uses), and stops all of them by PID at the end, on failure and on Ctrl-C.

@@ -9,6 +9,12 @@ stack_up() {
   local dir
   dir=$(stack_run_dir "$name")
   mkdir -p "$dir"
+  # logs a run before the umask made stay as they were: make them the owner's alone too
+  chmod 0700 "$dir"
+  local log
+  for log in "$dir"/kamailio*.log "$dir"/rtpengine*.log; do
+    if [ -e "$log" ]; then chmod 0600 "$log"; fi
+  done
 
   if stack_pid_of "$dir/rtpengine.pid" >/dev/null && stack_pid_of "$dir/rtpengine-mask.pid" >/dev/null &&
     stack_pid_of "$dir/rtpengine-mute.pid" >/dev/null &&

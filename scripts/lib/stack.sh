@@ -8,6 +8,8 @@
 #   stack_restart kamailio|rtpengine RUN_NAME [PAUSE]   restart one of them (fault tests)
 #
 # Every address and port comes from an environment variable with a loopback default (below).
+# Whatever the stack writes (logs, pid files, generated configs) is its owner's alone: umask 077.
+umask 077
 # Logs go to .run/RUN_NAME/{kamailio,rtpengine}.log at levels that print no digit (rtpengine does
 # print the SDP of an offer it refuses: docs/operations.md "Hostile SIP").
 # Sourced by scripts/tonewall and by test/support/stack.ts (through `bash -c`).
@@ -34,14 +36,13 @@ stack_defaults() {
   : "${TONEWALL_RPC_PORT:=5071}"
   : "${TONEWALL_NG_ADDR:=127.0.0.1}"
   : "${TONEWALL_NG_PORT:=2223}"
-  : "${TONEWALL_CLI_PORT:=2224}"
+  # No rtpengine CLI listener unless a TONEWALL_*CLI_PORT asks for one: any local process could use it
+  # to raise the log level (digits then reach the log). The suite asks for the edge's (test support).
   # The second rtpengine, the masking hop between the edge (customer side) and the agent.
   : "${TONEWALL_MASK_NG_PORT:=2225}"
-  : "${TONEWALL_MASK_CLI_PORT:=2226}"
   # The third, the mute hop between the mask hop and the agent: while a payment captures, the gateway
   # stops the customer's audio toward the agent there (block media), so nothing of a key can leak.
   : "${TONEWALL_MUTE_NG_PORT:=2227}"
-  : "${TONEWALL_MUTE_CLI_PORT:=2228}"
   : "${TONEWALL_MEDIA_ADDR:=127.0.0.1}"
   : "${TONEWALL_RTP_PORT_MIN:=30000}"
   : "${TONEWALL_RTP_PORT_MAX:=30999}"
@@ -139,18 +140,18 @@ stack_rtpengine_args() {
   local -a hop_args=()
   case "$hop" in
     edge)
-      ng_port=$TONEWALL_NG_PORT cli_port=$TONEWALL_CLI_PORT
+      ng_port=$TONEWALL_NG_PORT cli_port=${TONEWALL_CLI_PORT:-}
       port_min=$TONEWALL_RTP_PORT_MIN port_max=$STACK_RTP_PORT_SPLIT
       ;;
     mask)
-      ng_port=$TONEWALL_MASK_NG_PORT cli_port=$TONEWALL_MASK_CLI_PORT
+      ng_port=$TONEWALL_MASK_NG_PORT cli_port=${TONEWALL_MASK_CLI_PORT:-}
       port_min=$((STACK_RTP_PORT_SPLIT + 1)) port_max=$STACK_RTP_PORT_SPLIT2
       dtmf_dest=$TONEWALL_MASK_DTMF_LOG_DEST
       read -r -a hop_args <<<"$TONEWALL_MASK_RTPE_ARGS"
       ;;
     mute)
       # plain forwarding: it never sees an event (the edge dropped them) and reports nothing
-      ng_port=$TONEWALL_MUTE_NG_PORT cli_port=$TONEWALL_MUTE_CLI_PORT
+      ng_port=$TONEWALL_MUTE_NG_PORT cli_port=${TONEWALL_MUTE_CLI_PORT:-}
       port_min=$((STACK_RTP_PORT_SPLIT2 + 1)) port_max=$TONEWALL_RTP_PORT_MAX
       dtmf_dest=
       ;;
@@ -163,7 +164,7 @@ stack_rtpengine_args() {
     --config-file=none --table=-1 --foreground --log-stderr --log-level=6
     --interface="$TONEWALL_MEDIA_ADDR"
     --listen-ng="$TONEWALL_NG_ADDR:$ng_port"
-    --listen-cli="127.0.0.1:$cli_port"
+    ${cli_port:+--listen-cli="127.0.0.1:$cli_port"}
     --port-min="$port_min" --port-max="$port_max"
     ${dtmf_dest:+--dtmf-log-dest="$dtmf_dest"}
     --num-threads="$TONEWALL_RTPE_THREADS"

@@ -40,21 +40,18 @@ export const RTPENGINE_SETTINGS = {
   }),
   TONEWALL_CLI_PORT: setting({
     type: port,
-    default: '2224',
     readBy: ['stack'],
-    doc: "the edge's CLI port (loopback only: it can raise the log level)",
+    doc: "the edge's CLI port on 127.0.0.1; unset (the default): no CLI listener, as any local process could use it to raise the log level so that digits are logged. The test suite opens it to list calls",
   }),
   TONEWALL_MASK_CLI_PORT: setting({
     type: port,
-    default: '2226',
     readBy: ['stack'],
-    doc: "the mask hop's CLI port",
+    doc: "the mask hop's CLI port; unset: none",
   }),
   TONEWALL_MUTE_CLI_PORT: setting({
     type: port,
-    default: '2228',
     readBy: ['stack'],
-    doc: "the mute hop's CLI port",
+    doc: "the mute hop's CLI port; unset: none",
   }),
   TONEWALL_MEDIA_ADDR: setting({
     type: host,
