@@ -4,6 +4,7 @@
  * and one line on stderr that names the setting, not its value.
  */
 import { spawn } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -78,5 +79,26 @@ describe('node dist/main.js with a key or certificate file it cannot use', () =>
     expect(stderr).toBe(`tonewall: invalid configuration: ${setting}: ${why}\n`);
     expect(stderr).not.toContain(broken);
     expect(stdout).toBe('');
+  });
+});
+
+describe('node dist/main.js when another process holds its DTMF report port', () => {
+  it('refuses to start (a local process there would receive the customers’ digits)', async () => {
+    // a squatter on the port rtpengine sends digit reports to
+    const squatter = createSocket('udp4');
+    await new Promise<void>((resolve) => squatter.bind(0, '127.0.0.1', resolve));
+    const port = squatter.address().port;
+    try {
+      const { code, stderr } = await runGateway({
+        TONEWALL_KEYS_DIR: TEST_KEYS_DIR,
+        TONEWALL_RUN_NAME: 'config-startup',
+        TONEWALL_DTMF_LOG_DEST: `127.0.0.1:${port}`,
+        TONEWALL_MASK_DTMF_LOG_DEST: `127.0.0.1:${port === 65_535 ? port - 1 : port + 1}`,
+      });
+      expect(code).toBe(1);
+      expect(stderr).toMatch(/^tonewall: start-up failed: GW_ERR_DTMF_SOCKET /);
+    } finally {
+      squatter.close();
+    }
   });
 });
