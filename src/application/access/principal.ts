@@ -1,3 +1,7 @@
+import type { Scope } from '../../domain/access/scopes.js';
+
+export { isScope, SCOPES, type Scope } from '../../domain/access/scopes.js';
+
 /**
  * Who is calling the API, once authenticated. Roles (least privilege, PCI DSS 7):
  * - `agent`: sees and acts on the calls whose agent id is theirs, and nothing else;
@@ -12,10 +16,6 @@ export type Role = (typeof ROLES)[number];
 export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
 }
-
-import type { Scope } from '../../domain/access/scopes.js';
-
-export { isScope, SCOPES, type Scope } from '../../domain/access/scopes.js';
 
 export type Principal =
   | {
