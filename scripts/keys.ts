@@ -44,6 +44,8 @@ export const DEV_KEY_FILES = {
   encryptionKey: (n: number) => `processor-enc-${n}.key`,
   auditKey: 'audit-signing.key',
   auditPublicKey: 'audit-signing.pub.pem',
+  /** The audit key a --force replaced: the gateway's next start cross-signs the rotation with it. */
+  auditPreviousKey: 'audit-signing-previous.key',
 } as const;
 
 const DAY_MS = 86_400_000;
@@ -170,6 +172,11 @@ export function generateDevKeys(options: DevKeyOptions): DevKeyReport {
 
   // The audit signing key: Ed25519 (node:crypto; forge cannot write Ed25519 PEM).
   if (force || !exists(F.auditKey, F.auditPublicKey)) {
+    // a log signed with the old key continues only once the old key signs the rotation
+    // (TONEWALL_AUDIT_PREVIOUS_KEY): keep it beside the new one rather than lose it
+    if (exists(F.auditKey)) {
+      write(F.auditPreviousKey, readFileSync(path(F.auditKey), 'utf8'), true);
+    }
     const { privateKey, publicKey } = generateKeyPairSync('ed25519');
     write(F.auditKey, privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), true);
     write(F.auditPublicKey, publicKey.export({ type: 'spki', format: 'pem' }).toString(), false);
@@ -220,4 +227,10 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(p
   const report = generateDevKeys(options);
   for (const file of report.written) console.log(`wrote ${file}`);
   for (const file of report.kept) console.log(`kept  ${file} (exists; --force to remake)`);
+  if (report.written.some((file) => file.endsWith(DEV_KEY_FILES.auditPreviousKey))) {
+    console.log(
+      `the audit signing key is new: start the gateway once with TONEWALL_AUDIT_PREVIOUS_KEY=${DEV_KEY_FILES.auditPreviousKey} ` +
+        'so that the old key signs the rotation in the log, then delete that file',
+    );
+  }
 }

@@ -6,7 +6,8 @@ import type { Logger } from '../logger.js';
 
 /**
  * Opens the file log of `settings` (continuing its chain) with the key file it names, on a thread of
- * its own, and the trail that writes to it. Rejects with GW_ERR_AUDIT_KEY (key file), GW_ERR_AUDIT_LOG
+ * its own, and the trail that writes to it. A log last signed by another key continues only with
+ * that key given as `previousKeyFile` (TONEWALL_AUDIT_PREVIOUS_KEY): it cross-signs the rotation. Rejects with GW_ERR_AUDIT_KEY (key file), GW_ERR_AUDIT_LOG
  * (directory, last record) or GW_ERR_AUDIT_WRITE (`log.opened` not written).
  */
 export async function openAuditTrail(options: {
@@ -15,10 +16,15 @@ export async function openAuditTrail(options: {
   readonly logger: Logger;
 }): Promise<AuditTrail> {
   const signer = await AuditSigner.fromFile(options.settings.signingKeyFile);
+  const previousSigner =
+    options.settings.previousKeyFile === undefined
+      ? undefined
+      : await AuditSigner.fromFile(options.settings.previousKeyFile);
   let trail: AuditTrail | undefined;
   const log = await AuditStoreThread.open({
     directory: options.settings.directory,
     signer,
+    ...(previousSigner ? { previousSigner } : {}),
     maxFileBytes: options.settings.maxFileBytes,
     clock: options.clock,
     // a failure with no record waiting on it (the thread died between records) is logged too

@@ -7,6 +7,8 @@ import { isAbsolute, resolve } from 'node:path';
 export interface AuditSettings {
   readonly directory: string;
   readonly signingKeyFile: string;
+  /** The key the log was last signed with, to cross-sign a rotation to `signingKeyFile` (once). */
+  readonly previousKeyFile: string | undefined;
   readonly maxFileBytes: number;
   readonly publicKeys: readonly string[];
   readonly scanPaths: readonly string[];
@@ -18,6 +20,7 @@ interface AuditEnvironment {
   readonly TONEWALL_RUN_NAME?: string | undefined;
   readonly TONEWALL_AUDIT_DIR?: string | undefined;
   readonly TONEWALL_AUDIT_KEY: string;
+  readonly TONEWALL_AUDIT_PREVIOUS_KEY?: string | undefined;
   readonly TONEWALL_AUDIT_MAX_FILE_BYTES: number;
   readonly TONEWALL_AUDIT_PUBLIC_KEYS?: string | undefined;
   readonly TONEWALL_AUDIT_SCAN_PATHS?: string | undefined;
@@ -41,6 +44,12 @@ export function auditSettings(env: AuditEnvironment): AuditSettings {
     signingKeyFile: isAbsolute(env.TONEWALL_AUDIT_KEY)
       ? env.TONEWALL_AUDIT_KEY
       : resolve(keysDir, env.TONEWALL_AUDIT_KEY),
+    previousKeyFile:
+      env.TONEWALL_AUDIT_PREVIOUS_KEY === undefined
+        ? undefined
+        : isAbsolute(env.TONEWALL_AUDIT_PREVIOUS_KEY)
+          ? env.TONEWALL_AUDIT_PREVIOUS_KEY
+          : resolve(keysDir, env.TONEWALL_AUDIT_PREVIOUS_KEY),
     maxFileBytes: env.TONEWALL_AUDIT_MAX_FILE_BYTES,
     publicKeys: env.TONEWALL_AUDIT_PUBLIC_KEYS ? list(env.TONEWALL_AUDIT_PUBLIC_KEYS, root) : [keysDir],
     scanPaths: env.TONEWALL_AUDIT_SCAN_PATHS ? list(env.TONEWALL_AUDIT_SCAN_PATHS, root) : [runDir],

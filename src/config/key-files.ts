@@ -18,6 +18,13 @@ export function keyFilesOf(config: Config): KeyFile[] {
   const files: KeyFile[] = [
     { setting: 'TONEWALL_AUDIT_KEY', path: config.audit.signingKeyFile, holds: 'Ed25519 private key' },
   ];
+  if (config.audit.previousKeyFile !== undefined) {
+    files.push({
+      setting: 'TONEWALL_AUDIT_PREVIOUS_KEY',
+      path: config.audit.previousKeyFile,
+      holds: 'Ed25519 private key',
+    });
+  }
   const processor = config.processor;
   if (processor.kind !== 'stripe') {
     files.push(

@@ -9,6 +9,7 @@ import {
   nextRecord,
   signingInput,
 } from '../../domain/audit/audit-record.js';
+import { rotationStatement } from '../../domain/audit/key-rotation.js';
 import { GatewayError } from '../../errors.js';
 import { encodeRecordLine, hashRecord, MAX_RECORD_BYTES } from './audit-codec.js';
 import { type HeadedRecord, syncDirectory, writeSignedHead } from './audit-head-file.js';
@@ -20,6 +21,11 @@ export interface AuditFileStoreOptions {
   /** The log directory (made, mode 0700, when missing). */
   readonly directory: string;
   readonly signer: RecordSigner;
+  /**
+   * The key the log was last signed with, when `signer` is a new one: it cross-signs the rotation.
+   * Without it, opening a log last signed by another key fails (GW_ERR_AUDIT_KEY).
+   */
+  readonly previousSigner?: RecordSigner;
   /** A segment file is closed and a new one begun before it would grow past this; also at each UTC day. */
   readonly maxFileBytes: number;
   /** `now` stamps records and heads; `monotonic` times the head interval. */
@@ -97,11 +103,23 @@ export class AuditFileStore {
 
   /** Continues the log after what `resumeAuditLog` found: `key.rotated` when the key changed, then `log.opened`. */
   static async start(options: AuditFileStoreOptions, resumption: AuditResumption): Promise<AuditFileStore> {
-    const store = new AuditFileStore(options, resumption.last);
     const { last } = resumption;
-    if (last !== undefined && last.kid !== options.signer.kid) {
+    if (last !== undefined && last.kid !== options.signer.kid && options.previousSigner?.kid !== last.kid) {
+      // the rotation must be cross-signed by the key it retires (domain/audit/key-rotation.ts)
+      throw new GatewayError(
+        'GW_ERR_AUDIT_KEY',
+        'the audit signing key is not the one the log last used: give the previous key (TONEWALL_AUDIT_PREVIOUS_KEY) so that it signs the rotation',
+      );
+    }
+    const store = new AuditFileStore(options, last);
+    if (last !== undefined && last.kid !== options.signer.kid && options.previousSigner) {
+      const endorsement = options.previousSigner.sign(rotationStatement(last.kid, options.signer.kid));
       store
-        .append({ type: 'key.rotated', actor: 'system:gateway', data: { previousKid: last.kid } })
+        .append({
+          type: 'key.rotated',
+          actor: 'system:gateway',
+          data: { previousKid: last.kid, endorsement },
+        })
         .catch(ignore);
     }
     store.append({ type: 'log.opened', actor: 'system:gateway', data: resumption.data }).catch(ignore);
@@ -158,15 +176,16 @@ export class AuditFileStore {
   }
 
   /**
-   * Continues the chain under a new signing key: writes `key.rotated` (naming the previous key id),
-   * signed like every record after it by the new key.
+   * Continues the chain under a new signing key: writes `key.rotated` (naming the previous key id,
+   * and cross-signed by it: `endorsement`), signed like every record after it by the new key.
    */
   rotateKey(signer: RecordSigner): Promise<AuditRecord> {
     const previousKid = this.#signer.kid;
     if (signer.kid === previousKid)
       return Promise.reject(new GatewayError('GW_ERR_AUDIT_KEY', 'new audit key is the key in use'));
+    const endorsement = this.#signer.sign(rotationStatement(previousKid, signer.kid));
     this.#signer = signer;
-    return this.append({ type: 'key.rotated', actor: 'system:gateway', data: { previousKid } });
+    return this.append({ type: 'key.rotated', actor: 'system:gateway', data: { previousKid, endorsement } });
   }
 
   /** Resolves once every record appended so far is on disk; rejects if the log failed. */

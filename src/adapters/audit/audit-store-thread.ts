@@ -15,6 +15,8 @@ export interface AuditStoreThreadOptions {
   /** The log directory (made, mode 0700, when missing). */
   readonly directory: string;
   readonly signer: AuditSigner;
+  /** The key the log was last signed with, when `signer` replaces it: it cross-signs the rotation. */
+  readonly previousSigner?: AuditSigner;
   /** A segment file is closed and a new one begun before it would grow past this; also at each UTC day. */
   readonly maxFileBytes: number;
   /** Gives each record its time, when `append` is called. */
@@ -104,6 +106,7 @@ export class AuditStoreThread {
       directory: options.directory,
       maxFileBytes: options.maxFileBytes,
       key: options.signer.signingKey,
+      ...(options.previousSigner ? { previousKey: options.previousSigner.signingKey } : {}),
       resumption,
       openedAt: options.clock.now(),
     };

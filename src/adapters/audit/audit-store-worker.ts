@@ -114,6 +114,7 @@ AuditFileStore.start(
   {
     directory: settings.directory,
     signer: keySigner(settings.key),
+    ...(settings.previousKey ? { previousSigner: keySigner(settings.previousKey) } : {}),
     maxFileBytes: settings.maxFileBytes,
     clock,
   },

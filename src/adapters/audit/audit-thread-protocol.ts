@@ -9,6 +9,8 @@ export interface AuditThreadSettings {
   readonly directory: string;
   readonly maxFileBytes: number;
   readonly key: SigningKey;
+  /** The key the log was last signed with, when `key` replaces it (it cross-signs the rotation). */
+  readonly previousKey?: SigningKey;
   /** Where the log in `directory` ended, as the main thread read it (resumeAuditLog). */
   readonly resumption: AuditResumption;
   /** The main thread's clock when it opened the log: the `at` of `log.opened`. */

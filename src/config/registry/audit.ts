@@ -16,6 +16,11 @@ export const AUDIT_SETTINGS = {
     readBy: ['gateway', 'scripts'],
     doc: 'the Ed25519 signing key (PKCS#8 PEM; relative to `TONEWALL_KEYS_DIR`)',
   }),
+  TONEWALL_AUDIT_PREVIOUS_KEY: setting({
+    type: path,
+    readBy: ['gateway'],
+    doc: 'after replacing `TONEWALL_AUDIT_KEY`: the key the log was last signed with, for the one start that cross-signs the rotation (the gateway refuses a new key without it); remove it afterwards',
+  }),
   TONEWALL_AUDIT_MAX_FILE_BYTES: setting({
     type: integer(4096, 1024 ** 3),
     default: String(16 * 1024 * 1024),

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AuditFileStore } from '../../../src/adapters/audit/audit-file-store.js';
+import type { RecordSigner } from '../../../src/adapters/audit/audit-record-signer.js';
 import { listSegments } from '../../../src/adapters/audit/audit-segments.js';
 import { AuditSigner } from '../../../src/adapters/audit/audit-signer.js';
 import type { AuditProblem, AuditProblemKind } from '../../../src/application/audit/verify/audit-problems.js';
@@ -28,8 +29,18 @@ function writeLines(file: string, content: string[]): void {
 }
 
 /** The gateway starting again on the same log directory, with the same or another signing key. */
-function reopen(log: { dir: string; signer: AuditSigner; time: FakeTime }, signer: AuditSigner = log.signer) {
-  return AuditFileStore.open({ directory: log.dir, signer, maxFileBytes: 1 << 20, clock: log.time });
+function reopen(
+  log: { dir: string; signer: AuditSigner; time: FakeTime },
+  signer: AuditSigner = log.signer,
+  previousSigner?: RecordSigner,
+) {
+  return AuditFileStore.open({
+    directory: log.dir,
+    signer,
+    ...(previousSigner ? { previousSigner } : {}),
+    maxFileBytes: 1 << 20,
+    clock: log.time,
+  });
 }
 
 function firstOf(problems: readonly AuditProblem[], kind: AuditProblemKind): AuditProblem | undefined {
@@ -209,7 +220,7 @@ describe('audit log: store and offline verifier', () => {
     expect(rotation).toMatchObject({
       type: 'key.rotated',
       kid: signer.kid,
-      data: { previousKid: log.signer.kid },
+      data: { previousKid: log.signer.kid, endorsement: expect.stringMatching(/^[A-Za-z0-9_-]{86}$/) },
     });
     await log.store.append(entry(2));
     await log.store.close();
@@ -218,12 +229,14 @@ describe('audit log: store and offline verifier', () => {
     expect([...result.keys].sort()).toEqual([log.signer.kid, signer.kid].sort());
   });
 
-  it('rotates the key across a restart (new key file) and continues the chain in a new file', async () => {
+  it('rotates the key across a restart (new key file) only with the previous key, which cross-signs it', async () => {
     const log = await openLog();
     await log.store.append(entry(1));
     await log.store.close();
     const next = makeKey(log.keys, 'audit-signing-2');
-    const store = await reopen(log, await AuditSigner.fromFile(next.privateFile));
+    const nextSigner = await AuditSigner.fromFile(next.privateFile);
+    await expect(reopen(log, nextSigner)).rejects.toMatchObject({ code: 'GW_ERR_AUDIT_KEY' });
+    const store = await reopen(log, nextSigner, log.signer);
     await store.append(entry(2));
     await store.close();
     const files = await listSegments(log.dir);
@@ -236,13 +249,29 @@ describe('audit log: store and offline verifier', () => {
       'log.closed',
     ]);
     expect(second[0].seq).toBe(3);
+    expect(second[0].data.previousKid).toBe(log.signer.kid);
     expect((await verifyDir(log.dir, log.keys)).problems).toEqual([]);
+  });
+
+  it("names a rotation the previous key did not sign (a log re-signed under a key of the operator's choosing)", async () => {
+    const log = await openLog();
+    await log.store.append(entry(1));
+    await log.store.close();
+    const next = makeKey(log.keys, 'audit-signing-2');
+    const nextSigner = await AuditSigner.fromFile(next.privateFile);
+    // claims to be the old key, signs with the new one
+    const impostor: RecordSigner = { kid: log.signer.kid, sign: (input) => nextSigner.sign(input) };
+    const store = await reopen(log, nextSigner, impostor);
+    await store.close();
+    const result = await verifyDir(log.dir, log.keys);
+    expect(result.ok).toBe(false);
+    expect(firstOf(result.problems, 'key-change')?.message).toContain('not cross-signed');
   });
 
   it('a key change without a key.rotated record is named', async () => {
     const log = await writtenLog(1);
     const next = makeKey(log.keys, 'audit-signing-2');
-    const store = await reopen(log, await AuditSigner.fromFile(next.privateFile));
+    const store = await reopen(log, await AuditSigner.fromFile(next.privateFile), log.signer);
     await store.close();
     const files = await listSegments(log.dir);
     const file = files[1] as string;

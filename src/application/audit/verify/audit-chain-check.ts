@@ -85,7 +85,9 @@ export class AuditChainCheck {
   readonly #report: ReportProblem = (kind, location, seq, message) => {
     this.#problems.push({ kind, ...location, ...(seq === undefined ? {} : { seq }), message });
   };
-  readonly #keyContinuity = new KeyContinuity(this.#report);
+  readonly #keyContinuity = new KeyContinuity(this.#report, (kid, input, signature) =>
+    this.#options.verify(kid, input, signature),
+  );
 
   constructor(options: AuditChainCheckOptions) {
     this.#options = options;
