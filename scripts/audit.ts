@@ -5,8 +5,10 @@
  *   npx tsx scripts/audit.ts report --from DATE --to DATE [--out FILE] [--keys PATH]... [--log PATH]...
  *                                  [--scan PATH]... [--no-head]
  *
- * Defaults: the log is TONEWALL_AUDIT_DIR or .run/<TONEWALL_RUN_NAME or dev>/audit; keys are every
- * Ed25519 public key (*.pem) in TONEWALL_KEYS_DIR or keys/; the report's card-number scan reads the run
+ * Defaults: the log is TONEWALL_AUDIT_DIR or .run/<TONEWALL_RUN_NAME or dev>/audit; keys are the
+ * pinned keyring TONEWALL_KEYS_DIR/audit-keyring.json (or keys/; each key with the window in which it
+ * may sign); `--keys` takes keyrings (*.json) or public keys (*.pem files, folders of them, no
+ * windows) instead; the report's card-number scan reads the run
  * directory. Dates are ISO 8601 (a bare date is midnight UTC); --to is excluded.
  * Exit status: 0 verified (report: verified and no card number found), 1 not (or a file or key could
  * not be read), 2 usage. `-h`/`--help` prints the usage on stdout (exit 0); so does no argument.
@@ -30,7 +32,8 @@ const runDir = resolve(root, '.run', process.env.TONEWALL_RUN_NAME || 'dev');
 const defaultLog = process.env.TONEWALL_AUDIT_DIR
   ? resolve(root, process.env.TONEWALL_AUDIT_DIR)
   : resolve(runDir, 'audit');
-const defaultKeys = resolve(root, process.env.TONEWALL_KEYS_DIR || 'keys');
+// the pinned keyring (scripts/keys.ts keeps it), never whatever else sits in the keys folder
+const defaultKeys = resolve(root, process.env.TONEWALL_KEYS_DIR || 'keys', 'audit-keyring.json');
 
 class UsageError extends Error {}
 

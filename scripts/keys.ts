@@ -7,8 +7,8 @@
  * certificate it signs is remade too. Private keys are PKCS#8 PEM, mode 0600. keys/README.md names
  * every file and what uses it. Exit status 0 ok, 1 failed, 2 usage; `-h`/`--help` prints the usage.
  */
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -46,6 +46,11 @@ export const DEV_KEY_FILES = {
   auditPublicKey: 'audit-signing.pub.pem',
   /** The audit key a --force replaced: the gateway's next start cross-signs the rotation with it. */
   auditPreviousKey: 'audit-signing-previous.key',
+  /**
+   * The pinned keyring the served report and `audit verify` trust: each audit public key with the
+   * window in which it may sign (src/adapters/audit/audit-keyring.ts).
+   */
+  auditKeyring: 'audit-keyring.json',
 } as const;
 
 const DAY_MS = 86_400_000;
@@ -180,10 +185,45 @@ export function generateDevKeys(options: DevKeyOptions): DevKeyReport {
     const { privateKey, publicKey } = generateKeyPairSync('ed25519');
     write(F.auditKey, privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), true);
     write(F.auditPublicKey, publicKey.export({ type: 'spki', format: 'pem' }).toString(), false);
+    write(
+      F.auditKeyring,
+      pinnedKeyring(readKeyring(path(F.auditKeyring)), publicPem(path(F.auditKey)), now),
+      false,
+    );
   } else {
     keep(F.auditKey, F.auditPublicKey);
+    const keyring = readKeyring(path(F.auditKeyring));
+    const current = publicPem(path(F.auditKey));
+    // an install from before the keyring: pin the key from when its file was made
+    if (!keyring.keys.some((entry) => entry.publicKey === current))
+      write(F.auditKeyring, pinnedKeyring(keyring, current, statSync(path(F.auditKey)).mtimeMs), false);
+    else keep(F.auditKeyring);
   }
   return report;
+}
+
+interface KeyringFile {
+  version: 1;
+  keys: { publicKey: string; notBefore: string; notAfter?: string }[];
+}
+
+function readKeyring(file: string): KeyringFile {
+  if (!existsSync(file)) return { version: 1, keys: [] };
+  return JSON.parse(readFileSync(file, 'utf8')) as KeyringFile;
+}
+
+function publicPem(privateKeyFile: string): string {
+  return createPublicKey(readFileSync(privateKeyFile)).export({ type: 'spki', format: 'pem' }).toString();
+}
+
+/** The keyring with `publicKey` pinned from `fromMs`; a key still open-ended before it ends there. */
+function pinnedKeyring(keyring: KeyringFile, publicKey: string, fromMs: number): string {
+  const from = new Date(fromMs).toISOString();
+  const keys = keyring.keys
+    .filter((entry) => entry.publicKey !== publicKey)
+    .map((entry) => (entry.notAfter === undefined ? { ...entry, notAfter: from } : entry));
+  keys.push({ publicKey, notBefore: from });
+  return `${JSON.stringify({ version: 1, keys }, null, 2)}\n`;
 }
 
 const KEYS_USAGE =

@@ -51,7 +51,10 @@ export function auditSettings(env: AuditEnvironment): AuditSettings {
           ? env.TONEWALL_AUDIT_PREVIOUS_KEY
           : resolve(keysDir, env.TONEWALL_AUDIT_PREVIOUS_KEY),
     maxFileBytes: env.TONEWALL_AUDIT_MAX_FILE_BYTES,
-    publicKeys: env.TONEWALL_AUDIT_PUBLIC_KEYS ? list(env.TONEWALL_AUDIT_PUBLIC_KEYS, root) : [keysDir],
+    // the pinned keyring scripts/keys.ts keeps, never every key that sits in keys/
+    publicKeys: env.TONEWALL_AUDIT_PUBLIC_KEYS
+      ? list(env.TONEWALL_AUDIT_PUBLIC_KEYS, root)
+      : [resolve(keysDir, 'audit-keyring.json')],
     scanPaths: env.TONEWALL_AUDIT_SCAN_PATHS ? list(env.TONEWALL_AUDIT_SCAN_PATHS, root) : [runDir],
   };
 }

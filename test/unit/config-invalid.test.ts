@@ -80,6 +80,7 @@ const INVALID: ReadonlyArray<[setting: string, value: string]> = [
   ['TONEWALL_AUDIT_DIR', LONG],
   ['TONEWALL_AUDIT_KEY', LONG],
   ['TONEWALL_AUDIT_MAX_FILE_BYTES', '12'],
+  ['TONEWALL_AUDIT_PREVIOUS_KEY', LONG],
   ['TONEWALL_AUDIT_PUBLIC_KEYS', 'x'.repeat(9000)],
   ['TONEWALL_AUDIT_SCAN_PATHS', 'x'.repeat(9000)],
   ['TONEWALL_PROMPTS', 'maybe'],

@@ -89,7 +89,7 @@ export async function verifyAuditLog(options: VerifyAuditLogOptions): Promise<Au
   const loaded = await loadHead(inputs.head);
   const check = new AuditChainCheck({
     hash: sha256Hex,
-    verify: (kid, input, signature) => options.keyring.verify(kid, input, signature),
+    verify: (kid, input, signature, at) => options.keyring.verify(kid, input, signature, at),
     requireGenesis: options.requireGenesis ?? true,
     head: typeof loaded === 'object' ? loaded : requireHead ? 'missing' : undefined,
   });

@@ -29,9 +29,9 @@ export const AUDIT_SETTINGS = {
   }),
   TONEWALL_AUDIT_PUBLIC_KEYS: setting({
     type: pathList,
-    defaultText: '`TONEWALL_KEYS_DIR`',
+    defaultText: '`TONEWALL_KEYS_DIR/audit-keyring.json`',
     readBy: ['gateway'],
-    doc: 'public keys the served audit report verifies with (files or folders, comma-separated)',
+    doc: 'what the served audit report verifies with: a pinned keyring (`*.json`, each key with its validity window; `scripts/keys.ts` keeps one) or public keys (files or folders of `*.pem`, no windows), comma-separated',
   }),
   TONEWALL_AUDIT_SCAN_PATHS: setting({
     type: pathList,

@@ -2,9 +2,11 @@ import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AuditFileStore } from '../../../src/adapters/audit/audit-file-store.js';
+import { AuditKeyring } from '../../../src/adapters/audit/audit-keyring.js';
 import type { RecordSigner } from '../../../src/adapters/audit/audit-record-signer.js';
 import { listSegments } from '../../../src/adapters/audit/audit-segments.js';
 import { AuditSigner } from '../../../src/adapters/audit/audit-signer.js';
+import { verifyAuditLog } from '../../../src/adapters/audit/audit-verifier.js';
 import type { AuditProblem, AuditProblemKind } from '../../../src/application/audit/verify/audit-problems.js';
 import type { FakeTime } from '../../support/fake-time.js';
 import { entry, makeKey, openLog, tempDir, verifyDir } from './support.js';
@@ -266,6 +268,52 @@ describe('audit log: store and offline verifier', () => {
     const result = await verifyDir(log.dir, log.keys);
     expect(result.ok).toBe(false);
     expect(firstOf(result.problems, 'key-change')?.message).toContain('not cross-signed');
+  });
+
+  it('a pinned keyring trusts its keys only within their windows, and nothing else in the folder', async () => {
+    const log = await writtenLog(2);
+    const first = JSON.parse(lines(log.files[0] as string)[0] as string) as { at: string };
+    const keyring = (notBefore: string, notAfter?: string) => {
+      const file = join(log.keys, `keyring-${notBefore.slice(0, 19).replace(/\D/g, '')}.json`);
+      const publicKey = readFileSync(log.key.publicFile, 'utf8');
+      writeFileSync(
+        file,
+        JSON.stringify({ version: 1, keys: [{ publicKey, notBefore, ...(notAfter ? { notAfter } : {}) }] }),
+      );
+      return file;
+    };
+    const verifyWith = async (file: string) =>
+      verifyAuditLog({ paths: [log.dir], keyring: await AuditKeyring.load([file]) });
+    // pinned from before the first record: verifies
+    expect((await verifyWith(keyring('2000-01-01T00:00:00.000Z'))).problems).toEqual([]);
+    // pinned only from after the log was written: every record is outside the window
+    const late = await verifyWith(keyring(new Date(Date.parse(first.at) + 3_600_000).toISOString()));
+    expect(firstOf(late.problems, 'unknown-key')?.message).toContain('validity window');
+    // retired before the log was written
+    const retired = await verifyWith(keyring('2000-01-01T00:00:00.000Z', '2001-01-01T00:00:00.000Z'));
+    expect(retired.ok).toBe(false);
+    // a key someone dropped into the folder and re-signed the log with is not in the pinned keyring
+    const intruder = makeKey(log.keys, 'intruder');
+    const resignedDir = tempDir('audit');
+    const resigned = await AuditFileStore.open({
+      directory: resignedDir,
+      signer: await AuditSigner.fromFile(intruder.privateFile),
+      maxFileBytes: 1 << 20,
+      clock: log.time,
+    });
+    await resigned.append(entry(1));
+    await resigned.close();
+    const pinned = keyring('2000-01-01T00:00:00.000Z');
+    const viaFolder = await verifyAuditLog({
+      paths: [resignedDir],
+      keyring: await AuditKeyring.load([log.keys]),
+    });
+    expect(viaFolder.ok).toBe(true); // every *.pem in the folder: the intruder's too
+    const viaPinned = await verifyAuditLog({
+      paths: [resignedDir],
+      keyring: await AuditKeyring.load([pinned]),
+    });
+    expect(firstOf(viaPinned.problems, 'unknown-key')).toBeDefined();
   });
 
   it('a key change without a key.rotated record is named', async () => {

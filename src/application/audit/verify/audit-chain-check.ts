@@ -85,8 +85,8 @@ export class AuditChainCheck {
   readonly #report: ReportProblem = (kind, location, seq, message) => {
     this.#problems.push({ kind, ...location, ...(seq === undefined ? {} : { seq }), message });
   };
-  readonly #keyContinuity = new KeyContinuity(this.#report, (kid, input, signature) =>
-    this.#options.verify(kid, input, signature),
+  readonly #keyContinuity = new KeyContinuity(this.#report, (kid, input, signature, at) =>
+    this.#options.verify(kid, input, signature, at),
   );
 
   constructor(options: AuditChainCheckOptions) {
@@ -173,14 +173,16 @@ export class AuditChainCheck {
     const head = this.#options.head;
     if (typeof head === 'object' && head.head.seq === record.seq) this.#headHashSeen = hash;
 
-    const signature = this.#options.verify(record.kid, signingInput(record), record.sig);
+    const signature = this.#options.verify(record.kid, signingInput(record), record.sig, record.at);
     if (signature !== 'ok') {
-      if (signature === 'unknown-key') {
+      if (signature === 'unknown-key' || signature === 'outside-window') {
         this.#report(
           'unknown-key',
           location,
           record.seq,
-          `record ${record.seq} (${describeLocation(location)}) is signed by a key not given`,
+          signature === 'unknown-key'
+            ? `record ${record.seq} (${describeLocation(location)}) is signed by a key not given`
+            : `record ${record.seq} (${describeLocation(location)}) is signed by a key outside its pinned validity window`,
         );
       } else {
         this.#report(

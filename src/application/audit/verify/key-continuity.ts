@@ -28,7 +28,7 @@ export class KeyContinuity {
       } else if (
         typeof previousKid !== 'string' ||
         typeof endorsement !== 'string' ||
-        this.#verify(previousKid, rotationStatement(previousKid, record.kid), endorsement) !== 'ok'
+        this.#verify(previousKid, rotationStatement(previousKid, record.kid), endorsement, record.at) !== 'ok'
       ) {
         this.#report(
           'key-change',

@@ -6,7 +6,11 @@
 /** SHA-256 (hex) of a text. */
 export type HashText = (text: string) => string;
 
-export type SignatureCheck = 'ok' | 'bad' | 'unknown-key';
+/** `outside-window`: the key is known, but a pinned keyring says it could not sign at that time. */
+export type SignatureCheck = 'ok' | 'bad' | 'unknown-key' | 'outside-window';
 
-/** Checks `signature` over `input` with the key `kid`; `unknown-key` when that key was not given. */
-export type VerifySignature = (kid: string, input: string, signature: string) => SignatureCheck;
+/**
+ * Checks `signature` over `input` with the key `kid`; `unknown-key` when that key was not given.
+ * With `at` (the signed record's time), also that the key's validity window holds that time.
+ */
+export type VerifySignature = (kid: string, input: string, signature: string, at?: string) => SignatureCheck;
