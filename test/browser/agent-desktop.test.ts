@@ -61,6 +61,8 @@ function scrub(text: string): string {
   return (
     text
       .replace(/\b(PK|CA)[0-9a-f]{32}\b/g, '')
+      // the gateway's own address: its random port may hold a keyed string (port 33737 held 737)
+      .replace(/(127\.0\.0\.1:|"port":)\d+/g, '$1')
       // request ids (X-Request-Id, and in the log lines): random, so now and then they hold a keyed string
       .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g, '')
       .replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, '')
