@@ -3,12 +3,17 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     environment: 'node',
+    // Two workers for the unit project (2 cores here: the default would be one). The integration
+    // project runs after it (groupOrder), alone and one file at a time: its real-time media checks
+    // never share the CPU with unit tests.
+    maxWorkers: 2,
     projects: [
       {
         extends: true,
         test: {
           name: 'unit',
           include: ['test/{unit,contract,browser}/**/*.test.ts'],
+          sequence: { groupOrder: 0 },
           testTimeout: 20_000,
           hookTimeout: 120_000,
         },
@@ -20,6 +25,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          sequence: { groupOrder: 1 },
           globalSetup: ['test/integration/global-setup.ts'],
           fileParallelism: false,
           testTimeout: 60_000,
