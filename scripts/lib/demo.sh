@@ -42,9 +42,15 @@ cmd_demo() {
   echo
   echo "tonewall: the stack keeps running."
   echo "  agent desktop: $http/   sign in as 'demo', password $DEMO_PASSWORD (agent id agent-demo)"
-  if [ "$TONEWALL_MFA" = off ]; then
-    echo "                 one-time codes are OFF for this demo (TONEWALL_MFA=off); 'up' alone requires them"
-  fi
+  # what the running gateway does (it may have been started by 'up', with codes required)
+  local session
+  session=$(curl -s -H "Authorization: Bearer $TONEWALL_API_KEY" "$http/v1/session" || true)
+  case "$session" in
+    *'"mfa":"off"'*)
+      echo "                 one-time codes are OFF for this demo (TONEWALL_MFA=off); 'up' alone requires them" ;;
+    *)
+      echo "                 then set up an authenticator app with the key the desk shows (codes are required)" ;;
+  esac
   echo "  API key:       $TONEWALL_API_KEY"
   echo "  a call to take by hand in the desktop: ./scripts/tonewall demo-call --by-hand"
   echo "tonewall: './scripts/tonewall down' stops it."
