@@ -42,6 +42,8 @@ stack_up() {
     *) echo "tonewall: warning: DTMF events go to $TONEWALL_DTMF_LOG_DEST, beyond loopback" >&2 ;;
   esac
 
+  # the firewall before any control plane listens
+  stack_firewall_up "$name" || return 1
   stack_start_rtpengine "$name" "$dir" || return 1
   stack_start_kamailio "$name" "$dir" || return 1
   echo "tonewall: stack '$name' up — SIP $TONEWALL_SIP_ADDR:$TONEWALL_SIP_PORT, rtpengine NG $TONEWALL_NG_ADDR:$TONEWALL_NG_PORT, evapi $TONEWALL_EVAPI_ADDR:$TONEWALL_EVAPI_PORT, JSON-RPC http://$TONEWALL_RPC_ADDR:$TONEWALL_RPC_PORT/RPC, logs in $dir"
@@ -128,6 +130,7 @@ stack_down() {
   stack_stop_pidfile "$dir/rtpengine.pid" rtpengine
   stack_stop_pidfile "$dir/rtpengine-mask.pid" "rtpengine (mask)"
   stack_stop_pidfile "$dir/rtpengine-mute.pid" "rtpengine (mute)"
+  stack_firewall_down "$name"
   rm -f "$dir/kamailio.cfg" "$dir/kamailio-check.log"
 }
 

@@ -26,6 +26,8 @@ umask 077
 . "$TONEWALL_ROOT/scripts/lib/stack-processes.sh"
 # shellcheck source=stack-run.sh
 . "$TONEWALL_ROOT/scripts/lib/stack-run.sh"
+# shellcheck source=stack-firewall.sh
+. "$TONEWALL_ROOT/scripts/lib/stack-firewall.sh"
 
 stack_defaults() {
   : "${TONEWALL_SIP_ADDR:=127.0.0.1}"

@@ -96,6 +96,8 @@ const INVALID: ReadonlyArray<[setting: string, value: string]> = [
   ['TONEWALL_CLI_PORT', '70000'],
   ['TONEWALL_MASK_CLI_PORT', '0'],
   ['TONEWALL_MUTE_CLI_PORT', '0'],
+  ['TONEWALL_LOCAL_FIREWALL', 'maybe'],
+  ['TONEWALL_CONTROL_UIDS', 'root'],
   ['TONEWALL_MEDIA_ADDR', LONG],
   ['TONEWALL_RTP_PORT_MIN', '-1'],
   ['TONEWALL_RTP_PORT_MAX', '100000'],

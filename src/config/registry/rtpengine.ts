@@ -1,4 +1,5 @@
-import { host, integer, port, setting, stackText } from './setting.js';
+import { z } from 'zod';
+import { host, integer, onOff, port, setting, stackText } from './setting.js';
 
 /** The three rtpengines (edge, mask hop, mute hop): control ports, media, threads, flags (scripts/lib/stack.sh). */
 export const RTPENGINE_SETTINGS = {
@@ -37,6 +38,18 @@ export const RTPENGINE_SETTINGS = {
     default: '2',
     readBy: ['gateway'],
     doc: 'NG retries after a timeout (same cookie)',
+  }),
+  TONEWALL_LOCAL_FIREWALL: setting({
+    type: onOff,
+    default: 'on',
+    readBy: ['stack'],
+    doc: "an nftables table per run: only `TONEWALL_CONTROL_UIDS` may send to rtpengine's NG ports, Kamailio's JSON-RPC and evapi, and the DTMF report ports (scripts/lib/stack-firewall.sh); `off` where the stack may not change nftables (a container without NET_ADMIN)",
+  }),
+  TONEWALL_CONTROL_UIDS: setting({
+    type: z.string().regex(/^\d{1,10}(\s*,\s*\d{1,10}){0,15}$/, 'must be numeric user ids, comma-separated'),
+    defaultText: 'the user that starts the stack',
+    readBy: ['stack'],
+    doc: 'the user ids of the gateway, Kamailio and rtpengine, comma-separated: the only senders the local firewall lets reach the control planes',
   }),
   TONEWALL_CLI_PORT: setting({
     type: port,
