@@ -23,7 +23,7 @@ function refusalError(reason: SignInRefusal | 'local-sign-in-off'): GatewayError
     case 'locked':
       return new GatewayError(
         'GW_ERR_ACCOUNT_LOCKED',
-        'this account is locked after too many failed sign-ins; try again in 30 minutes or ask an administrator',
+        'this account is locked after too many failed sign-ins; try again later or ask an administrator',
       );
     default:
       return new GatewayError('GW_ERR_UNAUTHORIZED', 'user name or password is wrong');
