@@ -130,7 +130,9 @@ describe('the settings registry', () => {
       gateway: ['src/config/config.ts', 'src/config/access-settings.ts', 'src/config/audit-settings.ts']
         .map(read)
         .join('\n'),
-      stack: ['scripts/lib/stack.sh', 'scripts/lib/stack-firewall.sh', 'scripts/container-entry.sh'].map(read).join('\n'),
+      stack: ['scripts/lib/stack.sh', 'scripts/lib/stack-firewall.sh', 'scripts/container-entry.sh']
+        .map(read)
+        .join('\n'),
       scripts: filesUnder('scripts')
         .filter((path) => !/stack\.sh$|container-entry\.sh$/.test(path))
         .map(read)
