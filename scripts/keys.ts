@@ -7,7 +7,7 @@
  * certificate it signs is remade too. Private keys are PKCS#8 PEM, mode 0600. keys/README.md names
  * every file and what uses it. Exit status 0 ok, 1 failed, 2 usage; `-h`/`--help` prints the usage.
  */
-import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -184,16 +184,13 @@ export function generateDevKeys(options: DevKeyOptions): DevKeyReport {
     }
     const { privateKey, publicKey } = generateKeyPairSync('ed25519');
     write(F.auditKey, privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), true);
-    write(F.auditPublicKey, publicKey.export({ type: 'spki', format: 'pem' }).toString(), false);
-    write(
-      F.auditKeyring,
-      pinnedKeyring(readKeyring(path(F.auditKeyring)), publicPem(path(F.auditKey)), now),
-      false,
-    );
+    const publicPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    write(F.auditPublicKey, publicPem, false);
+    write(F.auditKeyring, pinnedKeyring(readKeyring(path(F.auditKeyring)), publicPem, now), false);
   } else {
     keep(F.auditKey, F.auditPublicKey);
     const keyring = readKeyring(path(F.auditKeyring));
-    const current = publicPem(path(F.auditKey));
+    const current = readFileSync(path(F.auditPublicKey), 'utf8');
     // an install from before the keyring: pin the key from when its file was made
     if (!keyring.keys.some((entry) => entry.publicKey === current))
       write(F.auditKeyring, pinnedKeyring(keyring, current, statSync(path(F.auditKey)).mtimeMs), false);
@@ -210,10 +207,6 @@ interface KeyringFile {
 function readKeyring(file: string): KeyringFile {
   if (!existsSync(file)) return { version: 1, keys: [] };
   return JSON.parse(readFileSync(file, 'utf8')) as KeyringFile;
-}
-
-function publicPem(privateKeyFile: string): string {
-  return createPublicKey(readFileSync(privateKeyFile)).export({ type: 'spki', format: 'pem' }).toString();
 }
 
 /** The keyring with `publicKey` pinned from `fromMs`; a key still open-ended before it ends there. */

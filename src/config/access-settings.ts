@@ -58,10 +58,8 @@ export interface AccessSettings {
   readonly jwt: JwtSettings | undefined;
 }
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
-
-/** A bind address only this host can reach. */
-export function isLoopbackHost(host: string): boolean {
+/** An address only this host can reach (a bind address, or a URL's host name). */
+function isLoopbackHost(host: string): boolean {
   return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) || ['::1', '[::1]', 'localhost'].includes(host);
 }
 
@@ -89,7 +87,7 @@ export function checkAccessSettings(env: AccessEnvironment, context: z.Refinemen
   }
   if (env.TONEWALL_JWT_JWKS_URL !== undefined) {
     const url = new URL(env.TONEWALL_JWT_JWKS_URL);
-    if (url.protocol !== 'https:' && !LOOPBACK_HOSTS.has(url.hostname)) {
+    if (url.protocol !== 'https:' && !isLoopbackHost(url.hostname)) {
       issue('TONEWALL_JWT_JWKS_URL', 'must be https unless on loopback');
     }
   }

@@ -91,6 +91,10 @@ describe('agent desktop in Chromium', () => {
     await page.getByTestId('call-details').waitFor();
     await expectText(page, 'call-customer', '447700900123');
     await expectText(page, 'announcer', 'A call is connected');
+    // this gateway asks no one-time code (the test support's TONEWALL_MFA=off): the desk says so
+    expect(await page.getByTestId('mfa-off').isVisible()).toBe(true);
+    // only the currencies agents may charge in (TONEWALL_AGENT_CURRENCIES, default GBP)
+    expect(await page.getByTestId('currency').locator('option').allTextContents()).toEqual(['GBP']);
 
     // Keyboard only: Tab to the amount, type, Tab on through currency and reference, Enter.
     await page.getByTestId('amount').focus();

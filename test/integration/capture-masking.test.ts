@@ -12,6 +12,7 @@ import { CallHarness } from '../support/call-harness.js';
 import { type InProcessGateway, startInProcessGateway } from '../support/in-process-gateway.js';
 import { type Layout, layout } from '../support/media/layout.js';
 import { layoutStream } from '../support/media/stream-layout.js';
+import { payWhileWatchingAgent } from '../support/muted-payment.js';
 
 const PAYMENT = '4242424242424242#1230#123#';
 
@@ -60,17 +61,7 @@ describe('capture mutes the customer toward the agent', () => {
     const sink = call.agent.sink;
     if (!sink) throw new Error('the agent has no sink');
     const listed = await gateway.api.waitForCall(call.customer.sipCallId);
-    await sink.waitForPackets(1, 5000);
-    const payment = await gateway.api.startPayment(listed.id, { securityCode: true });
-    // the mute is one NG request; what was on its way through the mask hop's delay buffer drains
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    const atMute = sink.records.length;
-    const done = await gateway.api.waitForPayment(
-      payment.id,
-      (view) => view.status !== 'in-progress' && view.status !== 'processing',
-      30_000,
-    );
-    const atEnd = sink.records.length;
+    const { done, atMute, atEnd } = await payWhileWatchingAgent(gateway.api, sink, listed.id, 30_000);
     await harness.finish(call);
     const agent = agentAudioReport(sink, pcap);
     expect(gateway.keysOf(call.customer.sipCallId)).toBe(PAYMENT);

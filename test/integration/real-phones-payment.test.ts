@@ -12,10 +12,10 @@ import { CallHarness } from '../support/call-harness.js';
 import { until } from '../support/gateway-api.js';
 import { type InProcessGateway, startInProcessGateway } from '../support/in-process-gateway.js';
 import { findKeyedDigits, logFile } from '../support/log-scan.js';
+import { payWhileWatchingAgent } from '../support/muted-payment.js';
 import { startBaresip } from '../support/phones/baresip-phone.js';
 import { startLinphone } from '../support/phones/linphone-phone.js';
 import type { DtmfMode, PhoneKind } from '../support/phones/phone.js';
-import { sleep } from '../support/phones/phone.js';
 import { interKeyMsFor, voiceMs } from '../support/phones/phone-call.js';
 import { stopAllPhones } from '../support/phones/phone-process.js';
 
@@ -72,17 +72,7 @@ describe.each([
       const listed = await until(`${kind}'s call in GET /v1/calls`, 10_000, async () =>
         (await gateway.api.calls()).find((call) => !known.has(call.id)),
       );
-      await sink.waitForPackets(1, 5000);
-      const payment = await gateway.api.startPayment(listed.id, { securityCode: true });
-      // the mute is one NG request; what was on its way through the mask hop's delay buffer drains
-      await sleep(150);
-      const atMute = sink.records.length;
-      const done = await gateway.api.waitForPayment(
-        payment.id,
-        (view) => view.status !== 'in-progress' && view.status !== 'processing',
-        60_000,
-      );
-      const atEnd = sink.records.length;
+      const { done, atMute, atEnd } = await payWhileWatchingAgent(gateway.api, sink, listed.id, 60_000);
       const record = await calling;
       await agent.sipp.succeeded(15_000);
       await sink.waitForQuiet(200, 5000);

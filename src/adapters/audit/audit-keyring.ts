@@ -27,7 +27,7 @@ const pinnedSchema = z
   })
   .strict();
 
-export type PinnedKeyringFile = z.infer<typeof pinnedSchema>;
+type PinnedKeyringFile = z.infer<typeof pinnedSchema>;
 
 interface KeyEntry {
   readonly key: KeyObject;

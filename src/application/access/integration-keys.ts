@@ -1,7 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IntegrationKeyDigest } from '../../domain/access/integration-key-digest.js';
+import { isScope } from '../../domain/access/scopes.js';
 import type { Clock } from '../clock.js';
-import { isScope, type Principal } from './principal.js';
+import type { Principal } from './principal.js';
 
 export type IntegrationKeyMatch =
   | { readonly found: true; readonly principal: Extract<Principal, { kind: 'integration' }> }

@@ -1,6 +1,6 @@
 import type { Scope } from '../../domain/access/scopes.js';
 
-export { isScope, SCOPES, type Scope } from '../../domain/access/scopes.js';
+export type { Scope } from '../../domain/access/scopes.js';
 
 /**
  * Who is calling the API, once authenticated. Roles (least privilege, PCI DSS 7):

@@ -7,7 +7,7 @@
 import type { AgentView } from './agent-view.js';
 import type { PaymentResult } from './capture-state.js';
 
-export type PeopleResult =
+type PeopleResult =
   | Omit<Extract<PaymentResult, { outcome: 'success' }>, 'token' | 'expMonth' | 'expYear'>
   | Exclude<PaymentResult, { outcome: 'success' }>;
 
