@@ -40,7 +40,7 @@ import { OWN_PORTS, runningStackTarget, type Target, UsageError } from './maskin
 
 /** The masking settings in force, as the stack scripts default them (docs/media.md). */
 function maskingSettings(env: Record<string, string | undefined>): Record<string, string> {
-  const delay = env.TONEWALL_MASK_DELAY_BUFFER ?? '50';
+  const delay = env.TONEWALL_MASK_DELAY_BUFFER ?? '70';
   const dtx = env.TONEWALL_MASK_DTX_DELAY ?? '10';
   return {
     edgeBlockFlags: env.TONEWALL_EDGE_BLOCK_DTMF_FLAGS ?? '(drop)',

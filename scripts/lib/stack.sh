@@ -64,7 +64,9 @@ stack_defaults() {
   # rtpengine synthesised from events) and replaces detected tones with silence. The delay buffer is
   # the mask hop's: the time the detector needs to recognise a tone before the frame leaves. The mute
   # hop, facing the agent, forwards; the gateway stops the customer's audio there while a payment captures.
-  : "${TONEWALL_MASK_DELAY_BUFFER:=50}"
+  # 70 ms, not 50: with network jitter (packets 0–20 ms late and more) 50 and 60 let the first 20 ms of
+  # most in-band keys through; 70 held with jitter up to 100 ms (docs/media.md, "Jitter").
+  : "${TONEWALL_MASK_DELAY_BUFFER:=70}"
   # rtpengine's worker threads: one fewer than the cores (at least one), leaving a core to the gateway
   # and Kamailio. rtpengine's own default (one per core) took 61–69 % of a core at 150 masked calls on
   # 2 cores, one thread 44 %, with lower DTMF-to-screen latency (docs/benchmarks.md).

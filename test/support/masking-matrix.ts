@@ -54,6 +54,22 @@ export const MATRIX: readonly Layout[] = [
     silenceSuppression: true,
     interKeyMs: 200,
   }),
+  // network jitter: each packet 0–60 ms late, the ones behind a late one leaving in a burst
+  layout('end×3, gap 40 ms, jitter 0–60 ms', { gapAfterMs: 40, jitterMs: 60 }),
+  layout('in-band −20 dBFS, PCMU, jitter 0–60 ms', {
+    events: false,
+    offerTelephoneEvent: false,
+    inBandDbfs: -20,
+    jitterMs: 60,
+  }),
+  layout('in-band −40 dBFS, PCMU+TE, jitter 0–60 ms', { events: false, inBandDbfs: -40, jitterMs: 60 }),
+  layout('in-band −30 dBFS, silence suppressed, jitter 0–60 ms', {
+    events: false,
+    inBandDbfs: -30,
+    silenceSuppression: true,
+    interKeyMs: 200,
+    jitterMs: 60,
+  }),
   layout('in-band −20 dBFS, every 30th packet lost', { events: false, inBandDbfs: -20, loseEvery: 30 }),
   layout('both ways: events and the tone under them', {
     audio: 'flowing',

@@ -4,7 +4,7 @@ import { commaList, hostPort, integer, setting, stackText } from './setting.js';
 export const MASKING_SETTINGS = {
   TONEWALL_MASK_DELAY_BUFFER: setting({
     type: integer(20, 1000),
-    default: '50',
+    default: '70',
     readBy: ['gateway', 'stack', 'scripts'],
     doc: "the mask hop's delay buffer (applied by Kamailio at answer), ms",
   }),

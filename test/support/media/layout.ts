@@ -48,6 +48,12 @@ export interface Layout {
   /** In-band tone level per tone, dBFS (used when `events` is false). */
   readonly inBandDbfs: number;
   readonly silenceSuppression: boolean;
+  /**
+   * Network jitter: each packet leaves up to this many ms late (a fixed pseudo-random draw per
+   * packet), never before the one sent ahead of it, so a late packet releases the ones queued behind
+   * it in a burst, as a congested link or a stalled sender does. RTP timestamps keep the wall clock.
+   */
+  readonly jitterMs: number;
   readonly inBandUnderEvents: boolean;
   /** Audio before the first key, ms (time to start a payment first). */
   readonly leadInMs: number;
@@ -76,6 +82,7 @@ export const BASE_LAYOUT: Layout = {
   newSsrcAtKey: -1,
   inBandDbfs: -20,
   silenceSuppression: false,
+  jitterMs: 0,
   inBandUnderEvents: false,
   leadInMs: 600,
   tailMs: 600,

@@ -73,7 +73,7 @@ export function layoutStream(keys: string, spec: Layout): LayoutStream {
     }
   }
   const kept = spec.loseEvery > 0 ? sequenced.filter((_, i) => (i + 1) % spec.loseEvery !== 0) : sequenced;
-  const packets = kept.map(toTimedPacket);
+  const packets = withJitter(kept.map(toTimedPacket), spec.jitterMs);
   return {
     layout: spec,
     keys,
@@ -82,4 +82,20 @@ export function layoutStream(keys: string, spec: Layout): LayoutStream {
     durationMs,
     toPcap: () => timedPacketsPcap(packets),
   };
+}
+
+/**
+ * Delays each packet by a pseudo-random 0…`jitterMs` (a fixed linear congruential sequence: the same
+ * layout is the same stream every run), keeping the send order: a packet held up holds up the ones
+ * behind it, which then leave together.
+ */
+function withJitter(packets: readonly TimedRtpPacket[], jitterMs: number): TimedRtpPacket[] {
+  if (jitterMs <= 0) return [...packets];
+  let state = 0x2545f491;
+  let sentAt = 0;
+  return packets.map((packet) => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    sentAt = Math.max(sentAt, packet.offsetMs + Math.floor((state / 0x1_0000_0000) * (jitterMs + 1)));
+    return { ...packet, offsetMs: sentAt };
+  });
 }
