@@ -1,7 +1,7 @@
 /**
  * The auditor's tools, offline, with only the public keys:
  *
- *   npx tsx scripts/audit.ts verify [--keys PATH]... [--no-head] [--partial] [LOG-DIR | FILE]...
+ *   npx tsx scripts/audit.ts verify [--keys PATH]... [--no-head] [--partial] [--shipped FILE] [LOG-DIR | FILE]...
  *   npx tsx scripts/audit.ts report --from DATE --to DATE [--out FILE] [--keys PATH]... [--log PATH]...
  *                                  [--scan PATH]... [--no-head]
  *
@@ -9,7 +9,9 @@
  * pinned keyring TONEWALL_KEYS_DIR/audit-keyring.json (or keys/; each key with the window in which it
  * may sign); `--keys` takes keyrings (*.json) or public keys (*.pem files, folders of them, no
  * windows) instead; the report's card-number scan reads the run
- * directory. Dates are ISO 8601 (a bare date is midnight UTC); --to is excluded.
+ * directory. `--shipped` also compares the log with the copy its receiver kept (`up` starts one:
+ * .run/<run>/audit-shipped/audit.log): a record the copy holds that the log lost or holds otherwise,
+ * or two versions of one record, is a rollback. Dates are ISO 8601 (a bare date is midnight UTC); --to is excluded.
  * Exit status: 0 verified (report: verified and no card number found), 1 not (or a file or key could
  * not be read), 2 usage. `-h`/`--help` prints the usage on stdout (exit 0); so does no argument.
  */
@@ -20,9 +22,11 @@ import { parseArgs } from 'node:util';
 import { AuditKeyring } from '../src/adapters/audit/audit-keyring.js';
 import { collectAuditReport, renderAuditReport } from '../src/adapters/audit/audit-report.js';
 import { verifyAuditLog } from '../src/adapters/audit/audit-verifier.js';
+import { compareShippedCopy } from '../src/adapters/audit/shipped-copy.js';
 import { isGatewayError } from '../src/errors.js';
 
-const VERIFY_USAGE = 'audit verify [--keys PATH]... [--no-head] [--partial] [LOG-DIR | FILE]...';
+const VERIFY_USAGE =
+  'audit verify [--keys PATH]... [--no-head] [--partial] [--shipped FILE] [LOG-DIR | FILE]...';
 const REPORT_USAGE =
   'audit report --from DATE --to DATE [--out FILE] [--keys PATH]... [--log PATH]... [--scan PATH]... [--no-head]';
 const USAGE = `usage:\n  ${VERIFY_USAGE}\n  ${REPORT_USAGE}\nexit status: 0 verified, 1 not, 2 usage`;
@@ -52,6 +56,7 @@ async function verify(argv: string[]): Promise<number> {
       keys: { type: 'string', multiple: true },
       'no-head': { type: 'boolean' },
       partial: { type: 'boolean' },
+      shipped: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -61,8 +66,9 @@ async function verify(argv: string[]): Promise<number> {
   }
   const keyring = await AuditKeyring.load(values.keys ?? [defaultKeys]);
   if (keyring.kids.length === 0) throw new UsageError('no Ed25519 public key found (--keys)');
+  const paths = positionals.length > 0 ? positionals : [defaultLog];
   const result = await verifyAuditLog({
-    paths: positionals.length > 0 ? positionals : [defaultLog],
+    paths,
     keyring,
     requireHead: !values['no-head'],
     requireGenesis: !values.partial,
@@ -76,7 +82,19 @@ async function verify(argv: string[]): Promise<number> {
   for (const problem of result.problems.slice(0, 100)) console.log(`${problem.kind}: ${problem.message}`);
   if (result.problems.length > 100) console.log(`… and ${result.problems.length - 100} more problems`);
   console.log(result.ok ? 'audit log verifies' : 'AUDIT LOG DOES NOT VERIFY');
-  return result.ok ? 0 : 1;
+  if (values.shipped === undefined) return result.ok ? 0 : 1;
+  const shipped = await compareShippedCopy({ paths, shippedFile: values.shipped });
+  console.log(
+    `shipped copy: ${shipped.shipped} record(s) up to seq ${shipped.shippedLastSeq ?? '—'}; ` +
+      `local: ${shipped.local} up to seq ${shipped.localLastSeq ?? '—'}; not shipped yet: ${shipped.notShipped}; ` +
+      `missing from the copy: ${shipped.missingFromCopy}`,
+  );
+  for (const problem of shipped.problems.slice(0, 100)) console.log(`${problem.kind}: seq ${problem.seq}`);
+  if (shipped.problems.length > 100) console.log(`… and ${shipped.problems.length - 100} more problems`);
+  console.log(
+    shipped.ok ? 'shipped copy agrees' : 'SHIPPED COPY DISAGREES: the local log was cut or rewritten',
+  );
+  return result.ok && shipped.ok ? 0 : 1;
 }
 
 async function report(argv: string[]): Promise<number> {

@@ -40,6 +40,9 @@ export const DEV_KEY_FILES = {
   clientKey: 'gateway-client.key',
   serverCert: 'sandbox-server.pem',
   serverKey: 'sandbox-server.key',
+  /** The audit log's receiver (the rsyslog `up` starts): its TLS server certificate. */
+  receiverCert: 'audit-receiver.pem',
+  receiverKey: 'audit-receiver.key',
   encryptionCert: (n: number) => `processor-enc-${n}.pem`,
   encryptionKey: (n: number) => `processor-enc-${n}.key`,
   auditKey: 'audit-signing.key',
@@ -157,7 +160,8 @@ export function generateDevKeys(options: DevKeyOptions): DevKeyReport {
     { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
     { name: 'extKeyUsage', clientAuth: true },
   ]);
-  leaf(F.serverCert, F.serverKey, 'tonewall sandbox processor', [
+  // TLS servers on loopback: the sandbox processor, and the audit log's receiver (rsyslog)
+  const loopbackServer = [
     { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
     { name: 'extKeyUsage', serverAuth: true },
     {
@@ -168,7 +172,9 @@ export function generateDevKeys(options: DevKeyOptions): DevKeyReport {
         { type: 2, value: 'localhost' },
       ],
     },
-  ]);
+  ];
+  leaf(F.serverCert, F.serverKey, 'tonewall sandbox processor', loopbackServer);
+  leaf(F.receiverCert, F.receiverKey, 'tonewall audit receiver', loopbackServer);
   for (let n = 1; n <= encryptionKeys; n += 1) {
     leaf(F.encryptionCert(n), F.encryptionKey(n), `tonewall sandbox processor encryption key ${n}`, [
       { name: 'keyUsage', keyEncipherment: true, dataEncipherment: true, critical: true },

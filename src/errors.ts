@@ -47,6 +47,8 @@ export const ERROR_STATUS = {
   GW_ERR_AUDIT_KEY: undefined,
   GW_ERR_AUDIT_LOG: undefined,
   GW_ERR_AUDIT_WRITE: 503,
+  GW_ERR_AUDIT_SHIP: undefined,
+  GW_ERR_AUDIT_SHIPPED_COPY: undefined,
   GW_ERR_MASKING_OFF: 409,
   GW_ERR_STOPPING: 503,
 } as const satisfies Record<string, number | undefined>;

@@ -70,6 +70,15 @@ services_up() {
       "${TONEWALL_SANDBOX_ADDR:-127.0.0.1}:${TONEWALL_SANDBOX_PORT:-8443}"
     echo "tonewall: sandbox processor up — https://${TONEWALL_SANDBOX_ADDR:-127.0.0.1}:${TONEWALL_SANDBOX_PORT:-8443} (mTLS)"
   fi
+  # the audit log's off-host copy: this run's rsyslog, unless the audit log ships elsewhere
+  if [ -z "${TONEWALL_AUDIT_SHIP_TO:-}" ]; then
+    local receiver_port=${TONEWALL_AUDIT_RECEIVER_PORT:-6514}
+    local keys_dir=${TONEWALL_KEYS_DIR:-keys}
+    [[ "$keys_dir" = /* ]] || keys_dir="$TONEWALL_ROOT/$keys_dir"
+    audit_receiver_up "$(stack_run_dir "$run")/audit-shipped" "$receiver_port" "$keys_dir" || return 1
+    export TONEWALL_AUDIT_SHIP_TO="127.0.0.1:$receiver_port"
+    echo "tonewall: audit receiver up — rsyslog, syslog over TLS 127.0.0.1:$receiver_port, copy in $(stack_run_dir "$run")/audit-shipped/audit.log"
+  fi
   local http="http://${TONEWALL_HTTP_HOST:-127.0.0.1}:${TONEWALL_HTTP_PORT:-8080}"
   services_start "$run" gateway dist/main.js "$http/healthz" "${GATEWAY_NODE_FLAGS[@]}"
   echo "tonewall: gateway up — API and agent UI $http, log $(stack_run_dir "$run")/gateway.log"
@@ -82,12 +91,21 @@ services_down() {
   [ -d "$dir" ] || return 0
   stack_stop_pidfile "$dir/gateway.pid" gateway
   stack_stop_pidfile "$dir/sandbox.pid" sandbox
+  # after the gateway: its last records (log.closed) are shipped as it stops
+  audit_receiver_down "$dir/audit-shipped"
 }
 
 services_status() {
   local run=${1:?services_status RUN_NAME}
   local dir pid
   dir=$(stack_run_dir "$run")
+  if [ -f "$dir/audit-shipped/rsyslog.pid" ]; then
+    if pid=$(stack_pid_of "$dir/audit-shipped/rsyslog.pid"); then
+      echo "rsyslog    running  pid $pid  audit receiver tcp 127.0.0.1:${TONEWALL_AUDIT_RECEIVER_PORT:-6514} (TLS)"
+    else
+      echo "rsyslog    stopped  audit receiver"
+    fi
+  fi
   [ -f "$dir/sandbox.pid" ] || return 0
   if pid=$(stack_pid_of "$dir/sandbox.pid"); then
     echo "sandbox    running  pid $pid  https://${TONEWALL_SANDBOX_ADDR:-127.0.0.1}:${TONEWALL_SANDBOX_PORT:-8443}"

@@ -28,6 +28,8 @@ umask 077
 . "$TONEWALL_ROOT/scripts/lib/stack-run.sh"
 # shellcheck source=stack-firewall.sh
 . "$TONEWALL_ROOT/scripts/lib/stack-firewall.sh"
+# shellcheck source=audit-receiver.sh
+. "$TONEWALL_ROOT/scripts/lib/audit-receiver.sh"
 
 stack_defaults() {
   : "${TONEWALL_SIP_ADDR:=127.0.0.1}"

@@ -146,7 +146,8 @@ USAGE
       ;;
     audit)
       cat <<'USAGE'
-usage: ./scripts/tonewall audit verify [--keys PATH]... [--no-head] [--partial] [LOG-DIR | FILE]...
+usage: ./scripts/tonewall audit verify [--keys PATH]... [--no-head] [--partial] [--shipped FILE]
+                                       [LOG-DIR | FILE]...
        ./scripts/tonewall audit report --from DATE --to DATE [--out FILE] [--keys PATH]... [--log PATH]...
                                        [--scan PATH]... [--no-head]
 
@@ -157,14 +158,17 @@ USAGE
       ;;
     "audit verify")
       cat <<'USAGE'
-usage: ./scripts/tonewall audit verify [--keys PATH]... [--no-head] [--partial] [LOG-DIR | FILE]...
+usage: ./scripts/tonewall audit verify [--keys PATH]... [--no-head] [--partial] [--shipped FILE]
+                                       [LOG-DIR | FILE]...
 
 Checks the audit log's hash chain and signatures offline. The log defaults to TONEWALL_AUDIT_DIR or
-.run/dev/audit; the keys to every Ed25519 public key (*.pem) in TONEWALL_KEYS_DIR or keys/.
-  --keys PATH   a public key file or a folder of them (repeatable)
-  --no-head     do not require the signed head record
-  --partial     the files need not start at the chain's first record
-exit status: 0 the log verifies, 1 it does not (or cannot be read), 2 usage
+.run/dev/audit; the keys to the pinned keyring audit-keyring.json in TONEWALL_KEYS_DIR or keys/.
+  --keys PATH     a keyring (*.json), a public key file or a folder of them (repeatable)
+  --no-head       do not require the signed head record
+  --partial       the files need not start at the chain's first record
+  --shipped FILE  also compare the log with the copy its receiver kept (up: .run/dev/audit-shipped/audit.log):
+                  a record the copy holds that the log lost or holds otherwise is a rollback
+exit status: 0 the log verifies (and agrees with the copy), 1 it does not (or cannot be read), 2 usage
 USAGE
       ;;
     "audit report")
@@ -175,7 +179,7 @@ usage: ./scripts/tonewall audit report --from DATE --to DATE [--out FILE] [--key
 Writes the auditor's HTML report for [--from, --to) (ISO 8601; a bare date is midnight UTC): the
 chain's verification, call and payment figures, the masking-check results, a card-number scan.
   --out FILE    default tonewall-audit-<from>-<to>.html
-  --keys PATH   public keys (default keys/)   --log PATH   the log (default .run/dev/audit)
+  --keys PATH   keyring or public keys (default keys/audit-keyring.json)   --log PATH   the log (default .run/dev/audit)
   --scan PATH   what to scan for card numbers (default .run/dev)
   --no-head     do not require the signed head record
 exit status: 0 verified and no card number found, 1 not, 2 usage

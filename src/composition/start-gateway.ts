@@ -25,6 +25,7 @@ import type { Logger } from '../logger.js';
 import { serveGatewayHttp } from './gateway-http.js';
 import { openMediaEngines, timedNg, timedPrompts } from './media-engines.js';
 import { openAuditTrail } from './open-audit-trail.js';
+import { startAuditShipping } from './start-audit-shipping.js';
 
 export interface GatewayOptions {
   config: Config;
@@ -88,6 +89,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     settings: config.audit,
     clock,
     logger: logger.child({ part: 'audit' }),
+  });
+  const shipper = await startAuditShipping({
+    settings: config.audit,
+    clock,
+    logger: logger.child({ part: 'audit-shipping' }),
   });
   // Payments a stopped or crashed run left unfinished end here as internal-error, before any call event.
   const { store: statusStore, interrupted } = await JsonlPaymentStatusStore.open({
@@ -246,6 +252,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       dtmf: () =>
         dtmf.running ? { status: 'up' } : { status: 'down', detail: 'DTMF reports cannot be received' },
       audit: () => (audit.healthy ? { status: 'up' } : { status: 'down', detail: 'audit log write failed' }),
+      ...(shipper
+        ? {
+            auditShipping: () =>
+              shipper.status.state === 'shipping'
+                ? { status: 'up' as const }
+                : { status: 'down' as const, detail: 'retrying; the local log keeps every record' },
+          }
+        : {}),
       processor: () =>
         connector.breaker === 'open' ? { status: 'down', detail: 'circuit breaker open' } : { status: 'up' },
     },
@@ -274,6 +288,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       await statusStore.close();
       evapi.stop();
       await audit.close();
+      // after the close: its last record (log.closed) goes too
+      await shipper?.stop();
       await webhooks?.drain();
       server.closeAllConnections();
       await closed;

@@ -1,4 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
+import { splitHostPort } from './host-port.js';
 
 /**
  * The audit log's settings, built from the TONEWALL_AUDIT_* variables (declared in the settings
@@ -12,6 +13,16 @@ export interface AuditSettings {
   readonly maxFileBytes: number;
   readonly publicKeys: readonly string[];
   readonly scanPaths: readonly string[];
+  /** Where records are shipped as they are written (syslog over mutual TLS), or undefined: not shipped. */
+  readonly shipping: AuditShipping | undefined;
+}
+
+export interface AuditShipping {
+  readonly host: string;
+  readonly port: number;
+  readonly caFile: string;
+  readonly certFile: string;
+  readonly keyFile: string;
 }
 
 interface AuditEnvironment {
@@ -24,6 +35,10 @@ interface AuditEnvironment {
   readonly TONEWALL_AUDIT_MAX_FILE_BYTES: number;
   readonly TONEWALL_AUDIT_PUBLIC_KEYS?: string | undefined;
   readonly TONEWALL_AUDIT_SCAN_PATHS?: string | undefined;
+  readonly TONEWALL_AUDIT_SHIP_TO?: string | undefined;
+  readonly TONEWALL_AUDIT_SHIP_CA: string;
+  readonly TONEWALL_AUDIT_SHIP_CERT: string;
+  readonly TONEWALL_AUDIT_SHIP_KEY: string;
 }
 
 function list(value: string, base: string): string[] {
@@ -38,6 +53,7 @@ export function auditSettings(env: AuditEnvironment): AuditSettings {
   const root = resolve(env.TONEWALL_ROOT ?? '.');
   const keysDir = resolve(root, env.TONEWALL_KEYS_DIR);
   const runDir = resolve(root, '.run', env.TONEWALL_RUN_NAME ?? 'dev');
+  const keyFile = (file: string) => (isAbsolute(file) ? file : resolve(keysDir, file));
   const directory = env.TONEWALL_AUDIT_DIR ? resolve(root, env.TONEWALL_AUDIT_DIR) : resolve(runDir, 'audit');
   return {
     directory,
@@ -56,5 +72,14 @@ export function auditSettings(env: AuditEnvironment): AuditSettings {
       ? list(env.TONEWALL_AUDIT_PUBLIC_KEYS, root)
       : [resolve(keysDir, 'audit-keyring.json')],
     scanPaths: env.TONEWALL_AUDIT_SCAN_PATHS ? list(env.TONEWALL_AUDIT_SCAN_PATHS, root) : [runDir],
+    shipping:
+      env.TONEWALL_AUDIT_SHIP_TO === undefined
+        ? undefined
+        : {
+            ...splitHostPort(env.TONEWALL_AUDIT_SHIP_TO),
+            caFile: keyFile(env.TONEWALL_AUDIT_SHIP_CA),
+            certFile: keyFile(env.TONEWALL_AUDIT_SHIP_CERT),
+            keyFile: keyFile(env.TONEWALL_AUDIT_SHIP_KEY),
+          },
   };
 }

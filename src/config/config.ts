@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { GatewayError } from '../errors.js';
 import { type AccessSettings, accessSettings, checkAccessSettings } from './access-settings.js';
 import { type AuditSettings, auditSettings } from './audit-settings.js';
+import { splitHostPort } from './host-port.js';
 import type { ProcessorSettings } from './processor-settings.js';
 import { shapeOf } from './registry/setting.js';
 import { SETTINGS } from './settings-registry.js';
@@ -115,11 +116,6 @@ function processorSettings(env: z.infer<typeof environmentSchema>): ProcessorSet
     attemptTimeoutMs,
     retry,
   };
-}
-
-function splitHostPort(value: string): { host: string; port: number } {
-  const colon = value.lastIndexOf(':');
-  return { host: value.slice(0, colon).replace(/^\[(.*)\]$/, '$1'), port: Number(value.slice(colon + 1)) };
 }
 
 /** Both rtpengines' report destinations: one host, the mask hop's port by default the one below the edge's. */

@@ -25,6 +25,14 @@ export function keyFilesOf(config: Config): KeyFile[] {
       holds: 'Ed25519 private key',
     });
   }
+  const shipping = config.audit.shipping;
+  if (shipping) {
+    files.push(
+      { setting: 'TONEWALL_AUDIT_SHIP_CA', path: shipping.caFile, holds: 'certificate' },
+      { setting: 'TONEWALL_AUDIT_SHIP_CERT', path: shipping.certFile, holds: 'certificate' },
+      { setting: 'TONEWALL_AUDIT_SHIP_KEY', path: shipping.keyFile, holds: 'private key' },
+    );
+  }
   const processor = config.processor;
   if (processor.kind !== 'stripe') {
     files.push(

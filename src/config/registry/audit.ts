@@ -1,4 +1,4 @@
-import { integer, path, setting } from './setting.js';
+import { hostPort, integer, path, setting } from './setting.js';
 
 const pathList = path.max(8192);
 
@@ -38,5 +38,35 @@ export const AUDIT_SETTINGS = {
     defaultText: '`.run/<run>`',
     readBy: ['gateway'],
     doc: "what the served report's card-number scan reads (comma-separated)",
+  }),
+  TONEWALL_AUDIT_SHIP_TO: setting({
+    type: hostPort,
+    defaultText: 'off (`up` and `demo`: the rsyslog they start, `127.0.0.1:TONEWALL_AUDIT_RECEIVER_PORT`)',
+    readBy: ['gateway', 'scripts'],
+    doc: 'the off-host receiver every audit record is shipped to as it is written: syslog over TLS (RFC 5425, RFC 5424 messages, mutual TLS), HOST:PORT',
+  }),
+  TONEWALL_AUDIT_SHIP_CA: setting({
+    type: path,
+    default: 'ca.pem',
+    readBy: ['gateway'],
+    doc: "the CA the receiver's certificate must chain to (relative to `TONEWALL_KEYS_DIR`)",
+  }),
+  TONEWALL_AUDIT_SHIP_CERT: setting({
+    type: path,
+    default: 'gateway-client.pem',
+    readBy: ['gateway'],
+    doc: "the gateway's client certificate toward the receiver",
+  }),
+  TONEWALL_AUDIT_SHIP_KEY: setting({
+    type: path,
+    default: 'gateway-client.key',
+    readBy: ['gateway'],
+    doc: 'its private key',
+  }),
+  TONEWALL_AUDIT_RECEIVER_PORT: setting({
+    type: integer(1, 65535),
+    default: '6514',
+    readBy: ['scripts'],
+    doc: "the TLS syslog port of the rsyslog `up` starts on 127.0.0.1 as the audit log's receiver (its copy: `.run/<run>/audit-shipped/audit.log`)",
   }),
 } as const;

@@ -1,0 +1,5 @@
+/** HOST:PORT (the registry's hostPort checked the shape); `[::1]:6514` gives `::1`. */
+export function splitHostPort(value: string): { host: string; port: number } {
+  const colon = value.lastIndexOf(':');
+  return { host: value.slice(0, colon).replace(/^\[(.*)\]$/, '$1'), port: Number(value.slice(colon + 1)) };
+}
