@@ -48,6 +48,7 @@ export const ERROR_STATUS = {
   GW_ERR_AUDIT_LOG: undefined,
   GW_ERR_AUDIT_WRITE: 503,
   GW_ERR_AUDIT_SHIP: undefined,
+  GW_ERR_AUDIT_SIGNER: undefined,
   GW_ERR_AUDIT_SHIPPED_COPY: undefined,
   GW_ERR_MASKING_OFF: 409,
   GW_ERR_STOPPING: 503,

@@ -43,6 +43,7 @@ services_start() {
   for i in $(seq 1 100); do
     case "$ready" in
       http*) curl -s -o /dev/null --max-time 1 "$ready" && return 0 ;;
+      unix:*) [ -S "${ready#unix:}" ] && return 0 ;;
       *) stack_port_busy tcp "${ready%:*}" "${ready##*:}" && return 0 ;;
     esac
     if ! stack_pid_of "$dir/$name.pid" >/dev/null; then
@@ -70,6 +71,20 @@ services_up() {
       "${TONEWALL_SANDBOX_ADDR:-127.0.0.1}:${TONEWALL_SANDBOX_PORT:-8443}"
     echo "tonewall: sandbox processor up — https://${TONEWALL_SANDBOX_ADDR:-127.0.0.1}:${TONEWALL_SANDBOX_PORT:-8443} (mTLS)"
   fi
+  # the audit signer: a process of its own that alone reads the signing key and signs only records
+  # that extend its chain; the gateway asks it over its socket (docs/audit.md, "The signer")
+  if [ -z "${TONEWALL_AUDIT_SIGNER_SOCKET:-}" ]; then
+    local signer_dir
+    signer_dir="$(stack_run_dir "$run")/signer"
+    mkdir -p "$signer_dir"
+    chmod 0700 "$signer_dir"
+    export TONEWALL_AUDIT_SIGNER_SOCKET="$signer_dir/signer.sock"
+    export TONEWALL_AUDIT_SIGNER_STATE=${TONEWALL_AUDIT_SIGNER_STATE:-$signer_dir/state.json}
+    # a socket left by a signer that was killed would look ready before the new one listens
+    stack_pid_of "$(stack_run_dir "$run")/signer.pid" >/dev/null || rm -f "$TONEWALL_AUDIT_SIGNER_SOCKET"
+    services_start "$run" signer dist/signer/main.js "unix:$TONEWALL_AUDIT_SIGNER_SOCKET"
+    echo "tonewall: audit signer up — $TONEWALL_AUDIT_SIGNER_SOCKET"
+  fi
   # the audit log's off-host copy: this run's rsyslog, unless the audit log ships elsewhere
   if [ -z "${TONEWALL_AUDIT_SHIP_TO:-}" ]; then
     local receiver_port=${TONEWALL_AUDIT_RECEIVER_PORT:-6514}
@@ -91,6 +106,7 @@ services_down() {
   [ -d "$dir" ] || return 0
   stack_stop_pidfile "$dir/gateway.pid" gateway
   stack_stop_pidfile "$dir/sandbox.pid" sandbox
+  stack_stop_pidfile "$dir/signer.pid" "audit signer"
   # after the gateway: its last records (log.closed) are shipped as it stops
   audit_receiver_down "$dir/audit-shipped"
 }
@@ -99,6 +115,13 @@ services_status() {
   local run=${1:?services_status RUN_NAME}
   local dir pid
   dir=$(stack_run_dir "$run")
+  if [ -f "$dir/signer.pid" ]; then
+    if pid=$(stack_pid_of "$dir/signer.pid"); then
+      echo "signer     running  pid $pid  audit signer ${TONEWALL_AUDIT_SIGNER_SOCKET:-$dir/signer/signer.sock}"
+    else
+      echo "signer     stopped  audit signer"
+    fi
+  fi
   if [ -f "$dir/audit-shipped/rsyslog.pid" ]; then
     if pid=$(stack_pid_of "$dir/audit-shipped/rsyslog.pid"); then
       echo "rsyslog    running  pid $pid  audit receiver tcp 127.0.0.1:${TONEWALL_AUDIT_RECEIVER_PORT:-6514} (TLS)"

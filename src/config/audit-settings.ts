@@ -13,6 +13,8 @@ export interface AuditSettings {
   readonly maxFileBytes: number;
   readonly publicKeys: readonly string[];
   readonly scanPaths: readonly string[];
+  /** The audit signer process's socket: the gateway then asks it to sign and reads no key file. */
+  readonly signerSocket: string | undefined;
   /** Where records are shipped as they are written (syslog over mutual TLS), or undefined: not shipped. */
   readonly shipping: AuditShipping | undefined;
 }
@@ -36,6 +38,7 @@ interface AuditEnvironment {
   readonly TONEWALL_AUDIT_PUBLIC_KEYS?: string | undefined;
   readonly TONEWALL_AUDIT_SCAN_PATHS?: string | undefined;
   readonly TONEWALL_AUDIT_SHIP_TO?: string | undefined;
+  readonly TONEWALL_AUDIT_SIGNER_SOCKET?: string | undefined;
   readonly TONEWALL_AUDIT_SHIP_CA: string;
   readonly TONEWALL_AUDIT_SHIP_CERT: string;
   readonly TONEWALL_AUDIT_SHIP_KEY: string;
@@ -72,6 +75,10 @@ export function auditSettings(env: AuditEnvironment): AuditSettings {
       ? list(env.TONEWALL_AUDIT_PUBLIC_KEYS, root)
       : [resolve(keysDir, 'audit-keyring.json')],
     scanPaths: env.TONEWALL_AUDIT_SCAN_PATHS ? list(env.TONEWALL_AUDIT_SCAN_PATHS, root) : [runDir],
+    signerSocket:
+      env.TONEWALL_AUDIT_SIGNER_SOCKET === undefined
+        ? undefined
+        : resolve(root, env.TONEWALL_AUDIT_SIGNER_SOCKET),
     shipping:
       env.TONEWALL_AUDIT_SHIP_TO === undefined
         ? undefined

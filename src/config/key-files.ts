@@ -15,10 +15,16 @@ interface KeyFile {
 
 /** Every key and certificate file the gateway reads at start-up, with the setting that names it. */
 export function keyFilesOf(config: Config): KeyFile[] {
-  const files: KeyFile[] = [
-    { setting: 'TONEWALL_AUDIT_KEY', path: config.audit.signingKeyFile, holds: 'Ed25519 private key' },
-  ];
-  if (config.audit.previousKeyFile !== undefined) {
+  const files: KeyFile[] = [];
+  // with a signer process the gateway reads no audit key (it may not be able to)
+  if (config.audit.signerSocket === undefined) {
+    files.push({
+      setting: 'TONEWALL_AUDIT_KEY',
+      path: config.audit.signingKeyFile,
+      holds: 'Ed25519 private key',
+    });
+  }
+  if (config.audit.previousKeyFile !== undefined && config.audit.signerSocket === undefined) {
     files.push({
       setting: 'TONEWALL_AUDIT_PREVIOUS_KEY',
       path: config.audit.previousKeyFile,

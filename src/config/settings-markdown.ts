@@ -11,6 +11,7 @@ const READERS: Readonly<Record<Reader, string>> = {
   stack: '`scripts/lib/stack.sh` (Kamailio, rtpengine; also the `media` image)',
   scripts: 'the other scripts (`tonewall`, `scripts/lib/services.sh`, `scripts/*.ts`)',
   sandbox: 'the sandbox processor',
+  signer: 'the audit signer (`src/signer`)',
 };
 
 const cell = (text: string) => text.replaceAll('|', '\\|');

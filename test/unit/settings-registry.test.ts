@@ -138,6 +138,7 @@ describe('the settings registry', () => {
         .map(read)
         .join('\n'),
       sandbox: sandbox.map(read).join('\n'),
+      signer: filesUnder(join('src', 'signer')).map(read).join('\n'),
     };
     const wrong = DECLARED.flatMap(({ name, readBy }) =>
       readBy.filter((reader) => !namesIn(text[reader]).includes(name)).map((reader) => `${name}: ${reader}`),

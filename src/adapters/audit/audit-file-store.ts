@@ -1,6 +1,3 @@
-import type { FileHandle } from 'node:fs/promises';
-import { open } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Clock } from '../../application/clock.js';
 import {
   type AuditChainHead,
@@ -12,10 +9,10 @@ import {
 import { rotationStatement } from '../../domain/audit/key-rotation.js';
 import { GatewayError } from '../../errors.js';
 import { encodeRecordLine, hashRecord, MAX_RECORD_BYTES } from './audit-codec.js';
-import { type HeadedRecord, syncDirectory, writeSignedHead } from './audit-head-file.js';
+import { type HeadedRecord, writeSignedHead } from './audit-head-file.js';
 import type { RecordSigner } from './audit-record-signer.js';
 import type { AuditResumption } from './audit-resumption.js';
-import { segmentName } from './audit-segments.js';
+import { AuditSegmentWriter } from './audit-segment-writer.js';
 
 export interface AuditFileStoreOptions {
   /** The log directory (made, mode 0700, when missing). */
@@ -40,19 +37,8 @@ interface Pending {
   readonly reject: (error: unknown) => void;
 }
 
-interface Segment {
-  readonly handle: FileHandle;
-  readonly name: string;
-  readonly day: string;
-  size: number;
-}
-
 /** The failure shows through `durable()`, which the caller awaits. */
 function ignore(): void {}
-
-function day(at: string): string {
-  return at.slice(0, 10);
-}
 
 /** Under a steady stream of records the signed head is rewritten at most this often (ms). */
 const HEAD_INTERVAL_MS = 200;
@@ -72,9 +58,11 @@ export class AuditFileStore {
   readonly #options: AuditFileStoreOptions;
   #signer: RecordSigner;
   #chain: AuditChainHead | undefined;
+  /** Records are signed and chained one after another, in the order `append` was called. */
+  #sealing: Promise<void> = Promise.resolve();
   #pending: Pending[] = [];
   #flushing: Promise<void> | undefined;
-  #segment: Segment | undefined;
+  readonly #segments: AuditSegmentWriter;
   #failure: GatewayError | undefined;
   #closed = false;
   /** The last record synced but not yet named by the signed head, and its segment. */
@@ -84,6 +72,7 @@ export class AuditFileStore {
 
   private constructor(options: AuditFileStoreOptions, last: AuditRecord | undefined) {
     this.#options = options;
+    this.#segments = new AuditSegmentWriter(options.directory, options.maxFileBytes);
     this.#signer = options.signer;
     this.#chain = last === undefined ? undefined : { seq: last.seq, hash: hashRecord(last) };
   }
@@ -113,7 +102,7 @@ export class AuditFileStore {
     }
     const store = new AuditFileStore(options, last);
     if (last !== undefined && last.kid !== options.signer.kid && options.previousSigner) {
-      const endorsement = options.previousSigner.sign(rotationStatement(last.kid, options.signer.kid));
+      const endorsement = await options.previousSigner.sign(rotationStatement(last.kid, options.signer.kid));
       store
         .append({
           type: 'key.rotated',
@@ -141,25 +130,58 @@ export class AuditFileStore {
     return this.#failure;
   }
 
-  /** Signs and chains `entry` now (so records keep call order) and resolves once it is on disk. */
+  /**
+   * Stamps `entry` with the clock's time now, then signs and chains it after every record appended
+   * before it (so records keep call order, whatever the signer's latency), and resolves once it is
+   * on disk. A signer that fails or refuses (GW_ERR_AUDIT_SIGNER: the record does not extend its
+   * chain) fails the log: fail-closed, like a failed write.
+   */
   append(entry: AuditEntry): Promise<AuditRecord> {
     if (this.#failure) return Promise.reject(this.#failure);
     if (this.#closed) return Promise.reject(new GatewayError('GW_ERR_AUDIT_WRITE', 'audit log is closed'));
-    const unsigned = nextRecord(this.#chain, entry, {
-      now: this.#options.clock.now(),
-      kid: this.#signer.kid,
+    const now = this.#options.clock.now();
+    return new Promise<AuditRecord>((resolve, reject) => {
+      this.#sealing = this.#sealing.then(() => this.#seal(entry, now, resolve, reject));
     });
-    const record: AuditRecord = { ...unsigned, sig: this.#signer.sign(signingInput(unsigned)) };
+  }
+
+  async #seal(
+    entry: AuditEntry,
+    now: number,
+    resolve: (record: AuditRecord) => void,
+    reject: (error: unknown) => void,
+  ): Promise<void> {
+    if (this.#failure) return reject(this.#failure);
+    const unsigned = nextRecord(this.#chain, entry, { now, kid: this.#signer.kid });
+    let sig: string;
+    try {
+      sig = await this.#signer.sign(signingInput(unsigned));
+    } catch (error) {
+      // the signer's reason (a refusal names record numbers, never contents) goes into the message
+      const reason = error instanceof GatewayError ? `: ${error.message}` : '';
+      this.#fail(
+        new GatewayError('GW_ERR_AUDIT_WRITE', `audit record could not be signed${reason}`, { cause: error }),
+        [],
+      );
+      return reject(
+        this.#failure ?? new GatewayError('GW_ERR_AUDIT_WRITE', 'audit record could not be signed'),
+      );
+    }
+    const record: AuditRecord = { ...unsigned, sig };
     const line = Buffer.from(encodeRecordLine(record), 'utf8');
     if (line.length > MAX_RECORD_BYTES) {
-      return Promise.reject(new GatewayError('GW_ERR_AUDIT_WRITE', 'audit record "data" is too large'));
+      return reject(new GatewayError('GW_ERR_AUDIT_WRITE', 'audit record "data" is too large'));
     }
     const hash = hashRecord(record);
     this.#chain = { seq: record.seq, hash };
-    return new Promise<AuditRecord>((resolve, reject) => {
-      this.#pending.push({ record, hash, line, resolve, reject });
-      this.#scheduleFlush();
-    });
+    this.#pending.push({ record, hash, line, resolve, reject });
+    this.#scheduleFlush();
+  }
+
+  /** The log fails for good: `batch` and every pending record are rejected with `failure`. */
+  #fail(failure: GatewayError, batch: readonly Pending[]): void {
+    this.#failure ??= failure;
+    for (const item of [...batch, ...this.#pending.splice(0)]) item.reject(this.#failure);
   }
 
   #scheduleFlush(): void {
@@ -180,16 +202,34 @@ export class AuditFileStore {
    * and cross-signed by it: `endorsement`), signed like every record after it by the new key.
    */
   rotateKey(signer: RecordSigner): Promise<AuditRecord> {
-    const previousKid = this.#signer.kid;
-    if (signer.kid === previousKid)
-      return Promise.reject(new GatewayError('GW_ERR_AUDIT_KEY', 'new audit key is the key in use'));
-    const endorsement = this.#signer.sign(rotationStatement(previousKid, signer.kid));
-    this.#signer = signer;
-    return this.append({ type: 'key.rotated', actor: 'system:gateway', data: { previousKid, endorsement } });
+    const now = this.#options.clock.now();
+    // in the sealing order: records appended before are signed by the old key, this one on by the new
+    return new Promise<AuditRecord>((resolve, reject) => {
+      this.#sealing = this.#sealing.then(async () => {
+        const previousKid = this.#signer.kid;
+        if (signer.kid === previousKid) {
+          return reject(new GatewayError('GW_ERR_AUDIT_KEY', 'new audit key is the key in use'));
+        }
+        let endorsement: string;
+        try {
+          endorsement = await this.#signer.sign(rotationStatement(previousKid, signer.kid));
+        } catch (error) {
+          return reject(
+            new GatewayError('GW_ERR_AUDIT_KEY', 'the old key did not endorse the rotation', {
+              cause: error,
+            }),
+          );
+        }
+        this.#signer = signer;
+        const data = { previousKid, endorsement };
+        await this.#seal({ type: 'key.rotated', actor: 'system:gateway', data }, now, resolve, reject);
+      });
+    });
   }
 
   /** Resolves once every record appended so far is on disk; rejects if the log failed. */
   async durable(): Promise<void> {
+    await this.#sealing;
     while (this.#flushing) await this.#flushing;
     if (this.#failure) throw this.#failure;
   }
@@ -205,8 +245,7 @@ export class AuditFileStore {
       await closing;
       await this.durable();
     } finally {
-      await this.#segment?.handle.close().catch(() => undefined);
-      this.#segment = undefined;
+      await this.#segments.close();
     }
   }
 
@@ -214,10 +253,12 @@ export class AuditFileStore {
     while (this.#pending.length > 0) {
       const batch = this.#pending.splice(0);
       try {
-        const file = await this.#write(batch);
+        const file = await this.#segments.write(batch);
         const last = batch[batch.length - 1];
         if (file !== undefined && last !== undefined) {
           this.#unheaded = { seq: last.record.seq, hash: last.hash, file };
+          // a signer keeping its own chain will not sign before this record again
+          await this.#signer.confirm?.(last.record.seq, last.hash);
         }
         // the head follows the log when it has caught up, and at least every HEAD_INTERVAL_MS under
         // a steady stream of records (a head per batch was two fsyncs and a signature per record)
@@ -232,59 +273,15 @@ export class AuditFileStore {
           this.#headAt = this.#options.clock.monotonic();
         }
       } catch (error) {
-        this.#failure = new GatewayError('GW_ERR_AUDIT_WRITE', 'audit record could not be written to disk', {
-          cause: error,
-        });
-        for (const item of [...batch, ...this.#pending.splice(0)]) item.reject(this.#failure);
+        this.#fail(
+          new GatewayError('GW_ERR_AUDIT_WRITE', 'audit record could not be written to disk', {
+            cause: error,
+          }),
+          batch,
+        );
         return;
       }
       for (const item of batch) item.resolve(item.record);
     }
-  }
-
-  /** Writes and syncs `batch`; returns the segment its last record went to. */
-  async #write(batch: readonly Pending[]): Promise<string | undefined> {
-    let chunks: Buffer[] = [];
-    let segment = this.#segment;
-    for (const item of batch) {
-      if (
-        segment === undefined ||
-        segment.day !== day(item.record.at) ||
-        (segment.size > 0 && segment.size + item.line.length > this.#options.maxFileBytes)
-      ) {
-        if (segment !== undefined) {
-          await this.#sync(segment, chunks);
-          await segment.handle.close();
-        }
-        chunks = [];
-        segment = await this.#openSegment(item.record);
-        this.#segment = segment;
-      }
-      chunks.push(item.line);
-      segment.size += item.line.length;
-    }
-    if (segment === undefined) return undefined;
-    await this.#sync(segment, chunks);
-    return segment.name;
-  }
-
-  async #sync(segment: Segment, chunks: readonly Buffer[]): Promise<void> {
-    if (chunks.length === 0) return;
-    const bytes = Buffer.concat(chunks);
-    let written = 0;
-    while (written < bytes.length) {
-      const { bytesWritten } = await segment.handle.write(bytes, written);
-      written += bytesWritten;
-    }
-    await segment.handle.sync();
-  }
-
-  async #openSegment(first: AuditRecord): Promise<Segment> {
-    const name = segmentName(first.seq, first.at);
-    const path = join(this.#options.directory, name);
-    const handle = await open(path, 'a', 0o600);
-    const { size } = await handle.stat();
-    await syncDirectory(this.#options.directory);
-    return { handle, name, day: day(first.at), size };
   }
 }

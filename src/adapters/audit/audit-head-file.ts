@@ -30,7 +30,7 @@ export async function writeSignedHead(
     at: new Date(now).toISOString(),
     kid: signer.kid,
   };
-  const head: AuditHead = { ...unsigned, sig: signer.sign(headSigningInput(unsigned)) };
+  const head: AuditHead = { ...unsigned, sig: await signer.sign(headSigningInput(unsigned)) };
   const path = join(directory, HEAD_FILE);
   const temporary = `${path}.tmp`;
   const handle = await open(temporary, 'w', 0o600);

@@ -4,8 +4,13 @@ import { type KeyObject, sign } from 'node:crypto';
 export interface RecordSigner {
   /** The id records carry: the RFC 7638 thumbprint of the public key. */
   readonly kid: string;
-  /** The Ed25519 signature of `input` (UTF-8), base64url. */
-  sign(input: string): string;
+  /** The Ed25519 signature of `input` (UTF-8), base64url (the signer process answers over a socket). */
+  sign(input: string): Promise<string> | string;
+  /**
+   * Record `seq` (its hash `hash`) is on disk: a signer that keeps its own chain (RemoteSigner) will
+   * not sign anything before it again. Optional: a key in memory keeps no chain.
+   */
+  confirm?(seq: number, hash: string): Promise<void>;
 }
 
 /**

@@ -14,7 +14,8 @@ import {
 export interface AuditStoreThreadOptions {
   /** The log directory (made, mode 0700, when missing). */
   readonly directory: string;
-  readonly signer: AuditSigner;
+  /** A key in this process, or the signer process's socket (the thread connects to it itself). */
+  readonly signer: AuditSigner | SignerSocket;
   /** The key the log was last signed with, when `signer` replaces it: it cross-signs the rotation. */
   readonly previousSigner?: AuditSigner;
   /** A segment file is closed and a new one begun before it would grow past this; also at each UTC day. */
@@ -25,6 +26,12 @@ export interface AuditStoreThreadOptions {
   readonly onFailure?: (error: GatewayError) => void;
   /** Tests only: sees the thread's Worker (to end it). */
   readonly onWorker?: (worker: Worker) => void;
+}
+
+/** The audit signer process (src/signer): its socket, and its key id (from its `hello`). */
+export interface SignerSocket {
+  readonly socketPath: string;
+  readonly kid: string;
 }
 
 interface Settle {
@@ -105,7 +112,9 @@ export class AuditStoreThread {
     const settings: AuditThreadSettings = {
       directory: options.directory,
       maxFileBytes: options.maxFileBytes,
-      key: options.signer.signingKey,
+      ...('socketPath' in options.signer
+        ? { signerSocket: options.signer.socketPath }
+        : { key: options.signer.signingKey }),
       ...(options.previousSigner ? { previousKey: options.previousSigner.signingKey } : {}),
       resumption,
       openedAt: options.clock.now(),

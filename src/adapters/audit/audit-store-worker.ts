@@ -9,13 +9,14 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { AuditFileStore } from './audit-file-store.js';
-import { keySigner } from './audit-record-signer.js';
+import { keySigner, type RecordSigner } from './audit-record-signer.js';
 import {
   type AuditThreadReply,
   type AuditThreadRequest,
   type AuditThreadSettings,
   toThreadError,
 } from './audit-thread-protocol.js';
+import { RemoteSigner } from './remote-signer.js';
 
 const settings = workerData as AuditThreadSettings;
 const port = parentPort;
@@ -110,16 +111,33 @@ const serve = (store: AuditFileStore): void => {
   post({ type: 'opened', seq: store.head?.seq ?? 0 });
 };
 
-AuditFileStore.start(
-  {
-    directory: settings.directory,
+/** The key posted to the thread, or the signer process (its socket; the key never comes here). */
+async function recordSigners(): Promise<{ signer: RecordSigner; previous: RecordSigner | undefined }> {
+  if (settings.signerSocket !== undefined) {
+    const remote = await RemoteSigner.open(settings.signerSocket);
+    return { signer: remote, previous: remote.previous };
+  }
+  if (settings.key === undefined) throw new Error('audit thread has neither a key nor a signer');
+  return {
     signer: keySigner(settings.key),
-    ...(settings.previousKey ? { previousSigner: keySigner(settings.previousKey) } : {}),
-    maxFileBytes: settings.maxFileBytes,
-    clock,
-  },
-  settings.resumption,
-).then(serve, (error: unknown) => {
-  // the main thread's open rejects with this, and ends the thread
-  post({ type: 'failed', error: toThreadError(error) });
-});
+    previous: settings.previousKey ? keySigner(settings.previousKey) : undefined,
+  };
+}
+
+recordSigners()
+  .then(({ signer, previous }) =>
+    AuditFileStore.start(
+      {
+        directory: settings.directory,
+        signer,
+        ...(previous ? { previousSigner: previous } : {}),
+        maxFileBytes: settings.maxFileBytes,
+        clock,
+      },
+      settings.resumption,
+    ),
+  )
+  .then(serve, (error: unknown) => {
+    // the main thread's open rejects with this, and ends the thread
+    post({ type: 'failed', error: toThreadError(error) });
+  });

@@ -8,7 +8,9 @@ import type { AuditResumption } from './audit-resumption.js';
 export interface AuditThreadSettings {
   readonly directory: string;
   readonly maxFileBytes: number;
-  readonly key: SigningKey;
+  /** The signing key, or (instead) the signer process's socket: the key then never reaches this process. */
+  readonly key?: SigningKey;
+  readonly signerSocket?: string;
   /** The key the log was last signed with, when `key` replaces it (it cross-signs the rotation). */
   readonly previousKey?: SigningKey;
   /** Where the log in `directory` ended, as the main thread read it (resumeAuditLog). */

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { hostPort, integer, path, setting } from './setting.js';
 
 const pathList = path.max(8192);
@@ -13,12 +14,12 @@ export const AUDIT_SETTINGS = {
   TONEWALL_AUDIT_KEY: setting({
     type: path,
     default: 'audit-signing.key',
-    readBy: ['gateway', 'scripts'],
+    readBy: ['gateway', 'scripts', 'signer'],
     doc: 'the Ed25519 signing key (PKCS#8 PEM; relative to `TONEWALL_KEYS_DIR`)',
   }),
   TONEWALL_AUDIT_PREVIOUS_KEY: setting({
     type: path,
-    readBy: ['gateway'],
+    readBy: ['gateway', 'signer'],
     doc: 'after replacing `TONEWALL_AUDIT_KEY`: the key the log was last signed with, for the one start that cross-signs the rotation (the gateway refuses a new key without it); remove it afterwards',
   }),
   TONEWALL_AUDIT_MAX_FILE_BYTES: setting({
@@ -38,6 +39,24 @@ export const AUDIT_SETTINGS = {
     defaultText: '`.run/<run>`',
     readBy: ['gateway'],
     doc: "what the served report's card-number scan reads (comma-separated)",
+  }),
+  TONEWALL_AUDIT_SIGNER_SOCKET: setting({
+    type: path,
+    defaultText:
+      'none: the gateway reads `TONEWALL_AUDIT_KEY` itself (`up` and `demo`: `.run/<run>/signer/signer.sock`)',
+    readBy: ['gateway', 'scripts', 'signer'],
+    doc: "the audit signer process's Unix socket (`node dist/signer/main.js`, run under a user of its own): the gateway asks it to sign and never reads a key; it signs only records that extend its chain",
+  }),
+  TONEWALL_AUDIT_SIGNER_STATE: setting({
+    type: path,
+    defaultText: '`.run/<run>/signer/state.json` (`up`)',
+    readBy: ['scripts', 'signer'],
+    doc: "the signer's own file: the last record the gateway confirmed on disk and those signed since",
+  }),
+  TONEWALL_AUDIT_SIGNER_GROUP: setting({
+    type: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$|^\d{1,10}$/, 'must be a group name or id'),
+    readBy: ['signer'],
+    doc: "the group the signer's socket is given (mode 0660): the gateway's user must be in it",
   }),
   TONEWALL_AUDIT_SHIP_TO: setting({
     type: hostPort,

@@ -8,7 +8,7 @@ import { z } from 'zod';
  */
 
 /** Who reads a setting: the gateway, scripts/lib/stack.sh (Kamailio, rtpengine), the other scripts, the sandbox processor. */
-export type Reader = 'gateway' | 'stack' | 'scripts' | 'sandbox';
+export type Reader = 'gateway' | 'stack' | 'scripts' | 'sandbox' | 'signer';
 
 export interface Setting<S extends z.ZodType = z.ZodType> {
   /** Parses the environment's string (the default applied, when there is one). */

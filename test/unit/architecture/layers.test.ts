@@ -8,6 +8,7 @@
  *   config        the settings registry: config, domain
  *   composition   (src/composition, src/main.ts) builds and wires everything
  *   sandbox       the test processor, a program of its own: sandbox, domain
+ *   signer        the audit signer, a program of its own: signer, domain
  * Shared by every layer: src/errors.ts (GatewayError), src/logger.ts (the Logger type), and for the two
  * programs' entry points src/process-lifecycle.ts.
  *
@@ -33,6 +34,7 @@ type Layer =
   | 'config'
   | 'composition'
   | 'sandbox'
+  | 'signer'
   | 'shared';
 
 function layerOf(file: string): Layer {
@@ -47,6 +49,7 @@ function layerOf(file: string): Layer {
     case 'config':
     case 'composition':
     case 'sandbox':
+    case 'signer':
       return folder;
     default:
       throw new Error(`${file} is in no layer: add its folder to test/unit/architecture/layers.test.ts`);
@@ -61,6 +64,7 @@ const MAY_IMPORT: Record<Layer, readonly Layer[]> = {
   config: ['config', 'domain'],
   composition: ['domain', 'application', 'adapters', 'delivery', 'config', 'composition'],
   sandbox: ['sandbox', 'domain'],
+  signer: ['signer', 'domain'],
   shared: ['shared'],
 };
 
@@ -72,10 +76,11 @@ function outwardImports(edges: readonly { from: string; to: string }[]): string[
   return edges
     .filter((edge) => {
       const to = layerOf(edge.to);
-      // the process helpers belong to the two programs' entry points only
+      // the process helpers belong to the programs' entry points only
       if (to === 'shared')
         return (
-          edge.to === 'src/process-lifecycle.ts' && !['composition', 'sandbox'].includes(layerOf(edge.from))
+          edge.to === 'src/process-lifecycle.ts' &&
+          !['composition', 'sandbox', 'signer'].includes(layerOf(edge.from))
         );
       return !MAY_IMPORT[layerOf(edge.from)].includes(to);
     })
