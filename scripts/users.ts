@@ -2,7 +2,7 @@
  * Manages the local users file the agent desktop signs in with (scrypt-hashed passwords, mode 0600).
  *
  *   npx tsx scripts/users.ts add <username> --role agent --agent-id <id> [--name "Display Name"]
- *                                [--password-env VAR | --generate] [--totp] [--file PATH]
+ *                                [--max-amount AMOUNT] [--password-env VAR | --generate] [--totp] [--file PATH]
  *   npx tsx scripts/users.ts totp <username> [--clear] [--file PATH]
  *   npx tsx scripts/users.ts list [--file PATH]
  *
@@ -12,6 +12,8 @@
  * for the user's authenticator app); `totp --clear` removes it (the user enrols again from the desk at
  * their next sign-in). The file defaults to the gateway's TONEWALL_USERS_FILE
  * (.run/<run name>/users.json). Adding an existing user replaces it, authenticator included.
+ * --max-amount: the user's own limit per payment they start themselves (else TONEWALL_AGENT_MAX_AMOUNT);
+ * a payment from an integration's order is not limited by it.
  * Exit status 0 ok, 1 failed (the file cannot be read or written), 2 usage; `-h`/`--help` (also after
  * a sub-command) prints the usage on stdout, exit 0; so does no argument.
  */
@@ -34,7 +36,7 @@ async function readStdinLine(): Promise<string> {
 
 const ADD_USAGE =
   'users add <username> [--role agent|supervisor|auditor|admin]... [--agent-id ID] [--name TEXT]\n' +
-  '          [--password-env VAR | --generate] [--totp] [--file PATH]';
+  '          [--max-amount AMOUNT] [--password-env VAR | --generate] [--totp] [--file PATH]';
 const TOTP_USAGE = 'users totp <username> [--clear] [--file PATH]';
 const LIST_USAGE = 'users list [--file PATH]';
 const EXIT_CODES = 'exit status: 0 ok, 1 failed, 2 usage';
@@ -59,6 +61,7 @@ function parseArguments() {
       options: {
         role: { type: 'string', multiple: true },
         'agent-id': { type: 'string' },
+        'max-amount': { type: 'string' },
         name: { type: 'string' },
         'password-env': { type: 'string' },
         generate: { type: 'boolean' },
@@ -128,12 +131,15 @@ async function main(): Promise<void> {
   else password = await readStdinLine();
   if (password.length < MIN_PASSWORD_LENGTH)
     usageError(`the password must be at least ${MIN_PASSWORD_LENGTH} characters`);
+  if (values['max-amount'] !== undefined && !/^\d{1,12}(\.\d{1,3})?$/.test(values['max-amount']))
+    usageError('--max-amount must be a decimal amount such as 50.00');
   const secret = values.totp ? codes.newSecret() : undefined;
   const result = await file.upsert({
     username,
     displayName: values.name ?? username,
     roles: roles as Role[],
     ...(values['agent-id'] === undefined ? {} : { agentId: values['agent-id'] }),
+    ...(values['max-amount'] === undefined ? {} : { maxAmount: values['max-amount'] }),
     password: await hashPassword(password),
     ...(secret === undefined ? {} : { totpSecret: secret }),
   });

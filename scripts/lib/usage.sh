@@ -100,7 +100,7 @@ USAGE
     users)
       cat <<'USAGE'
 usage: ./scripts/tonewall users add NAME [--role agent|supervisor|auditor|admin] [--agent-id ID] [--name TEXT]
-                                 [--password-env VAR | --generate] [--totp] [--file PATH]
+                                 [--max-amount AMOUNT] [--password-env VAR | --generate] [--totp] [--file PATH]
        ./scripts/tonewall users totp NAME [--clear] [--file PATH]
        ./scripts/tonewall users list [--file PATH]
 
@@ -112,7 +112,7 @@ USAGE
     "users add")
       cat <<'USAGE'
 usage: ./scripts/tonewall users add NAME [--role agent|supervisor|auditor|admin] [--agent-id ID] [--name TEXT]
-                                 [--password-env VAR | --generate] [--totp] [--file PATH]
+                                 [--max-amount AMOUNT] [--password-env VAR | --generate] [--totp] [--file PATH]
 
 Adds the user NAME (replaces it when it exists, authenticator included). The password (at least 12
 characters) comes from the environment variable --password-env names, or is generated and printed
@@ -120,6 +120,8 @@ once (--generate), or is the first line of stdin.
   --totp       make an authenticator key and print it once (else the user sets one up at sign-in)
   --role       one or more (repeat or comma-separate); default agent
   --agent-id   the agent id the user's calls carry (agents see only their own calls)
+  --max-amount the user's own limit per payment they start (default TONEWALL_AGENT_MAX_AMOUNT;
+               a payment from an integration's order is not limited by it)
   --name       the display name (default NAME)
   --file       the users file (default TONEWALL_USERS_FILE or .run/dev/users.json)
 exit status: 0 ok, 1 failed, 2 usage

@@ -26,7 +26,8 @@ const signers: ChildProcess[] = [];
 
 async function startSigner(name: string, group: string | undefined): Promise<string> {
   const dir = join(work, name);
-  mkdirSync(dir, { mode: 0o711 });
+  mkdirSync(dir);
+  chmodSync(dir, 0o711); // not by mkdir's mode: the suite runs under umask 077 (scripts/lib/stack.sh)
   const socket = join(dir, 'signer.sock');
   const child = spawn(process.execPath, [join(REPO_ROOT, 'dist/signer/main.js')], {
     env: {

@@ -137,6 +137,8 @@ describe.concurrent('the README examples that run without a stack', () => {
           'agent',
           '--agent-id',
           'agent-1',
+          '--max-amount',
+          '75.00',
           '--password-env',
           'CLI_PW',
           '--file',
@@ -153,6 +155,8 @@ describe.concurrent('the README examples that run without a stack', () => {
     expect(add.stdout).toContain('alice (agent)');
     expect(short.status).toBe(2);
     expect(badRole.status).toBe(2);
+    // the agent's own limit per payment, kept in the file
+    expect(JSON.parse(readFileSync(file, 'utf8')).users[0].maxAmount).toBe('75.00');
     const list = await tsx('users.ts', ['list', '--file', file]);
     expect(list.status).toBe(0);
     expect(list.stdout).toBe('alice\tagent agent=agent-1 (no authenticator)\n');

@@ -20,6 +20,11 @@ const userSchema = z
       .regex(/^[A-Z2-7]{26,128}$/, 'must be a base32 TOTP secret of at least 128 bits')
       .optional(),
     disabled: z.boolean().optional(),
+    /** This agent's own limit per payment they start themselves (else TONEWALL_AGENT_MAX_AMOUNT). */
+    maxAmount: z
+      .string()
+      .regex(/^\d{1,12}(\.\d{1,3})?$/, 'must be a decimal amount such as "50.00"')
+      .optional(),
   })
   .strict()
   .refine((user) => !user.roles.includes('agent') || user.agentId !== undefined, {

@@ -33,6 +33,8 @@ export type Principal =
       readonly roles: readonly Role[];
       /** The agent id calls carry (Kamailio's agent header); required for the agent role. */
       readonly agentId?: string;
+      /** A local user's own limit per payment (users file `maxAmount`), else the configured one. */
+      readonly maxAmount?: string;
       readonly source: 'local' | 'idp';
       /** When the credential ends (epoch ms): an IdP token's `exp`, or `iat` + the maximum age. */
       readonly expiresAt?: number;

@@ -16,6 +16,8 @@ export interface LocalUser {
   /** The TOTP shared secret (base32) once the user enrolled an authenticator. */
   readonly totpSecret?: string;
   readonly disabled?: boolean;
+  /** This user's own limit per payment they start themselves (decimal), else the configured one. */
+  readonly maxAmount?: string;
 }
 
 /** Where local users come from (the users file); read on every sign-in so edits apply at once. */
@@ -196,6 +198,7 @@ export class UserDirectory {
         displayName: user.displayName,
         roles: user.roles,
         ...(user.agentId === undefined ? {} : { agentId: user.agentId }),
+        ...(user.maxAmount === undefined ? {} : { maxAmount: user.maxAmount }),
         source: 'local',
       },
     };

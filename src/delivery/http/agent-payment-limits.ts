@@ -10,8 +10,9 @@ function thousandths(amount: string): bigint {
 }
 
 /**
- * Least privilege for people (PCI DSS 7.2): an agent starts a one-time payment of at most
- * `maxAmount` in one of `currencies`; a reusable token and a status callback (where the token goes)
+ * Least privilege for people (PCI DSS 7.2): an agent starts a one-time payment of at most their own
+ * `maxAmount` (users file) or else the configured one, in one of `currencies`; a payment from an
+ * integration's order (orders-routes.ts) is not checked here; a reusable token and a status callback (where the token goes)
  * are for integrations, whose keys are not limited here. Refusals are GW_ERR_FORBIDDEN (a `role`
  * auth event).
  */
@@ -27,9 +28,17 @@ export function checkAgentPayment(
     throw new GatewayError('GW_ERR_FORBIDDEN', '"statusCallback" is set by an integration, not an agent');
   if (request.currency !== undefined && !limits.currencies.includes(request.currency))
     throw new GatewayError('GW_ERR_FORBIDDEN', '"currency" is not one agents may charge in');
-  if (request.chargeAmount !== undefined && thousandths(request.chargeAmount) > thousandths(limits.maxAmount))
+  const maxAmount = agentMaxAmount(principal, limits);
+  if (request.chargeAmount !== undefined && thousandths(request.chargeAmount) > thousandths(maxAmount))
     throw new GatewayError(
       'GW_ERR_FORBIDDEN',
-      `"chargeAmount" is above the agents' limit of ${limits.maxAmount}; an integration can take it`,
+      `"chargeAmount" is above your limit of ${maxAmount}; an integration's order can take it`,
     );
+}
+
+/** A person's limit per payment: their own (users file), else the configured one. */
+export function agentMaxAmount(principal: Principal | undefined, limits: AgentPaymentLimits): string {
+  return principal?.kind === 'user' && principal.maxAmount !== undefined
+    ? principal.maxAmount
+    : limits.maxAmount;
 }

@@ -1,6 +1,7 @@
 import express, { type Express, type RequestHandler } from 'express';
 import type { CallRegistry } from '../../application/calls/call-registry.js';
 import type { Clock } from '../../application/clock.js';
+import { OrderBook } from '../../application/payments/order-book.js';
 import type { PaymentService } from '../../application/payments/payment-service.js';
 import type { Logger } from '../../logger.js';
 import type { RecordAction } from './audit-actions.js';
@@ -14,6 +15,7 @@ import { type HealthProbe, healthRoutes } from './health-routes.js';
 import type { HttpAccess } from './http-access.js';
 import { type MetricsSource, metricsRoutes } from './metrics-routes.js';
 import { openApiRoutes } from './openapi.js';
+import { ordersRoutes } from './orders-routes.js';
 import { paymentsRoutes } from './payments-routes.js';
 import { requestId } from './request-id.js';
 import { securityHeaders } from './security-headers.js';
@@ -44,6 +46,8 @@ export interface HttpAppOptions {
   streamCheckMs?: number;
   /** The agent desktop's files; src/delivery/ui by default. */
   uiDirectory?: string;
+  /** Integrations' orders on calls (a new book when not given). */
+  orders?: OrderBook;
 }
 
 const noStore: RequestHandler = (_request, response, next) => {
@@ -54,6 +58,7 @@ const noStore: RequestHandler = (_request, response, next) => {
 export function createHttpApp(options: HttpAppOptions): Express {
   const { access } = options;
   const board = options.payments.board;
+  const orders = options.orders ?? new OrderBook({ clock: options.clock, payments: options.payments });
   const authEvents = new AuthEvents({
     logger: options.logger,
     ...(options.recordAuth ? { record: options.recordAuth } : {}),
@@ -88,12 +93,21 @@ export function createHttpApp(options: HttpAppOptions): Express {
       board,
       webhooksEnabled: options.webhooksEnabled,
       agentLimits: access.agentLimits,
+      orders,
       streamGuard: new StreamGuard({
         access,
         authEvents,
         clock: options.clock,
         ...(options.streamCheckMs === undefined ? {} : { checkMs: options.streamCheckMs }),
       }),
+      ...(options.recordAction ? { recordAction: options.recordAction } : {}),
+    }),
+  );
+  app.use(
+    ordersRoutes({
+      registry: options.registry,
+      orders,
+      webhooksEnabled: options.webhooksEnabled,
       ...(options.recordAction ? { recordAction: options.recordAction } : {}),
     }),
   );

@@ -12,6 +12,7 @@ import {
   sessionSchema,
   signInSchema,
 } from './api-schemas.js';
+import { createOrderSchema, orderSchema } from './order-schemas.js';
 import { createPaymentSchema, updatePaymentSchema } from './payment-schemas.js';
 
 const id = z.string().regex(/^[A-Za-z0-9]{1,64}$/);
@@ -38,7 +39,7 @@ function errors(...statuses: Array<'403' | '404' | '409'>): ZodOpenApiResponsesO
     '403': 'GW_ERR_FORBIDDEN or GW_ERR_CSRF (sign-in: or GW_ERR_ACCOUNT_LOCKED).',
     '404': 'GW_ERR_NOT_FOUND.',
     '409':
-      'GW_ERR_PAYMENT_ACTIVE, GW_ERR_PAYMENT_STATE, GW_ERR_IDEMPOTENCY_CONFLICT, GW_ERR_MASKING_OFF or GW_ERR_MFA_ENROLLED.',
+      'GW_ERR_PAYMENT_ACTIVE, GW_ERR_PAYMENT_STATE, GW_ERR_IDEMPOTENCY_CONFLICT, GW_ERR_MASKING_OFF, GW_ERR_ORDER_STATE or GW_ERR_MFA_ENROLLED.',
     '500': 'GW_ERR_INTERNAL; the message carries the request id.',
     '503':
       'GW_ERR_STOPPING, GW_ERR_AUDIT_WRITE, GW_ERR_DTMF_SOCKET or GW_ERR_IDP_UNAVAILABLE, with `Retry-After`.',
@@ -154,6 +155,26 @@ export function openApiDocument() {
             '200': ok(paymentSchema, 'The payment this idempotency key started before.'),
             '201': ok(paymentSchema, 'The payment started.'),
             ...errors('403', '404', '409'),
+          },
+        },
+      },
+      '/v1/calls/{callId}/orders': {
+        post: {
+          summary:
+            'An integration’s order on the call: amount, currency, token type and status callback for a payment the call’s agent then starts with `orderId` (integration keys only, `payments:write`).',
+          requestParams: { path: z.object({ callId: id }) },
+          requestBody: { content: { 'application/json': { schema: createOrderSchema } } },
+          responses: {
+            '201': ok(z.object({ order: orderSchema }), 'The order.'),
+            ...errors('403', '404', '409'),
+          },
+        },
+        get: {
+          summary: 'The call’s orders (its agent, supervisors, integrations).',
+          requestParams: { path: z.object({ callId: id }) },
+          responses: {
+            '200': ok(z.object({ orders: z.array(orderSchema) }), 'The orders.'),
+            ...errors('403', '404'),
           },
         },
       },

@@ -4,6 +4,7 @@ import { TOKEN_TYPES } from '../../application/payments/processor-connector.js';
 import { CAPTURE_LIMITS } from '../../domain/capture/capture-settings.js';
 import { CAPTURE_FIELDS, CAPTURE_MODES } from '../../domain/capture/capture-types.js';
 import { CARD_BRANDS } from '../../domain/card/card-brand.js';
+import { GatewayError } from '../../errors.js';
 import { parseBody } from './parse-body.js';
 
 /** POST /v1/calls/{callId}/payments (names as in Twilio's Payments API, camel-cased). */
@@ -43,8 +44,16 @@ export const createPaymentSchema = z
       .url({ protocol: /^https?$/ })
       .max(2048)
       .optional(),
+    /** An integration's order on the call (orders-routes.ts): amount, currency, token type and callback come from it. */
+    orderId: z
+      .string()
+      .regex(/^PO[A-Za-z0-9]{1,62}$/)
+      .optional(),
   })
   .strict();
+
+/** What an order sets: a body with `orderId` may not set these too. */
+export const ORDER_SETS = ['chargeAmount', 'currency', 'tokenType', 'statusCallback', 'description'] as const;
 
 export const updatePaymentSchema = z.union([
   z.object({ capture: z.enum(CAPTURE_FIELDS) }).strict(),
@@ -53,9 +62,19 @@ export const updatePaymentSchema = z.union([
 
 export type PaymentUpdateRequest = z.infer<typeof updatePaymentSchema>;
 
-export function parseCreatePayment(body: unknown): PaymentRequest {
+export function parseCreatePayment(body: unknown): PaymentRequest & { readonly orderId?: string } {
   const request = parseBody(createPaymentSchema, body);
+  if (request.orderId !== undefined) {
+    const both = ORDER_SETS.filter((name) => Object.hasOwn(body as object, name));
+    if (both.length > 0) {
+      throw new GatewayError(
+        'GW_ERR_INVALID_BODY',
+        `"${both[0]}" comes from the order: leave it out with "orderId"`,
+      );
+    }
+  }
   return {
+    ...(request.orderId === undefined ? {} : { orderId: request.orderId }),
     idempotencyKey: request.idempotencyKey,
     tokenType: request.tokenType,
     ...(request.chargeAmount === undefined ? {} : { chargeAmount: request.chargeAmount }),

@@ -1,6 +1,7 @@
 import { type Response, Router } from 'express';
 import type { Scope } from '../../application/access/principal.js';
 import type { CallRegistry } from '../../application/calls/call-registry.js';
+import type { OrderBook, PaymentOrder } from '../../application/payments/order-book.js';
 import type { PaymentBoard } from '../../application/payments/payment-board.js';
 import type { PaymentUpdate } from '../../application/payments/payment-ports.js';
 import type { PaymentService } from '../../application/payments/payment-service.js';
@@ -35,6 +36,18 @@ export interface PaymentsRoutesOptions {
   agentLimits: AgentPaymentLimits;
   /** Ends a payment's event stream when the credentials that opened it end. */
   streamGuard?: StreamGuard;
+  /** Integrations' orders: a payment may be started from one (`orderId`). */
+  orders: OrderBook;
+}
+
+function termsOf(order: PaymentOrder) {
+  return {
+    chargeAmount: order.chargeAmount,
+    currency: order.currency,
+    tokenType: order.tokenType,
+    ...(order.description === undefined ? {} : { description: order.description }),
+    ...(order.statusCallback === undefined ? {} : { statusCallback: order.statusCallback }),
+  };
 }
 
 /** The payment as this caller may see it: people get no token and no expiry (people-view.ts). */
@@ -60,8 +73,12 @@ export function paymentsRoutes(payments: PaymentService, options: PaymentsRoutes
   router.post('/v1/calls/:callId/payments', async (request, response) => {
     const callId = checkId(request.params.callId, 'call');
     requireRole(response, 'payments:write', 'agent');
-    const paymentRequest = parseCreatePayment(request.body);
-    checkAgentPayment(response.locals.principal, paymentRequest, options.agentLimits);
+    const { orderId, ...asked } = parseCreatePayment(request.body);
+    // from an integration's order: its terms, not the caller's; else a person's own within the limits
+    const order = orderId === undefined ? undefined : options.orders.take(orderId, callId);
+    const paymentRequest = order === undefined ? asked : { ...asked, ...termsOf(order) };
+    if (order === undefined)
+      checkAgentPayment(response.locals.principal, paymentRequest, options.agentLimits);
     // a retried create after the caller hung up still finds its payment (and the call it was on)
     const call = options.registry.byId(callId) ?? payments.replayCall(callId, paymentRequest.idempotencyKey);
     if (!call) throw new GatewayError('GW_ERR_NOT_FOUND', 'no such active call');
@@ -73,6 +90,7 @@ export function paymentsRoutes(payments: PaymentService, options: PaymentsRoutes
       );
     }
     const { view, created } = payments.create(callId, paymentRequest);
+    if (order !== undefined) options.orders.link(view.id, order.id);
     options.board.track(view, call);
     if (created) await record(response, 'payment.create', callId, view.id);
     response.status(created ? 201 : 200).json(viewFor(response, view));

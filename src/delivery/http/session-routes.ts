@@ -2,6 +2,7 @@ import express, { type Handler, type Request, type Response, Router } from 'expr
 import type { Principal } from '../../application/access/principal.js';
 import type { SignInRefusal, SignInResult } from '../../application/access/user-directory.js';
 import { GatewayError } from '../../errors.js';
+import { agentMaxAmount } from './agent-payment-limits.js';
 import { enrolmentRequestSchema, signInSchema } from './api-schemas.js';
 import type { AuthEvents } from './auth-events.js';
 import { principalOf } from './authorize.js';
@@ -77,7 +78,7 @@ export function sessionRoutes(access: HttpAccess, authEvents: AuthEvents): Route
       ...(principal.kind === 'user'
         ? {
             paymentLimits: {
-              maxAmount: access.agentLimits.maxAmount,
+              maxAmount: agentMaxAmount(principal, access.agentLimits),
               currencies: access.agentLimits.currencies.map((code) => code.toUpperCase()),
             },
           }

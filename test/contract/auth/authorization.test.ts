@@ -3,8 +3,8 @@ import type { KeypadKey } from '../../../src/domain/capture/keypad.js';
 import { undocumented } from '../openapi/documented-responses.js';
 import {
   answerCall,
+  asIntegration,
   errorCode,
-  INTEGRATION_KEY,
   recordedResponses,
   SessionClient,
   startTestGateway,
@@ -39,11 +39,7 @@ const as = (name: string) => {
   return client;
 };
 const bearer = (method: string, path: string, body?: unknown) =>
-  fetch(`${gateway.base}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${INTEGRATION_KEY}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
+  asIntegration(gateway.base, method, path, body);
 
 describe('roles and ownership', () => {
   it("lets an agent see and act on their own call only; agent B gets 403 on agent A's call", async () => {

@@ -25,6 +25,8 @@ export interface TestUser {
   disabled?: boolean;
   /** An enrolled authenticator's key (base32). */
   totpSecret?: string;
+  /** The user's own limit per payment. */
+  maxAmount?: string;
 }
 
 export const USERS: TestUser[] = [
@@ -58,6 +60,7 @@ export async function writeUsersFile(path: string, users: readonly TestUser[]): 
       ...(user.agentId === undefined ? {} : { agentId: user.agentId }),
       ...(user.disabled === undefined ? {} : { disabled: user.disabled }),
       ...(user.totpSecret === undefined ? {} : { totpSecret: user.totpSecret }),
+      ...(user.maxAmount === undefined ? {} : { maxAmount: user.maxAmount }),
       password: await hashPassword(user.password, { ln: 12, r: 8, p: 1 }),
     })),
   );
@@ -186,4 +189,13 @@ export class SessionClient {
 export async function errorCode(response: Response): Promise<string | undefined> {
   const body = (await response.json()) as { error?: { code?: string } };
   return body.error?.code;
+}
+
+/** A request to `base` with the test integration key (JSON body when given). */
+export function asIntegration(base: string, method: string, path: string, body?: unknown): Promise<Response> {
+  return fetch(`${base}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${INTEGRATION_KEY}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
 }
