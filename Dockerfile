@@ -28,6 +28,12 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 # The run folder (audit log, payment status file) is a volume; it must belong to `node`.
 RUN mkdir -p /app/.run/prod && chown -R node:node /app/.run
+# The DTMF report ports are privileged (999/998, below 1024: no unprivileged process can take them,
+# even while the gateway restarts); the unprivileged `node` user binds them with this capability.
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libcap2-bin \
+ && setcap cap_net_bind_service=+ep "$(readlink -f "$(command -v node)")" \
+ && apt-get purge -y libcap2-bin && rm -rf /var/lib/apt/lists/*
 USER node
 VOLUME ["/app/.run"]
 EXPOSE 8080

@@ -50,7 +50,10 @@ stack_defaults() {
   : "${TONEWALL_MEDIA_ADDR:=127.0.0.1}"
   : "${TONEWALL_RTP_PORT_MIN:=30000}"
   : "${TONEWALL_RTP_PORT_MAX:=30999}"
-  : "${TONEWALL_DTMF_LOG_DEST:=127.0.0.1:9999}"
+  # Privileged ports (below 1024): no unprivileged local process can bind them to receive the
+  # customers' digits, while the gateway runs, restarts or is down (the gateway needs root or
+  # CAP_NET_BIND_SERVICE; the image gives node that capability).
+  : "${TONEWALL_DTMF_LOG_DEST:=127.0.0.1:999}"
   # The mask hop's reports (in-band tones) go to the gateway too, on the port below (the gateway
   # makes the same default: src/config/config.ts; declared in src/config/registry/masking.ts).
   : "${TONEWALL_MASK_DTMF_LOG_DEST:=${TONEWALL_DTMF_LOG_DEST%:*}:$((${TONEWALL_DTMF_LOG_DEST##*:} - 1))}"

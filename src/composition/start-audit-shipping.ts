@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { AuditShipper } from '../adapters/audit/audit-shipper.js';
 import { SyslogTlsSender } from '../adapters/audit/syslog-tls-sender.js';
 import type { AuditSettings } from '../config/audit-settings.js';
+import type { HealthProbe } from '../delivery/http/health-routes.js';
 import type { Logger } from '../logger.js';
 
 /** Follows the log's files; a new record is on its way within this long. */
@@ -44,4 +45,12 @@ export async function startAuditShipping(options: {
   shipper.start();
   options.logger.info({ to: `${shipping.host}:${shipping.port}` }, 'audit shipping on');
   return shipper;
+}
+
+/** `/healthz`'s `auditShipping`: down while sends fail (payments go on; the local log keeps every record). */
+export function shippingHealth(shipper: AuditShipper): HealthProbe {
+  return () =>
+    shipper.status.state === 'shipping'
+      ? { status: 'up' }
+      : { status: 'down', detail: 'retrying; the local log keeps every record' };
 }

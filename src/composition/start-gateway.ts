@@ -25,7 +25,8 @@ import type { Logger } from '../logger.js';
 import { serveGatewayHttp } from './gateway-http.js';
 import { openMediaEngines, timedNg, timedPrompts } from './media-engines.js';
 import { openAuditTrail } from './open-audit-trail.js';
-import { startAuditShipping } from './start-audit-shipping.js';
+import { shippingHealth, startAuditShipping } from './start-audit-shipping.js';
+import { warnTakeableDtmfPorts } from './warn-takeable-dtmf-ports.js';
 
 export interface GatewayOptions {
   config: Config;
@@ -173,6 +174,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     },
   });
   const dtmfPort = await dtmf.start();
+  await warnTakeableDtmfPorts([config.dtmf.port, config.dtmf.tonesPort], logger);
   dtmfReceiving = () => dtmf.running;
   // the first round before the API opens (payments start there), at most 2 s
   await reportProbe.start();
@@ -252,14 +254,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       dtmf: () =>
         dtmf.running ? { status: 'up' } : { status: 'down', detail: 'DTMF reports cannot be received' },
       audit: () => (audit.healthy ? { status: 'up' } : { status: 'down', detail: 'audit log write failed' }),
-      ...(shipper
-        ? {
-            auditShipping: () =>
-              shipper.status.state === 'shipping'
-                ? { status: 'up' as const }
-                : { status: 'down' as const, detail: 'retrying; the local log keeps every record' },
-          }
-        : {}),
+      ...(shipper ? { auditShipping: shippingHealth(shipper) } : {}),
       processor: () =>
         connector.breaker === 'open' ? { status: 'down', detail: 'circuit breaker open' } : { status: 'up' },
     },

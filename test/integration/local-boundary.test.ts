@@ -13,7 +13,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { TEST_KEYS_DIR, TEST_RUN_DIR } from '../support/test-run.js';
+import { DTMF_REPORT_PORT, DTMF_TONES_PORT, TEST_KEYS_DIR, TEST_RUN_DIR } from '../support/test-run.js';
 
 const modeOf = (path: string) => statSync(path).mode & 0o777;
 
@@ -45,7 +45,13 @@ setTimeout(() => { console.log('none'); process.exit(0); }, 1500);`;
 /** Sends one datagram to the DTMF report port. */
 const DTMF_SEND = (tag: string) => `
 const s = require('node:dgram').createSocket('udp4');
-s.send('${tag}', 9999, '127.0.0.1', () => { console.log('sent'); s.close(); });`;
+s.send('${tag}', ${DTMF_REPORT_PORT}, '127.0.0.1', () => { console.log('sent'); s.close(); });`;
+
+/** Binds the DTMF report port (as a rogue listener would): prints \`bound\` or the error's code. */
+const DTMF_BIND = (port: number) => `
+const s = require('node:dgram').createSocket('udp4');
+s.on('error', (e) => { console.log(e.code); process.exit(0); });
+s.bind(${port}, '127.0.0.1', () => { console.log('bound'); s.close(); });`;
 
 function refused(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -77,7 +83,7 @@ describe('files and control ports of the stack', () => {
     const heard: string[] = [];
     const listener = createSocket('udp4');
     listener.on('message', (message) => heard.push(message.toString()));
-    await new Promise<void>((resolve) => listener.bind(9999, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => listener.bind(DTMF_REPORT_PORT, '127.0.0.1', resolve));
     try {
       expect(await nodeAs('nobody', DTMF_SEND('from-nobody'))).toBe('sent');
       expect(await nodeAs(undefined, DTMF_SEND('from-the-stack-user'))).toBe('sent');
@@ -85,6 +91,14 @@ describe('files and control ports of the stack', () => {
       expect(heard).toEqual(['from-the-stack-user']);
     } finally {
       listener.close();
+    }
+  });
+
+  it('no other local user can take the DTMF report ports, gateway running or not: they are privileged', async () => {
+    // no gateway runs in this file, so the ports are free: the stack's user (root) can bind them
+    for (const port of [DTMF_REPORT_PORT, DTMF_TONES_PORT]) {
+      expect(await nodeAs('nobody', DTMF_BIND(port)), String(port)).toBe('EACCES');
+      expect(await nodeAs(undefined, DTMF_BIND(port)), String(port)).toBe('bound');
     }
   });
 

@@ -20,7 +20,7 @@ import { type DtmfReports, openDtmfReports } from '../support/dtmf-reports.js';
 import { findKeyedDigits, logEnd, logFile } from '../support/log-scan.js';
 import { MATRIX, type MatrixRow, matrixTable, rowPasses, runLayout } from '../support/masking-matrix.js';
 import { layoutStream } from '../support/media/stream-layout.js';
-import { TEST_RUN_DIR } from '../support/test-run.js';
+import { DTMF_REPORT_PORT, TEST_RUN_DIR } from '../support/test-run.js';
 
 const STACK_LOGS = ['kamailio.log', 'rtpengine.log', 'rtpengine-mask.log', 'rtpengine-mute.log'].map(
   (name) => ({
@@ -50,7 +50,7 @@ let logStart: number[] = [];
 beforeAll(async () => {
   logStart = STACK_LOGS.map(({ path }) => logEnd(path));
   harness = await CallHarness.create({ name: 'matrix' });
-  reports = await openDtmfReports({ port: 9999, ngPort: 2223, maskNgPort: 2225 });
+  reports = await openDtmfReports({ port: DTMF_REPORT_PORT, ngPort: 2223, maskNgPort: 2225 });
   muteNg = await NgClient.open({
     host: '127.0.0.1',
     port: 2227,

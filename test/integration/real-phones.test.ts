@@ -5,8 +5,8 @@
  * as in-band tones, and hang up; the CallHarness agent (SIPp UAS, SDP pointing at an RTP sink)
  * answers. The agent's whole stream must carry no telephone-event with a digit and no ms of DTMF
  * tone. Positive controls: the agent did hear the phone (its 400 Hz voice before and after the
- * keys), and rtpengine reported every key of the call once, in order (the edge's reports on 9999
- * for RFC 4733, the mask hop's on 9998 for in-band tones) — the phone did send them.
+ * keys), and rtpengine reported every key of the call once, in order (the edge's reports on 999
+ * for RFC 4733, the mask hop's on 998 for in-band tones) — the phone did send them.
  *
  * The phones are installed by stack_install (global-setup); a missing phone fails, never skips.
  * How each phone is driven, and what it can and cannot do: test/support/phones/*.ts. By hand, on a
@@ -28,11 +28,11 @@ import {
   runPhonePayment,
 } from '../support/phones/phone-call.js';
 import { stopAllPhones } from '../support/phones/phone-process.js';
+import { DTMF_REPORT_PORT } from '../support/test-run.js';
 
 /** Kamailio of the suite's stack (global-setup); the agent is CallHarness's 127.0.0.2:5080. */
 const AGENT_URI = 'sip:agent@127.0.0.1:5060';
 /** The stack's TONEWALL_DTMF_LOG_DEST port (the mask hop reports to the port below). */
-const DTMF_REPORT_PORT = 9999;
 
 let harness: CallHarness;
 let reports: DtmfReports;

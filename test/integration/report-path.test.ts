@@ -18,6 +18,7 @@ import { openDtmfReports } from '../support/dtmf-reports.js';
 import { startInProcessGateway } from '../support/in-process-gateway.js';
 import { layout } from '../support/media/layout.js';
 import { layoutStream } from '../support/media/stream-layout.js';
+import { DTMF_REPORT_PORT } from '../support/test-run.js';
 
 const KEYS = '1234#';
 
@@ -74,7 +75,12 @@ async function keyedCall(): Promise<PlacedCall> {
 describe('a report rtpengine sent while nothing listened', () => {
   it('costs the next call its first key when nothing sheds it (the control)', async () => {
     await leaveALostReportBehind();
-    const reports = await openDtmfReports({ port: 9999, ngPort: 2223, maskNgPort: 2225, probe: false });
+    const reports = await openDtmfReports({
+      port: DTMF_REPORT_PORT,
+      ngPort: 2223,
+      maskNgPort: 2225,
+      probe: false,
+    });
     try {
       const call = await keyedCall();
       expect(reports.keysOf(call.customer.sipCallId, call.customer.fromTag)).toBe(KEYS.slice(1));
@@ -85,7 +91,7 @@ describe('a report rtpengine sent while nothing listened', () => {
 
   it('is shed by the probe of a test reader: every key of the next call reported', async () => {
     await leaveALostReportBehind();
-    const reports = await openDtmfReports({ port: 9999, ngPort: 2223, maskNgPort: 2225 });
+    const reports = await openDtmfReports({ port: DTMF_REPORT_PORT, ngPort: 2223, maskNgPort: 2225 });
     try {
       expect(reports.probed.find((p) => p.hop === 'edge')?.keysSent).toBe(2);
       const call = await keyedCall();

@@ -8,6 +8,12 @@ import { REPO_ROOT, TEST_RUN_NAME } from './stack.js';
 export const TEST_RUN_DIR = join(REPO_ROOT, '.run', TEST_RUN_NAME);
 /** Development keys made by global-setup (scripts/keys.ts): sandbox connector, audit signing. */
 export const TEST_KEYS_DIR = join(TEST_RUN_DIR, 'keys');
+/**
+ * Where the suite's stack reports keys (scripts/lib/stack.sh's defaults): the edge's RFC 4733 reports
+ * and the mask hop's in-band ones, on privileged ports.
+ */
+export const DTMF_REPORT_PORT = 999;
+export const DTMF_TONES_PORT = 998;
 /** The integration key the test gateways accept (`Authorization: Bearer …`). */
 export const TEST_API_KEY = 'tonewall-integration-test-key-abcd';
 

@@ -10,8 +10,8 @@ describe('loadConfig', () => {
     expect(config.rtpengine).toMatchObject({ ngHost: '127.0.0.1', ngPort: 2223 });
     expect(config.dtmf).toEqual({
       host: '127.0.0.1',
-      port: 9999,
-      tonesPort: 9998,
+      port: 999,
+      tonesPort: 998,
       allowedSources: ['127.0.0.1'],
     });
     expect(config.kamailio).toMatchObject({ evapiHost: '127.0.0.1', evapiPort: 8448 });

@@ -40,9 +40,9 @@ export const MASKING_SETTINGS = {
   }),
   TONEWALL_DTMF_LOG_DEST: setting({
     type: hostPort,
-    default: '127.0.0.1:9999',
+    default: '127.0.0.1:999',
     readBy: ['gateway', 'stack', 'scripts'],
-    doc: 'HOST:PORT the edge reports RFC 4733 keys to, where the gateway listens',
+    doc: 'HOST:PORT the edge reports RFC 4733 keys to, where the gateway listens; below 1024 (a privileged port) no unprivileged local process can take it, even while the gateway restarts',
   }),
   TONEWALL_MASK_DTMF_LOG_DEST: setting({
     type: hostPort,
