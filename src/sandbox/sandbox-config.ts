@@ -1,6 +1,7 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { GatewayError } from '../errors.js';
+import { PROGRAM_SETTINGS, type ProgramLogLevel, programPath } from '../program-settings.js';
 
 /** Every setting the sandbox reads besides TONEWALL_LOG_LEVEL, TONEWALL_ROOT and TONEWALL_KEYS_DIR. */
 export const SANDBOX_SETTINGS = [
@@ -13,15 +14,11 @@ export const SANDBOX_SETTINGS = [
   'TONEWALL_SANDBOX_HANG_MS',
 ] as const;
 
-const path = z.string().min(1).max(4096);
+const path = programPath;
 
 const sandboxSchema = z
   .object({
-    TONEWALL_LOG_LEVEL: z
-      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
-      .default('info'),
-    TONEWALL_ROOT: path.optional(),
-    TONEWALL_KEYS_DIR: path.optional(),
+    ...PROGRAM_SETTINGS,
     TONEWALL_SANDBOX_ADDR: z.string().min(1).max(255).default('127.0.0.1'),
     TONEWALL_SANDBOX_PORT: z.coerce.number().int().min(0).max(65_535).default(8443),
     TONEWALL_SANDBOX_CERT: path.optional(),
@@ -34,7 +31,7 @@ const sandboxSchema = z
   .strict();
 
 export interface SandboxConfig {
-  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly logLevel: ProgramLogLevel;
   readonly host: string;
   readonly port: number;
   readonly keysDir: string;

@@ -1,21 +1,18 @@
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { GatewayError } from '../errors.js';
+import { PROGRAM_SETTINGS, type ProgramLogLevel, programPath } from '../program-settings.js';
 
 /**
  * The audit signer's settings (a process of its own: src/signer/main.ts). It reads the signing key —
  * the gateway, given `TONEWALL_AUDIT_SIGNER_SOCKET`, never does — and keeps its chain state in a file
  * of its own.
  */
-const path = z.string().min(1).max(4096);
+const path = programPath;
 
 const signerSchema = z
   .object({
-    TONEWALL_LOG_LEVEL: z
-      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
-      .default('info'),
-    TONEWALL_ROOT: path.optional(),
-    TONEWALL_KEYS_DIR: path.optional(),
+    ...PROGRAM_SETTINGS,
     TONEWALL_AUDIT_KEY: path.default('audit-signing.key'),
     TONEWALL_AUDIT_PREVIOUS_KEY: path.optional(),
     TONEWALL_AUDIT_SIGNER_SOCKET: path,
@@ -28,7 +25,7 @@ const signerSchema = z
   })
   .strict();
 
-export const SIGNER_SETTINGS = [
+const SIGNER_SETTINGS = [
   'TONEWALL_AUDIT_KEY',
   'TONEWALL_AUDIT_PREVIOUS_KEY',
   'TONEWALL_AUDIT_SIGNER_SOCKET',
@@ -37,7 +34,7 @@ export const SIGNER_SETTINGS = [
 ] as const;
 
 export interface SignerConfig {
-  readonly logLevel: z.infer<typeof signerSchema>['TONEWALL_LOG_LEVEL'];
+  readonly logLevel: ProgramLogLevel;
   readonly keyFile: string;
   readonly previousKeyFile: string | undefined;
   readonly socketPath: string;

@@ -2,6 +2,7 @@ import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { GatewayError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
+import { MAX_RECORD_BYTES } from './audit-codec.js';
 import { listSegments } from './audit-segments.js';
 
 /** Where shipped lines go (SyslogTlsSender). */
@@ -213,7 +214,8 @@ async function lineStartBefore(file: string, at: number): Promise<number> {
   if (at <= 0) return 0;
   const handle = await open(file, 'r');
   try {
-    const buffer = Buffer.alloc(Math.min(RESEND_BYTES, 64 * 1024 + 1));
+    // a record's line is at most MAX_RECORD_BYTES: the next line starts within that
+    const buffer = Buffer.alloc(MAX_RECORD_BYTES + 1);
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, at - 1);
     const end = buffer.subarray(0, bytesRead).indexOf(0x0a);
     return end < 0 ? at : at + end;

@@ -38,10 +38,6 @@ export class SyslogTlsSender {
     this.#header = `${host} ${options.appName} ${process.pid} ${options.msgId} -`;
   }
 
-  get connected(): boolean {
-    return this.#socket !== undefined;
-  }
-
   /** Sends each message (UTF-8, no line end) as one syslog message, in order. */
   async send(messages: readonly string[]): Promise<void> {
     const socket = await this.#open();
