@@ -2,7 +2,6 @@ import { EvapiClient } from '../adapters/kamailio/evapi-client.js';
 import { JsonRpcClient } from '../adapters/kamailio/jsonrpc-client.js';
 import { KamailioDialogs } from '../adapters/kamailio/kamailio-dialogs.js';
 import { GatewayMetrics } from '../adapters/metrics/gateway-metrics.js';
-import { JsonlPaymentStatusStore } from '../adapters/payment-status/jsonl-payment-status-store.js';
 import { GuardedConnector } from '../adapters/processors/guarded-connector.js';
 import { RtpengineCaptureMute } from '../adapters/rtpengine/capture-mute.js';
 import { DtmfListener } from '../adapters/rtpengine/dtmf-listener.js';
@@ -25,6 +24,7 @@ import type { Logger } from '../logger.js';
 import { serveGatewayHttp } from './gateway-http.js';
 import { openMediaEngines, timedNg, timedPrompts } from './media-engines.js';
 import { openAuditTrail } from './open-audit-trail.js';
+import { openPaymentState } from './open-payment-state.js';
 import { shippingHealth, startAuditShipping } from './start-audit-shipping.js';
 import { warnTakeableDtmfPorts } from './warn-takeable-dtmf-ports.js';
 
@@ -96,19 +96,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     clock,
     logger: logger.child({ part: 'audit-shipping' }),
   });
-  // Payments a stopped or crashed run left unfinished end here as internal-error, before any call event.
-  const { store: statusStore, interrupted } = await JsonlPaymentStatusStore.open({
-    file: config.paymentStatus.file,
-    retain: config.paymentStatus.retain,
-    now: () => new Date(clock.now()),
-    logger: logger.child({ part: 'payment-status' }),
-  });
-  for (const record of interrupted) {
-    logger.warn(
-      { paymentId: record.id, callId: record.callId, was: record.interrupted, outcome: record.outcome },
-      'payment of an earlier run ended as internal-error',
-    );
-  }
+  const paymentState = await openPaymentState(config, clock, logger);
+  const { statusStore } = paymentState;
   /** Set once the DTMF listener runs (below): whether it still receives reports. */
   let dtmfReceiving: (() => boolean) | undefined;
   const payments = new PaymentService({
@@ -280,7 +269,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       await payments.stop();
       // the payments just ended let their calls' audio through again: sent before the NG sockets close
       await captureMasking.settled();
-      await statusStore.close();
       evapi.stop();
       await audit.close();
       // after the close: its last record (log.closed) goes too
@@ -290,6 +278,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       await closed;
       await engines.close();
       await connector.close();
+      await paymentState.close();
     },
   };
 }

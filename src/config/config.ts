@@ -90,6 +90,8 @@ export interface Config {
   readonly audit: AuditSettings;
   /** The payment status file (JSON lines, no card data) and how many payments it keeps. */
   readonly paymentStatus: { readonly file: string; readonly retain: number };
+  /** The embedded SQLite store (src/adapters/store/state-database.ts). */
+  readonly stateDb: string;
 }
 
 function processorSettings(env: z.infer<typeof environmentSchema>): ProcessorSettings {
@@ -207,5 +209,9 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
       ),
       retain: env.TONEWALL_PAYMENT_STATUS_RETAIN,
     },
+    stateDb: resolve(
+      env.TONEWALL_ROOT ?? '.',
+      env.TONEWALL_STATE_DB ?? join('.run', env.TONEWALL_RUN_NAME, 'state.sqlite'),
+    ),
   });
 }

@@ -41,6 +41,7 @@ const INVALID: ReadonlyArray<[setting: string, value: string]> = [
   ['TONEWALL_RUN_NAME', '../etc'],
   ['TONEWALL_KEYS_DIR', LONG],
   ['TONEWALL_PAYMENT_STATUS_FILE', LONG],
+  ['TONEWALL_STATE_DB', LONG],
   ['TONEWALL_PAYMENT_STATUS_RETAIN', '5'],
   ['TONEWALL_PROCESSOR', 'paypal'],
   ['TONEWALL_PROCESSOR_URL', 'http://127.0.0.1:8443/v1/tokens'],

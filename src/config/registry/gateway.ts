@@ -94,6 +94,12 @@ export const GATEWAY_SETTINGS = {
     readBy: ['gateway'],
     doc: 'payment statuses kept across restarts (JSON lines, mode 0600, no card data)',
   }),
+  TONEWALL_STATE_DB: setting({
+    type: path,
+    defaultText: '`.run/<run>/state.sqlite`',
+    readBy: ['gateway'],
+    doc: 'the embedded store (SQLite, mode 0600, no card data): idempotency keys, charges awaiting reconciliation, the status callback queue',
+  }),
   TONEWALL_PAYMENT_STATUS_RETAIN: setting({
     type: integer(100, 1_000_000),
     default: '10000',

@@ -1,0 +1,40 @@
+import { JsonlPaymentStatusStore } from '../adapters/payment-status/jsonl-payment-status-store.js';
+import { openStateDatabase, type StateDatabase } from '../adapters/store/state-database.js';
+import type { Clock } from '../application/clock.js';
+import type { Config } from '../config/config.js';
+import type { Logger } from '../logger.js';
+
+export interface PaymentState {
+  /** The embedded store the stateful adapters share (closed last, by `close`). */
+  readonly db: StateDatabase;
+  readonly statusStore: JsonlPaymentStatusStore;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens what payments keep across restarts: the state database and the status file. Payments a
+ * stopped or crashed run left unfinished end here, before any call event, and each is logged.
+ */
+export async function openPaymentState(config: Config, clock: Clock, logger: Logger): Promise<PaymentState> {
+  const db = await openStateDatabase(config.stateDb);
+  const { store: statusStore, interrupted } = await JsonlPaymentStatusStore.open({
+    file: config.paymentStatus.file,
+    retain: config.paymentStatus.retain,
+    now: () => new Date(clock.now()),
+    logger: logger.child({ part: 'payment-status' }),
+  });
+  for (const record of interrupted) {
+    logger.warn(
+      { paymentId: record.id, callId: record.callId, was: record.interrupted, outcome: record.outcome },
+      'payment of an earlier run ended as internal-error',
+    );
+  }
+  return {
+    db,
+    statusStore,
+    async close() {
+      await statusStore.close();
+      db.close();
+    },
+  };
+}
