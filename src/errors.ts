@@ -66,17 +66,25 @@ export function httpStatusOf(code: ErrorCode): number {
 export interface GatewayErrorOptions {
   retryable?: boolean;
   cause?: unknown;
+  /**
+   * A processor failure that provably left the processor untouched: nothing reached it (connection
+   * refused, name not found, TLS handshake refused, circuit breaker open). Without it, a failed
+   * charge may have been made (application/payments/charge-doubt.ts).
+   */
+  notSent?: boolean;
 }
 
 export class GatewayError extends Error {
   readonly code: ErrorCode;
   readonly retryable: boolean;
+  readonly notSent: boolean;
 
   constructor(code: ErrorCode, message: string, options: GatewayErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'GatewayError';
     this.code = code;
     this.retryable = options.retryable ?? false;
+    this.notSent = options.notSent ?? false;
   }
 }
 

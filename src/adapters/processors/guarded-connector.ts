@@ -1,5 +1,7 @@
 import type { Clock } from '../../application/clock.js';
 import type {
+  LookupRequest,
+  LookupResult,
   ProcessorConnector,
   ProcessorResult,
   TokeniseRequest,
@@ -60,7 +62,9 @@ export class GuardedConnector implements ProcessorConnector {
     this.#state = admission.state;
     if (!admission.allowed) {
       this.#options.observe?.('GW_ERR_PROCESSOR_UNAVAILABLE', 0);
-      throw new GatewayError('GW_ERR_PROCESSOR_UNAVAILABLE', 'processor circuit breaker is open');
+      throw new GatewayError('GW_ERR_PROCESSOR_UNAVAILABLE', 'processor circuit breaker is open', {
+        notSent: true,
+      });
     }
     let result: BreakerResult = 'answered';
     let outcome = 'GW_ERR_INTERNAL';
@@ -88,6 +92,17 @@ export class GuardedConnector implements ProcessorConnector {
       }
       this.#options.observe?.(outcome, (now - startedAt) / 1000);
     }
+  }
+
+  /** Reconciliation asks the processor whatever the breaker's state: nothing is charged by asking. */
+  lookup(request: LookupRequest): Promise<LookupResult> {
+    const { connector } = this.#options;
+    if (!connector.lookup) {
+      return Promise.reject(
+        new GatewayError('GW_ERR_PROCESSOR_PROTOCOL', `processor "${this.name}" cannot look requests up`),
+      );
+    }
+    return connector.lookup(request);
   }
 
   close(): Promise<void> {

@@ -52,6 +52,21 @@ export interface DeclinedResult {
 
 export type ProcessorResult = TokenisedResult | DeclinedResult;
 
+/** What the processor did under one idempotency key, asked after a charge of unknown outcome. */
+export type LookupResult =
+  /** It acted: the result it gave (or would have given) the request. */
+  | { readonly found: 'result'; readonly result: ProcessorResult }
+  /** It still works on the request (a hang, a Stripe intent `processing`): ask again later. */
+  | { readonly found: 'pending' }
+  /** It has no request under this key: nothing was charged (so far: a request still on the wire may land). */
+  | { readonly found: 'nothing' };
+
+export interface LookupRequest {
+  readonly paymentId: string;
+  /** The key the tokenise request was sent with. */
+  readonly idempotencyKey: string;
+}
+
 /**
  * A processor connector. `tokenise` resolves with a result or rejects with a GatewayError whose code
  * is one of GW_ERR_PROCESSOR_* (or GW_ERR_INVALID_AMOUNT), after its retries.
@@ -59,6 +74,12 @@ export type ProcessorResult = TokenisedResult | DeclinedResult;
 export interface ProcessorConnector {
   readonly name: string;
   tokenise(request: TokeniseRequest): Promise<ProcessorResult>;
+  /**
+   * Reconciliation: asks the processor what it did under `idempotencyKey` (never sends card data).
+   * Rejects with a GW_ERR_PROCESSOR_* error when it cannot tell now. A connector without it leaves
+   * every charge of unknown outcome for a person to settle (docs/payments.md, "Unknown outcomes").
+   */
+  lookup?(request: LookupRequest): Promise<LookupResult>;
   /** Releases sockets and agents. */
   close(): Promise<void>;
 }
