@@ -3,10 +3,12 @@
  * and alone can read the signing key (0600); the log's writer — the gateway's audit store, built —
  * runs as `nobody`, asks the signer over its socket (group `nogroup`, mode 0660) and cannot read the
  * key. The log it writes verifies with the public key. Without the socket's group the writer cannot
- * even reach the signer (the negative control).
+ * even reach the signer (the negative control). As in the container image (Dockerfile target
+ * `signer`), the signer also runs as an unprivileged user of its own (`daemon` here), a member of the
+ * socket's group only to give the socket to it, with its key its own; the writer is a third user.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -18,22 +20,37 @@ import { REPO_ROOT } from '../support/stack.js';
 
 const run = promisify(execFile);
 const NOBODY = 65534;
+const DAEMON = 1;
 const WRITER = join(REPO_ROOT, 'test/support/fixtures/signed-audit-writer.mjs');
 
 let work: string;
 let keys: string;
 const signers: ChildProcess[] = [];
 
-async function startSigner(name: string, group: string | undefined): Promise<string> {
+/** `as`: run the signer as this uid, with the socket's group as its only other group (setpriv). */
+async function startSigner(
+  name: string,
+  group: string | undefined,
+  as?: { uid: number; keys: string },
+): Promise<string> {
   const dir = join(work, name);
   mkdirSync(dir);
   chmodSync(dir, 0o711); // not by mkdir's mode: the suite runs under umask 077 (scripts/lib/stack.sh)
+  if (as) {
+    // the image's socket folder: the signer's, the socket's group may enter (0750)
+    chownSync(dir, as.uid, NOBODY);
+    chmodSync(dir, 0o750);
+  }
   const socket = join(dir, 'signer.sock');
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'dist/signer/main.js')], {
+  const node = [join(REPO_ROOT, 'dist/signer/main.js')];
+  const [command, args] = as
+    ? ['setpriv', [`--reuid=${as.uid}`, `--regid=${as.uid}`, `--groups=${NOBODY}`, process.execPath, ...node]]
+    : [process.execPath, node];
+  const child = spawn(command, args, {
     env: {
       PATH: process.env.PATH,
       TONEWALL_LOG_LEVEL: 'warn',
-      TONEWALL_AUDIT_KEY: join(keys, 'audit-signing.key'),
+      TONEWALL_AUDIT_KEY: join(as?.keys ?? keys, 'audit-signing.key'),
       TONEWALL_AUDIT_SIGNER_SOCKET: socket,
       TONEWALL_AUDIT_SIGNER_STATE: join(dir, 'state.json'),
       ...(group === undefined ? {} : { TONEWALL_AUDIT_SIGNER_GROUP: group }),
@@ -56,10 +73,10 @@ function logDirForNobody(name: string): string {
   return dir;
 }
 
-async function writeAsNobody(socket: string, dir: string, count: number) {
+async function writeAsNobody(socket: string, dir: string, count: number, keyDir = keys) {
   const result = await run(
     process.execPath,
-    [WRITER, socket, dir, join(keys, 'audit-signing.key'), String(count)],
+    [WRITER, socket, dir, join(keyDir, 'audit-signing.key'), String(count)],
     {
       uid: NOBODY,
       gid: NOBODY,
@@ -103,5 +120,25 @@ describe('the audit signer under its own user', () => {
     const dir = logDirForNobody('log-closed');
     const written = await writeAsNobody(socket, dir, 3);
     expect(written).toMatchObject({ code: 1, keyRead: 'EACCES', appended: 0, error: 'GW_ERR_AUDIT_SIGNER' });
+  });
+
+  it('the signer itself unprivileged, as in the image: its key its own, the socket given to the group', async () => {
+    const signerKeys = join(work, 'signer-keys');
+    mkdirSync(signerKeys, { mode: 0o700 });
+    makeKey(signerKeys, 'audit-signing');
+    for (const file of [signerKeys, join(signerKeys, 'audit-signing.key')]) chownSync(file, DAEMON, DAEMON);
+    const socket = await startSigner('unprivileged', 'nogroup', { uid: DAEMON, keys: signerKeys });
+    const stat = statSync(socket);
+    expect({ uid: stat.uid, gid: stat.gid, mode: stat.mode & 0o777 }).toEqual({
+      uid: DAEMON,
+      gid: NOBODY,
+      mode: 0o660,
+    });
+    const dir = logDirForNobody('log-unprivileged');
+    const written = await writeAsNobody(socket, dir, 5, signerKeys);
+    expect(written).toMatchObject({ code: 0, keyRead: 'EACCES', appended: 5 });
+    const result = await verifyAuditLog({ paths: [dir], keyring: await AuditKeyring.load([signerKeys]) });
+    expect(result.problems).toEqual([]);
+    expect(result).toMatchObject({ ok: true, records: 7, head: 'ok' });
   });
 });
