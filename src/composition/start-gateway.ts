@@ -8,8 +8,6 @@ import { DtmfListener } from '../adapters/rtpengine/dtmf-listener.js';
 import type { NgClient } from '../adapters/rtpengine/ng-client.js';
 import { RtpenginePromptPlayer } from '../adapters/rtpengine/prompt-player.js';
 import { ReportPathProbe } from '../adapters/rtpengine/report-path-probe.js';
-import { checkCallbackUrl } from '../adapters/webhooks/callback-url-policy.js';
-import { WebhookSender } from '../adapters/webhooks/webhook-sender.js';
 import type { AuditTrail } from '../application/audit/audit-trail.js';
 import { CallRegistry } from '../application/calls/call-registry.js';
 import { CallSync } from '../application/calls/call-sync.js';
@@ -26,6 +24,7 @@ import { openMediaEngines, timedNg, timedPrompts } from './media-engines.js';
 import { openAuditTrail } from './open-audit-trail.js';
 import { openPaymentState } from './open-payment-state.js';
 import { shippingHealth, startAuditShipping } from './start-audit-shipping.js';
+import { callbackCheck, startWebhooks } from './start-webhooks.js';
 import { warnTakeableDtmfPorts } from './warn-takeable-dtmf-ports.js';
 
 export interface GatewayOptions {
@@ -110,7 +109,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       if (dtmfReceiving && !dtmfReceiving()) return 'GW_ERR_DTMF_SOCKET';
       return undefined;
     },
-    checkCallback: (url) => checkCallbackUrl(url, config.webhookHosts),
+    checkCallback: callbackCheck(config.webhooks),
     connector,
     prompts: config.prompts.directory
       ? timedPrompts(new RtpenginePromptPlayer({ ng, directory: config.prompts.directory }), timed)
@@ -128,20 +127,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     logger: logger.child({ part: 'capture-masking' }),
   });
   payments.onUpdate((update) => captureMasking.onUpdate(update));
-  const webhooks = config.webhookSecret
-    ? new WebhookSender({
-        secret: config.webhookSecret,
-        logger: logger.child({ part: 'webhooks' }),
-        clock,
-        timers,
-      })
-    : undefined;
-  if (webhooks) {
-    payments.onUpdate((update) => {
-      const url = payments.callbackOf(update.view.id);
-      if (url) webhooks.send(url, update);
-    });
-  }
+  const webhooks = startWebhooks({
+    settings: config.webhooks,
+    db: paymentState.db,
+    payments,
+    clock,
+    timers,
+    logger: logger.child({ part: 'webhooks' }),
+  });
 
   const router = new DtmfRouter({ registry, sink: payments, logger: logger.child({ part: 'dtmf' }) });
   // One call of its own into each rtpengine once the listener is up: proves the reports arrive, and
@@ -264,6 +257,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     dtmfPort,
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // first, and at once: a callback in flight is aborted, what is unsent stays queued for the next run
+      await webhooks?.stop();
       reportProbe.stop();
       await dtmf.close();
       await payments.stop();
@@ -273,7 +268,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       await audit.close();
       // after the close: its last record (log.closed) goes too
       await shipper?.stop();
-      await webhooks?.drain();
       server.closeAllConnections();
       await closed;
       await engines.close();

@@ -7,6 +7,7 @@ import { splitHostPort } from './host-port.js';
 import type { ProcessorSettings } from './processor-settings.js';
 import { shapeOf } from './registry/setting.js';
 import { SETTINGS } from './settings-registry.js';
+import { checkWebhookSettings, type WebhookSettings, webhookSettings } from './webhook-settings.js';
 
 /**
  * Every setting of the registry (settings-registry.ts), as environment variables. The schema is
@@ -33,6 +34,7 @@ const environmentSchema = z
       });
     }
     checkAccessSettings(env, context);
+    checkWebhookSettings(env, context);
   });
 
 export interface Config {
@@ -76,10 +78,8 @@ export interface Config {
    * TONEWALL_PROMPTS=off): no prompts, the agent instructs.
    */
   readonly prompts: { readonly directory: string | undefined };
-  /** Signs status callbacks; undefined: payments may not ask for a statusCallback. */
-  readonly webhookSecret: string | undefined;
-  /** Hosts status callbacks may go to; undefined: any https host (http only to loopback). */
-  readonly webhookHosts: readonly string[] | undefined;
+  /** Status callbacks (webhook-settings.ts); undefined: off, payments may not ask for a statusCallback. */
+  readonly webhooks: WebhookSettings | undefined;
   /** The processor connector; key files are resolved against TONEWALL_KEYS_DIR. */
   readonly processor: ProcessorSettings;
   /** The circuit breaker in front of the connector (src/adapters/processors/circuit-breaker.ts). */
@@ -193,8 +193,7 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
       rpcTimeoutMs: env.TONEWALL_RPC_TIMEOUT_MS,
     },
     prompts: { directory: env.TONEWALL_PROMPTS === 'off' ? undefined : env.TONEWALL_PROMPTS_DIR },
-    webhookSecret: env.TONEWALL_WEBHOOK_SECRET,
-    webhookHosts: env.TONEWALL_WEBHOOK_HOSTS?.map((host) => host.toLowerCase()),
+    webhooks: webhookSettings(env),
     processor: processorSettings(env),
     processorBreaker: {
       failureThreshold: env.TONEWALL_PROCESSOR_BREAKER_FAILURES,

@@ -7,6 +7,7 @@ import { PROCESSOR_SETTINGS } from './registry/processor.js';
 import { RTPENGINE_SETTINGS } from './registry/rtpengine.js';
 import { SANDBOX_SETTINGS } from './registry/sandbox.js';
 import type { Setting } from './registry/setting.js';
+import { WEBHOOK_SETTINGS } from './registry/webhooks.js';
 
 /**
  * Every TONEWALL_* setting, each declared once (src/config/registry/*.ts), in the README's sections.
@@ -16,6 +17,7 @@ import type { Setting } from './registry/setting.js';
  */
 export const SETTING_SECTIONS = [
   { title: 'Gateway', settings: GATEWAY_SETTINGS },
+  { title: 'Status callbacks (webhooks)', settings: WEBHOOK_SETTINGS },
   { title: 'Kamailio (call path and call events)', settings: KAMAILIO_SETTINGS },
   { title: 'rtpengine (every hop)', settings: RTPENGINE_SETTINGS },
   { title: 'Masking and DTMF reports', settings: MASKING_SETTINGS },
@@ -27,6 +29,7 @@ export const SETTING_SECTIONS = [
 
 export const SETTINGS = {
   ...GATEWAY_SETTINGS,
+  ...WEBHOOK_SETTINGS,
   ...KAMAILIO_SETTINGS,
   ...RTPENGINE_SETTINGS,
   ...MASKING_SETTINGS,

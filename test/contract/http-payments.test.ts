@@ -1,9 +1,15 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebhookSender } from '../../src/adapters/webhooks/webhook-sender.js';
-import { verifyWebhook } from '../../src/adapters/webhooks/webhook-signature.js';
+import { openStateDatabase, type StateDatabase } from '../../src/adapters/store/state-database.js';
+import type { WebhookSender } from '../../src/adapters/webhooks/webhook-sender.js';
 import { systemClock, systemTimers } from '../../src/application/clock.js';
+import { startWebhooks } from '../../src/composition/start-webhooks.js';
 import { createHttpApp } from '../../src/delivery/http/app.js';
 import type { KeypadKey } from '../../src/domain/capture/keypad.js';
 import {
@@ -16,32 +22,33 @@ import { captureLogs } from '../support/log-capture.js';
 import { type RecordedResponse, recordResponses, undocumented } from './openapi/documented-responses.js';
 
 const key = 'integration-key-for-tests-0001';
-const secret = 'webhook-secret-webhook-secret-0001';
+const secret = `whsec_${randomBytes(32).toString('base64')}`;
 const CARD = '4242424242424242';
 const logs = captureLogs();
 const { registry, payments } = paymentCore(logs.logger);
-const webhooks = new WebhookSender({
-  secret,
-  logger: logs.logger,
-  clock: systemClock,
-  timers: systemTimers,
-  policy: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 20, deadlineMs: 5_000 },
-});
-payments.onUpdate((update) => {
-  const url = payments.callbackOf(update.view.id);
-  if (url) webhooks.send(url, update);
-});
+const stateDir = mkdtempSync(join(tmpdir(), 'tonewall-http-payments-'));
+let db: StateDatabase;
+let webhooks: WebhookSender | undefined;
 
 let app: ListeningApp;
 let responses: RecordedResponse[] = [];
 let base: string;
-const received: Array<{ body: string; signature: string }> = [];
+const received: Array<{ body: string; headers: Record<string, string> }> = [];
 let receiver: Server;
 let receiverUrl: string;
 let failNext = 1;
 const wire: string[] = [];
 
 beforeAll(async () => {
+  db = await openStateDatabase(join(stateDir, 'state.sqlite'));
+  webhooks = startWebhooks({
+    settings: { secrets: [secret], hosts: ['127.0.0.1'], retryDelaysMs: [20, 20], attemptTimeoutMs: 5_000 },
+    db,
+    payments,
+    clock: systemClock,
+    timers: systemTimers,
+    logger: logs.logger,
+  });
   app = await listenOnLoopback(
     createHttpApp({
       clock: systemClock,
@@ -66,7 +73,7 @@ beforeAll(async () => {
         response.writeHead(503).end();
         return;
       }
-      received.push({ body, signature: String(request.headers['tonewall-signature']) });
+      received.push({ body, headers: request.headers as Record<string, string> });
       response.writeHead(204).end();
     });
   });
@@ -75,6 +82,9 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await app.close();
+  await webhooks?.stop();
+  db.close();
+  rmSync(stateDir, { recursive: true, force: true });
   await new Promise<void>((resolve) => receiver.close(() => resolve()));
 });
 
@@ -162,22 +172,19 @@ describe('payments API', () => {
     const final = await api('GET', `/v1/payments/${paymentId}`);
     expect(final.body.status).toBe('succeeded');
 
-    await webhooks.drain();
+    const queued = db.prepare('SELECT COUNT(*) AS n FROM webhook_deliveries');
+    for (let waited = 0; (queued.get() as { n: number }).n > 0 && waited < 5_000; waited += 20) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     expect(received.length).toBeGreaterThan(3);
-    const sequences = received.map((hook) => (JSON.parse(hook.body) as { sequence: number }).sequence);
+    const sequences = received.map(
+      (hook) => (JSON.parse(hook.body) as { data: { sequence: number } }).data.sequence,
+    );
     expect(sequences).toEqual([...sequences].sort((a, b) => a - b));
+    const wrong = new Webhook(`whsec_${randomBytes(32).toString('base64')}`);
     for (const hook of received) {
-      expect(
-        verifyWebhook({ secret, header: hook.signature, body: hook.body, nowSeconds: Date.now() / 1000 }),
-      ).toBe(true);
-      expect(
-        verifyWebhook({
-          secret: 'wrong-secret',
-          header: hook.signature,
-          body: hook.body,
-          nowSeconds: Date.now() / 1000,
-        }),
-      ).toBe(false);
+      expect(new Webhook(secret).verify(hook.body, hook.headers)).toMatchObject({ type: 'payment.updated' });
+      expect(() => wrong.verify(hook.body, hook.headers)).toThrow();
     }
 
     const everything = [...wire, ...received.map((hook) => hook.body), logs.text()].join('\n');

@@ -54,6 +54,15 @@ describe('node dist/main.js with an invalid setting', () => {
     expect(stderr).not.toContain(value);
     expect(stdout).toBe('');
   });
+
+  it('a webhook secret without TONEWALL_WEBHOOK_HOSTS: exits 78, callbacks need their allow-list', async () => {
+    const secret = `whsec_${Buffer.alloc(32, 9).toString('base64')}`;
+    const { code, stderr } = await runGateway({ TONEWALL_WEBHOOK_SECRET: secret });
+    expect(code).toBe(78);
+    expect(stderr).toBe(
+      'tonewall: invalid configuration: TONEWALL_WEBHOOK_HOSTS: is required when TONEWALL_WEBHOOK_SECRET is set (the hosts status callbacks may go to)\n',
+    );
+  });
 });
 
 describe('node dist/main.js with a key or certificate file it cannot use', () => {

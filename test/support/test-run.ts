@@ -17,7 +17,10 @@ export const DTMF_TONES_PORT = 998;
 /** The integration key the test gateways accept (`Authorization: Bearer …`). */
 export const TEST_API_KEY = 'tonewall-integration-test-key-abcd';
 
-/** TONEWALL_* settings for a test gateway: this run, its keys, the API key, trace logs; `extra` wins. */
+/**
+ * TONEWALL_* settings for a test gateway: this run, its keys, the API key, trace logs, status
+ * callbacks allowed to 127.0.0.1 (the test receivers; used when a test sets a webhook secret); `extra` wins.
+ */
 export function testGatewayEnv(extra: Readonly<Record<string, string>> = {}): Record<string, string> {
   return {
     TONEWALL_ROOT: REPO_ROOT,
@@ -25,6 +28,7 @@ export function testGatewayEnv(extra: Readonly<Record<string, string>> = {}): Re
     TONEWALL_KEYS_DIR: TEST_KEYS_DIR,
     TONEWALL_API_KEY: TEST_API_KEY,
     TONEWALL_LOG_LEVEL: 'trace',
+    TONEWALL_WEBHOOK_HOSTS: '127.0.0.1',
     ...extra,
   };
 }

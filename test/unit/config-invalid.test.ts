@@ -37,6 +37,11 @@ const INVALID: ReadonlyArray<[setting: string, value: string]> = [
   ['TONEWALL_PROMPTS_DIR', LONG],
   ['TONEWALL_WEBHOOK_SECRET', SECRET],
   ['TONEWALL_WEBHOOK_HOSTS', ','],
+  ['TONEWALL_WEBHOOK_HOSTS', 'crm.example.com:443'],
+  ['TONEWALL_WEBHOOK_PREVIOUS_SECRET', 'whsec_short'],
+  ['TONEWALL_WEBHOOK_RETRY_SCHEDULE', '5 minutes'],
+  ['TONEWALL_WEBHOOK_RETRY_SCHEDULE', '5s,2d'],
+  ['TONEWALL_WEBHOOK_TIMEOUT_MS', '100'],
   ['TONEWALL_ROOT', LONG],
   ['TONEWALL_RUN_NAME', '../etc'],
   ['TONEWALL_KEYS_DIR', LONG],
@@ -160,6 +165,28 @@ describe('every invalid setting stops start-up', () => {
   it('names each of several bad settings at once', () => {
     expect(() => loadConfig({ TONEWALL_NG_PORT: '0', TONEWALL_PROCESSOR: 'paypal' })).toThrow(
       /TONEWALL_NG_PORT.*TONEWALL_PROCESSOR|TONEWALL_PROCESSOR.*TONEWALL_NG_PORT/,
+    );
+  });
+
+  it('asks for the callback allow-list whenever callbacks are on (a webhook secret is set)', () => {
+    const secret = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
+    expect(() => loadConfig({ TONEWALL_WEBHOOK_SECRET: secret })).toThrow(
+      /TONEWALL_WEBHOOK_HOSTS: is required when TONEWALL_WEBHOOK_SECRET is set/,
+    );
+    expect(() => loadConfig({ TONEWALL_WEBHOOK_SECRET: secret })).toThrow(/TONEWALL_WEBHOOK_HOSTS/);
+    expect(
+      loadConfig({ TONEWALL_WEBHOOK_SECRET: secret, TONEWALL_WEBHOOK_HOSTS: 'crm.example.com,10.0.0.5' })
+        .webhooks,
+    ).toMatchObject({ secrets: [secret], hosts: ['crm.example.com', '10.0.0.5'] });
+    expect(() =>
+      loadConfig({
+        TONEWALL_WEBHOOK_SECRET: secret,
+        TONEWALL_WEBHOOK_PREVIOUS_SECRET: secret,
+        TONEWALL_WEBHOOK_HOSTS: 'a.example',
+      }),
+    ).toThrow(/TONEWALL_WEBHOOK_PREVIOUS_SECRET: is the same/);
+    expect(() => loadConfig({ TONEWALL_WEBHOOK_PREVIOUS_SECRET: secret })).toThrow(
+      /TONEWALL_WEBHOOK_PREVIOUS_SECRET: needs TONEWALL_WEBHOOK_SECRET/,
     );
   });
 

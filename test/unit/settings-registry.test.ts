@@ -127,7 +127,12 @@ describe('the settings registry', () => {
   it('names as readers only those that mention the setting', () => {
     const sandbox = filesUnder(join('src', 'sandbox'));
     const text: Readonly<Record<Reader, string>> = {
-      gateway: ['src/config/config.ts', 'src/config/access-settings.ts', 'src/config/audit-settings.ts']
+      gateway: [
+        'src/config/config.ts',
+        'src/config/access-settings.ts',
+        'src/config/audit-settings.ts',
+        'src/config/webhook-settings.ts',
+      ]
         .map(read)
         .join('\n'),
       stack: ['scripts/lib/stack.sh', 'scripts/lib/stack-firewall.sh', 'scripts/container-entry.sh']

@@ -1,34 +1,76 @@
 import { GatewayError } from '../../errors.js';
+import { type AddressClass, canonicalAddress, classifyAddress, NAMED_ONLY } from './address-class.js';
 
-const LOOPBACK_HOSTS = new Set(['localhost', '[::1]']);
+/**
+ * The allow-list of status callbacks (TONEWALL_WEBHOOK_HOSTS): host names, and addresses. A private
+ * or loopback address is reached only when it is named here by address (docs/webhooks.md).
+ */
+export interface CallbackAllowList {
+  readonly hosts: ReadonlySet<string>;
+  /** The entries that are IP addresses, canonical (address-class.ts). */
+  readonly addresses: ReadonlySet<string>;
+}
 
-function isLoopback(hostname: string): boolean {
-  return LOOPBACK_HOSTS.has(hostname) || /^127(\.\d{1,3}){3}$/.test(hostname);
+/** Lowercase, `new URL`'s form (decimal and octal IPv4 made dotted, IPv6 bracketed), as callback hosts are compared. */
+export function urlHost(entry: string): string | undefined {
+  try {
+    const host = new URL(`https://${entry.includes(':') && !entry.startsWith('[') ? `[${entry}]` : entry}/`);
+    return host.port === '' && host.pathname === '/' ? host.hostname : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function allowList(entries: readonly string[]): CallbackAllowList {
+  const hosts = entries.map((entry) => urlHost(entry) ?? entry.toLowerCase());
+  return {
+    hosts: new Set(hosts),
+    addresses: new Set(hosts.map(canonicalAddress).filter((address) => address !== undefined)),
+  };
+}
+
+/** Why an address is not reached, or undefined when it may be. */
+export function refusedAddress(address: string, allowed: CallbackAllowList): AddressClass | undefined {
+  const kind = classifyAddress(address);
+  if (kind === 'public') return undefined;
+  const canonical = canonicalAddress(address);
+  if (NAMED_ONLY.has(kind) && canonical !== undefined && allowed.addresses.has(canonical)) return undefined;
+  return kind;
 }
 
 /**
- * Where status callbacks may go. A callback carries the token, last 4, brand and expiry, so it goes
- * over HTTPS (plain HTTP only to this host), and when `allowedHosts` is set only to those hosts: the
- * API cannot be used to make the gateway POST into the network at large (SSRF).
+ * Checks a statusCallback when a payment asks for it: https (plain http only to a loopback address
+ * the allow-list names), no credentials, a host of the allow-list, and, when the host is an address,
+ * one a callback may reach. The delivery checks the address again after resolving the name
+ * (pinned-request.ts). Messages name the field, never the URL.
  */
-export function checkCallbackUrl(url: string, allowedHosts: readonly string[] | undefined): void {
+export function checkCallbackUrl(url: string, allowed: CallbackAllowList): void {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
     throw new GatewayError('GW_ERR_INVALID_BODY', '"statusCallback" is not a URL');
   }
-  const hostname = parsed.hostname.toLowerCase();
-  if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && isLoopback(hostname))) {
+  const host = parsed.hostname.toLowerCase();
+  const address = canonicalAddress(host);
+  const loopback = address !== undefined && classifyAddress(address) === 'loopback';
+  if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && loopback)) {
     throw new GatewayError(
       'GW_ERR_INVALID_BODY',
-      '"statusCallback" must be https (plain http only to loopback)',
+      '"statusCallback" must be https (plain http only to a loopback address)',
     );
   }
   if (parsed.username || parsed.password) {
     throw new GatewayError('GW_ERR_INVALID_BODY', '"statusCallback" must not carry credentials');
   }
-  if (allowedHosts && !allowedHosts.includes(hostname)) {
+  if (!allowed.hosts.has(host)) {
     throw new GatewayError('GW_ERR_INVALID_BODY', '"statusCallback" host is not in TONEWALL_WEBHOOK_HOSTS');
+  }
+  const refused = address === undefined ? undefined : refusedAddress(address, allowed);
+  if (refused !== undefined) {
+    throw new GatewayError(
+      'GW_ERR_INVALID_BODY',
+      `"statusCallback" host is a ${refused} address, which callbacks never reach`,
+    );
   }
 }

@@ -1,111 +1,160 @@
+import { randomUUID } from 'node:crypto';
 import type { Clock, Timers } from '../../application/clock.js';
 import type { PaymentUpdate } from '../../application/payments/payment-ports.js';
-import type { RetryPolicy } from '../../config/processor-settings.js';
-import { GatewayError } from '../../errors.js';
+import { toPeopleView } from '../../domain/capture/people-view.js';
 import type { Logger } from '../../logger.js';
-import { withRetries } from '../processors/retry-policy.js';
-import { SIGNATURE_HEADER, signWebhook } from './webhook-signature.js';
+import type { CallbackAllowList } from './callback-url-policy.js';
+import type { Delivery, DeliveryQueue } from './delivery-queue.js';
+import { pinAddress, postPinned, type Resolve, systemResolve } from './pinned-request.js';
+import type { WebhookSigner } from './webhook-signer.js';
 
 export interface WebhookSenderOptions {
-  secret: string;
-  logger: Logger;
-  /** The signature's timestamp, the retries' deadline and backoff. */
-  clock: Clock;
-  timers: Timers;
-  policy?: RetryPolicy;
-  attemptTimeoutMs?: number;
+  readonly queue: DeliveryQueue;
+  readonly signer: WebhookSigner;
+  readonly allowList: CallbackAllowList;
+  /** The wait after each failed attempt, ms; after the last, the delivery is given up. */
+  readonly retryDelaysMs: readonly number[];
+  /** The limit of one attempt, connection to status, ms. */
+  readonly attemptTimeoutMs: number;
+  readonly clock: Clock;
+  readonly timers: Timers;
+  readonly logger: Logger;
+  /** How names are resolved (tests: a rebinding resolver). */
+  readonly resolve?: Resolve;
+  /** Payments whose callbacks are in flight at once. */
+  readonly concurrency?: number;
 }
 
-const DEFAULT_POLICY: RetryPolicy = {
-  maxAttempts: 5,
-  baseDelayMs: 500,
-  maxDelayMs: 8_000,
-  deadlineMs: 60_000,
-};
+/** Why an attempt was aborted by `stop`: the delivery is left as it was, due, for the next run. */
+const STOPPING = Symbol('stopping');
+
+/** The body of a status callback (docs/webhooks.md, "Payload"). */
+export function callbackBody(update: PaymentUpdate): string {
+  return JSON.stringify({
+    type: 'payment.updated',
+    timestamp: update.at,
+    data: { sequence: update.sequence, payment: toPeopleView(update.view) },
+  });
+}
 
 /**
- * POSTs each payment update to its statusCallback: JSON of the agent view (no card data exists in
- * it), signed with HMAC-SHA256 over timestamp and body, retried with backoff on network errors and
- * 5xx/429. Updates of one payment go out in order: each waits for the one before.
+ * Delivers status callbacks from the persisted queue (delivery-queue.ts): each payment's changes in
+ * order (the next waits until the one before is delivered or given up), several payments at once,
+ * each attempt signed (webhook-signer.ts) and sent to an address checked at that moment
+ * (pinned-request.ts). `stop` ends the loop and aborts what is in flight at once: a stop never waits
+ * for a receiver, and what is unsent is sent by the next run.
  */
 export class WebhookSender {
   readonly #options: WebhookSenderOptions;
-  readonly #queues = new Map<string, Promise<void>>();
+  readonly #inFlight = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  #timer: { cancel(): void } | undefined;
+  #stopped = false;
 
   constructor(options: WebhookSenderOptions) {
     this.#options = options;
   }
 
+  /** Queues a payment's change for its callback; a digit-only change (`progress`) is not sent. */
   send(url: string, update: PaymentUpdate): void {
-    const key = update.view.id;
-    const previous = this.#queues.get(key) ?? Promise.resolve();
-    const next = previous.then(() => this.#deliver(url, update));
-    this.#queues.set(key, next);
-    void next.finally(() => {
-      if (this.#queues.get(key) === next) this.#queues.delete(key);
+    if (update.progress) return;
+    const { queue, clock } = this.#options;
+    queue.add({
+      id: `msg_${randomUUID()}`,
+      paymentId: update.view.id,
+      url,
+      body: callbackBody(update),
+      now: clock.now(),
     });
+    this.#pump();
   }
 
-  /** Resolves when every queued delivery has succeeded or given up. */
-  async drain(): Promise<void> {
-    while (this.#queues.size > 0) await Promise.allSettled([...this.#queues.values()]);
+  /** Starts delivering, the deliveries an earlier run left first. */
+  start(): void {
+    const pending = this.#options.queue.pendingCount;
+    if (pending > 0) this.#options.logger.info({ pending }, 'status callbacks left by an earlier run');
+    this.#pump();
   }
 
-  async #deliver(url: string, update: PaymentUpdate): Promise<void> {
-    const body = JSON.stringify({
-      event: 'payment.updated',
-      sequence: update.sequence,
-      at: update.at,
-      payment: update.view,
+  /** Ends the loop, aborts attempts in flight (their deliveries stay queued, due) and resolves when they have let go. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#timer?.cancel();
+    const running = [...this.#inFlight.values()];
+    for (const { controller } of running) controller.abort(STOPPING);
+    await Promise.allSettled(running.map(({ done }) => done));
+  }
+
+  #pump(): void {
+    if (this.#stopped) return;
+    const concurrency = this.#options.concurrency ?? 8;
+    const now = this.#options.clock.now();
+    let nextDue: number | undefined;
+    for (const delivery of this.#options.queue.heads(concurrency + this.#inFlight.size)) {
+      if (this.#inFlight.has(delivery.paymentId)) continue;
+      if (delivery.dueAt > now) {
+        nextDue = Math.min(nextDue ?? delivery.dueAt, delivery.dueAt);
+      } else if (this.#inFlight.size < concurrency) {
+        this.#attempt(delivery);
+      }
+    }
+    this.#timer?.cancel();
+    this.#timer =
+      nextDue === undefined ? undefined : this.#options.timers.set(nextDue - now, () => this.#pump());
+  }
+
+  #attempt(delivery: Delivery): void {
+    const controller = new AbortController();
+    const done = this.#run(delivery, controller).finally(() => {
+      this.#inFlight.delete(delivery.paymentId);
+      this.#pump();
     });
-    const logger = this.#options.logger.child({ paymentId: update.view.id, sequence: update.sequence });
+    this.#inFlight.set(delivery.paymentId, { controller, done });
+  }
+
+  async #run(delivery: Delivery, controller: AbortController): Promise<void> {
+    const { signer, clock, timers, queue, allowList } = this.#options;
+    const logger = this.#options.logger.child({ paymentId: delivery.paymentId, webhookId: delivery.id });
+    const timeout = timers.set(this.#options.attemptTimeoutMs, () => controller.abort());
+    let failure: string | undefined;
     try {
-      await withRetries(
-        async ({ timeoutMs }) => {
-          const timestamp = Math.floor(this.#options.clock.now() / 1000);
-          let response: Response;
-          try {
-            response = await fetch(url, {
-              method: 'POST',
-              headers: {
-                'content-type': 'application/json',
-                [SIGNATURE_HEADER]: signWebhook(this.#options.secret, timestamp, body),
-                'idempotency-key': `${update.view.id}:${update.sequence}`,
-              },
-              body,
-              redirect: 'manual',
-              signal: AbortSignal.timeout(timeoutMs),
-            });
-          } catch (cause) {
-            throw new GatewayError('GW_ERR_WEBHOOK_DELIVERY', 'status callback could not be reached', {
-              retryable: true,
-              cause,
-            });
-          }
-          await response.body?.cancel();
-          if (response.status >= 200 && response.status < 300) return;
-          throw new GatewayError(
-            'GW_ERR_WEBHOOK_DELIVERY',
-            `status callback answered HTTP ${response.status}`,
-            {
-              retryable: response.status >= 500 || response.status === 429,
-            },
-          );
-        },
+      const host = new URL(delivery.url).hostname;
+      const address = await pinAddress(host, allowList, this.#options.resolve ?? systemResolve);
+      const status = await postPinned(
         {
-          policy: this.#options.policy ?? DEFAULT_POLICY,
-          attemptTimeoutMs: this.#options.attemptTimeoutMs ?? 5_000,
-          clock: {
-            monotonic: () => this.#options.clock.monotonic(),
-            sleep: (ms) => this.#options.timers.sleep(ms),
+          url: delivery.url,
+          headers: {
+            'content-type': 'application/json',
+            'user-agent': 'tonewall-webhooks',
+            ...signer.headers(delivery.id, clock.now(), delivery.body),
           },
-          random: Math.random,
-          onRetry: ({ attempt, delayMs }) => logger.info({ attempt, delayMs }, 'status callback retry'),
+          body: delivery.body,
+          signal: controller.signal,
         },
+        address,
       );
-      logger.debug('status callback delivered');
+      if (status < 200 || status > 299) failure = `status callback answered HTTP ${status}`;
     } catch (error) {
-      logger.warn({ err: error, code: 'GW_ERR_WEBHOOK_DELIVERY' }, 'status callback given up');
+      failure = controller.signal.aborted
+        ? 'status callback timed out'
+        : error instanceof Error
+          ? error.message
+          : 'status callback failed';
+    } finally {
+      timeout.cancel();
+    }
+    if (controller.signal.reason === STOPPING) return;
+    if (failure === undefined) {
+      queue.delivered(delivery.id);
+      logger.debug({ attempt: delivery.attempts + 1 }, 'status callback delivered');
+      return;
+    }
+    const attempts = delivery.attempts + 1;
+    const delayMs = this.#options.retryDelaysMs[attempts - 1];
+    queue.failed(delivery.id, attempts, failure, delayMs === undefined ? undefined : clock.now() + delayMs);
+    if (delayMs === undefined) {
+      logger.warn({ attempts, code: 'GW_ERR_WEBHOOK_DELIVERY', reason: failure }, 'status callback given up');
+    } else {
+      logger.info({ attempt: attempts, delayMs, reason: failure }, 'status callback retry');
     }
   }
 }

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { commaList, host, integer, onOff, path, portOrAny, setting } from './setting.js';
+import { host, integer, onOff, path, portOrAny, setting } from './setting.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-/** The gateway process itself: HTTP, logs, the run's folders, prompts, status callbacks. */
+/** The gateway process itself: HTTP, logs, the run's folders, prompts. */
 export const GATEWAY_SETTINGS = {
   TONEWALL_HTTP_HOST: setting({
     type: host,
@@ -58,17 +58,6 @@ export const GATEWAY_SETTINGS = {
     default: 'en-gb',
     readBy: ['scripts'],
     doc: 'the espeak-ng voice `up` speaks the prompts with (`scripts/make-prompts.ts --voice`)',
-  }),
-  TONEWALL_WEBHOOK_SECRET: setting({
-    type: z.string().min(32, 'must be at least 32 characters').max(512),
-    secret: true,
-    readBy: ['gateway'],
-    doc: 'signs status callbacks (32+ characters); without it a `statusCallback` is refused',
-  }),
-  TONEWALL_WEBHOOK_HOSTS: setting({
-    type: commaList,
-    readBy: ['gateway'],
-    doc: 'hosts status callbacks may go to (comma-separated); unset: any https host, http only to loopback',
   }),
   TONEWALL_ROOT: setting({
     type: path,

@@ -1,0 +1,59 @@
+import type { StateDatabase } from '../adapters/store/state-database.js';
+import type { CallbackAllowList } from '../adapters/webhooks/callback-url-policy.js';
+import { allowList, checkCallbackUrl } from '../adapters/webhooks/callback-url-policy.js';
+import { DeliveryQueue } from '../adapters/webhooks/delivery-queue.js';
+import { WebhookSender } from '../adapters/webhooks/webhook-sender.js';
+import { WebhookSigner } from '../adapters/webhooks/webhook-signer.js';
+import type { Clock, Timers } from '../application/clock.js';
+import type { PaymentService } from '../application/payments/payment-service.js';
+import type { WebhookSettings } from '../config/webhook-settings.js';
+import { GatewayError } from '../errors.js';
+import type { Logger } from '../logger.js';
+
+const NO_CALLBACKS: CallbackAllowList = { hosts: new Set(), addresses: new Set() };
+
+/**
+ * How a payment's statusCallback is checked when it is asked for: against the allow-list, or, with
+ * callbacks off, refused (the HTTP routes refuse it first with a clearer message).
+ */
+export function callbackCheck(settings: WebhookSettings | undefined): (url: string) => void {
+  const allowed = settings ? allowList(settings.hosts) : NO_CALLBACKS;
+  return (url) => {
+    if (!settings)
+      throw new GatewayError('GW_ERR_INVALID_BODY', '"statusCallback" needs webhooks, which are off');
+    checkCallbackUrl(url, allowed);
+  };
+}
+
+/**
+ * Status callbacks (docs/webhooks.md), when TONEWALL_WEBHOOK_SECRET is set: the queue in the state
+ * database, the sender that works it, and each payment change that has a statusCallback queued.
+ * Deliveries an earlier run left go out first. `stop` never waits for a receiver.
+ */
+export function startWebhooks(options: {
+  settings: WebhookSettings | undefined;
+  db: StateDatabase;
+  payments: PaymentService;
+  clock: Clock;
+  timers: Timers;
+  logger: Logger;
+}): WebhookSender | undefined {
+  const { settings, payments, clock } = options;
+  if (!settings) return undefined;
+  const sender = new WebhookSender({
+    queue: new DeliveryQueue(options.db, clock.now()),
+    signer: new WebhookSigner(settings.secrets),
+    allowList: allowList(settings.hosts),
+    retryDelaysMs: settings.retryDelaysMs,
+    attemptTimeoutMs: settings.attemptTimeoutMs,
+    clock,
+    timers: options.timers,
+    logger: options.logger,
+  });
+  payments.onUpdate((update) => {
+    const url = payments.callbackOf(update.view.id);
+    if (url) sender.send(url, update);
+  });
+  sender.start();
+  return sender;
+}
