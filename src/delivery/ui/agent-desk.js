@@ -1,4 +1,5 @@
 import { byId, el, say, show } from './dom.js';
+import { OrderList } from './order-list.js';
 import { PaymentPanel } from './payment-panel.js';
 import { timeOf } from './texts.js';
 
@@ -12,8 +13,9 @@ function idempotencyKey() {
 }
 
 /**
- * The agent's desk: their current call (polled, own calls only), the "Take payment" form, and the
- * payment panel. A payment already running on the call (page reloaded) is picked up again.
+ * The agent's desk: their current call (polled, own calls only), the orders an integration put on it
+ * (polled with it; one click takes the payment), the "Take payment" form, and the payment panel. A
+ * payment already running on the call (page reloaded) is picked up again.
  */
 export class AgentDesk {
   /**
@@ -44,6 +46,11 @@ export class AgentDesk {
       announcer: this.announcer,
       onClosed: () => this.#refresh(),
     });
+    this.orders = new OrderList({
+      api: this.api,
+      announcer: this.announcer,
+      onTake: (order) => this.#startFromOrder(order),
+    });
     this.form = byId('payment-form');
     this.select = byId('call-select');
     this.form.addEventListener('submit', (event) => {
@@ -53,6 +60,7 @@ export class AgentDesk {
     this.select.addEventListener('change', () => {
       this.callId = this.select.value;
       this.#renderCall();
+      void this.orders.update(this.callId).then(() => this.#refresh());
     });
   }
 
@@ -71,6 +79,8 @@ export class AgentDesk {
     try {
       const calls = await this.api.getAll('/v1/calls', 'calls', { background: true });
       this.#setCalls(calls);
+      await this.orders.update(this.callId);
+      this.#refresh();
     } catch (error) {
       if (error.status === 401) return;
     }
@@ -132,6 +142,17 @@ export class AgentDesk {
   #refresh() {
     const call = this.calls.find((candidate) => candidate.id === this.callId);
     show(byId('take-payment'), Boolean(call) && !this.panel.showing);
+    this.orders.show(Boolean(call) && !this.panel.showing);
+  }
+
+  /** A payment on the order's terms: the agent sends only the order's id (the gateway applies them). */
+  async #startFromOrder(order) {
+    const callId = this.callId;
+    if (!callId || this.panel.showing) return;
+    const request = { idempotencyKey: idempotencyKey(), orderId: order.id };
+    const view = await this.api.post(`/v1/calls/${encodeURIComponent(callId)}/payments`, request);
+    this.panel.open(view, order);
+    this.#refresh();
   }
 
   async #startPayment() {

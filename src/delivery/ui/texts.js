@@ -95,3 +95,17 @@ export function money(amount, currency) {
     return `${amount} ${currency}`;
   }
 }
+
+/** The call's orders: an integration (the CRM) set their terms; the agent takes a payment from one. */
+export const ORDER_TEXTS = {
+  untitled: 'Order',
+  take: 'Take payment',
+  states: { open: 'Open', paid: 'Paid', expired: 'Expired' },
+  takeLabel: (what, amount) => `Take payment for ${what}, ${amount}`,
+  arrived: (what, amount) => `A new order is on the call: ${what}, ${amount}.`,
+  refused: {
+    GW_ERR_ORDER_STATE: 'This order is paid or has expired: it cannot be taken again.',
+    GW_ERR_PAYMENT_ACTIVE: 'A payment is already running on this call.',
+    GW_ERR_NOT_FOUND: 'This order is no longer on the call.',
+  },
+};

@@ -36,6 +36,9 @@ beforeAll(async () => {
     ['alice', 'alice-password-1'],
     ['bob', 'bob-password-1'],
     ['carl', 'carl-password-1'],
+    ['sam', 'sam-password-1'],
+    ['ada', 'ada-password-1'],
+    ['audrey', 'audrey-password-1'],
   ] as const) {
     const client = new SessionClient(gateway.base);
     expect((await client.signIn(name, password)).status).toBe(201);
@@ -125,6 +128,39 @@ describe('orders: the integration sets the terms, the agent takes the payment', 
       body: { idempotencyKey: 'elsewhere', orderId: order.id },
     });
     expect(elsewhere.status).toBe(404);
+  });
+});
+
+describe('reading orders: who may see a call sees its orders; people never its callback or maker', () => {
+  it("the call's agent, supervisors and admins read them; another agent and an auditor get 403, an ended call 404", async () => {
+    const call = answerCall(gateway.registry, 'sip-order-read', 'agent-a');
+    const made = await bearer('POST', `/v1/calls/${call.id}/orders`, {
+      chargeAmount: '75.00',
+      currency: 'GBP',
+      description: 'Renewal 2027',
+    });
+    expect(made.status).toBe(201);
+    const path = `/v1/calls/${call.id}/orders`;
+    for (const name of ['alice', 'sam', 'ada'] as const) {
+      const read = await as(name).request('GET', path);
+      expect(read.status, name).toBe(200);
+      const { orders } = (await read.json()) as { orders: Array<Record<string, unknown>> };
+      expect(orders, name).toEqual([
+        expect.objectContaining({ description: 'Renewal 2027', chargeAmount: '75.00', state: 'open' }),
+      ]);
+      expect(Object.keys(orders[0] ?? {}), name).not.toContain('statusCallback');
+      expect(Object.keys(orders[0] ?? {}), name).not.toContain('createdBy');
+    }
+    for (const name of ['bob', 'carl', 'audrey']) {
+      const refused = await as(name).request('GET', path);
+      expect(refused.status).toBe(403);
+      expect(await errorCode(refused)).toBe('GW_ERR_FORBIDDEN');
+    }
+    // the integration sees the whole order, who made it too
+    const full = (await (await bearer('GET', path)).json()) as { orders: Array<Record<string, unknown>> };
+    expect(full.orders[0]).toMatchObject({ createdBy: expect.any(String) });
+    gateway.registry.ended(call.sipCallId, 'bye');
+    expect((await as('alice').request('GET', path)).status).toBe(404);
   });
 });
 
