@@ -18,16 +18,36 @@ export type HttpsOutcome =
 
 const MAX_REPLY_BYTES = 64 * 1024;
 
-function networkFailure(error: NodeJS.ErrnoException): HttpsOutcome {
+function networkFailure(error: NodeJS.ErrnoException, written: boolean): HttpsOutcome {
   return {
     ok: false,
-    failure: { kind: 'network', cause: error, ...(error.code === undefined ? {} : { code: error.code }) },
+    failure: {
+      kind: 'network',
+      cause: error,
+      written,
+      ...(error.code === undefined ? {} : { code: error.code }),
+    },
   };
 }
 
+/** One HTTPS exchange: a POST with a body, or a GET without. */
+export interface HttpsExchange {
+  readonly method: 'POST' | 'GET';
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: string;
+  readonly timeoutMs: number;
+}
+
 /**
- * One POST at a time over mutual TLS (TLS 1.2+), with a hard limit on the whole exchange. Failures
+ * One request at a time over mutual TLS (TLS 1.2+), with a hard limit on the whole exchange. Failures
  * are returned as ProcessorFailure values, never thrown, so the connector maps them in one place.
+ *
+ * A network failure says whether the request may have been written (`written`): Node sends the
+ * request once the socket's TLS handshake has completed on our side (`secureConnect`), or at once on
+ * a kept-alive socket it reuses. A failure before either — refused, unreachable, a name that does not
+ * resolve, a certificate either side refused under TLS 1.2, our refusal of the processor's — left the
+ * processor untouched. After it, even a reset may come after the processor read the request (under
+ * TLS 1.3 a server refusing our client certificate looks the same: reset after our write).
  */
 export class HttpsTransport {
   readonly #agent: Agent;
@@ -45,32 +65,34 @@ export class HttpsTransport {
     });
   }
 
-  post(
-    url: URL,
-    options: {
-      readonly headers: Readonly<Record<string, string>>;
-      readonly body: string;
-      readonly timeoutMs: number;
-    },
-  ): Promise<HttpsOutcome> {
+  send(url: URL, options: HttpsExchange): Promise<HttpsOutcome> {
     return new Promise<HttpsOutcome>((resolve) => {
       let settled = false;
+      let written = false;
       const settle = (outcome: HttpsOutcome) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
         resolve(outcome);
       };
+      const { body } = options;
       const req = request(url, {
-        method: 'POST',
+        method: options.method,
         agent: this.#agent,
-        headers: { ...options.headers, 'content-length': Buffer.byteLength(options.body).toString() },
+        headers: {
+          ...options.headers,
+          ...(body === undefined ? {} : { 'content-length': Buffer.byteLength(body).toString() }),
+        },
+      });
+      req.on('socket', (socket) => {
+        if (req.reusedSocket) written = true;
+        else socket.once('secureConnect', () => (written = true));
       });
       const timer = setTimeout(() => {
         settle({ ok: false, failure: { kind: 'timeout' } });
         req.destroy();
       }, options.timeoutMs);
-      req.on('error', (error: NodeJS.ErrnoException) => settle(networkFailure(error)));
+      req.on('error', (error: NodeJS.ErrnoException) => settle(networkFailure(error, written)));
       req.on('response', (res) => {
         const status = res.statusCode ?? 0;
         const chunks: Buffer[] = [];
@@ -85,9 +107,9 @@ export class HttpsTransport {
           chunks.push(chunk);
         });
         res.on('end', () => settle({ ok: true, status, body: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', (error: NodeJS.ErrnoException) => settle(networkFailure(error)));
+        res.on('error', (error: NodeJS.ErrnoException) => settle(networkFailure(error, true)));
       });
-      req.end(options.body);
+      req.end(body);
     });
   }
 

@@ -5,8 +5,13 @@ import { errorReplySchema, tokenReplySchema } from './jwe-wire.js';
 /** How one attempt at a processor failed, before any meaning is given to it. */
 export type ProcessorFailure =
   | { readonly kind: 'timeout' }
-  /** No HTTP answer: connection refused or reset, DNS, TLS handshake. `code` is Node's error code. */
-  | { readonly kind: 'network'; readonly code?: string; readonly cause?: unknown }
+  /**
+   * No HTTP answer: connection refused or reset, DNS, TLS handshake. `code` is Node's error code.
+   * `written`: whether any byte of the request may have reached the processor — false when the
+   * connection failed before its TLS handshake completed on our side (nothing of the request was
+   * written), true once it had, undefined when the transport cannot tell (the Stripe SDK).
+   */
+  | { readonly kind: 'network'; readonly code?: string; readonly written?: boolean; readonly cause?: unknown }
   /** An HTTP answer other than success, with the processor's own codes when it gave them. */
   | {
       readonly kind: 'status';
@@ -20,6 +25,23 @@ export type ProcessorFailure =
 
 /** TLS failures that a retry cannot mend: certificates, trust, client-certificate refusal. */
 const TLS_FAILURE = /^(ERR_SSL_|ERR_TLS_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH)/;
+/**
+ * Network errors that can only happen before a connection exists, so before anything of the request
+ * was written: connection refused, a name that does not resolve, and our own refusal of the
+ * processor's certificate (the client checks it before it sends a byte of application data, in TLS
+ * 1.2 and 1.3 alike). Not EHOSTUNREACH/ENETUNREACH/ECONNRESET, which an established socket can also
+ * report after writing, nor a TLS alert from the server: under TLS 1.3 the client has already sent
+ * its request when the server refuses its certificate.
+ */
+const BEFORE_CONNECTION =
+  /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|HOSTNAME_MISMATCH|ERR_TLS_CERT_ALTNAME_INVALID)$|^(CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_)/;
+
+/** Whether a network failure provably left the processor untouched (GatewayError.notSent). */
+export function networkFailureNotSent(failure: Extract<ProcessorFailure, { kind: 'network' }>): boolean {
+  if (failure.written !== undefined) return !failure.written;
+  return failure.code !== undefined && BEFORE_CONNECTION.test(failure.code);
+}
+
 /** 409 codes that mean "the same key is still being worked on": worth another try later. */
 const IN_PROGRESS = new Set([
   'idempotency_key_in_use',
@@ -65,7 +87,9 @@ export function declined(code: string | undefined): DeclinedResult {
 
 /**
  * THE mapping of processor failures to meaning, for every connector: a decline becomes a result,
- * everything else a typed GatewayError with `retryable` set as the retry policy needs it.
+ * everything else a typed GatewayError with `retryable` set as the retry policy needs it, and
+ * `notSent` only on a network failure that provably happened before the request was written (never
+ * on a timeout, a reset after writing, an HTTP status or an unreadable reply).
  */
 export function classifyFailure(failure: ProcessorFailure, processor: string): DeclinedResult | GatewayError {
   const who = `processor "${processor}"`;
@@ -80,7 +104,7 @@ export function classifyFailure(failure: ProcessorFailure, processor: string): D
       return new GatewayError(
         'GW_ERR_PROCESSOR_UNAVAILABLE',
         `${who} could not be reached${tls ? ' (TLS handshake refused)' : ''}${code ? ` [${code}]` : ''}`,
-        { retryable: !tls, cause: failure.cause },
+        { retryable: !tls, cause: failure.cause, notSent: networkFailureNotSent(failure) },
       );
     }
     case 'malformed':

@@ -1,6 +1,6 @@
 import type { Clock, Timers } from '../../application/clock.js';
 import type { RetryPolicy } from '../../config/processor-settings.js';
-import { isGatewayError } from '../../errors.js';
+import { GatewayError, isGatewayError } from '../../errors.js';
 
 /**
  * When to try a processor request again. Pure: time and randomness come in as arguments, so the
@@ -47,6 +47,24 @@ export function attemptTimeout(policy: RetryPolicy, perAttemptMs: number, elapse
   return Math.max(1, Math.floor(Math.min(perAttemptMs, policy.deadlineMs - elapsedMs)));
 }
 
+/** Whether an attempt that failed with `error` provably never reached the processor. */
+export function provablyNotSent(error: unknown): boolean {
+  return isGatewayError(error) && error.notSent;
+}
+
+/**
+ * The error a retry sequence ends with. It decides the code, but it may say "not sent" only when no
+ * earlier attempt may have reached the processor: a refused connection after a timed-out attempt
+ * still leaves that first request in doubt.
+ */
+export function finalError(error: unknown, anEarlierAttemptMayHaveReached: boolean): unknown {
+  if (!anEarlierAttemptMayHaveReached || !isGatewayError(error) || !error.notSent) return error;
+  return new GatewayError(error.code, `${error.message} (an earlier attempt may have reached it)`, {
+    retryable: error.retryable,
+    cause: error,
+  });
+}
+
 /** The retry loop's view of the injected clock and timers (src/application/clock.ts). */
 export type RetryClock = Pick<Clock, 'monotonic'> & Pick<Timers, 'sleep'>;
 
@@ -62,7 +80,8 @@ export interface RetryRunOptions {
 
 /**
  * Runs `operation` until it resolves, fails in a way the policy does not retry, or runs out of
- * attempts or time; then rethrows the last error. The operation must honour `timeoutMs` itself.
+ * attempts or time; then rethrows the last error (without `notSent` when an earlier attempt may have
+ * reached the processor: finalError). The operation must honour `timeoutMs` itself.
  */
 export async function withRetries<T>(
   operation: (attempt: { readonly attempt: number; readonly timeoutMs: number }) => Promise<T>,
@@ -70,6 +89,7 @@ export async function withRetries<T>(
 ): Promise<T> {
   const { policy, clock } = options;
   const startedAt = clock.monotonic();
+  let reached = false;
   for (let attempt = 1; ; attempt += 1) {
     try {
       const timeoutMs = attemptTimeout(policy, options.attemptTimeoutMs, clock.monotonic() - startedAt);
@@ -81,7 +101,8 @@ export async function withRetries<T>(
         error,
         random: options.random(),
       });
-      if (!decision.retry) throw error;
+      if (!decision.retry) throw finalError(error, reached);
+      if (!provablyNotSent(error)) reached = true;
       options.onRetry?.({ attempt, delayMs: decision.delayMs, error });
       await clock.sleep(decision.delayMs);
     }
