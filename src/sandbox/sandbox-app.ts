@@ -4,8 +4,9 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { Logger } from '../logger.js';
 import { readChargeAmount } from './charge-amount.js';
 import type { DecryptionKeyring } from './decryption-keyring.js';
-import { IdempotencyStore } from './idempotency-store.js';
-import { chargeCard, last4Of, type SandboxAnswer } from './test-cards.js';
+import { IdempotencyStore, type Settled } from './idempotency-store.js';
+import { bindingRefusal, canonicalRequest } from './request-binding.js';
+import { chargeCard, last4Of } from './test-cards.js';
 import { type CardPayload, cardPayloadSchema, PROTOCOL } from './wire-format.js';
 
 export interface SandboxAppOptions {
@@ -37,6 +38,11 @@ type SandboxErrorCode =
   | 'invalid_payload'
   | 'invalid_amount'
   | 'idempotency_key_reused'
+  | 'idempotency_key_mismatch'
+  | 'stale_request'
+  | 'jti_reused'
+  | 'no_such_request'
+  | 'request_failed'
   | 'client_certificate_required'
   | 'forbidden'
   | 'not_found'
@@ -63,9 +69,13 @@ function parsePayload(plaintext: Uint8Array): CardPayload | undefined {
   }
 }
 
+const validKey = (key: string | undefined): key is string =>
+  key !== undefined && IDEMPOTENCY_KEY.test(key) && !PAN_LIKE.test(key);
+
 /**
  * The sandbox processor's HTTP surface (served over mutual TLS by sandbox-server.ts):
  *   POST /v1/tokens         a JWE card payload → token / decline / error, idempotent on Idempotency-Key
+ *   GET  /v1/tokens/{key}   lookup: what became of the request under a key (no card data)
  *   GET  /_sandbox/charges  loopback only: charges and requests per idempotency key, for tests
  * Logs carry the last four digits of a card at most.
  */
@@ -83,8 +93,8 @@ export function createSandboxApp(options: SandboxAppOptions): SandboxApp {
     next();
   });
 
-  const hold = (res: Response) => {
-    const timer = setTimeout(() => res.destroy(), options.hangMs);
+  const hold = (res: Response, ms: number) => {
+    const timer = setTimeout(() => res.destroy(), ms);
     held.add(res);
     res.on('close', () => {
       clearTimeout(timer);
@@ -92,17 +102,15 @@ export function createSandboxApp(options: SandboxAppOptions): SandboxApp {
     });
   };
 
-  const answer = (res: Response, reply: SandboxAnswer, replayed: boolean) => {
-    if (reply.kind === 'hang') return hold(res);
+  const answer = (res: Response, settled: Settled, replayed: boolean) => {
+    if (settled.kind === 'held') return hold(res, settled.remainingMs);
     if (replayed) res.set('idempotent-replayed', 'true');
-    res.status(reply.status).json(reply.body);
+    res.status(settled.reply.status).json(settled.reply.body);
   };
 
   app.post('/v1/tokens', express.text({ type: PROTOCOL.mediaType, limit: '32kb' }), async (req, res) => {
     const key = req.get('idempotency-key');
-    if (key === undefined || !IDEMPOTENCY_KEY.test(key) || PAN_LIKE.test(key)) {
-      return refuse(res, 400, 'missing_idempotency_key');
-    }
+    if (!validKey(key)) return refuse(res, 400, 'missing_idempotency_key');
     if (typeof req.body !== 'string' || req.body.length === 0)
       return refuse(res, 415, 'unsupported_media_type');
     const decrypted = await options.keyring.decrypt(req.body.trim());
@@ -112,39 +120,66 @@ export function createSandboxApp(options: SandboxAppOptions): SandboxApp {
     }
     const payload = parsePayload(decrypted.plaintext);
     if (payload === undefined) return refuse(res, 400, 'invalid_payload');
-    if (readChargeAmount(payload).kind === 'invalid') return refuse(res, 400, 'invalid_amount');
-
-    const fingerprint = store.fingerprint(JSON.stringify(payload));
-    const lookup = store.lookup(key, fingerprint);
+    const at = now();
     const context = {
       idempotencyKey: key,
       paymentId: payload.paymentId,
       kid: decrypted.keyId,
       last4: last4Of(payload),
     };
+    const unbound = bindingRefusal(payload, key, at, store);
+    if (unbound !== undefined) {
+      logger.warn({ ...context, reason: unbound }, 'payload refused for its request');
+      return refuse(res, 400, unbound);
+    }
+    if (readChargeAmount(payload).kind === 'invalid') return refuse(res, 400, 'invalid_amount');
+
+    const fingerprint = store.fingerprint(canonicalRequest(payload));
+    const lookup = store.lookup(key, fingerprint, at);
     if (lookup.kind === 'mismatch') {
       logger.warn(context, 'idempotency key reused with another payload');
       return refuse(res, 422, 'idempotency_key_reused');
     }
+    store.rememberJti(payload.jti, key, at);
     const replayed = lookup.kind === 'replay';
-    const reply = lookup.kind === 'replay' ? lookup.answer : chargeCard(payload, now());
-    if (lookup.kind === 'new') store.record(key, fingerprint, reply);
+    let settled: Settled;
+    if (lookup.kind === 'replay') settled = lookup.settled;
+    else {
+      const reply = chargeCard(payload, at);
+      store.record(key, fingerprint, reply, { now: at, holdMs: options.hangMs });
+      settled =
+        reply.kind === 'hang' ? { kind: 'held', remainingMs: options.hangMs } : { kind: 'answered', reply };
+    }
     logger.info(
       {
         ...context,
         replayed,
-        ...(reply.kind === 'hang'
+        ...(settled.kind === 'held'
           ? { outcome: 'no-answer' }
-          : { outcome: reply.outcome, status: reply.status }),
+          : { outcome: settled.reply.outcome, status: settled.reply.status }),
       },
       'tokenise',
     );
-    answer(res, reply, replayed);
+    answer(res, settled, replayed);
+  });
+
+  // Spec 7: a lookup never charges and never changes what is stored under the key.
+  app.get('/v1/tokens/:key', (req, res) => {
+    const { key } = req.params;
+    if (!validKey(key)) return refuse(res, 400, 'missing_idempotency_key');
+    const settled = store.find(key, now());
+    const found =
+      settled === undefined ? 'nothing' : settled.kind === 'held' ? 'pending' : settled.reply.outcome;
+    logger.info({ idempotencyKey: key, found }, 'lookup');
+    if (settled === undefined) return refuse(res, 404, 'no_such_request');
+    if (settled.kind === 'held') return res.status(202).json({ status: 'processing' });
+    if (settled.reply.outcome === 'error') return refuse(res, 410, 'request_failed');
+    res.status(settled.reply.status).json(settled.reply.body);
   });
 
   app.get('/_sandbox/charges', (req, res) => {
     if (!LOOPBACK.has(req.socket.remoteAddress ?? '')) return refuse(res, 403, 'forbidden');
-    res.json({ keys: store.counts() });
+    res.json({ keys: store.counts(now()) });
   });
 
   app.use((_req: Request, res: Response) => refuse(res, 404, 'not_found'));

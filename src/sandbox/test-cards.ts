@@ -4,16 +4,22 @@ import { isLuhnValid } from '../domain/card/luhn.js';
 import { readChargeAmount } from './charge-amount.js';
 import type { CardPayload, ErrorReply, TokenReply } from './wire-format.js';
 
+/** An HTTP answer of the sandbox. `error` (a 5xx) means nothing was charged. */
+export interface SandboxReply {
+  readonly kind: 'reply';
+  readonly status: number;
+  readonly body: TokenReply | ErrorReply;
+  readonly outcome: 'succeeded' | 'declined' | 'error';
+}
+
 /** What the sandbox does with one card. */
 export type SandboxAnswer =
-  | {
-      readonly kind: 'reply';
-      readonly status: number;
-      readonly body: TokenReply | ErrorReply;
-      readonly outcome: 'succeeded' | 'declined' | 'error';
-    }
-  /** Answer nothing: the client's timeout is what is being tested. */
-  | { readonly kind: 'hang' };
+  | SandboxReply
+  /**
+   * Answer nothing for the hold time (the client's timeout is what is being tested), yet run the
+   * card: when the hold ends the request has `settles` as its answer (a charge whose reply was lost).
+   */
+  | { readonly kind: 'hang'; readonly settles: SandboxReply };
 
 type Behaviour =
   | { readonly kind: 'decline'; readonly declineCode: string }
@@ -88,7 +94,7 @@ export function chargeCard(payload: CardPayload, now: number): SandboxAnswer {
   if (isExpired(payload, now)) return decline('expired_card');
   const behaviour = behaviourOf(number);
   if (behaviour?.kind === 'decline') return decline(behaviour.declineCode);
-  if (behaviour?.kind === 'hang') return { kind: 'hang' };
+  if (behaviour?.kind === 'hang') return { kind: 'hang', settles: success(payload) };
   if (behaviour?.kind === 'processing-error') {
     return {
       kind: 'reply',
@@ -103,6 +109,11 @@ export function chargeCard(payload: CardPayload, now: number): SandboxAnswer {
       },
     };
   }
+  return success(payload);
+}
+
+function success(payload: CardPayload): SandboxReply {
+  const { number } = payload.card;
   const detection = detectBrand(digitsOf(number));
   const charging = readChargeAmount(payload).kind === 'charge';
   return {

@@ -7,11 +7,17 @@ import { z } from 'zod';
  *   POST /v1/tokens   Content-Type: application/jose   Idempotency-Key: <key>   (mutual TLS)
  *   body: compact JWE, RSA-OAEP-256 + A256GCM, kid = RFC 7638 thumbprint (jwk-thumbprint.ts)
  *   200 TokenReply   402 ErrorReply type "card_error"   4xx ErrorReply   5xx ErrorReply
+ *   the payload repeats the Idempotency-Key and carries `iat` (seconds) and `jti` (section 4.1)
+ *
+ *   GET /v1/tokens/{key}   (lookup, section 7)   200 TokenReply   402 decline   202 processing
+ *   404 "no_such_request"   410 "request_failed" (the request failed; nothing was charged)
  */
 export const PROTOCOL = Object.freeze({
   keyManagement: 'RSA-OAEP-256',
   contentEncryption: 'A256GCM',
   mediaType: 'application/jose',
+  /** Spec 4.1: how far `iat` may be from the processor's clock, either way, in seconds. */
+  iatWindowSeconds: 300,
 });
 
 /** Spec, "Identifiers": never a run of 13 or more digits (what a card number looks like). */
@@ -23,6 +29,9 @@ const id = (longest: number) =>
 export const cardPayloadSchema = z
   .object({
     paymentId: id(128),
+    idempotencyKey: id(255),
+    iat: z.number().int().gte(0),
+    jti: id(64),
     card: z
       .object({
         number: z.string().regex(/^[0-9]{12,19}$/),

@@ -1,7 +1,9 @@
-import { X509Certificate } from 'node:crypto';
+import { randomUUID, X509Certificate } from 'node:crypto';
 import { CompactEncrypt } from 'jose';
 import {
   isCharge,
+  type LookupRequest,
+  type LookupResult,
   type ProcessorConnector,
   type ProcessorResult,
   type TokeniseRequest,
@@ -10,8 +12,9 @@ import { toMinorUnits } from '../../domain/payments/money.js';
 import { GatewayError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { HttpsTransport, type MutualTlsMaterial } from './https-transport.js';
-import { JWE_ALGORITHM, JWE_ENCRYPTION, JWE_MEDIA_TYPE } from './jwe-wire.js';
+import { type CardPayload, JWE_ALGORITHM, JWE_ENCRYPTION, JWE_MEDIA_TYPE } from './jwe-wire.js';
 import { keyIdOf } from './key-id.js';
+import { mapLookupReply } from './map-lookup-reply.js';
 import { classifyFailure, mapProcessorReply } from './map-processor-reply.js';
 import { type ConnectorRetryOptions, tokeniseWithRetries } from './tokenise-with-retries.js';
 
@@ -32,7 +35,9 @@ export interface JweHttpsConnectorOptions extends ConnectorRetryOptions {
  * The generic HTTPS/JWE connector: the card payload is encrypted to the processor's public key
  * (JWE compact, RSA-OAEP-256 + A256GCM, kid in the protected header) and POSTed over mutual TLS with
  * an Idempotency-Key header. The JWE is made once per tokenise call and the same bytes, under the
- * same key, are sent on every retry.
+ * same key, are sent on every retry; its payload repeats the key and carries an issued-at time (from
+ * the injected clock) and a fresh id, so the processor can refuse it under another key or too late.
+ * `lookup` asks `GET {url}/{key}` what the processor did under a key, with one attempt.
  */
 export class JweHttpsConnector implements ProcessorConnector {
   readonly name: string;
@@ -78,7 +83,8 @@ export class JweHttpsConnector implements ProcessorConnector {
     const jwe = await this.#encrypt(request);
     return tokeniseWithRetries(
       async (timeoutMs) => {
-        const reply = await this.#transport.post(this.#url, {
+        const reply = await this.#transport.send(this.#url, {
+          method: 'POST',
           headers: {
             'content-type': JWE_MEDIA_TYPE,
             accept: 'application/json',
@@ -94,14 +100,42 @@ export class JweHttpsConnector implements ProcessorConnector {
     );
   }
 
+  async lookup(request: LookupRequest): Promise<LookupResult> {
+    const url = new URL(this.#url);
+    url.pathname = `${url.pathname.replace(/\/+$/, '')}/${encodeURIComponent(request.idempotencyKey)}`;
+    const reply = await this.#transport.send(url, {
+      method: 'GET',
+      headers: { accept: 'application/json' },
+      timeoutMs: this.#options.attemptTimeoutMs,
+    });
+    if (!reply.ok) {
+      const outcome = classifyFailure(reply.failure, this.name);
+      if (outcome instanceof GatewayError) throw outcome;
+      return { found: 'result', result: outcome };
+    }
+    const found = mapLookupReply(reply, this.name);
+    this.#logger.info(
+      {
+        paymentId: request.paymentId,
+        found: found.found,
+        ...(found.found === 'result' ? { outcome: found.result.outcome } : {}),
+      },
+      'processor lookup',
+    );
+    return found;
+  }
+
   async close(): Promise<void> {
     this.#transport.close();
   }
 
   async #encrypt(request: TokeniseRequest): Promise<string> {
     const { card } = request;
-    const payload = {
+    const payload: CardPayload = {
       paymentId: request.paymentId,
+      idempotencyKey: request.idempotencyKey,
+      iat: Math.floor(this.#options.clock.now() / 1000),
+      jti: randomUUID(),
       card: {
         number: card.number,
         expMonth: card.expMonth,

@@ -6,9 +6,14 @@ import { TOKEN_TYPES } from '../../application/payments/processor-connector.js';
  * writes requests and reads replies. The sandbox processor has its own reading, written from the doc.
  *
  *   POST {url}   Content-Type: application/jose   Idempotency-Key: <key>
- *   body: compact JWE (alg RSA-OAEP-256, enc A256GCM, kid = processor key id) of a CardPayload
+ *   body: compact JWE (alg RSA-OAEP-256, enc A256GCM, kid = processor key id) of a CardPayload,
+ *         bound to its request by idempotencyKey, iat and jti
  *   200  TokenReply                 402  ErrorReply with type "card_error" (a decline)
  *   4xx  ErrorReply (refusal)       5xx  ErrorReply (processor fault, retry with the same key)
+ *
+ *   GET {url}/{percent-encoded key}   (lookup: what the processor did under the key; no card data)
+ *   200  TokenReply   402  decline   202  still processing
+ *   404  ErrorReply code "no_such_request"   410  ErrorReply code "request_failed" (nothing charged)
  */
 
 export const JWE_ALGORITHM = 'RSA-OAEP-256';
@@ -28,6 +33,12 @@ const identifier = (max: number) =>
 export const cardPayloadSchema = z
   .object({
     paymentId: identifier(128),
+    /** The request's Idempotency-Key header, repeated inside the encryption. */
+    idempotencyKey: identifier(255),
+    /** Issued at: whole seconds since the epoch, from the connector's clock. */
+    iat: z.number().int().min(0),
+    /** A fresh id per tokenisation (one JWE, re-sent unchanged on every retry). */
+    jti: identifier(64),
     card: z
       .object({
         number: z.string().regex(/^\d{12,19}$/),
@@ -69,3 +80,10 @@ export const errorReplySchema = z.object({
   }),
 });
 export type ErrorReply = z.infer<typeof errorReplySchema>;
+
+/** Lookup answers that are not a TokenReply or a decline (docs/processor-protocol.md, section 7). */
+export const LOOKUP = Object.freeze({
+  pendingStatus: 202,
+  noSuchRequest: { status: 404, code: 'no_such_request' },
+  requestFailed: { status: 410, code: 'request_failed' },
+});

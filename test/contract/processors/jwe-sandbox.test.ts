@@ -3,7 +3,7 @@ import {
   JweHttpsConnector,
   type JweHttpsConnectorOptions,
 } from '../../../src/adapters/processors/jwe-https-connector.js';
-import { systemClock, systemTimers } from '../../../src/application/clock.js';
+import { type Clock, systemClock, systemTimers } from '../../../src/application/clock.js';
 import type {
   ProcessorConnector,
   ProcessorResult,
@@ -13,23 +13,19 @@ import { createProcessorConnector } from '../../../src/composition/create-connec
 import { DecryptionKeyring } from '../../../src/sandbox/decryption-keyring.js';
 import { type SandboxServer, startSandboxServer } from '../../../src/sandbox/sandbox-server.js';
 import { captureLogs } from '../../support/log-capture.js';
+import { RecordingProcessor } from './recording-processor.js';
 import {
   cardNumbersIn,
   type DevKeySet,
   httpsGet,
+  httpsSend,
   makeDevKeys,
+  SANDBOX_CARDS,
   tokeniseFailure,
   tokeniseRequest,
 } from './support.js';
 
-const CARDS = {
-  success: '4242424242424242',
-  declined: '4000000000000002',
-  insufficient: '4000000000009995',
-  processingError: '4000000000000119',
-  noAnswer: '4000000000000101',
-  otherValid: '5555555555554444',
-} as const;
+const CARDS = SANDBOX_CARDS;
 
 const connectorLogs = captureLogs();
 const sandboxLogs = captureLogs();
@@ -160,6 +156,7 @@ describe('JWE connector against the sandbox processor (mTLS, in process, port 0)
     const error = await failure(client, req);
     expect(error.code).toBe('GW_ERR_PROCESSOR_UNAVAILABLE');
     expect(error.retryable).toBe(true);
+    expect(error.notSent).toBe(false); // a 5xx: the processor had the request
     expect(await chargesFor(req.idempotencyKey)).toEqual({ charges: 1, requests: 3, outcome: 'error' });
   });
 
@@ -169,6 +166,7 @@ describe('JWE connector against the sandbox processor (mTLS, in process, port 0)
     const started = performance.now();
     const error = await failure(client, req);
     expect(error.code).toBe('GW_ERR_PROCESSOR_TIMEOUT');
+    expect(error.notSent).toBe(false);
     expect(performance.now() - started).toBeGreaterThanOrEqual(3 * 250);
     const counts = await chargesFor(req.idempotencyKey);
     expect(counts?.charges).toBeLessThanOrEqual(1);
@@ -225,15 +223,30 @@ describe('JWE connector against the sandbox processor (mTLS, in process, port 0)
     });
     const req = request(CARDS.success);
     const error = await failure(client, req);
-    expect(error).toMatchObject({ code: 'GW_ERR_PROCESSOR_UNAVAILABLE' });
+    // Under TLS 1.3 the server refuses our certificate after we wrote the request: from our side a
+    // reset after writing, which cannot be told from one after the processor read it (not notSent).
+    expect(error).toMatchObject({ code: 'GW_ERR_PROCESSOR_UNAVAILABLE', notSent: false });
     expect(await chargesFor(req.idempotencyKey)).toBeUndefined();
   });
 
-  it('refuses a processor whose server certificate it does not trust, without retrying', async () => {
+  it('refuses a processor whose server certificate it does not trust, without retrying; nothing was sent', async () => {
     const client = await connector({ tls: { cert: keys.clientCert, key: keys.clientKey, ca: foreign.ca } });
     const error = await failure(client, request(CARDS.success));
-    expect(error).toMatchObject({ code: 'GW_ERR_PROCESSOR_UNAVAILABLE', retryable: false });
+    expect(error).toMatchObject({ code: 'GW_ERR_PROCESSOR_UNAVAILABLE', retryable: false, notSent: true });
     expect(error.message).toContain('TLS');
+  });
+
+  it('says nothing was sent when every attempt found the port closed', async () => {
+    const closed = await RecordingProcessor.start({
+      cert: keys.serverCert,
+      key: keys.serverKey,
+      ca: keys.ca,
+    });
+    const url = closed.url;
+    await closed.close();
+    const error = await failure(await connector({ url }), request(CARDS.success));
+    expect(error).toMatchObject({ code: 'GW_ERR_PROCESSOR_UNAVAILABLE', notSent: true });
+    expect(error.message).toContain('ECONNREFUSED');
   });
 
   it('serves the admin endpoint only over mutual TLS', async () => {
@@ -260,6 +273,7 @@ describe('JWE connector against the sandbox processor (mTLS, in process, port 0)
       const started = performance.now();
       const error = await failure(client, request(CARDS.noAnswer));
       expect(error.code).toBe('GW_ERR_PROCESSOR_UNAVAILABLE'); // the socket was closed, not timed out
+      expect(error.notSent).toBe(false); // closed after the request was written
       expect(performance.now() - started).toBeLessThan(2_000);
 
       const pending = failure(
@@ -284,6 +298,84 @@ describe('JWE connector against the sandbox processor (mTLS, in process, port 0)
     const client = await connector();
     const error = await failure(client, request(CARDS.success, { chargeAmount: '10.5', currency: 'jpy' }));
     expect(error.code).toBe('GW_ERR_INVALID_AMOUNT');
+  });
+});
+
+describe('the payload bound to its request (docs/processor-protocol.md 4.1)', () => {
+  /** The bytes the connector sends for `req`, caught by a recording processor. */
+  async function capturedJwe(req: TokeniseRequest): Promise<string> {
+    const recorder = await RecordingProcessor.start({
+      cert: keys.serverCert,
+      key: keys.serverKey,
+      ca: keys.ca,
+    });
+    try {
+      recorder.answerNextWith({ status: 503, body: '' });
+      await failure(
+        await connector({
+          url: recorder.url,
+          retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1, deadlineMs: 2_000 },
+        }),
+        req,
+      );
+      return recorder.requests[0]?.body ?? '';
+    } finally {
+      await recorder.close();
+    }
+  }
+
+  const post = (key: string, body: string) =>
+    httpsSend(
+      sandbox.tokensUrl,
+      { ca: keys.ca, cert: keys.clientCert, key: keys.clientKey },
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/jose', accept: 'application/json', 'idempotency-key': key },
+        body,
+      },
+    ).then((reply) => {
+      replies.push(reply.body);
+      return reply;
+    });
+
+  it('replays the same bytes under the same key as one charge, and refuses them under another key', async () => {
+    const req = request(CARDS.success);
+    const jwe = await capturedJwe(req);
+    const first = await post(req.idempotencyKey, jwe);
+    expect(first.status).toBe(200);
+    const again = await post(req.idempotencyKey, jwe);
+    expect(again).toMatchObject({
+      status: 200,
+      body: first.body,
+      headers: { 'idempotent-replayed': 'true' },
+    });
+    expect(await chargesFor(req.idempotencyKey)).toEqual({ charges: 1, requests: 2, outcome: 'succeeded' });
+
+    const stolen = await post(`${req.idempotencyKey}-again`, jwe);
+    expect(stolen.status).toBe(400);
+    expect(JSON.parse(stolen.body)).toEqual({
+      error: { type: 'invalid_request_error', code: 'idempotency_key_mismatch' },
+    });
+    expect(await chargesFor(`${req.idempotencyKey}-again`)).toBeUndefined();
+  });
+
+  it('refuses a payload issued more than five minutes ago (a stale clock or a kept ciphertext), charging nothing', async () => {
+    const sixMinutesAgo: Clock = { now: () => Date.now() - 6 * 60_000, monotonic: () => performance.now() };
+    const client = await connector({ clock: sixMinutesAgo });
+    const req = request(CARDS.success);
+    const error = await failure(client, req);
+    expect(error).toMatchObject({ code: 'GW_ERR_PROCESSOR_REJECTED', retryable: false });
+    expect(error.message).toContain('stale_request');
+    expect(await chargesFor(req.idempotencyKey)).toBeUndefined();
+    const fourMinutesAhead: Clock = {
+      now: () => Date.now() + 4 * 60_000,
+      monotonic: () => performance.now(),
+    };
+    expect(
+      await tokenise(await connector({ clock: fourMinutesAhead }), request(CARDS.success)),
+    ).toMatchObject({
+      outcome: 'success',
+    });
   });
 });
 

@@ -1,10 +1,10 @@
-import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { createPrivateKey, randomUUID, X509Certificate } from 'node:crypto';
 import { CompactEncrypt, type CompactJWEHeaderParameters, compactDecrypt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JweHttpsConnector } from '../../../src/adapters/processors/jwe-https-connector.js';
 import { keyIdOf } from '../../../src/adapters/processors/key-id.js';
 import { mapProcessorReply } from '../../../src/adapters/processors/map-processor-reply.js';
-import { systemClock, systemTimers } from '../../../src/application/clock.js';
+import { type Clock, systemClock, systemTimers } from '../../../src/application/clock.js';
 import { GatewayError } from '../../../src/errors.js';
 import { DecryptionKeyring } from '../../../src/sandbox/decryption-keyring.js';
 import { rsaKeyThumbprint } from '../../../src/sandbox/jwk-thumbprint.js';
@@ -26,6 +26,9 @@ import { cardNumbersIn, type DevKeySet, httpsSend, makeDevKeys } from './support
  *   request (headers, JWE header, payload), and the fixture's reply must come out as its result;
  * - the sandbox processor (in process, mTLS, port 0) gets the fixture's request and must answer
  *   the fixture's reply.
+ * A fixture payload leaves out the fields that bind it to its request (section 4.1) unless a case is
+ * about them: the connector must add `idempotencyKey` (the header's), `iat` (its clock, seconds) and
+ * a `jti`; the sandbox gets them added here, `iat` now and a fresh `jti`.
  */
 
 type TokeniseRequest = Parameters<JweHttpsConnector['tokenise']>[0];
@@ -36,6 +39,18 @@ const testKey = testOnlyEncryptionKey();
 const privateKey = createPrivateKey(testKey.privateKey);
 const publicKey = new X509Certificate(testKey.certificate).publicKey;
 const FIXTURE_KID = fixtures[0]?.exchanges[0]?.request.jwe?.kid ?? '';
+
+/** The connector's wall clock: fixed, so the `iat` it writes is known. */
+const CONNECTOR_NOW_MS = Date.now();
+const connectorClock: Clock = { now: () => CONNECTOR_NOW_MS, monotonic: () => systemClock.monotonic() };
+const JTI = /^[A-Za-z0-9_.:-]{1,64}$/;
+
+/** The fixture's payload with the binding fields (section 4.1) it does not state itself. */
+function boundPayload(exchange: FixtureExchange, iat: number, jti: string): Record<string, unknown> {
+  const { payload, headers } = exchange.request;
+  const key = headers['idempotency-key'];
+  return { ...(key === undefined ? {} : { idempotencyKey: key }), iat, jti, ...payload };
+}
 
 const connectorLogs = captureLogs();
 const sandboxLogs = captureLogs();
@@ -66,7 +81,7 @@ beforeAll(async () => {
     attemptTimeoutMs: 5_000,
     retry: { maxAttempts: 1, baseDelayMs: 10, maxDelayMs: 10, deadlineMs: 10_000 },
     logger: connectorLogs.logger,
-    clock: systemClock,
+    clock: connectorClock,
     timers: systemTimers,
   });
 });
@@ -129,13 +144,17 @@ async function connectorExchange(exchange: FixtureExchange): Promise<void> {
   expect(sent).toMatchObject({ method: 'POST', path: '/v1/tokens', headers: request.headers });
   const { plaintext, protectedHeader } = await compactDecrypt(sent?.body ?? '', privateKey);
   expect(protectedHeader).toEqual(request.jwe);
-  expect(JSON.parse(new TextDecoder().decode(plaintext))).toEqual(request.payload);
+  const { jti, ...received } = JSON.parse(new TextDecoder().decode(plaintext)) as Record<string, unknown>;
+  expect(jti).toMatch(JTI);
+  const { jti: _any, ...bound } = boundPayload(exchange, Math.floor(CONNECTOR_NOW_MS / 1000), '');
+  expect(received).toEqual(bound);
   expectConnectorOutcome(outcome, expected);
 }
 
 async function sandboxBody(exchange: FixtureExchange): Promise<string> {
-  const { body, jwe, payload } = exchange.request;
+  const { body, jwe } = exchange.request;
   if (body !== undefined) return body;
+  const payload = boundPayload(exchange, Math.floor(Date.now() / 1000), randomUUID());
   return new CompactEncrypt(new TextEncoder().encode(JSON.stringify(payload)))
     .setProtectedHeader((jwe ?? {}) as CompactJWEHeaderParameters)
     .encrypt(publicKey);

@@ -11,6 +11,16 @@ import type {
 } from '../../../src/application/payments/processor-connector.js';
 import { GatewayError } from '../../../src/errors.js';
 
+/** The sandbox's test cards (docs/processor-protocol.md section 10): public test numbers only. */
+export const SANDBOX_CARDS = {
+  success: '4242424242424242',
+  declined: '4000000000000002',
+  insufficient: '4000000000009995',
+  processingError: '4000000000000119',
+  noAnswer: '4000000000000101',
+  otherValid: '5555555555554444',
+} as const;
+
 /** A freshly generated development key set in a temporary directory, read into memory. */
 export interface DevKeySet {
   readonly dir: string;
