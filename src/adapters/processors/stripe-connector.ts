@@ -3,6 +3,8 @@ import Stripe from 'stripe';
 import { z } from 'zod';
 import {
   isCharge,
+  type LookupRequest,
+  type LookupResult,
   type ProcessorConnector,
   type ProcessorResult,
   type TokeniseRequest,
@@ -11,6 +13,7 @@ import { toMinorUnits } from '../../domain/payments/money.js';
 import { GatewayError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { classifyFailure, declined, type ProcessorFailure } from './map-processor-reply.js';
+import { intentSearchQuery, lookupFromIntents, searchedIntentSchema } from './stripe-lookup.js';
 import { type ConnectorRetryOptions, tokeniseWithRetries } from './tokenise-with-retries.js';
 
 export interface StripeConnectorOptions extends ConnectorRetryOptions {
@@ -47,6 +50,8 @@ const setupIntentSchema = z.object({ id: z.string().min(1), status: z.string() }
  *    PaymentMethod may be charged later; "one-time": the PaymentMethod id alone.
  * Each step has its own idempotency key derived from the request's (`<key>:pm`, `:pi`, `:si`); the
  * same keys go out on every retry. The SDK's own retries are off: one policy (retry-policy.ts) rules.
+ * An intent left `processing` is GW_ERR_PROCESSOR_TIMEOUT, not retried and not notSent: its outcome
+ * is unknown until `lookup` (a search of the payment's intents, stripe-lookup.ts) finds it settled.
  */
 export class StripeConnector implements ProcessorConnector {
   readonly name = 'stripe';
@@ -88,6 +93,36 @@ export class StripeConnector implements ProcessorConnector {
       },
       { ...this.#options, logger: this.#logger.child({ paymentId: request.paymentId }) },
     );
+  }
+
+  /** One search, eventually consistent on Stripe's side (docs/processor-protocol.md section 7.3). */
+  async lookup(request: LookupRequest): Promise<LookupResult> {
+    const logger = this.#logger.child({ paymentId: request.paymentId });
+    let intents: unknown;
+    try {
+      const page = await this.#stripe.paymentIntents.search(
+        { query: intentSearchQuery(request.paymentId), expand: ['data.payment_method'], limit: 20 },
+        { timeout: this.#options.attemptTimeoutMs },
+      );
+      intents = page.data;
+    } catch (error) {
+      if (error instanceof GatewayError) throw error;
+      const outcome = classifyFailure(failureOf(error), this.name);
+      if (outcome instanceof GatewayError) throw outcome;
+      return { found: 'result', result: outcome };
+    }
+    const { found, succeeded } = lookupFromIntents(
+      parse(z.array(searchedIntentSchema), intents, 'PaymentIntent search'),
+      request.idempotencyKey,
+    );
+    if (succeeded > 1) logger.error({ succeeded }, 'more than one PaymentIntent of one request succeeded');
+    if (found === undefined)
+      throw classifyFailure({ kind: 'malformed', what: 'PaymentIntent search' }, this.name);
+    logger.info(
+      { found: found.found, ...(found.found === 'result' ? { outcome: found.result.outcome } : {}) },
+      'processor lookup',
+    );
+    return found;
   }
 
   async close(): Promise<void> {
@@ -141,7 +176,7 @@ export class StripeConnector implements ProcessorConnector {
             payment_method_options: { card: { moto: true } },
             ...(request.tokenType === 'reusable' ? { setup_future_usage: 'off_session' as const } : {}),
             ...(request.description === undefined ? {} : { description: request.description }),
-            metadata: { paymentId: request.paymentId },
+            metadata: { paymentId: request.paymentId, idempotencyKey },
           },
           { idempotencyKey: `${idempotencyKey}:pi`, timeout },
         ),
@@ -184,10 +219,19 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   return parsed.data;
 }
 
-/** A confirmed intent that still wants something a phone call cannot give (3-D Secure) is a decline. */
+/**
+ * A confirmed intent that still wants something a phone call cannot give (3-D Secure) is a decline;
+ * one still `processing` may yet take the money: an error without notSent, for a lookup to settle.
+ */
 function intentNotCompleted(status: string, processor: string): ProcessorResult {
   if (status === 'requires_action' || status === 'requires_payment_method') {
     return declined('authentication_required');
+  }
+  if (status === 'processing') {
+    throw new GatewayError(
+      'GW_ERR_PROCESSOR_TIMEOUT',
+      `processor "${processor}" has not finished the charge (PaymentIntent processing); look it up later`,
+    );
   }
   throw new GatewayError(
     'GW_ERR_PROCESSOR_PROTOCOL',

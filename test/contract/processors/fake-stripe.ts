@@ -58,6 +58,49 @@ export async function startFakeStripe(tls: { cert: string; key: string }) {
   const replays = new Map<string, StripeReply>();
   const cards = new Map<string, { last4: string; brand: string }>();
   const held = new Set<ServerResponse>();
+  /** Every PaymentIntent made, as the API would show it now (the search reads these). */
+  const intents = new Map<string, Record<string, unknown>>();
+  let nextIntentStatus: string | undefined;
+
+  const metadataOf = (p: URLSearchParams) =>
+    Object.fromEntries(
+      [...p].flatMap(([name, value]) => {
+        const field = /^metadata\[(\w+)\]$/.exec(name)?.[1];
+        return field === undefined ? [] : [[field, value]];
+      }),
+    );
+
+  /** GET /v1/payment_intents/search: only the query the connector makes, metadata['paymentId']:'…'. */
+  const search = (p: URLSearchParams): StripeReply => {
+    const wanted = /^metadata\['paymentId'\]:'((?:[^'\\]|\\.)*)'$/.exec(p.get('query') ?? '')?.[1];
+    if (wanted === undefined) {
+      return stripeError(400, {
+        type: 'invalid_request_error',
+        code: 'parameter_invalid_string',
+        param: 'query',
+      });
+    }
+    const paymentId = wanted.replace(/\\(.)/g, '$1');
+    const expand = [...p.values()].includes('data.payment_method');
+    const data = [...intents.values()]
+      .filter((intent) => (intent.metadata as Record<string, string>).paymentId === paymentId)
+      .map((intent) => {
+        const method = String(intent.payment_method);
+        return expand
+          ? { ...intent, payment_method: { id: method, object: 'payment_method', card: cards.get(method) } }
+          : intent;
+      });
+    return {
+      status: 200,
+      body: {
+        object: 'search_result',
+        data,
+        has_more: false,
+        next_page: null,
+        url: '/v1/payment_intents/search',
+      },
+    };
+  };
 
   const normal = (req: StripeRequest): StripeReply => {
     if (!req.authorization?.startsWith('Bearer sk_test_')) {
@@ -67,6 +110,7 @@ export async function startFakeStripe(tls: { cert: string; key: string }) {
       });
     }
     const p = req.params;
+    if (req.path === '/v1/payment_intents/search' && req.method === 'GET') return search(p);
     if (req.path === '/v1/payment_methods') {
       const number = p.get('card[number]') ?? '';
       const last4 = number.slice(-4);
@@ -117,7 +161,19 @@ export async function startFakeStripe(tls: { cert: string; key: string }) {
     if (req.path === '/v1/payment_intents') {
       const decline = DECLINES[card.last4];
       const pi = id('pi');
+      const base = {
+        id: pi,
+        object: 'payment_intent',
+        metadata: metadataOf(p),
+        payment_method: p.get('payment_method'),
+      };
       if (decline) {
+        intents.set(pi, {
+          ...base,
+          status: 'requires_payment_method',
+          latest_charge: null,
+          last_payment_error: { type: 'card_error', code: decline.code, decline_code: decline.decline_code },
+        });
         return stripeError(402, {
           type: 'card_error',
           ...decline,
@@ -125,24 +181,29 @@ export async function startFakeStripe(tls: { cert: string; key: string }) {
           payment_intent: { id: pi, object: 'payment_intent', status: 'requires_payment_method' },
         });
       }
+      const status = nextIntentStatus ?? 'succeeded';
+      nextIntentStatus = undefined;
+      const intent = {
+        ...base,
+        status,
+        latest_charge: status === 'processing' ? null : id('ch'),
+        last_payment_error: null,
+      };
+      intents.set(pi, intent);
       return {
         status: 200,
         body: {
-          id: pi,
-          object: 'payment_intent',
+          ...intent,
           amount: Number(p.get('amount')),
           amount_received: Number(p.get('amount')),
           capture_method: 'automatic',
           client_secret: `${pi}_secret_x`,
           confirmation_method: 'automatic',
           currency: p.get('currency'),
-          latest_charge: id('ch'),
           livemode: false,
-          payment_method: p.get('payment_method'),
           payment_method_options: { card: { moto: p.get('payment_method_options[card][moto]') === 'true' } },
           payment_method_types: ['card'],
           setup_future_usage: p.get('setup_future_usage'),
-          status: 'succeeded',
         },
       };
     }
@@ -188,7 +249,9 @@ export async function startFakeStripe(tls: { cert: string; key: string }) {
           path: url.pathname,
           idempotencyKey: incoming.headers['idempotency-key'] as string | undefined,
           authorization: incoming.headers.authorization,
-          params: new URLSearchParams(Buffer.concat(chunks).toString('utf8')),
+          params: new URLSearchParams(
+            incoming.method === 'GET' ? url.search : Buffer.concat(chunks).toString('utf8'),
+          ),
         };
         requests.push(req);
         const fault = faults.find((f) => f.path === req.path && f.times > 0);
@@ -210,6 +273,19 @@ export async function startFakeStripe(tls: { cert: string; key: string }) {
     port: (server.address() as AddressInfo).port,
     requests,
     inject: (fault: Fault) => faults.push(fault),
+    /** The next PaymentIntent is created in this status (e.g. `processing`). */
+    nextIntentIn: (status: string) => {
+      nextIntentStatus = status;
+    },
+    /** Moves a PaymentIntent on, as Stripe does in its own time (`processing` → `succeeded`). */
+    settleIntent: (intentId: string, status: string) => {
+      const intent = intents.get(intentId);
+      if (intent) intents.set(intentId, { ...intent, status, latest_charge: id('ch') });
+    },
+    intentsOf: (paymentId: string) =>
+      [...intents.values()].filter(
+        (intent) => (intent.metadata as Record<string, string>).paymentId === paymentId,
+      ),
     clearFaults: () => faults.splice(0),
     error: stripeError,
     close: async () => {

@@ -243,9 +243,124 @@ describe('Stripe connector against a local Stripe-shaped HTTPS server (port 0)',
     );
   });
 
+  it('says nothing was sent when Stripe cannot be connected to (refused), and a timeout is never that', async () => {
+    const closed = await startFakeStripe({ cert: keys.serverCert, key: keys.serverKey });
+    const port = closed.port;
+    await closed.close();
+    const client = connector({ api: { host: '127.0.0.1', port, protocol: 'https', agent } });
+    expect(await failure(client, request(CARDS.success))).toMatchObject({
+      code: 'GW_ERR_PROCESSOR_UNAVAILABLE',
+      notSent: true,
+    });
+    fake.inject({ path: '/v1/payment_intents', times: 3, reply: 'hang' });
+    expect(await failure(connector({ attemptTimeoutMs: 150 }), request(CARDS.success))).toMatchObject({
+      code: 'GW_ERR_PROCESSOR_TIMEOUT',
+      notSent: false,
+    });
+  });
+
   it('wrote no card number into any log line, error or reply', () => {
     expect(logs.lines.length).toBeGreaterThan(10);
     expect(cardNumbersIn([...logs.lines, ...replies], Object.values(CARDS))).toEqual([]);
     expect(logs.text()).not.toMatch(/securityCode|postalCode|card\[number\]|"cvc"/);
+  });
+});
+
+describe('Stripe lookup: the PaymentIntents of a payment, by search (docs/processor-protocol.md 7.3)', () => {
+  const lookup = async (req: TokeniseRequest) => {
+    const found = await connector().lookup({ paymentId: req.paymentId, idempotencyKey: req.idempotencyKey });
+    replies.push(JSON.stringify(found));
+    return found;
+  };
+
+  it('finds a charge as tokenise returned it; the intent carries the payment id and the key', async () => {
+    const req = request(CARDS.success);
+    const result = await connector().tokenise(req);
+    expect(await lookup(req)).toEqual({ found: 'result', result });
+    expect(fake.intentsOf(req.paymentId)).toMatchObject([
+      { metadata: { paymentId: req.paymentId, idempotencyKey: req.idempotencyKey } },
+    ]);
+    const searched = fake.requests.filter((r) => r.path === '/v1/payment_intents/search').at(-1);
+    expect(searched?.params.get('query')).toBe(`metadata['paymentId']:'${req.paymentId}'`);
+  });
+
+  it('finds a decline with its decline code', async () => {
+    const req = request(CARDS.insufficient);
+    expect(await connector().tokenise(req)).toMatchObject({ outcome: 'declined' });
+    expect(await lookup(req)).toEqual({
+      found: 'result',
+      result: {
+        outcome: 'declined',
+        declineCode: 'insufficient_funds',
+        reason: 'The card has insufficient funds.',
+      },
+    });
+  });
+
+  it('an intent left processing: tokenise fails without notSent and without retrying; lookup says pending, then the charge', async () => {
+    fake.nextIntentIn('processing');
+    const req = request(CARDS.success);
+    const error = await failure(connector(), req);
+    expect(error).toMatchObject({ code: 'GW_ERR_PROCESSOR_TIMEOUT', retryable: false, notSent: false });
+    expect(requestsFor(req.idempotencyKey).map((r) => r.path)).toEqual([
+      '/v1/payment_methods',
+      '/v1/payment_intents',
+    ]);
+    expect(await lookup(req)).toEqual({ found: 'pending' });
+    const [intent] = fake.intentsOf(req.paymentId);
+    fake.settleIntent(String(intent?.id), 'succeeded');
+    expect(await lookup(req)).toMatchObject({
+      found: 'result',
+      result: {
+        outcome: 'success',
+        last4: '4242',
+        chargeId: intent?.id,
+        confirmationCode: expect.stringMatching(/^ch_/),
+      },
+    });
+  });
+
+  it.each([
+    ['no intent at all', undefined],
+    ['a canceled intent', 'canceled'],
+  ])('finds nothing: %s', async (_name, status) => {
+    const req = request(CARDS.success);
+    if (status !== undefined) {
+      await connector().tokenise(req);
+      fake.settleIntent(String(fake.intentsOf(req.paymentId)[0]?.id), status);
+    }
+    expect(await lookup(req)).toEqual({ found: 'nothing' });
+  });
+
+  it('finds nothing for a tokenise-only request (it makes no intent) or under another key of the payment', async () => {
+    const tokenOnly = request(CARDS.success, { chargeAmount: undefined });
+    await connector().tokenise(tokenOnly);
+    expect(await lookup(tokenOnly)).toEqual({ found: 'nothing' });
+    const charged = request(CARDS.success);
+    await connector().tokenise(charged);
+    expect(await lookup({ ...charged, idempotencyKey: `${charged.idempotencyKey}-other` })).toEqual({
+      found: 'nothing',
+    });
+  });
+
+  it('escapes the payment id in the query, and a failing search is an error, not an answer', async () => {
+    const req = request(CARDS.success, { paymentId: "pay_it's" });
+    const result = await connector().tokenise(req);
+    expect(await lookup(req)).toEqual({ found: 'result', result });
+    fake.inject({
+      path: '/v1/payment_intents/search',
+      times: 1,
+      reply: fake.error(500, { type: 'api_error' }),
+    });
+    await expect(lookup(req)).rejects.toMatchObject({
+      code: 'GW_ERR_PROCESSOR_UNAVAILABLE',
+      retryable: true,
+    });
+    fake.inject({
+      path: '/v1/payment_intents/search',
+      times: 1,
+      reply: { status: 200, body: { data: [{ id: 1 }] } },
+    });
+    await expect(lookup(req)).rejects.toMatchObject({ code: 'GW_ERR_PROCESSOR_PROTOCOL' });
   });
 });
