@@ -1,4 +1,6 @@
 import { JsonlPaymentStatusStore } from '../adapters/payment-status/jsonl-payment-status-store.js';
+import { SqliteChargeLedger } from '../adapters/store/sqlite-charge-ledger.js';
+import { SqliteIdempotencyLedger } from '../adapters/store/sqlite-idempotency-ledger.js';
 import { openStateDatabase, type StateDatabase } from '../adapters/store/state-database.js';
 import type { Clock } from '../application/clock.js';
 import type { Config } from '../config/config.js';
@@ -8,6 +10,8 @@ export interface PaymentState {
   /** The embedded store the stateful adapters share (closed last, by `close`). */
   readonly db: StateDatabase;
   readonly statusStore: JsonlPaymentStatusStore;
+  readonly idempotencyLedger: SqliteIdempotencyLedger;
+  readonly charges: SqliteChargeLedger;
   close(): Promise<void>;
 }
 
@@ -17,7 +21,11 @@ export interface PaymentState {
  */
 export async function openPaymentState(config: Config, clock: Clock, logger: Logger): Promise<PaymentState> {
   const db = await openStateDatabase(config.stateDb);
+  // charges an earlier run sent without an answer: their payments become `unknown`, not failed
+  const charges = new SqliteChargeLedger(db);
+  const doubted = new Set(charges.inDoubt().map((charge) => charge.paymentId));
   const { store: statusStore, interrupted } = await JsonlPaymentStatusStore.open({
+    inDoubt: (paymentId) => doubted.has(paymentId),
     file: config.paymentStatus.file,
     retain: config.paymentStatus.retain,
     now: () => new Date(clock.now()),
@@ -26,12 +34,16 @@ export async function openPaymentState(config: Config, clock: Clock, logger: Log
   for (const record of interrupted) {
     logger.warn(
       { paymentId: record.id, callId: record.callId, was: record.interrupted, outcome: record.outcome },
-      'payment of an earlier run ended as internal-error',
+      record.status === 'unknown'
+        ? 'payment of an earlier run was charging when it stopped: unknown until reconciled'
+        : 'payment of an earlier run ended as internal-error',
     );
   }
   return {
     db,
     statusStore,
+    idempotencyLedger: new SqliteIdempotencyLedger(db),
+    charges,
     async close() {
       await statusStore.close();
       db.close();

@@ -14,10 +14,12 @@ import { CallSync } from '../application/calls/call-sync.js';
 import type { Clock, Timers } from '../application/clock.js';
 import { CaptureMasking } from '../application/media/capture-masking.js';
 import { DtmfRouter } from '../application/media/dtmf-router.js';
+import { ChargeReconciler } from '../application/payments/charge-reconciler.js';
 import { noPrompts } from '../application/payments/payment-ports.js';
 import { PaymentService } from '../application/payments/payment-service.js';
 import type { ProcessorConnector } from '../application/payments/processor-connector.js';
 import type { Config } from '../config/config.js';
+import { isTerminalStatus } from '../domain/capture/capture-types.js';
 import type { Logger } from '../logger.js';
 import { serveGatewayHttp } from './gateway-http.js';
 import { openMediaEngines, timedNg, timedPrompts } from './media-engines.js';
@@ -96,12 +98,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     logger: logger.child({ part: 'audit-shipping' }),
   });
   const paymentState = await openPaymentState(config, clock, logger);
-  const { statusStore } = paymentState;
+  const { statusStore, idempotencyLedger, charges } = paymentState;
   /** Set once the DTMF listener runs (below): whether it still receives reports. */
   let dtmfReceiving: (() => boolean) | undefined;
   const payments = new PaymentService({
     registry,
     statusStore,
+    idempotencyLedger,
+    charges,
     // no audit, no payment: while records cannot be written, no new payment starts; nor while the
     // DTMF reports cannot be received (the customer's keys would go nowhere)
     admission: () => {
@@ -119,6 +123,18 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     logger: logger.child({ part: 'payments' }),
   });
   audit.follow({ registry, payments });
+  const reconciler = new ChargeReconciler({
+    ...config.reconcile,
+    charges,
+    connector,
+    payments,
+    durable: () => statusStore.flush(),
+    record: (action) => audit.recordAction(action),
+    clock,
+    timers,
+    logger: logger.child({ part: 'reconcile' }),
+  });
+  reconciler.start();
   const captureMasking = new CaptureMasking({
     port: new RtpengineCaptureMute({ ng: muteNg }),
     registry,
@@ -203,7 +219,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
   const gatewayMetrics = metrics;
   payments.onUpdate(({ view }) => {
-    if (view.status !== 'in-progress' && view.status !== 'processing' && view.result) {
+    if (isTerminalStatus(view.status) && view.result) {
       gatewayMetrics.paymentEnded(view.result.outcome);
     }
   });
@@ -262,6 +278,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       reportProbe.stop();
       await dtmf.close();
       await payments.stop();
+      await reconciler.stop();
       // the payments just ended let their calls' audio through again: sent before the NG sockets close
       await captureMasking.settled();
       evapi.stop();

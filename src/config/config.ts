@@ -84,6 +84,8 @@ export interface Config {
   readonly processor: ProcessorSettings;
   /** The circuit breaker in front of the connector (src/adapters/processors/circuit-breaker.ts). */
   readonly processorBreaker: { readonly failureThreshold: number; readonly coolDownMs: number };
+  /** Charges of unknown outcome (application/payments/charge-reconciler.ts). */
+  readonly reconcile: { readonly intervalMs: number; readonly nothingAfterMs: number };
   /** Who may use the HTTP API and agent UI: TLS, sign-in, sessions, keys, IdP (access-settings.ts). */
   readonly access: AccessSettings;
   /** The signed, hash-chained audit log. */
@@ -195,6 +197,10 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
     prompts: { directory: env.TONEWALL_PROMPTS === 'off' ? undefined : env.TONEWALL_PROMPTS_DIR },
     webhooks: webhookSettings(env),
     processor: processorSettings(env),
+    reconcile: {
+      intervalMs: env.TONEWALL_RECONCILE_INTERVAL_MS,
+      nothingAfterMs: env.TONEWALL_RECONCILE_NOTHING_AFTER_MS,
+    },
     processorBreaker: {
       failureThreshold: env.TONEWALL_PROCESSOR_BREAKER_FAILURES,
       coolDownMs: env.TONEWALL_PROCESSOR_BREAKER_COOLDOWN_MS,

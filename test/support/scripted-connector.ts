@@ -1,4 +1,6 @@
 import type {
+  LookupRequest,
+  LookupResult,
   ProcessorConnector,
   ProcessorResult,
   TokeniseRequest,
@@ -14,6 +16,15 @@ export class ScriptedConnector implements ProcessorConnector {
     last4: request.card.number.slice(-4),
     confirmationCode: 'CONF1',
   });
+
+  readonly lookups: LookupRequest[] = [];
+  /** What reconciliation hears; "nothing" by default. */
+  lookupAnswer: (request: LookupRequest) => Promise<LookupResult> = async () => ({ found: 'nothing' });
+
+  lookup(request: LookupRequest): Promise<LookupResult> {
+    this.lookups.push(request);
+    return this.lookupAnswer(request);
+  }
 
   tokenise(request: TokeniseRequest): Promise<ProcessorResult> {
     const { card, ...rest } = request;

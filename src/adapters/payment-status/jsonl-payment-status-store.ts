@@ -50,13 +50,19 @@ export interface JsonlPaymentStatusStoreOptions {
   readonly retain: number;
   readonly now: () => Date;
   readonly logger: Logger;
+  /**
+   * Whether a payment's charge is recorded as sent without an answer (charge-ledger.ts): an
+   * interrupted payment that was processing such a charge becomes `unknown`, not failed.
+   */
+  readonly inDoubt?: (paymentId: string) => boolean;
 }
 
 /**
  * Payment statuses in an append-only JSON-lines file, fsynced after each batch of appends. On open
  * the file is read (the last line of a payment wins, a torn last line is skipped), every payment that
  * was still capturing or processing is ended as failed / internal-error (the process that ran it is
- * gone, and with it the digits), and the file is rewritten compacted (temp file, fsync, rename). It is
+ * gone, and with it the digits) — or, when its charge was sent without an answer, set `unknown` for
+ * reconciliation — and the file is rewritten compacted (temp file, fsync, rename). It is
  * compacted again whenever it holds four times more lines than payments kept.
  */
 export class JsonlPaymentStatusStore implements PaymentStatusStore {
@@ -102,11 +108,12 @@ export class JsonlPaymentStatusStore implements PaymentStatusStore {
     const at = options.now().toISOString();
     for (const [id, record] of records) {
       if (record.status !== 'in-progress' && record.status !== 'processing') continue;
+      const doubt = record.status === 'processing' && options.inDoubt?.(id) === true;
       const ended: PaymentStatusRecord = {
         ...record,
-        status: 'failed',
+        status: doubt ? 'unknown' : 'failed',
         capture: null,
-        outcome: 'internal-error',
+        outcome: doubt ? 'unknown' : 'internal-error',
         updatedAt: at,
         interrupted: record.status === 'processing' ? 'processing' : 'capturing',
       };

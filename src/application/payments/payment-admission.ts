@@ -1,6 +1,7 @@
 import { GatewayError } from '../../errors.js';
 import type { Call } from '../calls/call-registry.js';
 import { checkRequest, type PaymentRequest } from './payment-request.js';
+import { isCharge } from './processor-connector.js';
 
 /** Why no new payment may start now, whatever the request. */
 export type AdmissionRefusal = 'GW_ERR_AUDIT_WRITE' | 'GW_ERR_DTMF_SOCKET';
@@ -26,6 +27,8 @@ export interface AdmissionCheck {
   /** The callback URL policy: throws GW_ERR_INVALID_BODY for a statusCallback the gateway may not call. */
   readonly checkCallback: ((url: string) => void) | undefined;
   readonly hasActivePayment: (callId: string) => boolean;
+  /** Whether a charge on the call is still of unknown outcome (charge-ledger.ts). */
+  readonly chargeInDoubt?: (callId: string) => boolean;
 }
 
 /**
@@ -46,6 +49,12 @@ export function admitPayment(check: AdmissionCheck): Call {
   if (request.statusCallback !== undefined) check.checkCallback?.(request.statusCallback);
   if (check.hasActivePayment(call.id)) {
     throw new GatewayError('GW_ERR_PAYMENT_ACTIVE', 'the call already has a payment in progress');
+  }
+  if (isCharge(request) && check.chargeInDoubt?.(call.id)) {
+    throw new GatewayError(
+      'GW_ERR_CHARGE_IN_DOUBT',
+      'an earlier charge on the call may have been made and is being checked with the processor',
+    );
   }
   return call;
 }

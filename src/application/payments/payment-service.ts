@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AgentView } from '../../domain/capture/agent-view.js';
 import type { CaptureRejection } from '../../domain/capture/capture-commands.js';
-import type { CaptureEvent } from '../../domain/capture/capture-events.js';
+import type { CaptureEvent, ReconciledOutcome } from '../../domain/capture/capture-events.js';
 import { startCapture } from '../../domain/capture/capture-machine.js';
 import type { CaptureField } from '../../domain/capture/capture-types.js';
 import type { KeypadKey } from '../../domain/capture/keypad.js';
@@ -11,14 +11,21 @@ import type { Logger } from '../../logger.js';
 import type { Call, CallChange, CallRegistry } from '../calls/call-registry.js';
 import type { Clock, Timers } from '../clock.js';
 import type { CustomerKeySink } from '../media/dtmf-router.js';
-import { claimOf, IdempotencyKeys } from './idempotency-keys.js';
+import type { ChargeLedger } from './charge-ledger.js';
+import { claimOf, heldBefore, IdempotencyKeys } from './idempotency-keys.js';
+import type { IdempotencyLedger } from './idempotency-ledger.js';
 import { type AdmissionRefusal, admitPayment, refuseWhenStopping } from './payment-admission.js';
 import { PaymentBoard } from './payment-board.js';
 import { PaymentListeners } from './payment-listeners.js';
 import type { PaymentUpdate, PromptPlayer } from './payment-ports.js';
 import type { PaymentRequest } from './payment-request.js';
 import { PaymentSession, type SessionContext } from './payment-session.js';
-import { type PaymentStatusStore, type RecordedPaymentView, recordedView } from './payment-status-store.js';
+import {
+  type PaymentStatusStore,
+  type RecordedPaymentView,
+  reconcileStored,
+  recordedView,
+} from './payment-status-store.js';
 import { TokenisationsInFlight } from './payment-tokenisation.js';
 import type { ProcessorConnector } from './processor-connector.js';
 import { RetentionQueue } from './retention-queue.js';
@@ -44,6 +51,10 @@ export interface PaymentServiceOptions {
   retainFinished?: number;
   /** Keeps each payment's status (no card data) past a restart; GET falls back to it. */
   statusStore?: PaymentStatusStore;
+  /** Keeps which payment each idempotency key started past a restart (idempotency-ledger.ts). */
+  idempotencyLedger?: IdempotencyLedger;
+  /** Records each charge before it is sent until its answer is known (charge-ledger.ts). */
+  charges?: ChargeLedger;
 }
 
 const REJECTION_MESSAGES: Record<CaptureRejection, string> = {
@@ -81,6 +92,7 @@ export class PaymentService implements CustomerKeySink {
       statusStore: options.statusStore,
       listeners: this.#listeners,
       tokenisations: this.#tokenisations,
+      charges: options.charges,
       finished: (payment) => this.#onFinished(payment),
     };
     this.board = new PaymentBoard({ payments: this, clock: options.clock });
@@ -88,10 +100,15 @@ export class PaymentService implements CustomerKeySink {
   }
 
   /** Starts a payment on a call, or returns the one an earlier request with the same key started. */
-  create(callId: string, request: PaymentRequest): { view: AgentView; created: boolean } {
+  create(
+    callId: string,
+    request: PaymentRequest,
+  ): { view: AgentView; created: true } | { view: AgentView | RecordedPaymentView; created: false } {
     const claim = claimOf(callId, request);
     const replay = this.#idempotency.replay(claim);
     if (replay) return { view: replay.view(), created: false };
+    const earlier = this.#options.idempotencyLedger && heldBefore(this.#options.idempotencyLedger, claim);
+    if (earlier) return { view: this.get(earlier), created: false };
     const call = admitPayment({
       stopping: this.#stopping,
       refusal: this.#options.admission,
@@ -99,6 +116,7 @@ export class PaymentService implements CustomerKeySink {
       request,
       checkCallback: this.#options.checkCallback,
       hasActivePayment: (id) => this.#activeByCall.has(id),
+      chargeInDoubt: (id) => this.#options.charges?.inDoubtOnCall(id) ?? false,
     });
     const id = `PK${idWithoutPanLikeRun(() => randomBytes(16).toString('hex'))}`;
     const started = startCapture({
@@ -112,6 +130,13 @@ export class PaymentService implements CustomerKeySink {
       { id, call, request, claim, logger, state: started.state },
       this.#context,
     );
+    // durable before the payment exists: a retry after a crash finds it, never a second charge
+    this.#options.idempotencyLedger?.hold(claim.keyHash, {
+      paymentId: id,
+      callId: call.id,
+      fingerprint: claim.fingerprint,
+      at: this.#options.clock.now(),
+    });
     this.#payments.set(id, payment);
     this.#activeByCall.set(call.id, payment);
     this.#idempotency.hold(claim, payment);
@@ -124,8 +149,34 @@ export class PaymentService implements CustomerKeySink {
   }
 
   /** The call of the payment an earlier create with this key started, if any (for replays after hang-up). */
-  replayCall(callId: string, idempotencyKey: string): Call | undefined {
-    return this.#idempotency.find(callId, idempotencyKey)?.call;
+  replayCall(callId: string, idempotencyKey: string): Pick<Call, 'agent'> | undefined {
+    const call = this.#idempotency.find(callId, idempotencyKey)?.call;
+    if (call) return call;
+    const earlier = this.#options.idempotencyLedger?.find(claimOf(callId, { idempotencyKey }).keyHash);
+    if (!earlier) return undefined;
+    try {
+      return this.callOf(earlier.paymentId);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Reconciliation's answer for a payment whose charge was of unknown outcome. A payment of this run
+   * moves to succeeded or failed (its followers see it); one of an earlier run has its stored status
+   * changed. Returns false when the payment is not (or no longer) unknown.
+   */
+  reconcile(paymentId: string, result: ReconciledOutcome): boolean {
+    const payment = this.#payments.get(paymentId);
+    if (payment) {
+      if (payment.state.status !== 'unknown') return false;
+      payment.dispatch({ type: 'reconciled', result, now: this.#options.clock.now() });
+      return true;
+    }
+    const at = new Date(this.#options.clock.now()).toISOString();
+    return this.#options.statusStore
+      ? reconcileStored(this.#options.statusStore, paymentId, result, at)
+      : false;
   }
 
   /** The agent view; for a payment of an earlier run, its recorded status (no card data). */

@@ -2,18 +2,19 @@ import { type AgentView, addsDigitsOnly, toAgentView } from '../../domain/captur
 import type { CaptureCommand } from '../../domain/capture/capture-commands.js';
 import type { CaptureEvent } from '../../domain/capture/capture-events.js';
 import { type CaptureTransition, transition } from '../../domain/capture/capture-machine.js';
-import type { CaptureState } from '../../domain/capture/capture-state.js';
+import { type CaptureState, wipeCardDigits } from '../../domain/capture/capture-state.js';
 import { isTerminalStatus } from '../../domain/capture/capture-types.js';
 import type { Logger } from '../../logger.js';
 import type { Call } from '../calls/call-registry.js';
 import type { Clock, Timers } from '../clock.js';
+import type { ChargeLedger } from './charge-ledger.js';
 import type { IdempotencyClaim } from './idempotency-keys.js';
 import type { PaymentListeners } from './payment-listeners.js';
 import type { PromptPlayer } from './payment-ports.js';
 import type { PaymentRequest } from './payment-request.js';
 import { type PaymentStatusStore, toStatusRecord } from './payment-status-store.js';
 import { type TokenisationsInFlight, tokenise } from './payment-tokenisation.js';
-import type { ProcessorConnector } from './processor-connector.js';
+import { isCharge, type ProcessorConnector } from './processor-connector.js';
 
 /** What every payment session shares: the service's ports and where its updates go. */
 export interface SessionContext {
@@ -24,6 +25,8 @@ export interface SessionContext {
   readonly statusStore: PaymentStatusStore | undefined;
   readonly listeners: PaymentListeners;
   readonly tokenisations: TokenisationsInFlight;
+  /** Charges sent and not yet answered, kept across a crash (charge-ledger.ts). */
+  readonly charges: ChargeLedger | undefined;
   /** Called once, when the session reaches a terminal status. */
   readonly finished: (session: PaymentSession) => void;
 }
@@ -127,12 +130,35 @@ export class PaymentSession {
   }
 
   #tokenise(): void {
-    const { connector, tokenisations } = this.#context;
-    const asked = { paymentId: this.id, request: this.request, state: this.#state, connector };
+    const { connector, tokenisations, charges } = this.#context;
+    const { processorKey } = this.claim;
+    const asked = { paymentId: this.id, processorKey, request: this.request, state: this.#state, connector };
+    const charge = isCharge(this.request) ? charges : undefined;
+    try {
+      charge?.sending({
+        paymentId: this.id,
+        callId: this.call.id,
+        agent: this.call.agent,
+        processorKey,
+        sentAt: this.#now(),
+      });
+    } catch (error) {
+      // no record of the charge, no charge: a crash could leave it unreconciled
+      this.logger.error({ err: error }, 'charge could not be recorded before sending; not sent');
+      wipeCardDigits(this.#state);
+      this.dispatch({ type: 'internal-error', now: this.#now() });
+      return;
+    }
     const run = tokenise({ ...asked, logger: this.logger })
-      .then((result) => {
+      .then(async (result) => {
+        if (result?.outcome === 'unknown') charge?.unknown(this.id);
         const now = this.#now();
         this.dispatch(result ? { type: 'processor-result', result, now } : { type: 'internal-error', now });
+        if (charge && result?.outcome !== 'unknown') {
+          // the outcome durable first: a crash in between leaves a row to reconcile, never a lost charge
+          await this.#context.statusStore?.flush();
+          charge.settled(this.id);
+        }
       })
       .catch((error: unknown) =>
         this.logger.error({ err: error }, 'tokenisation result could not be applied'),

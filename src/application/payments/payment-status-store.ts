@@ -1,4 +1,5 @@
 import type { AgentView } from '../../domain/capture/agent-view.js';
+import type { ReconciledOutcome } from '../../domain/capture/capture-events.js';
 import type { FieldStatus } from '../../domain/capture/capture-state.js';
 import type { CaptureField, ErrorType, Outcome, PaymentStatus } from '../../domain/capture/capture-types.js';
 import type { CardBrand } from '../../domain/card/card-brand.js';
@@ -77,6 +78,37 @@ export function toStatusRecord(
     ...(view.result === undefined ? {} : { outcome: view.result.outcome }),
     startedAt: context.startedAt,
     updatedAt: context.updatedAt,
+  };
+}
+
+/** Settles an earlier run's `unknown` payment in the store; false when it is not (or no longer) unknown. */
+export function reconcileStored(
+  store: PaymentStatusStore,
+  paymentId: string,
+  result: ReconciledOutcome,
+  at: string,
+): boolean {
+  const record = store.get(paymentId);
+  if (!record || record.status !== 'unknown') return false;
+  store.save(reconciledRecord(record, result, at));
+  return true;
+}
+
+/** The stored status of an earlier run's payment once reconciliation settled its unknown charge. */
+function reconciledRecord(
+  record: PaymentStatusRecord,
+  result: ReconciledOutcome,
+  updatedAt: string,
+): PaymentStatusRecord {
+  const { errorType: _dropped, ...rest } = record;
+  if (result.outcome === 'success') return { ...rest, status: 'succeeded', outcome: 'success', updatedAt };
+  if (result.outcome === 'declined') return { ...rest, status: 'failed', outcome: 'declined', updatedAt };
+  return {
+    ...rest,
+    status: 'failed',
+    outcome: 'payment-connector-error',
+    errorType: 'payment-connector-error',
+    updatedAt,
   };
 }
 

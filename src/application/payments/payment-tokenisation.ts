@@ -3,12 +3,15 @@ import type { CaptureState } from '../../domain/capture/capture-state.js';
 import { revealCardForConnector } from '../../domain/card/reveal-card.js';
 import { isGatewayError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
+import { mayHaveCharged } from './charge-doubt.js';
 import type { PaymentRequest } from './payment-request.js';
 import type { ProcessorConnector } from './processor-connector.js';
 
 /** One payment's hand-off to the processor. */
 export interface Tokenisation {
   readonly paymentId: string;
+  /** The key every attempt carries (derived from the caller's: idempotency-keys.ts). */
+  readonly processorKey: string;
   readonly request: PaymentRequest;
   /** The capture state that asked to tokenise: its card buffers are revealed once, then zeroed. */
   readonly state: CaptureState;
@@ -18,8 +21,9 @@ export interface Tokenisation {
 
 /**
  * Hands the captured card to the connector and turns its answer into the capture machine's
- * processor result. Resolves undefined when the payment must end as internal-error (a token for
- * another card, or a failure that is not the connector's); never rejects.
+ * processor result. A failure after which a charge may have been made is `unknown` (charge-doubt.ts),
+ * never a failure. Resolves undefined when the payment must end as internal-error (a token for another
+ * card, or a failure that is not the connector's and cannot have charged); never rejects.
  */
 export function tokenise(input: Tokenisation): Promise<TokenisationOutcome | undefined> {
   const { request, connector, logger } = input;
@@ -28,7 +32,7 @@ export function tokenise(input: Tokenisation): Promise<TokenisationOutcome | und
   return revealCardForConnector(input.state, (card) =>
     connector.tokenise({
       paymentId: input.paymentId,
-      idempotencyKey: `${input.paymentId}:tokenise`,
+      idempotencyKey: input.processorKey,
       card,
       tokenType: request.tokenType,
       ...(request.chargeAmount === undefined ? {} : { chargeAmount: request.chargeAmount }),
@@ -52,6 +56,13 @@ export function tokenise(input: Tokenisation): Promise<TokenisationOutcome | und
     },
     (error: unknown): TokenisationOutcome | undefined => {
       logger.warn({ err: error, connector: connector.name }, 'tokenisation failed');
+      if (mayHaveCharged(request, error)) {
+        logger.error(
+          { connector: connector.name, code: isGatewayError(error) ? error.code : undefined },
+          'charge of unknown outcome: reconciliation will ask the processor',
+        );
+        return { outcome: 'unknown' };
+      }
       const isConnectorError = isGatewayError(error) && /^GW_ERR_(PROCESSOR|INVALID_AMOUNT)/.test(error.code);
       return isConnectorError ? { outcome: 'payment-connector-error' } : undefined;
     },

@@ -75,6 +75,18 @@ export const PROCESSOR_SETTINGS = {
     readBy: ['gateway'],
     doc: 'limit of a tokenisation with all its attempts, ms',
   }),
+  TONEWALL_RECONCILE_INTERVAL_MS: setting({
+    type: integer(100, 3_600_000),
+    default: '30000',
+    readBy: ['gateway'],
+    doc: 'how often charges of unknown outcome are looked up at the processor, ms (and once at start)',
+  }),
+  TONEWALL_RECONCILE_NOTHING_AFTER_MS: setting({
+    type: integer(0, 86_400_000),
+    default: '120000',
+    readBy: ['gateway'],
+    doc: 'how long after a charge was sent the processor\'s "no request under this key" settles it as not charged, ms',
+  }),
   TONEWALL_PROCESSOR_BREAKER_FAILURES: setting({
     type: integer(1, 100),
     default: '5',

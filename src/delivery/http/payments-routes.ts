@@ -89,11 +89,14 @@ export function paymentsRoutes(payments: PaymentService, options: PaymentsRoutes
         '"statusCallback" needs webhooks, which are off (no TONEWALL_WEBHOOK_SECRET)',
       );
     }
-    const { view, created } = payments.create(callId, paymentRequest);
+    const result = payments.create(callId, paymentRequest);
+    const { view } = result;
     if (order !== undefined) options.orders.link(view.id, order.id);
-    options.board.track(view, call);
-    if (created) await record(response, 'payment.create', callId, view.id);
-    response.status(created ? 201 : 200).json(viewFor(response, view));
+    if (result.created) {
+      options.board.track(result.view, call);
+      await record(response, 'payment.create', callId, view.id);
+    }
+    response.status(result.created ? 201 : 200).json(viewFor(response, view));
   });
 
   /**

@@ -9,7 +9,15 @@ export type TokenisationOutcome =
    * connector's fixed sentence for it. Never card data.
    */
   | { readonly outcome: 'declined'; readonly declineCode?: string; readonly reason?: string }
-  | { readonly outcome: 'payment-connector-error' };
+  | { readonly outcome: 'payment-connector-error' }
+  /** The processor may have charged and did not answer: the payment waits for reconciliation. */
+  | { readonly outcome: 'unknown' };
+
+/** What reconciliation learnt of a charge of unknown outcome. */
+export type ReconciledOutcome =
+  | Extract<TokenisationOutcome, { outcome: 'success' | 'declined' }>
+  /** The processor holds no request under the payment's key: no money was taken. */
+  | { readonly outcome: 'not-charged' };
 
 /**
  * Everything that can happen to a capture. Every event carries `now` (epoch ms) from the shell's
@@ -29,5 +37,7 @@ export type CaptureEvent =
   /** The customer's call ended. */
   | { readonly type: 'hang-up'; readonly now: number }
   | { readonly type: 'processor-result'; readonly result: TokenisationOutcome; readonly now: number }
+  /** Reconciliation settled a payment whose charge was of unknown outcome. */
+  | { readonly type: 'reconciled'; readonly result: ReconciledOutcome; readonly now: number }
   /** The shell failed in a way that ends the payment (e.g. the connector could not be reached at all). */
   | { readonly type: 'internal-error'; readonly now: number };

@@ -9,7 +9,7 @@
  */
 
 import { SecureDigits } from '../card/secure-digits.js';
-import type { CaptureEvent, TokenisationOutcome } from './capture-events.js';
+import type { CaptureEvent, ReconciledOutcome, TokenisationOutcome } from './capture-events.js';
 import { type CaptureSettings, resolveCaptureSettings } from './capture-settings.js';
 import type { CaptureState, FieldCapture } from './capture-state.js';
 import { wipeCardDigits } from './capture-state.js';
@@ -97,6 +97,8 @@ export function transition(state: CaptureState, event: CaptureEvent): CaptureTra
       return onProcessorResult(state, event.result);
     case 'internal-error':
       return onInternalError(state);
+    case 'reconciled':
+      return onReconciled(state, event.result);
   }
 }
 
@@ -190,6 +192,12 @@ function onProcessorResult(state: CaptureState, result: TokenisationOutcome): Ca
         prompt: 'payment-declined',
       });
     }
+    case 'unknown':
+      // digits already zeroed (reveal-card.ts); no prompt: nobody can tell the customer yet
+      return {
+        state: { ...state, status: 'unknown', result: { outcome: 'unknown' } },
+        commands: [{ type: 'notify' }],
+      };
     case 'payment-connector-error':
       return finish(state, {
         status: 'failed',
@@ -198,6 +206,20 @@ function onProcessorResult(state: CaptureState, result: TokenisationOutcome): Ca
         prompt: 'payment-failed',
       });
   }
+}
+
+/** A charge of unknown outcome, settled by looking it up at the processor. */
+function onReconciled(state: CaptureState, result: ReconciledOutcome): CaptureTransition {
+  if (state.status !== 'unknown') return unchanged(state);
+  if (result.outcome === 'success') return succeed(state, result);
+  if (result.outcome === 'declined') {
+    return finish(state, { status: 'failed', result: { ...result }, prompt: 'payment-declined' });
+  }
+  return finish(state, {
+    status: 'failed',
+    result: { outcome: 'payment-connector-error' },
+    errorType: 'payment-connector-error',
+  });
 }
 
 function succeed(

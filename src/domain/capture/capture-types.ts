@@ -12,7 +12,19 @@ export const CAPTURE_FIELDS = [
 ] as const;
 export type CaptureField = (typeof CAPTURE_FIELDS)[number];
 
-export const PAYMENT_STATUSES = ['in-progress', 'processing', 'succeeded', 'failed', 'cancelled'] as const;
+/**
+ * `unknown`: the processor may have charged and did not say (an error after the request was sent, a
+ * timeout, a gateway stopped mid-charge). Not terminal: reconciliation turns it into `succeeded` or
+ * `failed`, and until then no new payment starts on the call.
+ */
+export const PAYMENT_STATUSES = [
+  'in-progress',
+  'processing',
+  'unknown',
+  'succeeded',
+  'failed',
+  'cancelled',
+] as const;
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 
 /** `auto`: the gateway walks the fields and completes by itself. `agent`: the agent picks and completes. */
@@ -53,6 +65,8 @@ export const OUTCOMES = [
   'too-many-failed-attempts',
   'cancelled',
   'internal-error',
+  /** A charge whose result the processor has not given (status `unknown`). */
+  'unknown',
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 

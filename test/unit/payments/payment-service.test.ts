@@ -74,7 +74,8 @@ describe('PaymentService', () => {
     expect(done.result).toMatchObject({ outcome: 'success', token: 'tok_1', last4: '4242', brand: 'visa' });
     expect(t.connector.requests).toEqual([
       expect.objectContaining({
-        idempotencyKey: `${view.id}:tokenise`,
+        // derived from the caller's key on the call: the same across retries and restarts
+        idempotencyKey: expect.stringMatching(/^tw1_[A-Za-z0-9_-]{43}$/),
         chargeAmount: '10.00',
         cardLength: 16,
       }),
@@ -153,20 +154,33 @@ describe('PaymentService', () => {
     expect(t.service.create(t.call.id, request({ idempotencyKey: 'order-2' })).created).toBe(true);
   });
 
-  it('maps a connector failure to payment-connector-error and anything else to internal-error', async () => {
-    for (const [error, outcome] of [
-      [
-        new GatewayError('GW_ERR_PROCESSOR_UNAVAILABLE', 'down', { retryable: true }),
-        'payment-connector-error',
-      ],
-      [new TypeError('bug'), 'internal-error'],
+  it('maps each connector failure to a failure only when no charge can have been made, else to unknown', async () => {
+    const down = new GatewayError('GW_ERR_PROCESSOR_UNAVAILABLE', 'down', { retryable: true });
+    const notSent = new GatewayError('GW_ERR_PROCESSOR_UNAVAILABLE', 'refused', { notSent: true });
+    const refused = new GatewayError('GW_ERR_PROCESSOR_REJECTED', 'HTTP 400');
+    const timeout = new GatewayError('GW_ERR_PROCESSOR_TIMEOUT', 'late', { retryable: true });
+    for (const [error, charge, status, outcome] of [
+      [notSent, true, 'failed', 'payment-connector-error'],
+      [refused, true, 'failed', 'payment-connector-error'],
+      [down, true, 'unknown', 'unknown'],
+      [timeout, true, 'unknown', 'unknown'],
+      [new TypeError('bug'), true, 'unknown', 'unknown'],
+      [down, false, 'failed', 'payment-connector-error'],
+      [new TypeError('bug'), false, 'failed', 'internal-error'],
     ] as const) {
       const t = setUp();
       t.connector.answer = () => Promise.reject(error);
-      const { view } = t.service.create(t.call.id, request());
+      const asked = charge ? request() : request({ chargeAmount: undefined, currency: undefined });
+      const { view } = t.service.create(t.call.id, asked);
       t.key(`${CARD}#1230123`);
       await settle();
-      expect(t.service.get(view.id).result).toEqual({ outcome });
+      const after = t.service.get(view.id);
+      expect([error.message, charge, after.status, after.result]).toEqual([
+        error.message,
+        charge,
+        status,
+        { outcome },
+      ]);
     }
   });
 
