@@ -2,6 +2,8 @@ import { createHmac, randomBytes } from 'node:crypto';
 import type { SandboxAnswer, SandboxReply } from './test-cards.js';
 
 export interface ChargeCount {
+  /** The payload's payment id (tests find their payment's key by it). */
+  readonly paymentId: string;
   /** Times the card was actually run (charged or tokenised) under this key: 1 when idempotency holds. */
   readonly charges: number;
   /** Requests received with this key, retries included. */
@@ -10,6 +12,7 @@ export interface ChargeCount {
 }
 
 interface Entry {
+  readonly paymentId: string;
   readonly fingerprint: string;
   readonly answer: SandboxAnswer;
   /** Epoch ms until which a "no answer" card holds its answer back. */
@@ -73,10 +76,11 @@ export class IdempotencyStore {
     key: string,
     fingerprint: string,
     answer: SandboxAnswer,
-    options: { now: number; holdMs: number },
+    options: { now: number; holdMs: number; paymentId: string },
   ): void {
     const heldUntil = answer.kind === 'hang' ? options.now + options.holdMs : 0;
-    this.#entries.set(key, { fingerprint, answer, heldUntil, charges: 1, requests: 1 });
+    const { paymentId } = options;
+    this.#entries.set(key, { paymentId, fingerprint, answer, heldUntil, charges: 1, requests: 1 });
     while (this.#entries.size > this.#maxKeys) {
       const oldest = this.#entries.keys().next();
       if (oldest.done) break;
@@ -101,6 +105,7 @@ export class IdempotencyStore {
         return [
           key,
           {
+            paymentId: entry.paymentId,
             charges: entry.charges,
             requests: entry.requests,
             outcome: settled.kind === 'held' ? 'pending' : settled.reply.outcome,

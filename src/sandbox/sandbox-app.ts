@@ -146,7 +146,11 @@ export function createSandboxApp(options: SandboxAppOptions): SandboxApp {
     if (lookup.kind === 'replay') settled = lookup.settled;
     else {
       const reply = chargeCard(payload, at);
-      store.record(key, fingerprint, reply, { now: at, holdMs: options.hangMs });
+      store.record(key, fingerprint, reply, {
+        now: at,
+        holdMs: options.hangMs,
+        paymentId: payload.paymentId,
+      });
       settled =
         reply.kind === 'hang' ? { kind: 'held', remainingMs: options.hangMs } : { kind: 'answered', reply };
     }

@@ -2,6 +2,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Call } from '../../src/application/calls/call-registry.js';
 import type { KeypadKey } from '../../src/domain/capture/keypad.js';
+import { GatewayError } from '../../src/errors.js';
 import { answerCall, INTEGRATION_KEY, startTestGateway, type TestGateway } from '../contract/auth/support.js';
 import { launchBrowser, screenshot, tapWire, type WireTap } from './browser.js';
 
@@ -274,6 +275,30 @@ describe('agent desktop in Chromium', () => {
     await expectText(page, 'outcome-title', 'Card declined');
     await expectText(page, 'outcome-reason', 'The card has insufficient funds.');
     await screenshot(page, 'mobile-declined');
+
+    // the processor times out: the charge may have been made. The desk says so, offers no "Done"
+    // (the agent must not take it again), and changes when reconciliation settles it
+    gateway.connector.answer = () =>
+      Promise.reject(new GatewayError('GW_ERR_PROCESSOR_TIMEOUT', 'late', { retryable: true }));
+    await page.getByTestId('new-payment').click();
+    await page.getByTestId('amount').fill('30.00');
+    await startPayment(page);
+    await key(aliceCall, `${CARD}#${EXPIRY}${CVV}`, 10);
+    await expectText(page, 'outcome-title', 'Checking with the processor');
+    expect(await page.getByTestId('new-payment').isVisible()).toBe(false);
+    expect(await page.getByTestId('payment-status').textContent()).toBe('Checking');
+    await screenshot(page, 'mobile-unknown');
+    const unknownId = await latestPaymentId();
+    expect(
+      gateway.payments.reconcile(unknownId, {
+        outcome: 'success',
+        token: 'tok_late',
+        confirmationCode: 'LATE42',
+      }),
+    ).toBe(true);
+    await expectText(page, 'outcome-title', 'Payment approved');
+    await expectText(page, 'outcome-confirmation', 'LATE42');
+    expect(await page.getByTestId('new-payment').isVisible()).toBe(true);
   }, 60_000);
 });
 

@@ -9,7 +9,9 @@ export interface SandboxProcess {
   readonly child: ChildProcess;
   readonly url: string;
   /** Charges and requests per idempotency key, from GET /_sandbox/charges over mTLS. */
-  charges(): Promise<Record<string, { charges: number; requests: number; outcome: string }>>;
+  charges(): Promise<
+    Record<string, { paymentId: string; charges: number; requests: number; outcome: string }>
+  >;
   stop(): Promise<void>;
 }
 
@@ -29,6 +31,8 @@ export async function startSandboxProcess(options: {
   keysDir: string;
   port: number;
   logFile: string;
+  /** How long the no-answer card holds its answer before it settles as charged (the sandbox's 60 s by default). */
+  hangMs?: number;
 }): Promise<SandboxProcess> {
   mkdirSync(dirname(options.logFile), { recursive: true });
   const log = createWriteStream(options.logFile, { flags: 'a' });
@@ -38,6 +42,7 @@ export async function startSandboxProcess(options: {
       TONEWALL_ROOT: REPO_ROOT,
       TONEWALL_KEYS_DIR: options.keysDir,
       TONEWALL_SANDBOX_PORT: String(options.port),
+      ...(options.hangMs === undefined ? {} : { TONEWALL_SANDBOX_HANG_MS: String(options.hangMs) }),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -197,6 +197,11 @@ export class PaymentService implements CustomerKeySink {
     throw new GatewayError('GW_ERR_NOT_FOUND', 'no such payment');
   }
 
+  /** Whether the payment belongs to this run (an earlier run's is known from the status store only). */
+  isLive(paymentId: string): boolean {
+    return this.#payments.has(paymentId);
+  }
+
   /** The agent asks for a field (again). */
   captureField(paymentId: string, field: CaptureField): AgentView {
     refuseWhenStopping(this.#stopping);

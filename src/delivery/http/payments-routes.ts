@@ -162,7 +162,8 @@ export function paymentsRoutes(payments: PaymentService, options: PaymentsRoutes
       'x-accel-buffering': 'no',
     });
     writeFrame(response, { view: viewFor(response, current), sequence: 0 });
-    if (isTerminalStatus(current.status)) {
+    // an earlier run's payment (an `unknown` one included) gets no updates here: GET polls it
+    if (isTerminalStatus(current.status) || !payments.isLive(paymentId)) {
       response.end();
       return;
     }

@@ -112,7 +112,7 @@ export class PaymentPanel {
     const fields = Object.keys(FIELD_NAMES).filter((field) => view.fields[field] !== undefined);
     this.steps.replaceChildren(...fields.map((field, index) => this.#step(view, field, index)));
     this.#announce(before, view, fields);
-    if (TERMINAL.has(view.status)) this.#showOutcome(view);
+    if (TERMINAL.has(view.status) || view.status === 'unknown') this.#showOutcome(view);
   }
 
   #step(view, field, index) {
@@ -232,8 +232,13 @@ export class PaymentPanel {
   #showOutcome(view) {
     const result = view.result ?? { outcome: view.status === 'cancelled' ? 'cancelled' : 'internal-error' };
     const words = OUTCOMES[result.outcome] ?? OUTCOMES['internal-error'];
-    const wasShowing = !this.outcome.hidden;
-    this.outcome.dataset.outcome = result.outcome === 'success' ? 'success' : 'failure';
+    // announced (and focused) when it first shows and when an unknown charge is settled
+    const wasShowing = !this.outcome.hidden && this.outcome.dataset.result === result.outcome;
+    this.outcome.dataset.result = result.outcome;
+    this.outcome.dataset.outcome =
+      result.outcome === 'success' ? 'success' : result.outcome === 'unknown' ? 'unknown' : 'failure';
+    // no "Done" while the charge is in doubt: the agent must not take the payment again
+    show(byId('new-payment'), result.outcome !== 'unknown');
     byId('outcome-title').textContent = words.title;
     byId('outcome-text').textContent = words.text;
     const facts = [];

@@ -28,6 +28,7 @@ export const BRANDS = {
 export const STATUSES = {
   'in-progress': 'In progress',
   processing: 'Processing',
+  unknown: 'Checking',
   succeeded: 'Approved',
   failed: 'Not taken',
   cancelled: 'Cancelled',
@@ -68,6 +69,10 @@ export const OUTCOMES = {
   'internal-error': {
     title: 'Payment not completed',
     text: 'Something went wrong in the gateway. No money was taken.',
+  },
+  unknown: {
+    title: 'Checking with the processor',
+    text: 'The processor did not confirm whether the card was charged. Do not take the payment again: tonewall is asking the processor, and this screen changes when it knows.',
   },
 };
 

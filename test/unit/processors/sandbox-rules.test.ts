@@ -82,7 +82,7 @@ const OK: SandboxReply = {
   body: { token: 't', last4: '4242' },
 };
 const HANG: SandboxAnswer = { kind: 'hang', settles: OK };
-const HOLD = { now: NOW, holdMs: 1_000 };
+const HOLD = { now: NOW, holdMs: 1_000, paymentId: 'PK1' };
 
 describe('IdempotencyStore', () => {
   it('replays the first answer for the same payload and refuses another payload', () => {

@@ -1,0 +1,120 @@
+/**
+ * Issue 17, one charge whatever fails, on the real processes: the gateway (dist/main.js) SIGKILLed
+ * while a charge is at the processor, the sandbox processor holding its answer (the no-answer card
+ * settles as charged after the hold), a SIPp customer keying the card. The next run finds the charge
+ * in its ledger: the payment is `unknown`, a retried create is the same payment (no new request at the
+ * processor), a new charge on the call is refused, and the reconciler settles it from the processor's
+ * record. docs/payments.md, "One charge whatever fails", has the whole fault matrix.
+ */
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CallHarness } from '../support/call-harness.js';
+import { rfc4733Pcap } from '../support/dtmf-pcap.js';
+import { GatewayApi } from '../support/gateway-api.js';
+import { type GatewayProcess, startGatewayProcess } from '../support/gateway-process.js';
+import { findKeyedDigits, logEnd, logFile } from '../support/log-scan.js';
+import { type SandboxProcess, startSandboxProcess } from '../support/sandbox-process.js';
+import { TEST_API_KEY, TEST_KEYS_DIR, TEST_RUN_DIR, testGatewayEnv } from '../support/test-run.js';
+
+const HTTP_PORT = 8080;
+const SANDBOX_PORT = 8443;
+const GATEWAY_LOG = join(TEST_RUN_DIR, 'gateway-charge-faults.log');
+const SANDBOX_LOG = join(TEST_RUN_DIR, 'sandbox-charge-faults.log');
+const NO_ANSWER = '4000000000000101';
+const EXPIRY = `12${String((new Date().getUTCFullYear() + 2) % 100).padStart(2, '0')}`;
+
+const api = new GatewayApi(`http://127.0.0.1:${HTTP_PORT}`, TEST_API_KEY);
+let harness: CallHarness;
+let sandbox: SandboxProcess;
+let gateway: GatewayProcess | undefined;
+let logStart = 0;
+
+function startGateway(): Promise<GatewayProcess> {
+  return startGatewayProcess({
+    env: testGatewayEnv({
+      TONEWALL_PROCESSOR_URL: `https://127.0.0.1:${SANDBOX_PORT}/v1/tokens`,
+      TONEWALL_PROCESSOR_TIMEOUT_MS: '3000',
+      TONEWALL_PROCESSOR_DEADLINE_MS: '10000',
+      TONEWALL_RECONCILE_INTERVAL_MS: '500',
+      TONEWALL_RECONCILE_NOTHING_AFTER_MS: '0',
+    }),
+    logFile: GATEWAY_LOG,
+    httpPort: HTTP_PORT,
+  });
+}
+
+beforeAll(async () => {
+  logStart = logEnd(GATEWAY_LOG);
+  sandbox = await startSandboxProcess({
+    keysDir: TEST_KEYS_DIR,
+    port: SANDBOX_PORT,
+    logFile: SANDBOX_LOG,
+    hangMs: 10_000,
+  });
+  harness = await CallHarness.create({ name: 'charge-faults' });
+  gateway = await startGateway();
+});
+
+afterAll(async () => {
+  await harness?.cleanup();
+  await gateway?.stop();
+  await sandbox?.stop();
+});
+
+describe('the gateway killed while a charge is at the processor', () => {
+  it('next run: unknown, the same payment for a retried create, no new charge on the call, then reconciled as charged once', async () => {
+    const card = `${NO_ANSWER}#${EXPIRY}#`;
+    const pcap = rfc4733Pcap(card, { leadInMs: 1500, toneMs: 80, gapMs: 200, tailMs: 500 });
+    const call = await harness.placeCall({ customer: { telephoneEvent: true, pcap, holdMs: 40_000 } });
+    const listed = await api.waitForCall(call.customer.sipCallId);
+    const idempotencyKey = 'it-charge-faults-kill';
+    const body = { idempotencyKey, chargeAmount: '25.00', currency: 'GBP' };
+    const payment = await api.startPayment(listed.id, body);
+    await api.waitForPayment(payment.id, (view) => view.status === 'processing', 15_000);
+    // the request is at the processor, which holds its answer: the process dies now
+    await until(
+      'the processor to hold the request',
+      5000,
+      async () =>
+        Object.values(await sandbox.charges()).some((count) => count.paymentId === payment.id) || undefined,
+    );
+    await gateway?.kill();
+    gateway = await startGateway();
+
+    const after = await api.payment(payment.id);
+    expect(after).toMatchObject({
+      status: 'unknown',
+      result: { outcome: 'unknown' },
+      interrupted: 'processing',
+    });
+    const retried = await api.startPayment(listed.id, body);
+    expect(retried).toMatchObject({ id: payment.id, status: 'unknown' });
+    await expect(api.startPayment(listed.id, { idempotencyKey: 'it-charge-faults-other' })).rejects.toThrow(
+      /HTTP 409 .*GW_ERR_CHARGE_IN_DOUBT/,
+    );
+    const settled = await api.waitForPayment(payment.id, (view) => view.status !== 'unknown', 25_000);
+    expect(settled).toMatchObject({ status: 'succeeded', result: { outcome: 'success' } });
+    const counts = Object.values(await sandbox.charges()).filter((count) => count.paymentId === payment.id);
+    expect(counts).toEqual([expect.objectContaining({ charges: 1, requests: 1, outcome: 'succeeded' })]);
+    // settled: the call takes a new charge again
+    const next = await api.startPayment(listed.id, { idempotencyKey: 'it-charge-faults-next' });
+    expect(next.status).toBe('in-progress');
+    await api.request('POST', `/v1/payments/${next.id}`, { status: 'cancel' });
+    console.info(
+      `fault: SIGKILL mid-charge: the next run showed unknown, refused a second charge, reconciled ${settled.status}; processor charges ${counts[0]?.charges}`,
+    );
+    expect(
+      findKeyedDigits([logFile('gateway-charge-faults.log', GATEWAY_LOG, logStart)], [NO_ANSWER]),
+    ).toEqual([]);
+  });
+});
+
+async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
