@@ -2,7 +2,8 @@
  * What a person (agent, supervisor) sees of a payment: the agent view without the processor's token
  * and the card's expiry. The outcome, brand, last 4 and confirmation code are what an agent needs to
  * tell the customer; the token is for the integration that charges with it, and the expiry is card
- * data an agent has no use for (DESIGN.md rule 3). Integrations and webhooks get the whole agent view.
+ * data an agent has no use for (DESIGN.md rule 3). Status callbacks carry this view too (docs/webhooks.md);
+ * integrations read the whole agent view, token and expiry included, with their key.
  */
 import type { AgentView } from './agent-view.js';
 import type { PaymentResult } from './capture-state.js';
