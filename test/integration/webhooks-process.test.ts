@@ -87,8 +87,12 @@ function payloads(): Array<{ id: string; sequence: number; status: string; outco
   });
 }
 
-beforeAll(async () => {
+function removeStateDb(): void {
   for (const suffix of ['', '-wal', '-shm']) rmSync(`${STATE_DB}${suffix}`, { force: true });
+}
+
+beforeAll(async () => {
+  removeStateDb();
   harness = await CallHarness.create({ name: 'webhooks' });
 });
 
@@ -96,6 +100,7 @@ afterAll(async () => {
   await harness?.cleanup();
   await gateway?.stop();
   await closeReceiver();
+  removeStateDb();
 });
 
 describe('status callbacks on the gateway process', () => {
