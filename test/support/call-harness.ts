@@ -14,85 +14,34 @@
  * Logs: `.run/test/sipp/<name>-<n>-{customer,agent}.out` and `…-errors.log`. SIPp's working
  * directory (where its `customer.pcap` / `agent.pcap` are written) is a temp dir per call.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DtmfPcap } from './dtmf-pcap.js';
+import type {
+  Agent,
+  AgentOptions,
+  CallHarnessOptions,
+  CustomerCall,
+  CustomerOptions,
+  CustomerScenario,
+  PlacedCall,
+  ScenarioOptions,
+} from './call-types.js';
 import { RtpSink } from './media/rtp-sink.js';
 import { freeUdpPort } from './ports.js';
 import { SIPP_SCENARIO_DIR, type SippProcess, startSipp } from './sipp.js';
 import { REPO_ROOT, TEST_RUN_NAME } from './stack.js';
 
-export interface CallHarnessOptions {
-  /** Prefix of the log files (e.g. the test file's topic). */
-  name: string;
-  /** Where SIPp logs go (default `.run/test/sipp`). */
-  logDir?: string;
-  /** Kamailio's SIP address (default 127.0.0.1:5060, the test stack). */
-  proxy?: string;
-  /** Where Kamailio sends inbound calls (default 127.0.0.2:5080, TONEWALL_PBX_TARGET). */
-  agentSip?: { address: string; port: number };
-  /** The customer's address: anything but the PBX source 127.0.0.2 (default 127.0.0.1). */
-  customerAddress?: string;
-}
-
-export interface AgentOptions {
-  /** Sent as X-Agent-Id in the 200 OK (default `agent-7`). */
-  agentId?: string;
-  /**
-   * Digits the agent keys itself: runs test/sipp/agent-keys-digits.xml playing this pcap (its SDP
-   * then points at SIPp, so there is no sink). Without it: agent-uas.xml answering towards a sink.
-   */
-  keys?: DtmfPcap;
-}
-
-export interface Agent {
-  readonly sipp: SippProcess;
-  /** What the agent receives (undefined when the agent keys digits itself). */
-  readonly sink: RtpSink | undefined;
-  readonly agentId: string;
-}
-
-export interface CustomerOptions {
-  /** Whether the SDP offers telephone-event/8000 (customer-pcmu-te.xml) or PCMU only (customer-pcmu.xml). */
-  telephoneEvent: boolean;
-  /** What the customer plays after the answer. */
-  pcap: DtmfPcap;
-  /** How long the call lasts after the answer (default: the pcap's length + 800 ms). */
-  holdMs?: number;
-  /** Another customer scenario in test/sipp (e.g. `customer-reinvite.xml`). */
-  scenario?: string;
-}
-
-export interface CustomerCall {
-  readonly sipp: SippProcess;
-  /** Call-ID of the INVITE: `1-<pid>@<address>` (SIPp's `-cid_str %u-%p@%s`). */
-  readonly sipCallId: string;
-  /** The customer's From tag (`<pid>c1` in the scenarios): rtpengine's `source_tag` for its digits. */
-  readonly fromTag: string;
-  readonly pcap: DtmfPcap;
-  readonly holdMs: number;
-}
-
-export interface PlacedCall {
-  readonly agent: Agent;
-  readonly customer: CustomerCall;
-}
-
-export interface ScenarioOptions {
-  /** A scenario in test/sipp, e.g. `customer-cancel.xml`, `agent-ring.xml`. */
-  scenario: string;
-  /** Its `-set` values. */
-  vars?: Readonly<Record<string, string>>;
-  /** SIPp fails when it runs longer than this (default 60 s). */
-  timeoutS?: number;
-}
-
-export interface CustomerScenario {
-  readonly sipp: SippProcess;
-  /** Call-ID of the INVITE: `1-<pid>@<address>`. */
-  readonly sipCallId: string;
-}
+export type {
+  Agent,
+  AgentOptions,
+  CallHarnessOptions,
+  CustomerCall,
+  CustomerOptions,
+  CustomerScenario,
+  PlacedCall,
+  ScenarioOptions,
+} from './call-types.js';
 
 export class CallHarness {
   readonly name: string;
@@ -227,6 +176,50 @@ export class CallHarness {
   }
 
   /**
+   * Several calls at once, each with a sink of its own: one agent UAS answering them all
+   * (agent-uas-multi.xml; it exits once every call ended), the customers started one by one, each once
+   * the previous call's INVITE reached the agent (so the UAS gives the calls its sinks in this order).
+   */
+  async placeCallGroup(customers: readonly CustomerOptions[], agentId = 'agent-7'): Promise<PlacedCall[]> {
+    await this.#agentAddressFree();
+    const n = ++this.#count;
+    const cwd = this.#callDir(n);
+    const sip = this.#options.agentSip;
+    const sinks: RtpSink[] = [];
+    for (const _ of customers) {
+      const sink = await RtpSink.open({ address: sip.address, port: 0 });
+      this.#sinks.add(sink);
+      sinks.push(sink);
+    }
+    const lines = sinks.map((sink) => `${sink.address.port};${agentId}`);
+    writeFileSync(join(cwd, 'sinks.csv'), `SEQUENTIAL\n${lines.join('\n')}\n`);
+    const longestMs = Math.max(...customers.map((c) => c.holdMs ?? c.pcap.durationMs + 800));
+    const sipp = await startSipp({
+      scenario: 'agent-uas-multi.xml',
+      name: `${this.name}-${n}-agents`,
+      cwd,
+      logDir: this.logDir,
+      sip,
+      media: { address: sip.address, port: await freeUdpPort(sip.address, { span: 4 }) },
+      vars: { sink_ip: sip.address },
+      calls: customers.length,
+      timeoutS: Math.ceil(longestMs / 1000) + 10 * customers.length + 30,
+      traceMessages: true,
+      extraArgs: ['-inf', join(cwd, 'sinks.csv')],
+    });
+    this.#processes.add(sipp);
+    this.#agentSipp = sipp;
+    const calls: PlacedCall[] = [];
+    for (const [i, options] of customers.entries()) {
+      const sink = sinks[i] as RtpSink;
+      const customer = await this.startCustomer(options);
+      await reached(sipp, customer.sipCallId);
+      calls.push({ agent: { sipp, sink, agentId }, customer });
+    }
+    return calls;
+  }
+
+  /**
    * Waits for the call to end normally: the customer's SIPp and the agent's exit 0 (every message
    * as the scenario expects, BYE answered), then the agent's stream goes quiet.
    */
@@ -278,5 +271,21 @@ export class CallHarness {
     const dir = join(this.#workDir, String(n));
     mkdirSync(dir, { recursive: true });
     return dir;
+  }
+}
+
+/** Waits until the agent's SIPp has received the INVITE of `sipCallId` (its message trace says so). */
+async function reached(agent: SippProcess, sipCallId: string): Promise<void> {
+  const deadline = Date.now() + 5000;
+  const needle = `Call-ID: ${sipCallId}`;
+  while (
+    !(
+      agent.messageFile &&
+      existsSync(agent.messageFile) &&
+      readFileSync(agent.messageFile, 'utf8').includes(needle)
+    )
+  ) {
+    if (Date.now() > deadline) throw new Error(`the agent did not receive the INVITE of ${sipCallId} in 5 s`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

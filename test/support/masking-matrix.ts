@@ -133,6 +133,24 @@ export function rowPasses(row: MatrixRow): boolean {
 
 const pcmuMs = (payloadBytes: readonly number[]) => payloadBytes.reduce((sum, n) => sum + n / 8, 0);
 
+interface PreparedLayout {
+  readonly spec: Layout;
+  readonly keys: string;
+  readonly stream: ReturnType<typeof layoutStream>;
+  readonly pcap: DtmfPcap;
+}
+
+function prepare(spec: Layout, keys: string, capture: boolean): PreparedLayout {
+  const stream = layoutStream(keys, capture ? { ...spec, leadInMs: 1500 } : spec);
+  const pcap: DtmfPcap = {
+    bytes: stream.toPcap(),
+    keys,
+    segments: stream.windows.map((w) => ({ digit: w.digit, startMs: w.startMs, endMs: w.endMs })),
+    durationMs: stream.durationMs,
+  };
+  return { spec, keys, stream, pcap };
+}
+
 /** One call of the matrix: places it, waits for it to end, measures the agent's stream. */
 export async function runLayout(
   harness: CallHarness,
@@ -147,15 +165,10 @@ export async function runLayout(
     mute?: (call: PlacedCall) => Promise<void>;
   } = {},
 ): Promise<MatrixRow> {
-  const keys = options.keys ?? PAYMENT_KEYS;
-  const stream = layoutStream(keys, options.mute ? { ...spec, leadInMs: 1500 } : spec);
-  const pcap: DtmfPcap = {
-    bytes: stream.toPcap(),
-    keys,
-    segments: stream.windows.map((w) => ({ digit: w.digit, startMs: w.startMs, endMs: w.endMs })),
-    durationMs: stream.durationMs,
-  };
-  const call = await harness.placeCall({ customer: { telephoneEvent: spec.offerTelephoneEvent, pcap } });
+  const prepared = prepare(spec, options.keys ?? PAYMENT_KEYS, options.mute !== undefined);
+  const call = await harness.placeCall({
+    customer: { telephoneEvent: spec.offerTelephoneEvent, pcap: prepared.pcap },
+  });
   const sink = call.agent.sink;
   if (!sink) throw new Error('the matrix needs an agent with a sink');
   let mutedAt: number | undefined;
@@ -169,6 +182,39 @@ export async function runLayout(
   await harness.finish(call);
   // reports of the last key come when it ends (and after the mask hop's delay buffer)
   await new Promise((resolve) => setTimeout(resolve, 300));
+  return measure(call, prepared, options.reports, mutedAt);
+}
+
+/**
+ * Several rows outside capture at once, each on a call and a sink of its own (one agent UAS answers
+ * them all: CallHarness.placeCallGroup). Every row is measured as runLayout measures one.
+ */
+export async function runLayoutGroup(
+  harness: CallHarness,
+  specs: readonly Layout[],
+  options: { reports?: DtmfReports } = {},
+): Promise<MatrixRow[]> {
+  const prepared = specs.map((spec) => prepare(spec, PAYMENT_KEYS, false));
+  const calls = await harness.placeCallGroup(
+    prepared.map(({ spec, pcap }) => ({ telephoneEvent: spec.offerTelephoneEvent, pcap })),
+  );
+  await Promise.all(calls.map(({ customer }) => customer.sipp.succeeded(customer.holdMs + 15_000)));
+  await calls[0]?.agent.sipp.succeeded(15_000);
+  await Promise.all(
+    calls.map(({ agent }) => (agent.sink?.records.length ? agent.sink.waitForQuiet(200, 5000) : undefined)),
+  );
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  return calls.map((call, i) => measure(call, prepared[i] as PreparedLayout, options.reports, undefined));
+}
+
+function measure(
+  call: PlacedCall,
+  { spec, keys, stream, pcap }: PreparedLayout,
+  reports: DtmfReports | undefined,
+  mutedAt: number | undefined,
+): MatrixRow {
+  const sink = call.agent.sink;
+  if (!sink) throw new Error('the matrix needs an agent with a sink');
   const audio = agentAudioReport(sink, pcap);
   return {
     layout: spec.name,
@@ -181,8 +227,8 @@ export async function runLayout(
       stream.packets.filter((p) => p.payloadType === 0).map((p) => p.bytes.length - 12),
     ),
     packetsAfterMute: mutedAt === undefined ? undefined : sink.records.length - mutedAt,
-    reported: options.reports?.keysOf(call.customer.sipCallId, call.customer.fromTag).length,
-    captured: options.reports?.capturedKeysOf(call.customer.sipCallId, call.customer.fromTag),
+    reported: reports?.keysOf(call.customer.sipCallId, call.customer.fromTag).length,
+    captured: reports?.capturedKeysOf(call.customer.sipCallId, call.customer.fromTag),
     expected: expectedCapture(spec, keys),
   };
 }
