@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CallHarness } from '../support/call-harness.js';
 import { rfc4733Pcap } from '../support/dtmf-pcap.js';
-import { GatewayApi } from '../support/gateway-api.js';
+import { GatewayApi, until } from '../support/gateway-api.js';
 import { type GatewayProcess, startGatewayProcess } from '../support/gateway-process.js';
 import { findKeyedDigits, logEnd, logFile } from '../support/log-scan.js';
 import { type SandboxProcess, startSandboxProcess } from '../support/sandbox-process.js';
@@ -108,13 +108,3 @@ describe('the gateway killed while a charge is at the processor', () => {
     ).toEqual([]);
   });
 });
-
-async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
