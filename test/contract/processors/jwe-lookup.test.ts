@@ -85,7 +85,12 @@ describe('lookup against the sandbox', () => {
     const req = tokeniseRequest(CARDS.success);
     const result = await client.tokenise(req);
     expect(await lookup(req.paymentId, req.idempotencyKey)).toEqual({ found: 'result', result });
-    expect(await chargesOf(req.idempotencyKey)).toEqual({ charges: 1, requests: 1, outcome: 'succeeded' });
+    expect(await chargesOf(req.idempotencyKey)).toEqual({
+      paymentId: req.paymentId,
+      charges: 1,
+      requests: 1,
+      outcome: 'succeeded',
+    });
   });
 
   it('finds a decline', async () => {

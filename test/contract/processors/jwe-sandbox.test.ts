@@ -111,7 +111,12 @@ describe('JWE connector against the sandbox processor (mTLS, in process, port 0)
       chargeId: expect.stringMatching(/^ch_/),
       confirmationCode: expect.stringMatching(/^[A-Z2-9]{6}$/),
     });
-    expect(await chargesFor(req.idempotencyKey)).toEqual({ charges: 1, requests: 1, outcome: 'succeeded' });
+    expect(await chargesFor(req.idempotencyKey)).toEqual({
+      paymentId: req.paymentId,
+      charges: 1,
+      requests: 1,
+      outcome: 'succeeded',
+    });
   });
 
   it('tokenises without charging when there is no amount; a reusable token has its own prefix', async () => {
@@ -139,7 +144,12 @@ describe('JWE connector against the sandbox processor (mTLS, in process, port 0)
       declineCode: 'card_declined',
       reason: 'The card was declined.',
     });
-    expect(await chargesFor(req.idempotencyKey)).toEqual({ charges: 1, requests: 1, outcome: 'declined' });
+    expect(await chargesFor(req.idempotencyKey)).toEqual({
+      paymentId: req.paymentId,
+      charges: 1,
+      requests: 1,
+      outcome: 'declined',
+    });
   });
 
   it('returns a decline as a result: insufficient_funds', async () => {
@@ -157,7 +167,12 @@ describe('JWE connector against the sandbox processor (mTLS, in process, port 0)
     expect(error.code).toBe('GW_ERR_PROCESSOR_UNAVAILABLE');
     expect(error.retryable).toBe(true);
     expect(error.notSent).toBe(false); // a 5xx: the processor had the request
-    expect(await chargesFor(req.idempotencyKey)).toEqual({ charges: 1, requests: 3, outcome: 'error' });
+    expect(await chargesFor(req.idempotencyKey)).toEqual({
+      paymentId: req.paymentId,
+      charges: 1,
+      requests: 3,
+      outcome: 'error',
+    });
   });
 
   it('times out on the no-answer card after its retries, with at most one charge', async () => {
@@ -179,11 +194,21 @@ describe('JWE connector against the sandbox processor (mTLS, in process, port 0)
     const first = await tokenise(client, req);
     const again = await tokenise(client, req);
     expect(again).toEqual(first);
-    expect(await chargesFor(req.idempotencyKey)).toEqual({ charges: 1, requests: 2, outcome: 'succeeded' });
+    expect(await chargesFor(req.idempotencyKey)).toEqual({
+      paymentId: req.paymentId,
+      charges: 1,
+      requests: 2,
+      outcome: 'succeeded',
+    });
     const error = await failure(client, { ...req, chargeAmount: '99.00' });
     expect(error.code).toBe('GW_ERR_PROCESSOR_REJECTED');
     expect(error.message).toContain('idempotency_key_reused');
-    expect(await chargesFor(req.idempotencyKey)).toEqual({ charges: 1, requests: 3, outcome: 'succeeded' });
+    expect(await chargesFor(req.idempotencyKey)).toEqual({
+      paymentId: req.paymentId,
+      charges: 1,
+      requests: 3,
+      outcome: 'succeeded',
+    });
   });
 
   it('accepts either of two active encryption keys (rotation)', async () => {
@@ -349,7 +374,12 @@ describe('the payload bound to its request (docs/processor-protocol.md 4.1)', ()
       body: first.body,
       headers: { 'idempotent-replayed': 'true' },
     });
-    expect(await chargesFor(req.idempotencyKey)).toEqual({ charges: 1, requests: 2, outcome: 'succeeded' });
+    expect(await chargesFor(req.idempotencyKey)).toEqual({
+      paymentId: req.paymentId,
+      charges: 1,
+      requests: 2,
+      outcome: 'succeeded',
+    });
 
     const stolen = await post(`${req.idempotencyKey}-again`, jwe);
     expect(stolen.status).toBe(400);

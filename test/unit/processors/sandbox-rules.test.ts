@@ -96,7 +96,9 @@ describe('IdempotencyStore', () => {
       settled: { kind: 'held', remainingMs: 600 },
     });
     expect(store.lookup('k', b, NOW)).toEqual({ kind: 'mismatch' });
-    expect(store.counts(NOW)).toEqual({ k: { charges: 1, requests: 3, outcome: 'pending' } });
+    expect(store.counts(NOW)).toEqual({
+      k: { paymentId: 'PK1', charges: 1, requests: 3, outcome: 'pending' },
+    });
   });
 
   it('settles a held request when its hold ends: replays and lookups then get the answer, still one charge', () => {
@@ -108,7 +110,9 @@ describe('IdempotencyStore', () => {
       kind: 'replay',
       settled: { kind: 'answered', reply: OK },
     });
-    expect(store.counts(NOW + 1_000)).toEqual({ k: { charges: 1, requests: 2, outcome: 'succeeded' } });
+    expect(store.counts(NOW + 1_000)).toEqual({
+      k: { paymentId: 'PK1', charges: 1, requests: 2, outcome: 'succeeded' },
+    });
     expect(store.find('other', NOW)).toBeUndefined();
   });
 
