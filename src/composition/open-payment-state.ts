@@ -3,6 +3,7 @@ import { SqliteChargeLedger } from '../adapters/store/sqlite-charge-ledger.js';
 import { SqliteIdempotencyLedger } from '../adapters/store/sqlite-idempotency-ledger.js';
 import { openStateDatabase, type StateDatabase } from '../adapters/store/state-database.js';
 import type { Clock } from '../application/clock.js';
+import type { PaymentStatusRecord } from '../application/payments/payment-status-store.js';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../logger.js';
 
@@ -12,6 +13,8 @@ export interface PaymentState {
   readonly statusStore: JsonlPaymentStatusStore;
   readonly idempotencyLedger: SqliteIdempotencyLedger;
   readonly charges: SqliteChargeLedger;
+  /** The payments an earlier run left unfinished, ended at open (failed, or unknown when charging). */
+  readonly ended: readonly PaymentStatusRecord[];
   close(): Promise<void>;
 }
 
@@ -44,6 +47,7 @@ export async function openPaymentState(config: Config, clock: Clock, logger: Log
     statusStore,
     idempotencyLedger: new SqliteIdempotencyLedger(db),
     charges,
+    ended: interrupted,
     async close() {
       await statusStore.close();
       db.close();

@@ -147,6 +147,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     settings: config.webhooks,
     db: paymentState.db,
     payments,
+    ended: paymentState.ended,
     clock,
     timers,
     logger: logger.child({ part: 'webhooks' }),

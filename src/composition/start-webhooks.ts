@@ -6,6 +6,7 @@ import { WebhookSender } from '../adapters/webhooks/webhook-sender.js';
 import { WebhookSigner } from '../adapters/webhooks/webhook-signer.js';
 import type { Clock, Timers } from '../application/clock.js';
 import type { PaymentService } from '../application/payments/payment-service.js';
+import type { PaymentStatusRecord } from '../application/payments/payment-status-store.js';
 import type { WebhookSettings } from '../config/webhook-settings.js';
 import { GatewayError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -34,6 +35,8 @@ export function startWebhooks(options: {
   settings: WebhookSettings | undefined;
   db: StateDatabase;
   payments: PaymentService;
+  /** The payments an earlier run left unfinished, ended by the status store at start. */
+  ended?: readonly PaymentStatusRecord[];
   clock: Clock;
   timers: Timers;
   logger: Logger;
@@ -54,6 +57,9 @@ export function startWebhooks(options: {
     const url = payments.callbackOf(update.view.id);
     if (url) sender.send(url, update);
   });
+  // an earlier run's payments: those the status store ended at start, and reconciliation's settlements
+  for (const record of options.ended ?? []) sender.sendRecorded(record);
+  payments.onEarlierRunChange((record) => sender.sendRecorded(record));
   sender.start();
   return sender;
 }

@@ -19,6 +19,7 @@ import { WebhookSender } from '../../src/adapters/webhooks/webhook-sender.js';
 import { WebhookSigner } from '../../src/adapters/webhooks/webhook-signer.js';
 import { systemClock, systemTimers } from '../../src/application/clock.js';
 import type { PaymentUpdate } from '../../src/application/payments/payment-ports.js';
+import type { PaymentStatusRecord } from '../../src/application/payments/payment-status-store.js';
 import type { AgentView } from '../../src/domain/capture/agent-view.js';
 import { captureLogs } from '../support/log-capture.js';
 
@@ -180,6 +181,59 @@ describe('status callback delivery', () => {
       payment: { result: { last4: '4242', confirmationCode: 'CONF1' } },
     });
     expect(hook.hits[0]?.body).not.toMatch(/tok_secret|expMonth|expYear|2030/);
+    await webhooks.stop();
+  });
+
+  it("sends a change to an earlier run's payment to its stored callback: the stored view, numbered on", async () => {
+    const hook = await receiver(() => 204);
+    const db = await database('recorded');
+    const { webhooks } = sender(db);
+    webhooks.start();
+    const record: PaymentStatusRecord = {
+      id: 'PKr',
+      callId: 'CAr',
+      agent: 'alice',
+      status: 'succeeded',
+      capture: null,
+      required: ['payment-card-number'],
+      fields: { 'payment-card-number': { state: 'captured', digits: 16, brand: 'visa', valid: true } },
+      outcome: 'success',
+      startedAt: '2026-12-03T07:00:00.000Z',
+      updatedAt: '2026-12-03T07:05:00.000Z',
+      statusCallback: hook.url,
+      sequence: 9,
+    };
+    webhooks.sendRecorded({ ...record, id: 'PKnone', statusCallback: undefined });
+    webhooks.sendRecorded(record);
+    await until(() => hook.hits.length === 1);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(hook.hits).toHaveLength(1);
+    const hit = hook.hits[0] as Hit;
+    expect(new Webhook(SECRET).verify(hit.body, hit.headers as Record<string, string>)).toEqual({
+      type: 'payment.updated',
+      timestamp: '2026-12-03T07:05:00.000Z',
+      data: {
+        sequence: 9,
+        payment: {
+          id: 'PKr',
+          callId: 'CAr',
+          status: 'succeeded',
+          capture: null,
+          required: ['payment-card-number'],
+          fields: {
+            'payment-card-number': {
+              state: 'captured',
+              digits: 16,
+              brand: 'visa',
+              valid: true,
+              masked: '*'.repeat(16),
+            },
+          },
+          result: { outcome: 'success' },
+        },
+      },
+    });
+    expect(hit.body).not.toMatch(/alice|statusCallback|hook/);
     await webhooks.stop();
   });
 

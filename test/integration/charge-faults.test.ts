@@ -4,9 +4,13 @@
  * settles as charged after the hold), a SIPp customer keying the card. The next run finds the charge
  * in its ledger: the payment is `unknown`, a retried create is the same payment (no new request at the
  * processor), a new charge on the call is refused, and the reconciler settles it from the processor's
- * record. docs/payments.md, "One charge whatever fails", has the whole fault matrix.
+ * record. The payment's status callback hears of each change, the settlement the second run made
+ * included. docs/payments.md, "One charge whatever fails", has the whole fault matrix.
  */
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
+import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CallHarness } from '../support/call-harness.js';
 import { rfc4733Pcap } from '../support/dtmf-pcap.js';
@@ -23,8 +27,14 @@ const SANDBOX_LOG = join(TEST_RUN_DIR, 'sandbox-charge-faults.log');
 const NO_ANSWER = '4000000000000101';
 const EXPIRY = `12${String((new Date().getUTCFullYear() + 2) % 100).padStart(2, '0')}`;
 
+const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
+
 const api = new GatewayApi(`http://127.0.0.1:${HTTP_PORT}`, TEST_API_KEY);
 let harness: CallHarness;
+let receiver: Server;
+let receiverPort = 0;
+/** The status callbacks received, verified: sequence and status of each. */
+const callbacks: Array<{ sequence: number; status: string; body: string }> = [];
 let sandbox: SandboxProcess;
 let gateway: GatewayProcess | undefined;
 let logStart = 0;
@@ -37,6 +47,8 @@ function startGateway(): Promise<GatewayProcess> {
       TONEWALL_PROCESSOR_DEADLINE_MS: '10000',
       TONEWALL_RECONCILE_INTERVAL_MS: '500',
       TONEWALL_RECONCILE_NOTHING_AFTER_MS: '0',
+      TONEWALL_WEBHOOK_SECRET: SECRET,
+      TONEWALL_WEBHOOK_HOSTS: '127.0.0.1',
     }),
     logFile: GATEWAY_LOG,
     httpPort: HTTP_PORT,
@@ -44,6 +56,21 @@ function startGateway(): Promise<GatewayProcess> {
 }
 
 beforeAll(async () => {
+  receiver = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk) => {
+      body += chunk;
+    });
+    request.on('end', () => {
+      const { data } = new Webhook(SECRET).verify(body, request.headers as Record<string, string>) as {
+        data: { sequence: number; payment: { status: string } };
+      };
+      callbacks.push({ sequence: data.sequence, status: data.payment.status, body });
+      response.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  receiverPort = (receiver.address() as { port: number }).port;
   logStart = logEnd(GATEWAY_LOG);
   sandbox = await startSandboxProcess({
     keysDir: TEST_KEYS_DIR,
@@ -59,6 +86,8 @@ afterAll(async () => {
   await harness?.cleanup();
   await gateway?.stop();
   await sandbox?.stop();
+  receiver?.closeAllConnections();
+  receiver?.close();
 });
 
 describe('the gateway killed while a charge is at the processor', () => {
@@ -68,7 +97,8 @@ describe('the gateway killed while a charge is at the processor', () => {
     const call = await harness.placeCall({ customer: { telephoneEvent: true, pcap, holdMs: 40_000 } });
     const listed = await api.waitForCall(call.customer.sipCallId);
     const idempotencyKey = 'it-charge-faults-kill';
-    const body = { idempotencyKey, chargeAmount: '25.00', currency: 'GBP' };
+    const statusCallback = `http://127.0.0.1:${receiverPort}/hooks/payments`;
+    const body = { idempotencyKey, chargeAmount: '25.00', currency: 'GBP', statusCallback };
     const payment = await api.startPayment(listed.id, body);
     await api.waitForPayment(payment.id, (view) => view.status === 'processing', 15_000);
     // the request is at the processor, which holds its answer: the process dies now
@@ -96,6 +126,19 @@ describe('the gateway killed while a charge is at the processor', () => {
     expect(settled).toMatchObject({ status: 'succeeded', result: { outcome: 'success' } });
     const counts = Object.values(await sandbox.charges()).filter((count) => count.paymentId === payment.id);
     expect(counts).toEqual([expect.objectContaining({ charges: 1, requests: 1, outcome: 'succeeded' })]);
+    // the callback hears of the ending at restart (unknown) and of the settlement, numbered on from the
+    // first run's changes: a receiver that dropped every callback older than the newest it saw keeps the truth
+    await until(
+      "the settlement's callback",
+      10_000,
+      async () => callbacks.some((hit) => hit.status === 'succeeded') || undefined,
+    );
+    const statuses = callbacks.map((hit) => hit.status);
+    expect(statuses.slice(-2)).toEqual(['unknown', 'succeeded']);
+    expect(statuses).toContain('processing');
+    const sequences = callbacks.map((hit) => hit.sequence);
+    expect(sequences).toEqual([...sequences].sort((a, b) => a - b));
+    expect(new Set(sequences).size).toBe(sequences.length);
     // settled: the call takes a new charge again
     const next = await api.startPayment(listed.id, { idempotencyKey: 'it-charge-faults-next' });
     expect(next.status).toBe('in-progress');
@@ -106,5 +149,6 @@ describe('the gateway killed while a charge is at the processor', () => {
     expect(
       findKeyedDigits([logFile('gateway-charge-faults.log', GATEWAY_LOG, logStart)], [NO_ANSWER]),
     ).toEqual([]);
+    expect(callbacks.map((hit) => hit.body).join('\n')).not.toMatch(/4000000000000101|tok_/);
   });
 });

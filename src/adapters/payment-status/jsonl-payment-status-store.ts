@@ -40,6 +40,8 @@ const recordSchema = z
     startedAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
     interrupted: z.enum(['capturing', 'processing']).optional(),
+    statusCallback: z.string().max(2048).optional(),
+    sequence: z.number().int().min(0).optional(),
   })
   .strict();
 
@@ -116,6 +118,7 @@ export class JsonlPaymentStatusStore implements PaymentStatusStore {
         outcome: doubt ? 'unknown' : 'internal-error',
         updatedAt: at,
         interrupted: record.status === 'processing' ? 'processing' : 'capturing',
+        sequence: (record.sequence ?? 0) + 1,
       };
       records.set(id, ended);
       interrupted.push(ended);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock, Timers } from '../../application/clock.js';
 import type { PaymentUpdate } from '../../application/payments/payment-ports.js';
+import { type PaymentStatusRecord, recordedView } from '../../application/payments/payment-status-store.js';
 import { toPeopleView } from '../../domain/capture/people-view.js';
 import type { Logger } from '../../logger.js';
 import type { CallbackAllowList } from './callback-url-policy.js';
@@ -38,6 +39,19 @@ export function callbackBody(update: PaymentUpdate): string {
 }
 
 /**
+ * The body of a callback for a change to an earlier run's payment (ended at start, settled by
+ * reconciliation): the same envelope, the payment as the status store knows it (states and counts,
+ * the outcome alone: no last 4, no confirmation code, no token, no expiry).
+ */
+export function recordedCallbackBody(record: PaymentStatusRecord): string {
+  return JSON.stringify({
+    type: 'payment.updated',
+    timestamp: record.updatedAt,
+    data: { sequence: record.sequence ?? 0, payment: recordedView(record) },
+  });
+}
+
+/**
  * Delivers status callbacks from the persisted queue (delivery-queue.ts): each payment's changes in
  * order (the next waits until the one before is delivered or given up), several payments at once,
  * each attempt signed (webhook-signer.ts) and sent to an address checked at that moment
@@ -57,14 +71,17 @@ export class WebhookSender {
   /** Queues a payment's change for its callback; a digit-only change (`progress`) is not sent. */
   send(url: string, update: PaymentUpdate): void {
     if (update.progress) return;
+    this.#queue(url, update.view.id, callbackBody(update));
+  }
+
+  /** Queues the callback of a change to an earlier run's payment (recordedCallbackBody). */
+  sendRecorded(record: PaymentStatusRecord): void {
+    if (record.statusCallback) this.#queue(record.statusCallback, record.id, recordedCallbackBody(record));
+  }
+
+  #queue(url: string, paymentId: string, body: string): void {
     const { queue, clock } = this.#options;
-    queue.add({
-      id: `msg_${randomUUID()}`,
-      paymentId: update.view.id,
-      url,
-      body: callbackBody(update),
-      now: clock.now(),
-    });
+    queue.add({ id: `msg_${randomUUID()}`, paymentId, url, body, now: clock.now() });
     this.#pump();
   }
 

@@ -12,6 +12,7 @@ import type { Call, CallChange, CallRegistry } from '../calls/call-registry.js';
 import type { Clock, Timers } from '../clock.js';
 import type { CustomerKeySink } from '../media/dtmf-router.js';
 import type { ChargeLedger } from './charge-ledger.js';
+import { EarlierRunPayments } from './earlier-run-payments.js';
 import { claimOf, heldBefore, IdempotencyKeys } from './idempotency-keys.js';
 import type { IdempotencyLedger } from './idempotency-ledger.js';
 import { type AdmissionRefusal, admitPayment, refuseWhenStopping } from './payment-admission.js';
@@ -20,12 +21,7 @@ import { PaymentListeners } from './payment-listeners.js';
 import type { PaymentUpdate, PromptPlayer } from './payment-ports.js';
 import type { PaymentRequest } from './payment-request.js';
 import { PaymentSession, type SessionContext } from './payment-session.js';
-import {
-  type PaymentStatusStore,
-  type RecordedPaymentView,
-  reconcileStored,
-  recordedView,
-} from './payment-status-store.js';
+import type { PaymentStatusRecord, PaymentStatusStore, RecordedPaymentView } from './payment-status-store.js';
 import { TokenisationsInFlight } from './payment-tokenisation.js';
 import type { ProcessorConnector } from './processor-connector.js';
 import { RetentionQueue } from './retention-queue.js';
@@ -80,6 +76,7 @@ export class PaymentService implements CustomerKeySink {
   readonly #listeners = new PaymentListeners();
   readonly #finished = new RetentionQueue<string>();
   readonly #tokenisations = new TokenisationsInFlight();
+  readonly #earlier: EarlierRunPayments | undefined;
   #stopping = false;
 
   constructor(options: PaymentServiceOptions) {
@@ -95,6 +92,7 @@ export class PaymentService implements CustomerKeySink {
       charges: options.charges,
       finished: (payment) => this.#onFinished(payment),
     };
+    this.#earlier = options.statusStore && new EarlierRunPayments(options.statusStore, options.clock);
     this.board = new PaymentBoard({ payments: this, clock: options.clock });
     options.registry.onChange((change) => this.#onCallChange(change));
   }
@@ -173,18 +171,15 @@ export class PaymentService implements CustomerKeySink {
       payment.dispatch({ type: 'reconciled', result, now: this.#options.clock.now() });
       return true;
     }
-    const at = new Date(this.#options.clock.now()).toISOString();
-    return this.#options.statusStore
-      ? reconcileStored(this.#options.statusStore, paymentId, result, at)
-      : false;
+    return this.#earlier?.reconcile(paymentId, result) ?? false;
   }
 
   /** The agent view; for a payment of an earlier run, its recorded status (no card data). */
   get(paymentId: string): AgentView | RecordedPaymentView {
     const payment = this.#payments.get(paymentId);
     if (payment) return payment.view();
-    const record = this.#options.statusStore?.get(paymentId);
-    if (record) return recordedView(record);
+    const recorded = this.#earlier?.view(paymentId);
+    if (recorded) return recorded;
     throw new GatewayError('GW_ERR_NOT_FOUND', 'no such payment');
   }
 
@@ -192,8 +187,8 @@ export class PaymentService implements CustomerKeySink {
   callOf(paymentId: string): Pick<Call, 'agent'> {
     const payment = this.#payments.get(paymentId);
     if (payment) return payment.call;
-    const record = this.#options.statusStore?.get(paymentId);
-    if (record) return { agent: record.agent };
+    const agent = this.#earlier?.agentOf(paymentId);
+    if (agent !== undefined) return { agent };
     throw new GatewayError('GW_ERR_NOT_FOUND', 'no such payment');
   }
 
@@ -226,6 +221,11 @@ export class PaymentService implements CustomerKeySink {
   /** Every update of every payment (webhooks, metrics, audit). */
   onUpdate(listener: (update: PaymentUpdate) => void): () => void {
     return this.#listeners.onUpdate(listener);
+  }
+
+  /** Every change reconciliation makes to an earlier run's payment (status callbacks). Returns an unsubscribe. */
+  onEarlierRunChange(listener: (record: PaymentStatusRecord) => void): () => void {
+    return this.#earlier?.onChange(listener) ?? (() => {});
   }
 
   /** The statusCallback and id of a payment, for the webhook sender. */
@@ -261,7 +261,7 @@ export class PaymentService implements CustomerKeySink {
   #find(paymentId: string): PaymentSession {
     const payment = this.#payments.get(paymentId);
     if (payment) return payment;
-    if (this.#options.statusStore?.get(paymentId)) {
+    if (this.#earlier?.has(paymentId)) {
       throw new GatewayError('GW_ERR_PAYMENT_STATE', REJECTION_MESSAGES['not-in-progress']);
     }
     throw new GatewayError('GW_ERR_NOT_FOUND', 'no such payment');

@@ -185,7 +185,13 @@ export class PaymentSession {
         'payment updated',
       );
       this.#context.statusStore?.save(
-        toStatusRecord(view, { agent: this.call.agent, startedAt: this.startedAt, updatedAt: at }),
+        toStatusRecord(view, {
+          agent: this.call.agent,
+          startedAt: this.startedAt,
+          updatedAt: at,
+          sequence: this.#sequence,
+          statusCallback: this.request.statusCallback,
+        }),
       );
     }
     this.#context.listeners.publish(this.id, { view, sequence: this.#sequence, at, progress }, this.logger);

@@ -36,6 +36,10 @@ export interface PaymentStatusRecord {
   readonly updatedAt: string;
   /** Set when a restart found the payment unfinished and ended it as internal-error. */
   readonly interrupted?: 'capturing' | 'processing';
+  /** Where its status callbacks go (the create body's statusCallback): a change after a restart goes there too. */
+  readonly statusCallback?: string;
+  /** The sequence number of its last change (PaymentUpdate.sequence); a change after a restart takes the next. */
+  readonly sequence?: number;
 }
 
 /**
@@ -55,7 +59,7 @@ export interface PaymentStatusStore {
 /** The record of an agent view: states and counts only. */
 export function toStatusRecord(
   view: AgentView,
-  context: { agent: string; startedAt: string; updatedAt: string },
+  context: { agent: string; startedAt: string; updatedAt: string; sequence: number; statusCallback?: string },
 ): PaymentStatusRecord {
   const fields: Record<string, PaymentStatusRecord['fields'][CaptureField]> = {};
   for (const [name, field] of Object.entries(view.fields)) {
@@ -78,20 +82,23 @@ export function toStatusRecord(
     ...(view.result === undefined ? {} : { outcome: view.result.outcome }),
     startedAt: context.startedAt,
     updatedAt: context.updatedAt,
+    sequence: context.sequence,
+    ...(context.statusCallback === undefined ? {} : { statusCallback: context.statusCallback }),
   };
 }
 
-/** Settles an earlier run's `unknown` payment in the store; false when it is not (or no longer) unknown. */
+/** Settles an earlier run's `unknown` payment in the store: its new record, undefined when it is not (or no longer) unknown. */
 export function reconcileStored(
   store: PaymentStatusStore,
   paymentId: string,
   result: ReconciledOutcome,
   at: string,
-): boolean {
+): PaymentStatusRecord | undefined {
   const record = store.get(paymentId);
-  if (!record || record.status !== 'unknown') return false;
-  store.save(reconciledRecord(record, result, at));
-  return true;
+  if (!record || record.status !== 'unknown') return undefined;
+  const settled = { ...reconciledRecord(record, result, at), sequence: (record.sequence ?? 0) + 1 };
+  store.save(settled);
+  return settled;
 }
 
 /** The stored status of an earlier run's payment once reconciliation settled its unknown charge. */

@@ -168,10 +168,18 @@ describe('charges of unknown outcome', () => {
     const store = new MemoryStatusStore();
     const first = await run(file, store);
     first.connector.answer = () => new Promise(() => undefined); // the process dies while it waits
-    const { view } = first.service.create(first.call.id, request());
+    const callback = 'https://crm.example.com/hooks/payments';
+    const { view } = first.service.create(first.call.id, request({ statusCallback: callback }));
     first.key(`${CARD}#1230123`);
     await settle();
     expect(first.charges.inDoubt()).toEqual([expect.objectContaining({ state: 'sending' })]);
+    // the record keeps where callbacks go and the last change's number: a change after a restart follows on
+    const before = store.get(view.id);
+    expect(before).toMatchObject({
+      status: 'processing',
+      statusCallback: callback,
+      sequence: expect.any(Number),
+    });
     // the status file's reading at start: processing + a charge in doubt → unknown
     store.save({ ...(store.get(view.id) as PaymentStatusRecord), status: 'unknown', outcome: 'unknown' });
     first.db.close();
@@ -195,9 +203,23 @@ describe('charges of unknown outcome', () => {
         reason: 'The card has insufficient funds.',
       },
     });
+    const announced: PaymentStatusRecord[] = [];
+    second.service.onEarlierRunChange((record) => announced.push(record));
     await second.reconciler.reconcileNow();
     expect(second.service.get(view.id)).toMatchObject({ status: 'failed', result: { outcome: 'declined' } });
     expect(second.charges.inDoubt()).toEqual([]);
+    // the settlement reaches the status callbacks once, numbered after the last change the first run made
+    expect(announced).toEqual([
+      expect.objectContaining({
+        id: view.id,
+        status: 'failed',
+        outcome: 'declined',
+        statusCallback: callback,
+        sequence: (before?.sequence ?? Number.NaN) + 1,
+      }),
+    ]);
+    await second.reconciler.reconcileNow();
+    expect(announced).toHaveLength(1);
   });
 
   it('answers a retried create after a restart with the first payment, and refuses the key for another body', async () => {

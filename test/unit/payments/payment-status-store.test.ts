@@ -56,7 +56,11 @@ describe('payment status store', () => {
     for (const key of CARD.slice(0, 8)) first.payments.onCustomerKey(call1, key as KeypadKey);
     const call2 = answer(first.registry, 'sip-2');
     first.connector.answer = () => new Promise(() => {}); // the processor never answers: still processing at the crash
-    const processing = first.payments.create(call2.id, parseCreatePayment({ idempotencyKey: 'b' }));
+    const hook = 'https://crm.example.com/hooks/b';
+    const processing = first.payments.create(
+      call2.id,
+      parseCreatePayment({ idempotencyKey: 'b', statusCallback: hook }),
+    );
     for (const key of `${CARD}#1230123`) first.payments.onCustomerKey(call2, key as KeypadKey);
     const done = first.payments.create(
       answer(first.registry, 'sip-3').id,
@@ -74,6 +78,10 @@ describe('payment status store', () => {
       [capturing.view.id, 'capturing'],
       [processing.view.id, 'processing'],
     ]);
+    // the ending is a change after the last one the first run numbered, for the payment's own callback
+    expect(reopened.interrupted[1]).toMatchObject({ statusCallback: hook, sequence: expect.any(Number) });
+    expect(reopened.interrupted[0]?.statusCallback).toBeUndefined();
+    expect(reopened.interrupted[1]?.sequence).toBeGreaterThan(1);
     const second = service(reopened.store);
     expect(second.payments.get(capturing.view.id)).toMatchObject({
       status: 'failed',
