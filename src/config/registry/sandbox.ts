@@ -46,6 +46,6 @@ export const SANDBOX_SETTINGS = {
     type: integer(100, 600_000),
     default: '60000',
     readBy: ['sandbox'],
-    doc: 'how long its never-answering test card (`400000000000…0101`) holds a request before it drops it, ms',
+    doc: 'how long its never-answering test card (`400000000000…0101`) holds a request before it drops it, ms; the card is charged all the same: a lookup or retry after the hold gets the charge',
   }),
 } as const;
