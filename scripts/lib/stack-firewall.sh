@@ -6,8 +6,9 @@
 # start recording), nor read Kamailio's dialogs, nor inject keys into a capture. One nftables table
 # per run (`inet tonewall_<run>`), added by stack_up, deleted by stack_down. Sourced by stack.sh.
 #
-# Not covered: who may *receive* on the DTMF ports (nftables' owner match sees senders only): a local
-# process that binds them while the gateway is down hears the reports. See SECURITY.md.
+# Who may *receive* on the DTMF ports is not this table's business (nftables' owner match sees
+# senders only): the ports are privileged (999/998, stack.sh), so no unprivileged process can bind
+# them while the gateway is down. See SECURITY.md.
 
 stack_firewall_table() {
   echo "tonewall_${1//[^A-Za-z0-9_]/_}"

@@ -6,7 +6,8 @@ import { type AuditSettings, auditSettings } from './audit-settings.js';
 import { splitHostPort } from './host-port.js';
 import type { ProcessorSettings } from './processor-settings.js';
 import { shapeOf } from './registry/setting.js';
-import { SETTINGS } from './settings-registry.js';
+import { withSecretFiles } from './secret-files.js';
+import { declaredSettings, SETTINGS } from './settings-registry.js';
 import { checkWebhookSettings, type WebhookSettings, webhookSettings } from './webhook-settings.js';
 
 /**
@@ -151,13 +152,20 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/** The secret settings: each may be given as a file, `<NAME>_FILE` (secret-files.ts). */
+const SECRET_SETTINGS = declaredSettings()
+  .filter((setting) => setting.secret)
+  .map((setting) => setting.name);
+
 /**
  * Parses the TONEWALL_* variables of `environment` once. Throws GW_ERR_CONFIG naming every bad
  * setting (never its value: a key could be pasted into the wrong variable).
  */
 export function loadConfig(environment: Readonly<Record<string, string | undefined>>): Config {
   const relevant = Object.fromEntries(
-    Object.entries(environment).filter(([name, value]) => name.startsWith('TONEWALL_') && value !== ''),
+    Object.entries(withSecretFiles(environment, SECRET_SETTINGS)).filter(
+      ([name, value]) => name.startsWith('TONEWALL_') && value !== '',
+    ),
   );
   const parsed = environmentSchema.safeParse(relevant);
   if (!parsed.success) {

@@ -42,7 +42,11 @@ export function settingsMarkdown(): string {
       ...Object.entries(settings).map(([name, declared]: [string, Setting]) => row(name, declared)),
     ].join('\n'),
   );
-  const intro = `Read by: ${legend}. A **secret** is printed as a mask by \`tonewall config\`, never its value.`;
+  const intro = [
+    `Read by: ${legend}. A **secret** is printed as a mask by \`tonewall config\`, never its value.`,
+    'The gateway also takes a secret from a file: `<NAME>_FILE=/run/secrets/…` (compose secrets,',
+    'systemd credentials; one trailing newline dropped, an empty file leaves it unset; not both).',
+  ].join(' ');
   return [SETTINGS_BEGIN, intro, ...sections, SETTINGS_END].join('\n\n');
 }
 

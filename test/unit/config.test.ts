@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
 
@@ -116,6 +118,40 @@ describe('loadConfig', () => {
 
   it('rejects an unknown TONEWALL_ setting (a typo)', () => {
     expect(() => loadConfig({ TONEWALL_HTTP_PROT: '1' })).toThrow(/TONEWALL_HTTP_PROT/);
+  });
+
+  it('reads a secret from <NAME>_FILE (compose secrets): one trailing newline dropped, an empty file unset', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tonewall-secrets-'));
+    try {
+      const secret = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
+      writeFileSync(join(dir, 'webhook'), `${secret}\n`);
+      writeFileSync(join(dir, 'metrics'), 'metrics-token-0123456789abcdef');
+      writeFileSync(join(dir, 'empty'), '');
+      const config = loadConfig({
+        TONEWALL_WEBHOOK_SECRET_FILE: join(dir, 'webhook'),
+        TONEWALL_WEBHOOK_HOSTS: 'crm.example.com',
+        TONEWALL_METRICS_TOKEN_FILE: join(dir, 'metrics'),
+      });
+      expect(config.webhooks?.secrets).toEqual([secret]);
+      expect(config.metricsToken).toBe('metrics-token-0123456789abcdef');
+      expect(loadConfig({ TONEWALL_METRICS_TOKEN_FILE: join(dir, 'empty') }).metricsToken).toBeUndefined();
+      // both, or a file that is not there: refused, naming the variable and never the value
+      expect(() =>
+        loadConfig({
+          TONEWALL_METRICS_TOKEN: 'x'.repeat(32),
+          TONEWALL_METRICS_TOKEN_FILE: join(dir, 'metrics'),
+        }),
+      ).toThrow(/GW_ERR_CONFIG|TONEWALL_METRICS_TOKEN: set it or TONEWALL_METRICS_TOKEN_FILE, not both/);
+      const missing = () => loadConfig({ TONEWALL_WEBHOOK_SECRET_FILE: join(dir, 'nope') });
+      expect(missing).toThrow(/TONEWALL_WEBHOOK_SECRET_FILE: the file cannot be read \(ENOENT\)/);
+      expect(missing).toThrow(expect.objectContaining({ message: expect.not.stringContaining(dir) }));
+      // only secrets come from files
+      expect(() => loadConfig({ TONEWALL_HTTP_PORT_FILE: join(dir, 'metrics') })).toThrow(
+        /TONEWALL_HTTP_PORT_FILE/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadConfig } from '../../src/config/config.js';
 import { keyFilesOf } from '../../src/config/key-files.js';
+import { declaredSettings } from '../../src/config/settings-registry.js';
 import { loadSandboxConfig } from '../../src/sandbox/sandbox-config.js';
 import { loadSignerConfig } from '../../src/signer/signer-config.js';
 
@@ -136,8 +137,11 @@ describe('the audit signer in the image and compose.yaml', () => {
   });
 
   it('gives the gateway exactly the key files its configuration reads', () => {
-    // compose's own values; those it takes from the deployer's environment (`${…}`) are left unset
-    const fixed = Object.entries(gateway.environment ?? {}).filter(([, value]) => !value.startsWith('${'));
+    // compose's own values; those it takes from the deployer's environment (`${…}`) and the secret
+    // files (not here) are left unset
+    const fixed = Object.entries(gateway.environment ?? {}).filter(
+      ([name, value]) => !value.startsWith('${') && !name.endsWith('_FILE'),
+    );
     const config = loadConfig({ ...envOf('gateway'), ...Object.fromEntries(fixed) });
     expect(config.audit.signerSocket).toBe(SIGNER_ENV.TONEWALL_AUDIT_SIGNER_SOCKET);
     const needed = [...keyFilesOf(config).map((file) => file.path), ...config.audit.publicKeys].sort();
@@ -146,6 +150,30 @@ describe('the audit signer in the image and compose.yaml', () => {
     for (const file of files)
       expect(file).toEqual({ source: `.${file.target}`, target: file.target, readOnly: true });
     expect(files.map(({ target }) => target).sort()).toEqual(needed);
+  });
+
+  it('passes no secret in an environment value: each is a file under /run/secrets (TONEWALL_<NAME>_FILE)', () => {
+    const secretNames = declaredSettings()
+      .filter((setting) => setting.secret)
+      .map((setting) => setting.name);
+    const compose = COMPOSE as unknown as { secrets?: Record<string, { file?: string }> };
+    for (const [name, service] of Object.entries(SERVICES)) {
+      const environment = { ...(service.environment ?? {}) };
+      for (const secret of secretNames) expect(environment, `${name}: ${secret}`).not.toHaveProperty(secret);
+      const files = Object.entries(environment).filter(([variable]) => variable.endsWith('_FILE'));
+      for (const [variable, path] of files) {
+        expect(secretNames, variable).toContain(variable.replace(/_FILE$/, ''));
+        const secret = /^\/run\/secrets\/([a-z-]+)$/.exec(path)?.[1];
+        expect(secret, `${variable}: ${path}`).toBeDefined();
+        expect((service as { secrets?: string[] }).secrets, name).toContain(secret);
+        expect(compose.secrets?.[secret as string]?.file, secret).toMatch(/^\.\/secrets\//);
+      }
+    }
+    // the gateway's two optional secrets are files
+    expect(gateway.environment).toMatchObject({
+      TONEWALL_METRICS_TOKEN_FILE: '/run/secrets/metrics-token',
+      TONEWALL_WEBHOOK_SECRET_FILE: '/run/secrets/webhook-secret',
+    });
   });
 
   it('gives the sandbox its own files and nothing of the audit log', () => {

@@ -126,8 +126,16 @@ function refusedEvent(request: Request, response: Response, code: ErrorCode): Au
     request.method === 'POST' &&
     (request.path === '/v1/session' || request.path === '/v1/session/authenticator');
   switch (code) {
-    case 'GW_ERR_RATE_LIMITED':
-      return signIn ? { ...base, event: 'sign-in', outcome: 'throttled' } : undefined;
+    case 'GW_ERR_RATE_LIMITED': {
+      if (!signIn) return undefined;
+      const user = response.locals.signInUser as string | undefined;
+      return {
+        ...base,
+        ...(user === undefined ? {} : { principal: `user:${user}` }),
+        event: 'sign-in',
+        outcome: 'throttled',
+      };
+    }
     case 'GW_ERR_UNAUTHORIZED':
       // a refused local sign-in is recorded by its route, with the reason
       if (signIn) return undefined;

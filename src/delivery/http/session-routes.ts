@@ -95,8 +95,22 @@ export function sessionRoutes(access: HttpAccess, authEvents: AuthEvents): Route
   };
   const json = express.json({ limit: '4kb', strict: true, inflate: false });
   const limiters = signInLimiters(access.signIn);
+  // a throttled attempt's record names the user it was aimed at, when that user exists (never a
+  // name that does not: it may be a password typed in the wrong box)
+  const nameTheUser: express.RequestHandler = (request, response, next) => {
+    const body = request.body as { username?: unknown } | undefined;
+    const name = typeof body?.username === 'string' ? body.username.normalize('NFC').toLowerCase() : '';
+    if (name === '' || name.length > 64 || !access.users) return next();
+    access.users.isActive(name).then(
+      (exists) => {
+        if (exists) response.locals.signInUser = name;
+        next();
+      },
+      () => next(),
+    );
+  };
 
-  router.post('/v1/session', json, localSignInOnly, ...limiters, async (request, response) => {
+  router.post('/v1/session', json, localSignInOnly, nameTheUser, ...limiters, async (request, response) => {
     const { username, password, code } = parseBody(signInSchema, request.body);
     const result = await access.users?.signIn(username, password, code);
     if (!result?.ok) refuse(authEvents, request, response, result);
@@ -122,26 +136,33 @@ export function sessionRoutes(access: HttpAccess, authEvents: AuthEvents): Route
 
   // A user without an authenticator gets a new secret after their password; their next sign-in with
   // a code from it enrols it. Throttled like sign-in, and a wrong password counts the same.
-  router.post('/v1/session/authenticator', json, localSignInOnly, ...limiters, async (request, response) => {
-    const { username, password } = parseBody(enrolmentRequestSchema, request.body);
-    const result = await access.users?.startEnrolment(username, password);
-    if (!result?.ok) {
-      if (result?.reason === 'already-enrolled') {
-        authEvents.signInFailed(request, response, { reason: 'already-enrolled', user: result.user });
-        throw new GatewayError(
-          'GW_ERR_MFA_ENROLLED',
-          'an authenticator is already set up; an administrator can reset it',
-        );
+  router.post(
+    '/v1/session/authenticator',
+    json,
+    localSignInOnly,
+    nameTheUser,
+    ...limiters,
+    async (request, response) => {
+      const { username, password } = parseBody(enrolmentRequestSchema, request.body);
+      const result = await access.users?.startEnrolment(username, password);
+      if (!result?.ok) {
+        if (result?.reason === 'already-enrolled') {
+          authEvents.signInFailed(request, response, { reason: 'already-enrolled', user: result.user });
+          throw new GatewayError(
+            'GW_ERR_MFA_ENROLLED',
+            'an authenticator is already set up; an administrator can reset it',
+          );
+        }
+        refuse(authEvents, request, response, result);
       }
-      refuse(authEvents, request, response, result);
-    }
-    await authEvents.enrolment(request, response, result.user, 'offered');
-    response.status(201).json({
-      secret: result.secret,
-      uri: result.uri,
-      expiresAt: new Date(result.expiresAt).toISOString(),
-    });
-  });
+      await authEvents.enrolment(request, response, result.user, 'offered');
+      response.status(201).json({
+        secret: result.secret,
+        uri: result.uri,
+        expiresAt: new Date(result.expiresAt).toISOString(),
+      });
+    },
+  );
 
   router.get('/v1/session', (_request, response) => {
     response.json(describe(response));

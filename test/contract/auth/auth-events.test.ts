@@ -60,6 +60,9 @@ describe('authentication and authorisation events', () => {
     await sam.signIn('sam', 'wrong-1');
     await sam.signIn('sam', 'wrong-2');
     expect((await sam.signIn('sam', 'sam-password-1')).status).toBe(429);
+    // throttled under a name that is no user: the record names nobody
+    await new SessionClient(base).signIn('Hunter2-secret', 'whatever-password');
+    expect((await new SessionClient(base).signIn('Hunter2-secret', 'whatever-password')).status).toBe(429);
     // a good sign-in, an action the role forbids, a request without the CSRF token, sign-out
     const alice = new SessionClient(base);
     expect((await alice.signIn('alice', 'alice-password-1')).status).toBe(201);
@@ -82,6 +85,8 @@ describe('authentication and authorisation events', () => {
       'anonymous sign-in failed unknown-user',
       'user:sam sign-in failed wrong-password',
       'user:sam sign-in failed wrong-password',
+      'user:sam sign-in throttled GW_ERR_RATE_LIMITED',
+      'anonymous sign-in failed unknown-user',
       'anonymous sign-in throttled GW_ERR_RATE_LIMITED',
       'agent:agent-a sign-in allowed',
       'agent:agent-a role denied GW_ERR_FORBIDDEN',
