@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { exportJWK, generateKeyPair, type JWTPayload, SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/config.js';
 import { undocumented } from '../openapi/documented-responses.js';
 import {
@@ -37,6 +37,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
   jwksUrl = `http://127.0.0.1:${(jwks.address() as { port: number }).port}/jwks`;
   gateway = await startTestGateway({
+    streamCheckMs: 200,
     env: {
       TONEWALL_JWT_JWKS_URL: jwksUrl,
       TONEWALL_JWT_ISSUER: ISSUER,
@@ -250,6 +251,52 @@ describe('integration keys, stored hashed', () => {
     expect(await response.json()).toEqual({
       error: { code: 'GW_ERR_UNAUTHORIZED', message: 'integration key "old" has expired' },
     });
+  });
+});
+
+describe('an open event stream ends when its bearer credential expires', () => {
+  /** Starts a payment and opens its event stream with `bearer`; resolves with a wait for the server's end, in ms. */
+  async function openStream(bearer: string, sipCallId: string) {
+    const call = answerCall(gateway.registry, sipCallId, 'agent-a');
+    const created = await fetch(`${gateway.base}/v1/calls/${call.id}/payments`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ idempotencyKey: `stream-${sipCallId}` }),
+    });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    const response = await get(`/v1/payments/${id}/events`, bearer);
+    expect(response.status).toBe(200);
+    const reader = response.body?.getReader();
+    if (!reader) throw new Error('no stream');
+    await reader.read(); // frame 0
+    return async (): Promise<number> => {
+      const started = performance.now();
+      for (;;) {
+        const { done } = await reader.read();
+        if (done) return performance.now() - started;
+      }
+    };
+  }
+
+  afterEach(() => {
+    gateway.clock.offsetMs = 0;
+  });
+
+  it("an IdP token's, at its expiry", async () => {
+    const ended = (await openStream(await token(agentClaims, { expires: '2m' }), 'sip-stream-jwt'))();
+    gateway.clock.offsetMs += 3 * 60_000;
+    expect(await ended).toBeLessThan(2000);
+    expect(gateway.logs.text()).toMatch(/"event":"stream".*"reason":"token-expired"/);
+  });
+
+  it("an integration key's, at its expiry", async () => {
+    const ended = (await openStream(CRM_KEY, 'sip-stream-key'))();
+    gateway.clock.offsetMs += 31 * 86_400_000;
+    expect(await ended).toBeLessThan(2000);
+    expect(gateway.logs.text()).toMatch(
+      /"event":"stream".*"principal":"integration:crm".*"reason":"key-expired"/,
+    );
   });
 });
 
