@@ -22,6 +22,7 @@ import type { Config } from '../config/config.js';
 import { isTerminalStatus } from '../domain/capture/capture-types.js';
 import type { Logger } from '../logger.js';
 import { serveGatewayHttp } from './gateway-http.js';
+import { logCallChange } from './log-call-changes.js';
 import { openMediaEngines, timedNg, timedPrompts } from './media-engines.js';
 import { openAuditTrail } from './open-audit-trail.js';
 import { openPaymentState } from './open-payment-state.js';
@@ -63,13 +64,7 @@ export interface RunningGateway {
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const { config, logger, clock, timers } = options;
   const registry = new CallRegistry();
-  registry.onChange((change) => {
-    if (change.type === 'added') {
-      logger.info({ callId: change.call.id, direction: change.call.direction }, 'call active');
-    } else {
-      logger.info({ callId: change.call.id, reason: change.reason }, 'call ended');
-    }
-  });
+  registry.onChange((change) => logCallChange(logger, change));
 
   const engines = await openMediaEngines(config, logger, clock);
   const { ng, muteNg } = engines;
@@ -192,6 +187,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     onConnected: () => void callSync.resync(),
     onEvent: (event) => {
       if (event.event === 'call-answered') registry.answered(event);
+      else if (event.event === 'call-agent') registry.agentConnected(event.callId, event, 'sip');
       else registry.ended(event.callId, event.reason);
     },
   });

@@ -63,7 +63,7 @@ describe('GET /v1/calls', () => {
     const body = (await response.json()) as { calls: Array<Record<string, unknown>> };
     expect(body.calls).toHaveLength(1);
     expect(Object.keys(body.calls[0] ?? {}).sort()).toEqual(
-      ['agent', 'answeredAt', 'customer', 'direction', 'id', 'masking', 'sipCallId'].sort(),
+      ['agent', 'answeredAt', 'customer', 'direction', 'id', 'masking', 'phase', 'sipCallId'].sort(),
     );
     registry.ended('sip-call-1', 'bye');
     const after = (await (await get('/v1/calls', key)).json()) as { calls: unknown[] };

@@ -92,7 +92,7 @@ export class CallHarness {
     const sip = this.#options.agentSip;
     const media = { address: sip.address, port: await freeUdpPort(sip.address, { span: 4 }) };
     let sink: RtpSink | undefined;
-    const vars: Record<string, string> = { agent_id: agentId };
+    const vars: Record<string, string> = { ...options.vars, agent_id: agentId };
     if (options.keys) {
       writeFileSync(join(cwd, 'agent.pcap'), options.keys.bytes);
       if (options.keys.keys) this.keyed.push(options.keys.keys);
@@ -103,7 +103,7 @@ export class CallHarness {
       vars.sink_port = String(sink.address.port);
     }
     const sipp = await startSipp({
-      scenario: options.keys ? 'agent-keys-digits.xml' : 'agent-uas.xml',
+      scenario: options.keys ? 'agent-keys-digits.xml' : (options.scenario ?? 'agent-uas.xml'),
       name: `${this.name}-${n}-agent`,
       cwd,
       logDir: this.logDir,

@@ -24,6 +24,12 @@ export interface AgentOptions {
    * then points at SIPp, so there is no sink). Without it: agent-uas.xml answering towards a sink.
    */
   keys?: DtmfPcap;
+  /**
+   * Another PBX scenario answering towards a sink with the same variables (e.g. `agent-ivr.xml`:
+   * an IVR answers, an agent is named later), and the variables it adds (`ivr_ms`).
+   */
+  scenario?: string;
+  vars?: Readonly<Record<string, string>>;
 }
 
 export interface Agent {

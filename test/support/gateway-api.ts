@@ -10,6 +10,7 @@ export interface CallView {
   agent: string;
   answeredAt: string;
   masking: 'on' | 'off';
+  phase: 'ivr' | 'agent';
 }
 
 export interface FieldView {

@@ -50,6 +50,32 @@ describe('CallRegistry', () => {
         .sort(),
     ).toEqual(['keep', 'new']);
   });
+
+  it('moves a call from its IVR to its agent once, then on transfers; masking once on stays on', () => {
+    const registry = new CallRegistry();
+    const changes: CallChange[] = [];
+    registry.onChange((change) => changes.push(change));
+    const ivr = registry.answered(answered('a', { agent: '', masking: 'off', phase: 'ivr' }));
+    expect(ivr).toMatchObject({ phase: 'ivr', agent: '', masking: 'off' });
+    expect(registry.agentConnected('zzz', { agent: 'x', masking: 'on' }, 'sip')).toBeUndefined();
+    const first = registry.agentConnected('a', { agent: 'agent-1', masking: 'on' }, 'sip');
+    expect(first).toMatchObject({ id: ivr.id, phase: 'agent', agent: 'agent-1', masking: 'on' });
+    // the same again changes nothing; a transfer whose hop did not answer keeps masking on
+    expect(registry.agentConnected('a', { agent: 'agent-1', masking: 'on' }, 'sip')).toBe(first);
+    const moved = registry.agentConnected('a', { agent: 'agent-2', masking: 'off' }, 'api');
+    expect(moved).toMatchObject({ agent: 'agent-2', masking: 'on', phase: 'agent' });
+    expect(
+      changes.map((change) => [change.type, change.type === 'agent' ? change.previous.agent : '']),
+    ).toEqual([
+      ['added', ''],
+      ['agent', ''],
+      ['agent', 'agent-1'],
+    ]);
+    // a resync after a restart: Kamailio says another agent has it now
+    registry.reconcile([answered('a', { agent: 'agent-3', masking: 'on', phase: 'agent' })]);
+    expect(registry.bySipCallId('a')).toMatchObject({ agent: 'agent-3', phase: 'agent' });
+    expect(changes.at(-1)).toMatchObject({ type: 'agent', via: 'resync' });
+  });
 });
 
 describe('DtmfRouter', () => {

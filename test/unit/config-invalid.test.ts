@@ -108,6 +108,7 @@ const INVALID: ReadonlyArray<[setting: string, value: string]> = [
   ['TONEWALL_CARRIER_TARGET', 'sip:"quoted"'],
   ['TONEWALL_AGENT_HEADER', 'X Agent'],
   ['TONEWALL_DLG_TIMEOUT', '5'],
+  ['TONEWALL_MASKING_FROM', 'pbx'],
   ['TONEWALL_DLG_KEEPALIVE', '10'],
   ['TONEWALL_CLI_PORT', '70000'],
   ['TONEWALL_MASK_CLI_PORT', '0'],

@@ -50,8 +50,21 @@ describe('callsFromDialogList', () => {
         callee: '1000',
         agent: 'agent-42',
         masking: 'on',
+        phase: 'agent',
         ts: 1795421943,
       },
+    ]);
+  });
+
+  it('reads a call still in its IVR (TONEWALL_MASKING_FROM=agent) as unmasked, with no agent', () => {
+    const variables = [
+      ...answeredDialog.variables.filter((entry) => !('agent' in entry) && !('masking' in entry)),
+      { agent: '' },
+      { masking: 'on' }, // a stale or forged value: the phase decides
+      { phase: 'ivr' },
+    ];
+    expect(callsFromDialogList([{ ...answeredDialog, variables }]).calls).toEqual([
+      expect.objectContaining({ phase: 'ivr', agent: '', masking: 'off' }),
     ]);
   });
 

@@ -18,6 +18,16 @@ const callEventSchema = z.discriminatedUnion('event', [
     callee: user,
     agent: user,
     masking: z.enum(['on', 'off']),
+    phase: z.enum(['ivr', 'agent']).optional(),
+    ts: z.number().nonnegative(),
+  }),
+  // TONEWALL_MASKING_FROM=agent: the PBX named the call's agent (a re-INVITE or UPDATE after the IVR,
+  // or a transfer); masking applied by Kamailio at that moment
+  z.object({
+    event: z.literal('call-agent'),
+    callId: token,
+    agent: user.min(1),
+    masking: z.enum(['on', 'off']),
     ts: z.number().nonnegative(),
   }),
   z.object({

@@ -73,7 +73,9 @@ export function callsFromDialogList(result: unknown): DialogListResult {
       caller: vars.caller ?? '',
       callee: vars.callee ?? '',
       agent: vars.agent ?? '',
-      masking: vars.masking === 'off' ? 'off' : 'on',
+      // before its agent (TONEWALL_MASKING_FROM=agent) a call is unmasked on purpose
+      masking: vars.masking === 'off' || vars.phase === 'ivr' ? 'off' : 'on',
+      phase: vars.phase === 'ivr' ? 'ivr' : 'agent',
       ts: Number.isFinite(answeredAt) ? answeredAt : 0,
     });
   }

@@ -3,6 +3,7 @@ import {
   type AuthEvent,
   actionEntry,
   authEntry,
+  callAgentEntry,
   callAnsweredEntry,
   callEndedEntry,
   paymentEntry,
@@ -104,6 +105,9 @@ export class AuditTrail {
     if (change.type === 'added') {
       this.#agentOfCall.set(change.call.id, change.call.agent);
       void this.#write(callAnsweredEntry(change.call)).catch(() => undefined);
+    } else if (change.type === 'agent') {
+      this.#agentOfCall.set(change.call.id, change.call.agent);
+      void this.#write(callAgentEntry(change.call, change.previous, change.via)).catch(() => undefined);
     } else {
       this.#agentOfCall.delete(change.call.id);
       void this.#write(callEndedEntry(change.call, change.reason)).catch(() => undefined);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { idWithoutPanLikeRun } from '../../domain/resource-id.js';
-import type { AnsweredCall } from './answered-call.js';
+import type { AnsweredCall, CallPhase } from './answered-call.js';
 
 /** One answered call the gateway knows of. No card data, ever. */
 export interface Call {
@@ -15,12 +15,25 @@ export interface Call {
   readonly agentTag: string;
   readonly answeredAt: string;
   readonly masking: 'on' | 'off';
+  /** `ivr` until an agent is connected (TONEWALL_MASKING_FROM=agent), then `agent` for good. */
+  readonly phase: CallPhase;
+}
+
+/** An agent connected to a call, or the call moved to another agent: who, and whether masking holds. */
+export interface AgentConnected {
+  readonly agent: string;
+  readonly masking: 'on' | 'off';
 }
 
 /** `via`: Kamailio's answer event, or a resync with its dialog list (after a restart or a reconnect). */
 export type CallChange =
   | { type: 'added'; call: Call; via: 'answer' | 'resync' }
-  | { type: 'removed'; call: Call; reason: string };
+  | { type: 'removed'; call: Call; reason: string }
+  /**
+   * The call's agent changed: the first agent after the IVR (`previous.phase` is `ivr`), or a
+   * transfer to another agent. `via`: the PBX's re-INVITE or UPDATE (`sip`), the API (`api`), a resync.
+   */
+  | { type: 'agent'; call: Call; previous: Call; via: 'sip' | 'api' | 'resync' };
 
 /** The call's id: a hash of its SIP Call-ID (stable across gateway restarts), never PAN-like. */
 export function callIdFor(sipCallId: string): string {
@@ -43,6 +56,7 @@ function callFromEvent(event: AnsweredCall): Call {
     agentTag: event.agentTag,
     answeredAt: new Date(event.ts * 1000).toISOString(),
     masking: event.masking,
+    phase: event.phase ?? 'agent',
   };
 }
 
@@ -69,6 +83,28 @@ export class CallRegistry {
     return call;
   }
 
+  /**
+   * An agent is connected to the call (or it moved to another): the call enters the `agent` phase and
+   * stays there. Masking once on stays on: a later `off` (a hop that did not answer) keeps `on` only
+   * if it was on already. Undefined when the call is not known; no change when nothing changed.
+   */
+  agentConnected(
+    sipCallId: string,
+    connected: AgentConnected,
+    via: 'sip' | 'api' | 'resync',
+  ): Call | undefined {
+    const previous = this.#bySipCallId.get(sipCallId);
+    if (!previous) return undefined;
+    const masking = previous.phase === 'agent' && previous.masking === 'on' ? 'on' : connected.masking;
+    if (previous.phase === 'agent' && previous.agent === connected.agent && previous.masking === masking) {
+      return previous;
+    }
+    const call: Call = { ...previous, agent: connected.agent, masking, phase: 'agent' };
+    this.#bySipCallId.set(sipCallId, call);
+    this.#emit({ type: 'agent', call, previous, via });
+    return call;
+  }
+
   ended(sipCallId: string, reason: string): void {
     const call = this.#bySipCallId.get(sipCallId);
     if (!call) return;
@@ -87,7 +123,19 @@ export class CallRegistry {
       }
     }
     const before = this.size;
-    for (const event of snapshot) this.answered(event, 'resync');
+    for (const event of snapshot) {
+      const known = this.#bySipCallId.get(event.callId);
+      // an agent connected (or a transfer) while the gateway was not listening
+      if (
+        known &&
+        (event.phase ?? 'agent') === 'agent' &&
+        (known.phase === 'ivr' || known.agent !== event.agent)
+      ) {
+        this.agentConnected(event.callId, { agent: event.agent, masking: event.masking }, 'resync');
+      } else {
+        this.answered(event, 'resync');
+      }
+    }
     return { added: this.size - before, removed };
   }
 

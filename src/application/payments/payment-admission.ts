@@ -1,3 +1,4 @@
+import type { CaptureRejection } from '../../domain/capture/capture-commands.js';
 import { GatewayError } from '../../errors.js';
 import type { Call } from '../calls/call-registry.js';
 import { checkRequest, type PaymentRequest } from './payment-request.js';
@@ -9,6 +10,13 @@ export type AdmissionRefusal = 'GW_ERR_AUDIT_WRITE' | 'GW_ERR_DTMF_SOCKET';
 const ADMISSION_MESSAGES: Record<AdmissionRefusal, string> = {
   GW_ERR_AUDIT_WRITE: 'payments are paused: the audit log cannot be written',
   GW_ERR_DTMF_SOCKET: 'payments are paused: keypad digits can no longer be received',
+};
+
+/** Why the capture refused an agent's action, as the API says it (GW_ERR_PAYMENT_STATE). */
+export const REJECTION_MESSAGES: Record<CaptureRejection, string> = {
+  'not-in-progress': 'the payment is not in progress',
+  'field-not-requested': 'the payment does not ask for that field',
+  'fields-incomplete': 'not every requested field is captured yet',
 };
 
 /** Refuses any new payment or agent action once the gateway is stopping (retryable: another node may take it). */

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import type { AgentView } from '../../domain/capture/agent-view.js';
-import type { CaptureRejection } from '../../domain/capture/capture-commands.js';
 import type { CaptureEvent, ReconciledOutcome } from '../../domain/capture/capture-events.js';
 import { startCapture } from '../../domain/capture/capture-machine.js';
 import type { CaptureField } from '../../domain/capture/capture-types.js';
@@ -15,7 +14,12 @@ import type { ChargeLedger } from './charge-ledger.js';
 import { EarlierRunPayments } from './earlier-run-payments.js';
 import { claimOf, heldBefore, IdempotencyKeys } from './idempotency-keys.js';
 import type { IdempotencyLedger } from './idempotency-ledger.js';
-import { type AdmissionRefusal, admitPayment, refuseWhenStopping } from './payment-admission.js';
+import {
+  type AdmissionRefusal,
+  admitPayment,
+  REJECTION_MESSAGES,
+  refuseWhenStopping,
+} from './payment-admission.js';
 import { PaymentBoard } from './payment-board.js';
 import { PaymentListeners } from './payment-listeners.js';
 import type { PaymentUpdate, PromptPlayer } from './payment-ports.js';
@@ -52,12 +56,6 @@ export interface PaymentServiceOptions {
   /** Records each charge before it is sent until its answer is known (charge-ledger.ts). */
   charges?: ChargeLedger;
 }
-
-const REJECTION_MESSAGES: Record<CaptureRejection, string> = {
-  'not-in-progress': 'the payment is not in progress',
-  'field-not-requested': 'the payment does not ask for that field',
-  'fields-incomplete': 'not every requested field is captured yet',
-};
 
 /**
  * Payment sessions on live calls, behind one facade: admits and starts payments (idempotently), routes
@@ -177,17 +175,14 @@ export class PaymentService implements CustomerKeySink {
   /** The agent view; for a payment of an earlier run, its recorded status (no card data). */
   get(paymentId: string): AgentView | RecordedPaymentView {
     const payment = this.#payments.get(paymentId);
-    if (payment) return payment.view();
-    const recorded = this.#earlier?.view(paymentId);
-    if (recorded) return recorded;
+    const found = payment?.view() ?? this.#earlier?.view(paymentId);
+    if (found) return found;
     throw new GatewayError('GW_ERR_NOT_FOUND', 'no such payment');
   }
 
   /** The call a payment belongs to (for authorisation checks by the API); only the agent for an earlier run's. */
   callOf(paymentId: string): Pick<Call, 'agent'> {
-    const payment = this.#payments.get(paymentId);
-    if (payment) return payment.call;
-    const agent = this.#earlier?.agentOf(paymentId);
+    const agent = this.#payments.get(paymentId)?.call.agent ?? this.#earlier?.agentOf(paymentId);
     if (agent !== undefined) return { agent };
     throw new GatewayError('GW_ERR_NOT_FOUND', 'no such payment');
   }
@@ -228,7 +223,7 @@ export class PaymentService implements CustomerKeySink {
     return this.#earlier?.onChange(listener) ?? (() => {});
   }
 
-  /** The statusCallback and id of a payment, for the webhook sender. */
+  /** The statusCallback of a payment, for the webhook sender. */
   callbackOf(paymentId: string): string | undefined {
     return this.#payments.get(paymentId)?.request.statusCallback;
   }
@@ -276,9 +271,14 @@ export class PaymentService implements CustomerKeySink {
     return payment.view();
   }
 
+  /** A hang-up ends the call's payment; a transfer to another agent cancels it (docs/calls.md). */
   #onCallChange(change: CallChange): void {
-    if (change.type !== 'removed') return;
-    this.#activeByCall.get(change.call.id)?.dispatch({ type: 'hang-up', now: this.#options.clock.now() });
+    const moved = change.type === 'agent' && change.previous.agent !== change.call.agent;
+    if (change.type !== 'removed' && !moved) return;
+    const now = this.#options.clock.now();
+    this.#activeByCall
+      .get(change.call.id)
+      ?.dispatch(moved ? { type: 'cancel', now } : { type: 'hang-up', now });
   }
 
   /** A payment ended: the call is free for a new one, and the oldest finished payments are forgotten. */

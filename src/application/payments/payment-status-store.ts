@@ -95,7 +95,7 @@ export function reconcileStored(
   at: string,
 ): PaymentStatusRecord | undefined {
   const record = store.get(paymentId);
-  if (!record || record.status !== 'unknown') return undefined;
+  if (record?.status !== 'unknown') return undefined;
   const settled = { ...reconciledRecord(record, result, at), sequence: (record.sequence ?? 0) + 1 };
   store.save(settled);
   return settled;

@@ -41,6 +41,12 @@ export const KAMAILIO_SETTINGS = {
     readBy: ['stack'],
     doc: 'SIP header naming the agent (from the PBX side only); else the PBX-side user',
   }),
+  TONEWALL_MASKING_FROM: setting({
+    type: z.enum(['answer', 'agent']),
+    default: 'answer',
+    readBy: ['stack'],
+    doc: "where masking starts: `answer` (the first 200 OK), or `agent` (inbound calls: when the PBX names the agent in a re-INVITE or UPDATE after its IVR or queue, or the answer names one; until then the customer's keys reach the PBX and no payment may start). Once on, masking stays on (docs/calls.md)",
+  }),
   TONEWALL_DLG_TIMEOUT: setting({
     type: integer(60, 604_800),
     default: '14400',

@@ -33,9 +33,13 @@ export const callSchema = z
     sipCallId: z.string(),
     direction: z.enum(['inbound', 'outbound']),
     customer: z.string(),
-    agent: z.string(),
+    agent: z.string().meta({ description: 'Empty while the call is in its `ivr` phase.' }),
     answeredAt: z.string(),
     masking: z.enum(['on', 'off']),
+    phase: z.enum(['ivr', 'agent']).meta({
+      description:
+        '`ivr`: with TONEWALL_MASKING_FROM=agent, the PBX answered and no agent is connected yet (keys reach the PBX, no payment may start); `agent`: an agent has the call, masking holds from here (docs/calls.md).',
+    }),
   })
   .strict()
   .meta({ id: 'Call' });

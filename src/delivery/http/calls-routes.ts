@@ -13,6 +13,7 @@ export function callView(call: Call) {
     agent: call.agent,
     answeredAt: call.answeredAt,
     masking: call.masking,
+    phase: call.phase,
   };
 }
 

@@ -18,6 +18,8 @@ export interface AuditCallFacts {
   readonly agent: string;
   readonly answeredAt: string;
   readonly masking: 'on' | 'off';
+  /** `ivr` while no agent is connected (TONEWALL_MASKING_FROM=agent); absent: `agent`. */
+  readonly phase?: 'ivr' | 'agent';
 }
 
 /** Kamailio tells the gateway about calls; it is the actor of call records. */
@@ -36,7 +38,31 @@ export function callAnsweredEntry(call: AuditCallFacts): AuditEntry {
     actor: CALL_ACTOR,
     agent: call.agent,
     callId: call.id,
-    data: { direction: call.direction, masking: call.masking, answeredAt: call.answeredAt },
+    data: {
+      direction: call.direction,
+      masking: call.masking,
+      answeredAt: call.answeredAt,
+      phase: call.phase ?? 'agent',
+    },
+  };
+}
+
+/**
+ * An agent connected to a call after its IVR, or the call moved to another agent (a transfer):
+ * `agent` is the new one, `data.from` the one before (empty after an IVR), the masking that holds now.
+ */
+export function callAgentEntry(call: AuditCallFacts, previous: AuditCallFacts, via: string): AuditEntry {
+  return {
+    type: 'call.agent',
+    actor: CALL_ACTOR,
+    agent: call.agent,
+    callId: call.id,
+    data: {
+      from: previous.agent,
+      fromPhase: previous.phase ?? 'agent',
+      masking: call.masking,
+      via: via.slice(0, 16),
+    },
   };
 }
 

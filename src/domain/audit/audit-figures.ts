@@ -103,8 +103,17 @@ export class AuditFigureCounter {
       return;
     }
     const masking = text(record.data.masking);
-    if (record.type === 'call.answered' && record.callId && (masking === 'on' || masking === 'off')) {
-      if (!this.#maskingByCall.has(record.callId)) this.#maskingByCall.set(record.callId, masking);
+    // a call answered by an IVR (phase `ivr`) is masked from its agent on: its call.agent record says so
+    const settles =
+      (record.type === 'call.answered' && record.data.phase !== 'ivr') || record.type === 'call.agent';
+    if (settles && record.callId && (masking === 'on' || masking === 'off')) {
+      if (!this.#maskingByCall.has(record.callId)) {
+        this.#maskingByCall.set(record.callId, masking);
+        if (record.type === 'call.agent' && masking === 'on' && inPeriod && this.#calls.has(record.callId)) {
+          this.#masked += 1;
+          this.#day(record.at.slice(0, 10)).masked += 1;
+        }
+      }
     }
     if (!inPeriod) return;
     this.#records += 1;

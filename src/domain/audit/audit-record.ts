@@ -25,6 +25,8 @@ export const AUDIT_EVENT_TYPES = [
   /** The signing key changed; this record and the ones after it are signed by the new key. */
   'key.rotated',
   'call.answered',
+  /** An agent connected after the call's IVR, or a transfer to another agent (with the masking that holds). */
+  'call.agent',
   'call.ended',
   'payment.started',
   'payment.updated',

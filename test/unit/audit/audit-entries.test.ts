@@ -133,7 +133,7 @@ describe('audit entries', () => {
       actor: 'system:kamailio',
       agent: 'agent-7',
       callId: 'CA1',
-      data: { direction: 'inbound', masking: 'on', answeredAt: '2026-11-23T09:00:00.000Z' },
+      data: { direction: 'inbound', masking: 'on', answeredAt: '2026-11-23T09:00:00.000Z', phase: 'agent' },
     });
   });
 

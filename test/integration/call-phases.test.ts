@@ -1,0 +1,135 @@
+/**
+ * Issue 18, item 1 on the real Kamailio and rtpengines: call phases. With masking from the agent
+ * (Kamailio's `tonewall.masking_from`, TONEWALL_MASKING_FROM=agent; this file sets it over JSON-RPC
+ * and puts it back), a PBX whose IVR answers first (test/sipp/agent-ivr.xml: a 200 OK without
+ * X-Agent-Id, then a re-INVITE naming the agent) gets the customer's menu keys as sent — RFC 4733
+ * events — and none of the keys after the agent is named: no event, no tone. The gateway lists the
+ * call in its `ivr` phase (no agent, unmasked, no payment may start), then in its `agent` phase with
+ * the agent and masking on; a payment then starts. The header never reaches the customer
+ * (test/sipp/customer-answers-reinvite.xml fails the call if it does).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { agentAudioReport, describeAgentAudio } from '../support/agent-audio.js';
+import { CallHarness, type PlacedCall } from '../support/call-harness.js';
+import { type DtmfPcap, rfc4733Pcap } from '../support/dtmf-pcap.js';
+import { until } from '../support/gateway-api.js';
+import { type InProcessGateway, startInProcessGateway } from '../support/in-process-gateway.js';
+
+const RPC = 'http://127.0.0.1:5071/RPC';
+const AGENT = 'agent-after-ivr';
+
+/** Sets Kamailio's `tonewall.masking_from` for calls answered from now on. */
+async function maskingFrom(value: 'answer' | 'agent'): Promise<void> {
+  const response = await fetch(RPC, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      method: 'cfg.sets',
+      params: ['tonewall', 'masking_from', value],
+      id: 1,
+    }),
+  });
+  const reply = (await response.json()) as { error?: unknown };
+  if (reply.error !== undefined) throw new Error(`cfg.sets: ${JSON.stringify(reply.error)}`);
+}
+
+let gateway: InProcessGateway;
+let harness: CallHarness;
+
+beforeAll(async () => {
+  await maskingFrom('agent');
+  gateway = await startInProcessGateway();
+  harness = await CallHarness.create({ name: 'call-phases' });
+});
+
+afterAll(async () => {
+  await maskingFrom('answer');
+  await harness?.cleanup();
+  await gateway?.close();
+});
+
+/** A payment starts on the call (and is cancelled: nobody keys it). */
+async function paymentStartsAndCancel(callId: string, idempotencyKey: string): Promise<void> {
+  const payment = await gateway.api.startPayment(callId, { idempotencyKey });
+  expect(payment.status).toBe('in-progress');
+  await gateway.api.request('POST', `/v1/payments/${payment.id}`, { status: 'cancel' });
+}
+
+/** Ends the call as its scenarios do and reports what the PBX's sink received. */
+async function pbxReceived(call: PlacedCall, pcap: DtmfPcap) {
+  await harness.finish(call);
+  const sink = call.agent.sink;
+  if (!sink) throw new Error('PBX without a sink');
+  return { sink, report: agentAudioReport(sink, pcap) };
+}
+
+describe('masking from the agent (an IVR answers first)', () => {
+  it('menu keys reach the PBX; once the PBX names the agent, masking is on and no key gets through', async () => {
+    // keys 0.8, 1.8, 2.8 … 7.8 s after the answer; the PBX names the agent 2.3 s after it
+    const pcap = rfc4733Pcap('12345678', { leadInMs: 800, toneMs: 100, gapMs: 900, tailMs: 800 });
+    const call = await harness.placeCall({
+      agent: { agentId: AGENT, scenario: 'agent-ivr.xml', vars: { ivr_ms: '2300' } },
+      // answers the PBX's re-INVITE; fails if X-Agent-Id reaches it
+      customer: { telephoneEvent: true, pcap, scenario: 'customer-answers-reinvite.xml' },
+    });
+    const listed = await gateway.api.waitForCall(call.customer.sipCallId);
+    expect(listed).toMatchObject({ phase: 'ivr', agent: '', masking: 'off' });
+    // no payment while the IVR has the call: its keys would go to the PBX
+    await expect(gateway.api.startPayment(listed.id, { idempotencyKey: 'phases-too-early' })).rejects.toThrow(
+      /GW_ERR_MASKING_OFF/,
+    );
+
+    const connected = await until('the agent to be connected', 6000, async () => {
+      const found = (await gateway.api.calls()).find((each) => each.id === listed.id);
+      return found?.phase === 'agent' ? found : undefined;
+    });
+    expect(connected).toMatchObject({ phase: 'agent', agent: AGENT, masking: 'on' });
+    await paymentStartsAndCancel(listed.id, 'phases-with-agent');
+    const { sink, report } = await pbxReceived(call, pcap);
+    const summary = describeAgentAudio(report);
+    // the menu keys as the customer sent them (events), nothing of the six after the agent was named
+    const digits = [...new Set(sink.telephoneEvents().map((event) => `${event.timestamp}:${event.digit}`))]
+      .map((entry) => entry.split(':')[1])
+      .join('');
+    expect(digits, summary).toBe('12');
+    expect(report.toneMs, summary).toBe(0);
+    expect(report.detected, summary).toBe('');
+    console.info(`call phases: keys at the PBX ${digits} of ${pcap.keys}; ${summary}`);
+  });
+
+  it('a transfer to another agent moves the call, cancels its payment, and masking stays on', async () => {
+    const pcap = rfc4733Pcap('4242424242', { leadInMs: 1500, toneMs: 100, gapMs: 500, tailMs: 800 });
+    const call = await harness.placeCall({
+      agent: {
+        agentId: 'agent-before-transfer',
+        scenario: 'agent-transfer.xml',
+        vars: { transfer_to: 'agent-after-transfer', ivr_ms: '4000' },
+      },
+      customer: { telephoneEvent: true, pcap, scenario: 'customer-answers-reinvite.xml' },
+    });
+    const listed = await gateway.api.waitForCall(call.customer.sipCallId);
+    expect(listed).toMatchObject({ phase: 'agent', agent: 'agent-before-transfer', masking: 'on' });
+    const payment = await gateway.api.startPayment(listed.id, { idempotencyKey: 'phases-transfer' });
+    const moved = await until('the transfer', 8000, async () => {
+      const found = (await gateway.api.calls()).find((each) => each.id === listed.id);
+      return found?.agent === 'agent-after-transfer' ? found : undefined;
+    });
+    expect(moved).toMatchObject({ phase: 'agent', masking: 'on' });
+    const cancelled = await gateway.api.waitForPayment(
+      payment.id,
+      (view) => view.status !== 'in-progress',
+      3000,
+    );
+    expect(cancelled).toMatchObject({ status: 'cancelled', result: { outcome: 'cancelled' } });
+    // the keys before and after the transfer, all masked; the second agent can take a payment
+    await paymentStartsAndCancel(listed.id, 'phases-after-transfer');
+    const { report } = await pbxReceived(call, pcap);
+    expect(report.digitEvents, describeAgentAudio(report)).toBe(0);
+    expect(report.toneMs, describeAgentAudio(report)).toBe(0);
+    const audited = gateway.logs.text();
+    expect(audited).toMatch(
+      /"after":"agent".*"call agent connected"|"call agent connected".*"after":"agent"/,
+    );
+  });
+});
