@@ -5,7 +5,7 @@
  *
  *   npx tsx scripts/api-key.ts NAME --scope payments:write [--scope …] --expires YYYY-MM-DD
  *
- * Scopes: payments:write, payments:read, calls:read, audit:read (one or more; repeat or
+ * Scopes: payments:write, payments:read, calls:read, calls:write, audit:read (one or more; repeat or
  * comma-separate). The expiry must lie in the future, at most 366 days ahead. Exit status 0 ok,
  * 2 usage; `-h`/`--help` prints the usage on stdout, exit 0.
  */

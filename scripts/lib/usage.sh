@@ -193,7 +193,7 @@ usage: ./scripts/tonewall api-key NAME --scope SCOPE [--scope SCOPE]... --expire
 
 Makes an integration key for a CRM/CTI system: prints the key once (it is not kept) and the
 TONEWALL_API_KEY_SHA256 entry for the gateway: name, SHA-256 digest, scopes, expiry.
-  --scope      payments:write, payments:read, calls:read, audit:read (repeat or comma-separate)
+  --scope      payments:write, payments:read, calls:read, calls:write, audit:read (repeat or comma-separate)
   --expires    the date the key stops working (00:00 UTC), at most 366 days ahead
 exit status: 0 ok, 2 usage
 USAGE

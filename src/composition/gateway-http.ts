@@ -1,8 +1,10 @@
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { buildAuditReport } from '../adapters/audit/audit-report.js';
+import { KamailioAgentAssigner } from '../adapters/kamailio/kamailio-agent-assigner.js';
 import type { GatewayMetrics } from '../adapters/metrics/gateway-metrics.js';
 import type { AuditTrail } from '../application/audit/audit-trail.js';
+import { AgentAssignment } from '../application/calls/agent-assignment.js';
 import type { CallRegistry } from '../application/calls/call-registry.js';
 import type { Clock } from '../application/clock.js';
 import type { PaymentService } from '../application/payments/payment-service.js';
@@ -50,6 +52,13 @@ export async function serveGatewayHttp(parts: {
         to,
       }),
     health: parts.health,
+    agents: new AgentAssignment({
+      registry: parts.registry,
+      port: new KamailioAgentAssigner({
+        rpcUrl: config.kamailio.rpcUrl,
+        timeoutMs: config.kamailio.rpcTimeoutMs,
+      }),
+    }),
   });
   return listenHttp(app, { host: config.http.host, port: config.http.port, tls: config.access.tls });
 }

@@ -187,7 +187,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     onConnected: () => void callSync.resync(),
     onEvent: (event) => {
       if (event.event === 'call-answered') registry.answered(event);
-      else if (event.event === 'call-agent') registry.agentConnected(event.callId, event, 'sip');
+      else if (event.event === 'call-agent') registry.agentConnected(event.callId, event, event.via ?? 'sip');
       else registry.ended(event.callId, event.reason);
     },
   });

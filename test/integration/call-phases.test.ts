@@ -98,6 +98,34 @@ describe('masking from the agent (an IVR answers first)', () => {
     console.info(`call phases: keys at the PBX ${digits} of ${pcap.keys}; ${summary}`);
   });
 
+  it('an integration names the agent instead of the PBX (PUT /v1/calls/{id}/agent): masking on from then', async () => {
+    const pcap = rfc4733Pcap('12345678', { leadInMs: 800, toneMs: 100, gapMs: 900, tailMs: 800 });
+    const call = await harness.placeCall({
+      agent: { agentId: 'unused', scenario: 'agent-ivr-only.xml' },
+      customer: { telephoneEvent: true, pcap },
+    });
+    const listed = await gateway.api.waitForCall(call.customer.sipCallId);
+    expect(listed).toMatchObject({ phase: 'ivr', agent: '', masking: 'off' });
+    // after the customer's second menu key (1.8 s), before the third (2.8 s)
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    const named = await gateway.api.request<{ phase: string; agent: string; masking: string }>(
+      'PUT',
+      `/v1/calls/${listed.id}/agent`,
+      { agentId: 'agent-from-crm' },
+    );
+    expect(named).toMatchObject({ id: listed.id, phase: 'agent', agent: 'agent-from-crm', masking: 'on' });
+    await paymentStartsAndCancel(listed.id, 'phases-named-by-api');
+    const { sink, report } = await pbxReceived(call, pcap);
+    const digits = [...new Set(sink.telephoneEvents().map((event) => `${event.timestamp}:${event.digit}`))]
+      .map((entry) => entry.split(':')[1])
+      .join('');
+    expect(digits, describeAgentAudio(report)).toBe('12');
+    expect(report.toneMs, describeAgentAudio(report)).toBe(0);
+    await expect(
+      gateway.api.request('PUT', `/v1/calls/${listed.id}/agent`, { agentId: 'too-late' }),
+    ).rejects.toThrow(/HTTP 404 .*GW_ERR_NOT_FOUND/);
+  });
+
   it('a transfer to another agent moves the call, cancels its payment, and masking stays on', async () => {
     const pcap = rfc4733Pcap('4242424242', { leadInMs: 1500, toneMs: 100, gapMs: 500, tailMs: 800 });
     const call = await harness.placeCall({

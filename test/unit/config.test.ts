@@ -43,7 +43,7 @@ describe('loadConfig', () => {
       {
         name: 'development-key',
         sha256: createHash('sha256').update('k'.repeat(20)).digest('hex'),
-        scopes: ['payments:write', 'payments:read', 'calls:read', 'audit:read'],
+        scopes: ['payments:write', 'payments:read', 'calls:read', 'calls:write', 'audit:read'],
       },
     ]);
     expect(JSON.stringify(config)).not.toContain('k'.repeat(20));

@@ -28,6 +28,7 @@ const callEventSchema = z.discriminatedUnion('event', [
     callId: token,
     agent: user.min(1),
     masking: z.enum(['on', 'off']),
+    via: z.enum(['sip', 'api']).optional(),
     ts: z.number().nonnegative(),
   }),
   z.object({

@@ -30,7 +30,7 @@ const trustedProxy = z
 const keyDigestEntry = z
   .string()
   .regex(
-    /^([a-z0-9][a-z0-9._-]{0,63}:)?[0-9a-f]{64}\/(payments:write|payments:read|calls:read|audit:read)(\+(payments:write|payments:read|calls:read|audit:read)){0,3}\/\d{4}-\d{2}-\d{2}$/i,
+    /^([a-z0-9][a-z0-9._-]{0,63}:)?[0-9a-f]{64}\/(payments:write|payments:read|calls:read|calls:write|audit:read)(\+(payments:write|payments:read|calls:read|calls:write|audit:read)){0,4}\/\d{4}-\d{2}-\d{2}$/i,
     'must be [name:]<64 hex digits of SHA-256>/<scope>[+<scope>…]/<expiry YYYY-MM-DD> (`tonewall api-key` makes one)',
   )
   .refine((entry) => !Number.isNaN(Date.parse(`${entry.slice(-10)}T00:00:00Z`)), 'has no valid expiry date');
@@ -129,7 +129,7 @@ export const ACCESS_SETTINGS = {
   TONEWALL_API_KEY_SHA256: setting({
     type: z.string().transform(splitList).pipe(z.array(keyDigestEntry).min(1)),
     readBy: ['gateway'],
-    doc: 'integration keys as SHA-256 digests with their scopes and expiry, `[name:]hex/scope+scope/YYYY-MM-DD`, comma-separated (`./scripts/tonewall api-key` makes one; the keys themselves are never kept). Scopes: `payments:write`, `payments:read`, `calls:read`, `audit:read`; a key stops working at 00:00 UTC of its expiry date',
+    doc: "integration keys as SHA-256 digests with their scopes and expiry, `[name:]hex/scope+scope/YYYY-MM-DD`, comma-separated (`./scripts/tonewall api-key` makes one; the keys themselves are never kept). Scopes: `payments:write`, `payments:read`, `calls:read`, `calls:write` (name a call's agent), `audit:read`; a key stops working at 00:00 UTC of its expiry date",
   }),
   TONEWALL_JWT_JWKS_URL: setting({
     type: z.url({ protocol: /^https?$/ }).max(2048),

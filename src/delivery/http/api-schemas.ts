@@ -44,6 +44,12 @@ export const callSchema = z
   .strict()
   .meta({ id: 'Call' });
 
+/** PUT /v1/calls/{id}/agent: the agent's id as the PBX would send it in X-Agent-Id. */
+export const assignAgentSchema = z
+  .object({ agentId: z.string().regex(/^[A-Za-z0-9._@-]{1,128}$/, 'letters, digits and . _ @ - only') })
+  .strict()
+  .meta({ id: 'AssignAgent' });
+
 const nextCursor = z.string().optional().meta({
   description: 'Present when there are more: pass it as `cursor` for the next page.',
 });

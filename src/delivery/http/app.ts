@@ -1,4 +1,5 @@
 import express, { type Express, type RequestHandler } from 'express';
+import type { AgentAssignment } from '../../application/calls/agent-assignment.js';
 import type { CallRegistry } from '../../application/calls/call-registry.js';
 import type { Clock } from '../../application/clock.js';
 import { OrderBook } from '../../application/payments/order-book.js';
@@ -48,6 +49,8 @@ export interface HttpAppOptions {
   uiDirectory?: string;
   /** Integrations' orders on calls (a new book when not given). */
   orders?: OrderBook;
+  /** Names a call's agent through the call path (PUT /v1/calls/{id}/agent); absent: not served. */
+  agents?: AgentAssignment;
 }
 
 const noStore: RequestHandler = (_request, response, next) => {
@@ -86,7 +89,12 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.use(sessionRoutes(access, authEvents));
   // no compressed bodies: nothing to inflate, no zip bomb, and zlib's errors never reach the handler
   app.use(express.json({ limit: '16kb', strict: true, inflate: false }));
-  app.use(callsRoutes(options.registry));
+  app.use(
+    callsRoutes(options.registry, {
+      ...(options.agents ? { agents: options.agents } : {}),
+      ...(options.recordAction ? { recordAction: options.recordAction } : {}),
+    }),
+  );
   app.use(
     paymentsRoutes(options.payments, {
       registry: options.registry,

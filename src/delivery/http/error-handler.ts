@@ -15,6 +15,8 @@ export const RETRY_AFTER_SECONDS: Readonly<Partial<Record<ErrorCode, number>>> =
   // the audit log or the DTMF socket needs an operator: retrying often helps nobody
   GW_ERR_AUDIT_WRITE: 30,
   GW_ERR_DTMF_SOCKET: 30,
+  // Kamailio restarting, or busy: a call's agent can be named again in a moment
+  GW_ERR_CALL_CONTROL: 5,
 };
 
 /**

@@ -2,7 +2,9 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { createDocument, type ZodOpenApiResponsesObject } from 'zod-openapi';
 import {
+  assignAgentSchema,
   callListSchema,
+  callSchema,
   enrolmentRequestSchema,
   enrolmentSchema,
   errorSchema,
@@ -42,7 +44,7 @@ function errors(...statuses: Array<'403' | '404' | '409'>): ZodOpenApiResponsesO
       'GW_ERR_PAYMENT_ACTIVE, GW_ERR_PAYMENT_STATE, GW_ERR_IDEMPOTENCY_CONFLICT, GW_ERR_MASKING_OFF, GW_ERR_ORDER_STATE or GW_ERR_MFA_ENROLLED.',
     '500': 'GW_ERR_INTERNAL; the message carries the request id.',
     '503':
-      'GW_ERR_STOPPING, GW_ERR_AUDIT_WRITE, GW_ERR_DTMF_SOCKET or GW_ERR_IDP_UNAVAILABLE, with `Retry-After`.',
+      'GW_ERR_STOPPING, GW_ERR_AUDIT_WRITE, GW_ERR_DTMF_SOCKET, GW_ERR_IDP_UNAVAILABLE or GW_ERR_CALL_CONTROL, with `Retry-After`.',
   };
   const responses: ZodOpenApiResponsesObject = {};
   const all: ErrorStatus[] = ['400', '401', ...statuses, '500', '503'];
@@ -144,6 +146,15 @@ export function openApiDocument() {
           summary: 'Active calls the caller may see (agents: their own), oldest answered first.',
           requestParams: { query: pageQuerySchema },
           responses: { '200': ok(callListSchema, 'A page of calls.'), ...errors('403') },
+        },
+      },
+      '/v1/calls/{callId}/agent': {
+        put: {
+          summary:
+            'Name the call’s agent, as the PBX would with a re-INVITE: after an IVR (TONEWALL_MASKING_FROM=agent) masking goes on in the call path first; another agent is a transfer (its payment in progress is cancelled). Integration keys with `calls:write`, admins.',
+          requestParams: { path: z.object({ callId: id }) },
+          requestBody: { content: { 'application/json': { schema: assignAgentSchema } } },
+          responses: { '200': ok(callSchema, 'The call, now with its agent.'), ...errors('403', '404') },
         },
       },
       '/v1/calls/{callId}/payments': {

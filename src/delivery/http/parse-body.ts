@@ -13,3 +13,11 @@ export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   });
   throw new GatewayError('GW_ERR_INVALID_BODY', `invalid request: ${problems.join('; ')}`.slice(0, 500));
 }
+
+const ID_PATTERN = /^[A-Za-z0-9]{1,64}$/;
+
+/** A resource id from the path; anything else is GW_ERR_NOT_FOUND (never echoed). */
+export function checkId(value: string | undefined, name: string): string {
+  if (!value || !ID_PATTERN.test(value)) throw new GatewayError('GW_ERR_NOT_FOUND', `no such ${name}`);
+  return value;
+}

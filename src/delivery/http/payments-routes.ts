@@ -14,15 +14,9 @@ import { checkAgentPayment } from './agent-payment-limits.js';
 import { principalNameOf, type RecordAction } from './audit-actions.js';
 import { requireActOnCall, requireRole, seesEverything } from './authorize.js';
 import { paginate } from './pagination.js';
+import { checkId } from './parse-body.js';
 import { parseCreatePayment, parseUpdatePayment } from './payment-schemas.js';
 import type { StreamGuard } from './stream-guard.js';
-
-const ID_PATTERN = /^[A-Za-z0-9]{1,64}$/;
-
-function checkId(value: string | undefined, name: string): string {
-  if (!value || !ID_PATTERN.test(value)) throw new GatewayError('GW_ERR_NOT_FOUND', `no such ${name}`);
-  return value;
-}
 
 /** The payment endpoints of DESIGN.md's public contract. Bodies and replies carry no card data. */
 export interface PaymentsRoutesOptions {

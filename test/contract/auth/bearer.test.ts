@@ -223,7 +223,7 @@ describe('integration keys, stored hashed', () => {
       {
         name: 'development-key',
         sha256: digestOf(INTEGRATION_KEY),
-        scopes: ['payments:write', 'payments:read', 'calls:read', 'audit:read'],
+        scopes: ['payments:write', 'payments:read', 'calls:read', 'calls:write', 'audit:read'],
       },
     ]);
   });
