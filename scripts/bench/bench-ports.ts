@@ -76,6 +76,8 @@ export function stackEnv(masking: MaskingMode): Record<string, string> {
     TONEWALL_PBX_SOURCE: p.agent.address,
     TONEWALL_PBX_TARGET: `sip:${p.agent.address}:${p.agent.sipPort}`,
     TONEWALL_CARRIER_TARGET: `sip:127.0.0.3:${p.agent.sipPort}`,
+    // hundreds of customers from one address: above the default flood limit by design
+    TONEWALL_SIP_FLOOD_LIMIT: '20000',
     ...(masking === 'on'
       ? {}
       : {

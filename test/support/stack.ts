@@ -40,9 +40,14 @@ export class StackError extends Error {
 /**
  * What the suite's stack has that a deployed one has not: the edge rtpengine's CLI on 127.0.0.1:2224,
  * where test/support/stack-state.ts lists calls with their deletion marks (NG `list` has none). Off by
- * default everywhere else (scripts/lib/stack.sh).
+ * default everywhere else (scripts/lib/stack.sh). And carriers narrower than the default loopback /8.
  */
-const SUITE_STACK_ENV: Readonly<Record<string, string>> = { TONEWALL_CLI_PORT: '2224' };
+const SUITE_STACK_ENV: Readonly<Record<string, string>> = {
+  TONEWALL_CLI_PORT: '2224',
+  // the suite's customers are at 127.0.0.1–127.0.0.127 (SIPp, baresip, Linphone); 127.0.0.200 is
+  // the unknown address call-phases.test.ts proves refused
+  TONEWALL_CARRIER_SOURCES: '127.0.0.0/25',
+};
 
 function stackShell(
   fn: 'stack_install' | 'stack_up' | 'stack_down' | 'stack_status',

@@ -109,6 +109,8 @@ const INVALID: ReadonlyArray<[setting: string, value: string]> = [
   ['TONEWALL_AGENT_HEADER', 'X Agent'],
   ['TONEWALL_DLG_TIMEOUT', '5'],
   ['TONEWALL_MASKING_FROM', 'pbx'],
+  ['TONEWALL_CARRIER_SOURCES', '10.0.0.0/8;1.2.3.4'],
+  ['TONEWALL_SIP_FLOOD_LIMIT', '5'],
   ['TONEWALL_DLG_KEEPALIVE', '10'],
   ['TONEWALL_CLI_PORT', '70000'],
   ['TONEWALL_MASK_CLI_PORT', '0'],

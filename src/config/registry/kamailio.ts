@@ -2,6 +2,13 @@ import { z } from 'zod';
 import { host, integer, port, setting } from './setting.js';
 
 const sipUri = z.string().regex(/^sips?:[^"\\\s]+$/, 'must be a SIP URI (sip:HOST:PORT)');
+/** Comma-separated IPv4 or IPv6 addresses, each with an optional prefix length. */
+const addressList = z
+  .string()
+  .regex(
+    /^([0-9.]{7,15}|[0-9A-Fa-f:]{2,39})(\/\d{1,3})?(,([0-9.]{7,15}|[0-9A-Fa-f:]{2,39})(\/\d{1,3})?)*$/,
+    'must be IP addresses or CIDR blocks, comma-separated',
+  );
 
 /** Kamailio: where it listens and routes (scripts/lib/stack.sh), and how the gateway reaches it. */
 export const KAMAILIO_SETTINGS = {
@@ -21,7 +28,19 @@ export const KAMAILIO_SETTINGS = {
     type: host,
     default: '127.0.0.2',
     readBy: ['stack'],
-    doc: 'calls from this address are outbound (from the PBX) and go to `TONEWALL_CARRIER_TARGET`; all others are inbound',
+    doc: 'the PBX\'s address: calls from it are outbound and go to `TONEWALL_CARRIER_TARGET`, calls from a carrier (`TONEWALL_CARRIER_SOURCES`) inbound; only the PBX may name an agent',
+  }),
+  TONEWALL_CARRIER_SOURCES: setting({
+    type: addressList,
+    default: '127.0.0.0/8',
+    readBy: ['stack'],
+    doc: 'the carriers\' addresses (IPs or CIDR blocks, comma-separated): with `TONEWALL_PBX_SOURCE` the only sources Kamailio takes requests from (permissions module, an address file it renders); any other is answered 403. The default, every loopback address, is for development: list your carriers in production (docs/calls.md)',
+  }),
+  TONEWALL_SIP_FLOOD_LIMIT: setting({
+    type: integer(10, 100_000),
+    default: '400',
+    readBy: ['stack'],
+    doc: 'SIP requests one source address may send in 2 s before Kamailio drops its requests (pike) until it slows down',
   }),
   TONEWALL_PBX_TARGET: setting({
     type: sipUri,
