@@ -28,13 +28,13 @@ export const KAMAILIO_SETTINGS = {
     type: host,
     default: '127.0.0.2',
     readBy: ['stack'],
-    doc: 'the PBX\'s address: calls from it are outbound and go to `TONEWALL_CARRIER_TARGET`, calls from a carrier (`TONEWALL_CARRIER_SOURCES`) inbound; only the PBX may name an agent',
+    doc: "the PBX's address: calls from it are outbound and go to `TONEWALL_CARRIER_TARGET`, calls from a carrier (`TONEWALL_CARRIER_SOURCES`) inbound; only the PBX may name an agent",
   }),
   TONEWALL_CARRIER_SOURCES: setting({
     type: addressList,
     default: '127.0.0.0/8',
     readBy: ['stack'],
-    doc: 'the carriers\' addresses (IPs or CIDR blocks, comma-separated): with `TONEWALL_PBX_SOURCE` the only sources Kamailio takes requests from (permissions module, an address file it renders); any other is answered 403. The default, every loopback address, is for development: list your carriers in production (docs/calls.md)',
+    doc: "the carriers' addresses (IPs or CIDR blocks, comma-separated): with `TONEWALL_PBX_SOURCE` the only sources Kamailio takes requests from (permissions module, an address file it renders); any other is answered 403. The default, every loopback address, is for development: list your carriers in production (docs/calls.md)",
   }),
   TONEWALL_SIP_FLOOD_LIMIT: setting({
     type: integer(10, 100_000),
