@@ -40,6 +40,9 @@ export const DEV_KEY_FILES = {
   clientKey: 'gateway-client.key',
   serverCert: 'sandbox-server.pem',
   serverKey: 'sandbox-server.key',
+  /** Kamailio's SIP over TLS (scripts/lib/stack.sh): its server certificate. */
+  sipCert: 'sip-server.pem',
+  sipKey: 'sip-server.key',
   /** The audit log's receiver (the rsyslog `up` starts): its TLS server certificate. */
   receiverCert: 'audit-receiver.pem',
   receiverKey: 'audit-receiver.key',
@@ -160,7 +163,7 @@ export function generateDevKeys(options: DevKeyOptions): DevKeyReport {
     { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
     { name: 'extKeyUsage', clientAuth: true },
   ]);
-  // TLS servers on loopback: the sandbox processor, and the audit log's receiver (rsyslog)
+  // TLS servers on loopback: the sandbox processor, the audit log's receiver (rsyslog), Kamailio
   const loopbackServer = [
     { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
     { name: 'extKeyUsage', serverAuth: true },
@@ -175,6 +178,7 @@ export function generateDevKeys(options: DevKeyOptions): DevKeyReport {
   ];
   leaf(F.serverCert, F.serverKey, 'tonewall sandbox processor', loopbackServer);
   leaf(F.receiverCert, F.receiverKey, 'tonewall audit receiver', loopbackServer);
+  leaf(F.sipCert, F.sipKey, 'tonewall SIP (Kamailio TLS)', loopbackServer);
   for (let n = 1; n <= encryptionKeys; n += 1) {
     leaf(F.encryptionCert(n), F.encryptionKey(n), `tonewall sandbox processor encryption key ${n}`, [
       { name: 'keyUsage', keyEncipherment: true, dataEncipherment: true, critical: true },

@@ -61,6 +61,14 @@ stack_defaults() {
   # the only other sources Kamailio takes requests from (docs/calls.md, "Trunks trusted by address")
   : "${TONEWALL_CARRIER_SOURCES:=127.0.0.0/8}"
   : "${TONEWALL_SIP_FLOOD_LIMIT:=400}"
+  # SIP over TLS beside UDP and TCP (docs/calls.md, "SIP over TLS and SRTP"), with the key set's
+  # certificate (scripts/keys.ts); off when the files are not there
+  : "${TONEWALL_SIP_TLS_PORT:=5061}"
+  local keys=${TONEWALL_KEYS_DIR:-keys}
+  [[ "$keys" = /* ]] || keys="$TONEWALL_ROOT/$keys"
+  : "${TONEWALL_SIP_TLS_CERT:=$keys/sip-server.pem}"
+  : "${TONEWALL_SIP_TLS_KEY:=$keys/sip-server.key}"
+  : "${TONEWALL_SIP_TLS_CA:=$keys/ca.pem}"
   : "${TONEWALL_PBX_TARGET:=sip:127.0.0.2:5080}"
   : "${TONEWALL_CARRIER_TARGET:=sip:127.0.0.3:5080}"
   : "${TONEWALL_AGENT_HEADER:=X-Agent-Id}"
@@ -84,7 +92,9 @@ stack_defaults() {
   # rtpengine flags. The defaults are the masking configuration measured in docs/media.md:
   # detect-DTMF runs the in-band detector even when the customer offered telephone-event.
   : "${TONEWALL_RTPE_OFFER_FLAGS:=replace-origin replace-session-connection ICE=remove RTP/AVP}"
-  : "${TONEWALL_RTPE_ANSWER_FLAGS:=replace-origin replace-session-connection ICE=remove RTP/AVP}"
+  # no transport forced in an answer: each hop answers in its offerer's (RTP/AVP, or SRTP to a customer
+  # who offered RTP/SAVP or DTLS); the offers force RTP/AVP between the hops and toward the far side
+  : "${TONEWALL_RTPE_ANSWER_FLAGS:=replace-origin replace-session-connection ICE=remove}"
   : "${TONEWALL_EDGE_BLOCK_DTMF_FLAGS:=}"
   # The mask hop plays the customer's audio out on its own clock and fills every hole in the RTP
   # timeline with silence (--dtx-delay; --max-dtx=0: however long the hole). The in-band detector then
@@ -117,6 +127,9 @@ stack_render_kamailio_cfg() {
     TW_CARRIER_TARGET "$TONEWALL_CARRIER_TARGET" TW_AGENT_HEADER "$TONEWALL_AGENT_HEADER"
     TW_MASKING_FROM "$TONEWALL_MASKING_FROM" TW_SIP_FLOOD_LIMIT "$TONEWALL_SIP_FLOOD_LIMIT"
     TW_ADDRESS_FILE "${out%/*}/kamailio-addresses.list"
+    TW_SIP_TLS_PORT "$TONEWALL_SIP_TLS_PORT" TW_SIP_TLS_CERT "$TONEWALL_SIP_TLS_CERT"
+    TW_SIP_TLS_KEY "$TONEWALL_SIP_TLS_KEY" TW_SIP_TLS_CA "$TONEWALL_SIP_TLS_CA"
+    TW_TLS "$(stack_tls_define)"
     TW_DLG_TIMEOUT "$TONEWALL_DLG_TIMEOUT" TW_DLG_KEEPALIVE "$TONEWALL_DLG_KEEPALIVE"
     TW_RTPE_OFFER_FLAGS "$TONEWALL_RTPE_OFFER_FLAGS" TW_RTPE_ANSWER_FLAGS "$TONEWALL_RTPE_ANSWER_FLAGS"
     TW_BLOCK_DTMF_FLAGS "$TONEWALL_BLOCK_DTMF_FLAGS" TW_EDGE_BLOCK_DTMF_FLAGS "$TONEWALL_EDGE_BLOCK_DTMF_FLAGS"
@@ -140,6 +153,15 @@ stack_render_kamailio_cfg() {
   fi
   printf '%s\n' "$text" >"$out"
   stack_render_address_file "${out%/*}/kamailio-addresses.list"
+}
+
+# `#!define WITH_TLS` when the TLS certificate and key are readable, else a comment saying why not.
+stack_tls_define() {
+  if [ -r "$TONEWALL_SIP_TLS_CERT" ] && [ -r "$TONEWALL_SIP_TLS_KEY" ] && [ -r "$TONEWALL_SIP_TLS_CA" ]; then
+    echo '#!define WITH_TLS'
+  else
+    echo '# SIP over TLS off: no readable certificate, key or CA (TONEWALL_SIP_TLS_CERT, _KEY, _CA)'
+  fi
 }
 
 # Kamailio's permissions address file: group 1 the PBX, group 2 the carriers (`GROUP IP MASK`).

@@ -192,7 +192,8 @@ describe('payments on a live call', () => {
     const { payment, frames } = await payOnCall(
       '42',
       { timeout: 1, maxAttempts: 2 },
-      { gapMs: 1600, holdMs: 6000 },
+      // the call lasts well past the second timeout: a payment started late must not meet the hang-up
+      { gapMs: 1600, holdMs: 10_000 },
     );
     const done = await ended(payment.id);
     expect(done).toMatchObject({

@@ -10,14 +10,15 @@
 
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NgClient } from '../../src/adapters/rtpengine/ng-client.js';
+import type { NgClient } from '../../src/adapters/rtpengine/ng-client.js';
 import { ReportPathProbe } from '../../src/adapters/rtpengine/report-path-probe.js';
-import { systemClock, systemTimers } from '../../src/application/clock.js';
+import { systemTimers } from '../../src/application/clock.js';
 import { CallHarness, type PlacedCall } from '../support/call-harness.js';
 import { openDtmfReports } from '../support/dtmf-reports.js';
 import { startInProcessGateway } from '../support/in-process-gateway.js';
 import { layout } from '../support/media/layout.js';
 import { layoutStream } from '../support/media/stream-layout.js';
+import { openTestNg } from '../support/test-ng.js';
 import { DTMF_REPORT_PORT } from '../support/test-run.js';
 
 const KEYS = '1234#';
@@ -27,14 +28,7 @@ let edgeNg: NgClient;
 
 beforeAll(async () => {
   harness = await CallHarness.create({ name: 'report-path' });
-  edgeNg = await NgClient.open({
-    host: '127.0.0.1',
-    port: 2223,
-    timeoutMs: 1000,
-    retries: 1,
-    clock: systemClock,
-    logger: pino({ level: 'silent' }),
-  });
+  edgeNg = await openTestNg();
 });
 
 afterAll(async () => {

@@ -47,6 +47,8 @@ const SUITE_STACK_ENV: Readonly<Record<string, string>> = {
   // the suite's customers are at 127.0.0.1–127.0.0.127 (SIPp, baresip, Linphone); 127.0.0.200 is
   // the unknown address call-phases.test.ts proves refused
   TONEWALL_CARRIER_SOURCES: '127.0.0.0/25',
+  // the run's key set (global-setup makes it before the stack): Kamailio's SIP over TLS certificate
+  TONEWALL_KEYS_DIR: join(REPO_ROOT, '.run', TEST_RUN_NAME, 'keys'),
 };
 
 function stackShell(

@@ -74,7 +74,7 @@ export const GATEWAY_SETTINGS = {
   TONEWALL_KEYS_DIR: setting({
     type: path,
     default: 'keys',
-    readBy: ['gateway', 'scripts', 'sandbox'],
+    readBy: ['gateway', 'scripts', 'sandbox', 'stack'],
     doc: 'where key and certificate files are ([keys/README.md](keys/README.md)); relative key file settings start here',
   }),
   TONEWALL_PAYMENT_STATUS_FILE: setting({

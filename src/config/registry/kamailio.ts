@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { host, integer, port, setting } from './setting.js';
+import { host, integer, path, port, setting } from './setting.js';
 
 const sipUri = z.string().regex(/^sips?:[^"\\\s]+$/, 'must be a SIP URI (sip:HOST:PORT)');
 /** Comma-separated IPv4 or IPv6 addresses, each with an optional prefix length. */
@@ -41,6 +41,30 @@ export const KAMAILIO_SETTINGS = {
     default: '400',
     readBy: ['stack'],
     doc: 'SIP requests one source address may send in 2 s before Kamailio drops its requests (pike) until it slows down',
+  }),
+  TONEWALL_SIP_TLS_PORT: setting({
+    type: port,
+    default: '5061',
+    readBy: ['stack'],
+    doc: 'Kamailio SIP over TLS port, on `TONEWALL_SIP_ADDR` (TLS 1.2+), when its certificate is there (docs/calls.md)',
+  }),
+  TONEWALL_SIP_TLS_CERT: setting({
+    type: path,
+    defaultText: '`<TONEWALL_KEYS_DIR>/sip-server.pem`',
+    readBy: ['stack'],
+    doc: "Kamailio's TLS certificate (PEM); SIP over TLS is off when it, its key or the CA file cannot be read",
+  }),
+  TONEWALL_SIP_TLS_KEY: setting({
+    type: path,
+    defaultText: '`<TONEWALL_KEYS_DIR>/sip-server.key`',
+    readBy: ['stack'],
+    doc: "Kamailio's TLS private key (PEM)",
+  }),
+  TONEWALL_SIP_TLS_CA: setting({
+    type: path,
+    defaultText: '`<TONEWALL_KEYS_DIR>/ca.pem`',
+    readBy: ['stack'],
+    doc: "the CA list Kamailio's TLS presents and checks against (peers are trusted by address, not by certificate)",
   }),
   TONEWALL_PBX_TARGET: setting({
     type: sipUri,

@@ -98,9 +98,9 @@ export const RTPENGINE_SETTINGS = {
   }),
   TONEWALL_RTPE_ANSWER_FLAGS: setting({
     type: stackText,
-    default: 'replace-origin replace-session-connection ICE=remove RTP/AVP',
+    default: 'replace-origin replace-session-connection ICE=remove',
     readBy: ['stack'],
-    doc: "flags of Kamailio's `rtpengine_answer` on every hop",
+    doc: "flags of Kamailio's `rtpengine_answer` on every hop (no transport: each hop answers in its offerer's, so a customer who offered SRTP gets SRTP)",
   }),
   TONEWALL_RTPE_EXTRA_ARGS: setting({
     type: stackText,

@@ -163,6 +163,24 @@ class CtrlTcp {
 /** baresip's status line (`[0:00:01] audio=64586/0 (bit/s)`), printed every few ms: not logged. */
 const STATUS_LINE = /^\s*\[\d+:\d\d:\d\d\]\s+audio=/;
 
+/** The config lines for SIP over TLS (PhoneOptions.secure), none without. */
+function secureConfig(secure: PhoneOptions['secure']): string[] {
+  return secure ? [`sip_cafile ${secure.caFile}`] : [];
+}
+
+/** The SRTP module PhoneOptions.secure asks for, none without. */
+function secureModules(secure: PhoneOptions['secure']): string[] {
+  if (!secure) return [];
+  return [secure.srtp === 'sdes' ? 'module srtp.so' : 'module dtls_srtp.so'];
+}
+
+/** The account: PCMU, no registration; with `secure`, TLS and SRTP required on the call. */
+function accountLine(address: string, secure: PhoneOptions['secure']): string {
+  if (!secure) return `<sip:customer@${address}>;regint=0;audio_codecs=PCMU`;
+  const mediaenc = secure.srtp === 'sdes' ? 'srtp-mand' : 'dtls_srtp';
+  return `<sip:customer@${address};transport=tls>;regint=0;audio_codecs=PCMU;mediaenc=${mediaenc}`;
+}
+
 export async function startBaresip(options: PhoneOptions): Promise<Phone> {
   const address = options.address ?? '127.0.0.11';
   if (address === '127.0.0.2') throw new PhoneError('127.0.0.2 is the PBX/agent side, not a customer');
@@ -178,7 +196,7 @@ export async function startBaresip(options: PhoneOptions): Promise<Phone> {
     [
       'poll_method epoll',
       `sip_listen ${address}:${sipPort}`,
-      'sip_trans_def udp',
+      `sip_trans_def ${options.secure ? 'tls' : 'udp'}`,
       `net_interface ${address}`,
       `rtp_ports ${rtpPort}-${rtpPort + 1}`,
       'audio_player aubridge,speaker',
@@ -190,15 +208,18 @@ export async function startBaresip(options: PhoneOptions): Promise<Phone> {
       'module g711.so',
       'module aufile.so',
       'module aubridge.so',
+      // the media encryption module before account.so: an account naming one needs it loaded
+      ...secureModules(options.secure),
       'module account.so',
       'module_app menu.so',
       'module_app ctrl_tcp.so',
       `ctrl_tcp_listen 127.0.0.1:${ctrlPort}`,
+      ...secureConfig(options.secure),
       '',
     ].join('\n'),
   );
   // No registration (regint=0): the phone calls Kamailio's address directly.
-  writeFileSync(join(dir, 'accounts'), `<sip:customer@${address}>;regint=0;audio_codecs=PCMU\n`);
+  writeFileSync(join(dir, 'accounts'), `${accountLine(address, options.secure)}\n`);
   const logFile = phoneLogFile(options.logDir ?? PHONE_LOG_DIR, `${options.name}-baresip-${options.mode}`);
   let proc: PhoneProcess;
   try {

@@ -39,6 +39,11 @@ export interface PhoneOptions {
   address?: string;
   /** Default PHONE_LOG_DIR. */
   logDir?: string;
+  /**
+   * SIP over TLS to Kamailio (its certificate checked against `caFile`) and SRTP on the call: `sdes`
+   * (RTP/SAVP, keys in the SDP) or `dtls` (DTLS-SRTP). baresip only.
+   */
+  secure?: { readonly srtp: 'sdes' | 'dtls'; readonly caFile: string };
 }
 
 export interface CallPlan {

@@ -1,0 +1,131 @@
+/**
+ * Issue 18, item 3 on the real stack: baresip as the customer over SIP/TLS (Kamailio on 127.0.0.1:5061,
+ * its certificate from the run's development CA, checked by the phone) with SRTP on the carrier leg —
+ * SDES (RTP/SAVP, keys in the SDP) and DTLS-SRTP — pays through the gateway with a retry (43 keys,
+ * RFC 4733). The edge rtpengine terminates SRTP and the hops after it carry RTP/AVP to the PBX (plain
+ * RTP on the PBX leg: the SIPp agent's sink reads it). Every key captured in order, the payment
+ * succeeds, the agent gets no digit event and no ms of DTMF tone, no packet while capturing, and the
+ * phone's voice before and after.
+ */
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { agentAudioReport, describeAgentAudio } from '../support/agent-audio.js';
+import { CallHarness } from '../support/call-harness.js';
+import { until } from '../support/gateway-api.js';
+import { type InProcessGateway, startInProcessGateway } from '../support/in-process-gateway.js';
+import { findKeyedDigits, logFile } from '../support/log-scan.js';
+import { payWhileWatchingAgent } from '../support/muted-payment.js';
+import { startBaresip } from '../support/phones/baresip-phone.js';
+import { interKeyMsFor, voiceMs } from '../support/phones/phone-call.js';
+import { stopAllPhones } from '../support/phones/phone-process.js';
+import { openTestNg } from '../support/test-ng.js';
+import { TEST_KEYS_DIR } from '../support/test-run.js';
+
+/** Kamailio's TLS listener (the account adds `;transport=tls`). */
+const AGENT_URI = 'sip:agent@127.0.0.1:5061';
+const PAYMENT_WITH_RETRY = '4242424242424241#4242424242424242#1230#123#';
+
+let gateway: InProcessGateway;
+let harness: CallHarness;
+const phoneLogs: string[] = [];
+
+beforeAll(async () => {
+  gateway = await startInProcessGateway();
+  harness = await CallHarness.create({ name: 'secure-phone' });
+});
+
+afterAll(async () => {
+  await stopAllPhones();
+  await harness?.cleanup();
+  await gateway?.close();
+});
+
+/** The transport protocol of every media of the call at the edge rtpengine (NG `query`). */
+async function edgeProtocols(sipCallId: string): Promise<string[]> {
+  const ng = await openTestNg();
+  try {
+    const reply = (await ng.request({ command: 'query', 'call-id': sipCallId })) as {
+      tags?: Record<string, { medias?: Array<{ protocol?: string }> }>;
+    };
+    return Object.values(reply.tags ?? {}).flatMap((tag) =>
+      (tag.medias ?? []).map((media) => media.protocol ?? '?'),
+    );
+  } finally {
+    await ng.close();
+  }
+}
+
+describe.each([{ srtp: 'sdes' }, { srtp: 'dtls' }] as const)('baresip over TLS with SRTP ($srtp)', ({
+  srtp,
+}) => {
+  it('pays with a retry: every key captured, the agent gets none', async () => {
+    const phone = await startBaresip({
+      name: `secure-phone-${srtp}`,
+      mode: 'rfc4733',
+      secure: { srtp, caFile: join(TEST_KEYS_DIR, 'ca.pem') },
+    });
+    phoneLogs.push(phone.logFile);
+    try {
+      const agent = await harness.startAgent();
+      const sink = agent.sink;
+      if (!sink) throw new Error('the agent has no sink');
+      harness.keyed.push(PAYMENT_WITH_RETRY);
+      const known = new Set((await gateway.api.calls()).map((call) => call.id));
+      const calling = phone.call({
+        uri: AGENT_URI,
+        keys: PAYMENT_WITH_RETRY,
+        interKeyMs: interKeyMsFor(phone),
+        leadMs: 3000,
+        tailMs: 3000,
+      });
+      calling.catch(() => undefined);
+      const listed = await until('the call in GET /v1/calls', 10_000, async () =>
+        (await gateway.api.calls()).find((call) => !known.has(call.id)),
+      );
+      // what the edge rtpengine negotiated with the phone, asked while the call is up
+      const protocols = await edgeProtocols(listed.sipCallId);
+      const { done, atMute, atEnd } = await payWhileWatchingAgent(gateway.api, sink, listed.id, 60_000);
+      const record = await calling;
+      await agent.sipp.succeeded(15_000);
+      await sink.waitForQuiet(200, 5000);
+
+      const report = agentAudioReport(sink, { durationMs: record.endedAt - record.answeredAt });
+      const summary = `TLS + ${srtp}: ${describeAgentAudio(report)}, payment ${done.status}`;
+      console.info(`secure phone: ${summary}`);
+      expect
+        .soft(gateway.keysOf(listed.sipCallId) === PAYMENT_WITH_RETRY, `${summary}: captured = keyed`)
+        .toBe(true);
+      expect.soft(done.status, summary).toBe('succeeded');
+      expect.soft(report.digitEvents, summary).toBe(0);
+      expect.soft(report.toneMs, summary).toBe(0);
+      expect.soft(atMute, `${summary}: the agent heard the phone before the payment`).toBeGreaterThan(0);
+      expect.soft(atEnd - atMute, `${summary}: packets at the agent while capturing`).toBe(0);
+      expect
+        .soft(voiceMs(sink.decodePcmu()), `${summary}: ms of the phone's voice`)
+        .toBeGreaterThanOrEqual(1000);
+      // the phone's leg really was SRTP (the edge's own view of the call), the agent's plain RTP;
+      // and the phone spoke SIP over TLS to Kamailio (its log names the transport it connected with)
+      // (baresip's DTLS-SRTP offers the feedback profile, UDP/TLS/RTP/SAVPF)
+      const phoneLeg = srtp === 'sdes' ? /^RTP\/SAVP$/ : /^UDP\/TLS\/RTP\/SAVPF?$/;
+      expect(protocols, summary).toEqual(
+        expect.arrayContaining([expect.stringMatching(phoneLeg), 'RTP/AVP']),
+      );
+      console.info(`secure phone: ${srtp}: the edge's media ${protocols.join(', ')}`);
+      const log = logFile(phone.logFile, phone.logFile).text;
+      expect(log, `${summary}: SIP over TLS`).toMatch(/transport=tls/);
+      expect(log, `${summary}: the phone's media encryption`).not.toMatch(/mediaenc not found/);
+    } finally {
+      await phone.stop();
+    }
+  });
+});
+
+describe('logs', () => {
+  it("the gateway's and the phone's logs hold none of the keyed sequences", () => {
+    const sources = [
+      { name: 'gateway', text: gateway.logs.text() },
+      ...phoneLogs.map((path) => logFile(path, path)),
+    ];
+    expect(findKeyedDigits(sources, harness.keyed)).toEqual([]);
+  });
+});
