@@ -91,7 +91,9 @@ stack_defaults() {
   : "${TONEWALL_RTPE_THREADS:=$(($(nproc) > 2 ? $(nproc) - 1 : 1))}"
   # rtpengine flags. The defaults are the masking configuration measured in docs/media.md:
   # detect-DTMF runs the in-band detector even when the customer offered telephone-event.
-  : "${TONEWALL_RTPE_OFFER_FLAGS:=replace-origin replace-session-connection ICE=remove RTP/AVP}"
+  # no transport here: kamailio.cfg adds it per hop (RTP/AVP between the hops and toward the PBX, the
+  # customer's own toward the customer)
+  : "${TONEWALL_RTPE_OFFER_FLAGS:=replace-origin replace-session-connection ICE=remove}"
   # no transport forced in an answer: each hop answers in its offerer's (RTP/AVP, or SRTP to a customer
   # who offered RTP/SAVP or DTLS); the offers force RTP/AVP between the hops and toward the far side
   : "${TONEWALL_RTPE_ANSWER_FLAGS:=replace-origin replace-session-connection ICE=remove}"

@@ -1,6 +1,6 @@
 /**
  * Issue 16, item 3, with the real gateway: dist/main.js runs unprivileged (`nobody`, kept only
- * CAP_NET_BIND_SERVICE for the DTMF report ports 999/998, as `up` would have to run it) with a run
+ * CAP_NET_BIND_SERVICE for privileged DTMF report ports, as `up` would have to run it) with a run
  * folder of its own; the real signer (dist/signer/main.js) runs as another user (`daemon`) with the
  * signing key its own (0600) and gives its socket to the gateway's group. The gateway's audit
  * records — start, refused bearer tokens, stop — are signed through the signer and verify with the
@@ -35,6 +35,11 @@ const GATEWAY = { uid: 65534, gid: 65534 }; // nobody:nogroup
 const SIGNER = { uid: 1, gid: 1 }; // daemon:daemon
 const SOCKET_GROUP = 65534; // nogroup: the gateway's group, given the signer's socket
 const HTTP_PORT = 8086;
+/**
+ * Privileged DTMF report ports of its own (below 1024, as 999/998 are): the gateway of the test file
+ * before may not have let go of 999/998 yet (CI saw this gateway exit 1 on a taken port).
+ */
+const DTMF_PORTS = [997, 996] as const;
 const RUN = 'custody';
 /** What the gateway reads from the run's keys: CA, its client pair, the processor's keys, the keyring. */
 const GATEWAY_KEY_FILES = /^(ca\.pem|gateway-client\.(pem|key)|processor-enc-\d+\.pem|audit-keyring\.json)$/;
@@ -79,6 +84,8 @@ function spawnGateway(name: string, env: Record<string, string>): ChildProcess {
           TONEWALL_KEYS_DIR: gatewayKeys,
           TONEWALL_AUDIT_KEY: signerKey,
           TONEWALL_HTTP_PORT: String(HTTP_PORT),
+          TONEWALL_DTMF_LOG_DEST: `127.0.0.1:${DTMF_PORTS[0]}`,
+          TONEWALL_MASK_DTMF_LOG_DEST: `127.0.0.1:${DTMF_PORTS[1]}`,
           TONEWALL_LOG_LEVEL: 'info',
         }),
         ...env,
@@ -170,7 +177,7 @@ describe('the real gateway, unprivileged, signs through the signer and cannot re
     expect(credentials).toEqual({ ...GATEWAY, groups: [SOCKET_GROUP], capEff: '0000000000000400' });
     // it holds the privileged DTMF report ports as that user
     const udp = readFileSync('/proc/net/udp', 'utf8');
-    for (const port of [999, 998]) {
+    for (const port of DTMF_PORTS) {
       const held = udp.split('\n').some((line) => {
         const fields = line.trim().split(/\s+/);
         return (

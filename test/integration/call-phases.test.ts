@@ -14,37 +14,23 @@ import { CallHarness, type PlacedCall } from '../support/call-harness.js';
 import { type DtmfPcap, rfc4733Pcap } from '../support/dtmf-pcap.js';
 import { until } from '../support/gateway-api.js';
 import { type InProcessGateway, startInProcessGateway } from '../support/in-process-gateway.js';
+import { setMaskingFrom } from '../support/kamailio-rpc.js';
 
-const RPC = 'http://127.0.0.1:5071/RPC';
 const AGENT = 'agent-after-ivr';
-
-/** Sets Kamailio's `tonewall.masking_from` for calls answered from now on. */
-async function maskingFrom(value: 'answer' | 'agent'): Promise<void> {
-  const response = await fetch(RPC, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      jsonrpc: '2.0',
-      method: 'cfg.sets',
-      params: ['tonewall', 'masking_from', value],
-      id: 1,
-    }),
-  });
-  const reply = (await response.json()) as { error?: unknown };
-  if (reply.error !== undefined) throw new Error(`cfg.sets: ${JSON.stringify(reply.error)}`);
-}
+/** A whole card: number, expiry, security code, each field ended by #. */
+const CARD_KEYS = '4242424242424242#1230#123#';
 
 let gateway: InProcessGateway;
 let harness: CallHarness;
 
 beforeAll(async () => {
-  await maskingFrom('agent');
+  await setMaskingFrom('agent');
   gateway = await startInProcessGateway();
   harness = await CallHarness.create({ name: 'call-phases' });
 });
 
 afterAll(async () => {
-  await maskingFrom('answer');
+  await setMaskingFrom('answer');
   await harness?.cleanup();
   await gateway?.close();
 });
@@ -65,9 +51,16 @@ async function pbxReceived(call: PlacedCall, pcap: DtmfPcap) {
 }
 
 describe('masking from the agent (an IVR answers first)', () => {
-  it('menu keys reach the PBX; once the PBX names the agent, masking is on and no key gets through', async () => {
-    // keys 0.8, 1.8, 2.8 … 7.8 s after the answer; the PBX names the agent 2.3 s after it
-    const pcap = rfc4733Pcap('12345678', { leadInMs: 800, toneMs: 100, gapMs: 900, tailMs: 800 });
+  it('menu keys reach the PBX; once the PBX names the agent, a whole card is captured and none of it gets through', async () => {
+    // the menu keys 0.8 and 1.8 s after the answer; the PBX names the agent 2.3 s after it; the
+    // card, its expiry and code from 4.9 s, a key every 350 ms
+    const pcap = rfc4733Pcap(`12${CARD_KEYS}`, {
+      leadInMs: 800,
+      toneMs: 100,
+      gapMs: 250,
+      gapsMs: [900, 3000],
+      tailMs: 1500,
+    });
     const call = await harness.placeCall({
       agent: { agentId: AGENT, scenario: 'agent-ivr.xml', vars: { ivr_ms: '2300' } },
       // answers the PBX's re-INVITE; fails if X-Agent-Id reaches it
@@ -85,10 +78,18 @@ describe('masking from the agent (an IVR answers first)', () => {
       return found?.phase === 'agent' ? found : undefined;
     });
     expect(connected).toMatchObject({ phase: 'agent', agent: AGENT, masking: 'on' });
-    await paymentStartsAndCancel(listed.id, 'phases-with-agent');
+    const payment = await gateway.api.startPayment(listed.id, { idempotencyKey: 'phases-with-agent' });
+    const paid = await gateway.api.waitForPayment(
+      payment.id,
+      (view) => view.status !== 'in-progress',
+      20_000,
+    );
+    expect(paid.status).toBe('succeeded');
     const { sink, report } = await pbxReceived(call, pcap);
+    // every key reached the gateway in order: the menu keys (no payment then: dropped), the card
+    expect(gateway.keysOf(call.customer.sipCallId)).toMatch(/^(12)?4242424242424242#1230#123#$/);
     const summary = describeAgentAudio(report);
-    // the menu keys as the customer sent them (events), nothing of the six after the agent was named
+    // the menu keys as the customer sent them (events), nothing of the card keyed after the agent
     const digits = [...new Set(sink.telephoneEvents().map((event) => `${event.timestamp}:${event.digit}`))]
       .map((entry) => entry.split(':')[1])
       .join('');

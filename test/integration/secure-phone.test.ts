@@ -13,6 +13,7 @@ import { agentAudioReport, describeAgentAudio } from '../support/agent-audio.js'
 import { CallHarness } from '../support/call-harness.js';
 import { until } from '../support/gateway-api.js';
 import { type InProcessGateway, startInProcessGateway } from '../support/in-process-gateway.js';
+import { setMaskingFrom } from '../support/kamailio-rpc.js';
 import { findKeyedDigits, logFile } from '../support/log-scan.js';
 import { payWhileWatchingAgent } from '../support/muted-payment.js';
 import { startBaresip } from '../support/phones/baresip-phone.js';
@@ -115,6 +116,65 @@ describe.each([{ srtp: 'sdes' }, { srtp: 'dtls' }] as const)('baresip over TLS w
       expect(log, `${summary}: SIP over TLS`).toMatch(/transport=tls/);
       expect(log, `${summary}: the phone's media encryption`).not.toMatch(/mediaenc not found/);
     } finally {
+      await phone.stop();
+    }
+  });
+});
+
+describe('an SRTP customer through an IVR (masking from the agent)', () => {
+  it("the PBX's re-INVITE naming the agent keeps the call up and encrypted; menu keys reach the PBX, later keys do not", async () => {
+    await setMaskingFrom('agent');
+    const phone = await startBaresip({
+      name: 'secure-phone-ivr',
+      mode: 'rfc4733',
+      secure: { srtp: 'sdes', caFile: join(TEST_KEYS_DIR, 'ca.pem') },
+    });
+    phoneLogs.push(phone.logFile);
+    try {
+      const agent = await harness.startAgent({
+        agentId: 'agent-srtp-ivr',
+        scenario: 'agent-ivr.xml',
+        vars: { ivr_ms: '3000' },
+      });
+      const sink = agent.sink;
+      if (!sink) throw new Error('the agent has no sink');
+      const known = new Set((await gateway.api.calls()).map((call) => call.id));
+      // keys 0.8, 2.3, 3.8 and 5.3 s after the answer; the PBX names the agent at 3 s
+      const calling = phone.call({
+        uri: AGENT_URI,
+        keys: '1234',
+        interKeyMs: 1500,
+        leadMs: 800,
+        tailMs: 2500,
+      });
+      calling.catch(() => undefined);
+      const listed = await until('the call in GET /v1/calls', 10_000, async () =>
+        (await gateway.api.calls()).find((call) => !known.has(call.id)),
+      );
+      expect(listed).toMatchObject({ phase: 'ivr', masking: 'off' });
+      const connected = await until('the agent connected', 8000, async () => {
+        const found = (await gateway.api.calls()).find((call) => call.id === listed.id);
+        return found?.phase === 'agent' ? found : undefined;
+      });
+      expect(connected).toMatchObject({ agent: 'agent-srtp-ivr', masking: 'on' });
+      const protocols = await edgeProtocols(listed.sipCallId);
+      const record = await calling;
+      await agent.sipp.succeeded(15_000);
+      await sink.waitForQuiet(200, 5000);
+      const report = agentAudioReport(sink, { durationMs: record.endedAt - record.answeredAt });
+      const summary = `SRTP customer through an IVR: ${describeAgentAudio(report)}; edge ${protocols.join(', ')}`;
+      console.info(`secure phone: ${summary}`);
+      // still SRTP after the re-INVITE, the call lasted as planned, the menu keys and nothing after
+      expect(protocols, summary).toEqual(expect.arrayContaining(['RTP/SAVP', 'RTP/AVP']));
+      expect(record.endedAt - record.answeredAt, summary).toBeGreaterThan(7000);
+      const digits = [...new Set(sink.telephoneEvents().map((event) => `${event.timestamp}:${event.digit}`))]
+        .map((entry) => entry.split(':')[1])
+        .join('');
+      expect(digits, summary).toBe('12');
+      expect(report.toneMs, summary).toBe(0);
+      expect(voiceMs(sink.decodePcmu()), `${summary}: the phone's voice`).toBeGreaterThanOrEqual(1000);
+    } finally {
+      await setMaskingFrom('answer');
       await phone.stop();
     }
   });

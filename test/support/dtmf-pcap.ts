@@ -25,6 +25,8 @@ export interface DtmfTiming {
   toneMs?: number;
   /** Silence between keys (default 100 ms). */
   gapMs?: number;
+  /** Per gap, the silence before key n+1 (default `gapMs`): a pause between a menu choice and a card. */
+  gapsMs?: readonly number[];
   /** Silence before the first key (default 500 ms): time to start a payment before the digits. */
   leadInMs?: number;
   /** Silence after the last key (default 500 ms). */
@@ -39,6 +41,7 @@ function sequenceOf(keys: string, timing: DtmfTiming, levelDbfs: number) {
     levelDbfs,
     toneMs: timing.toneMs ?? 100,
     gapMs: timing.gapMs ?? 100,
+    ...(timing.gapsMs ? { gapsMs: timing.gapsMs } : {}),
     leadInMs: timing.leadInMs ?? 500,
     tailMs: timing.tailMs ?? 500,
   });

@@ -92,9 +92,9 @@ export const RTPENGINE_SETTINGS = {
   }),
   TONEWALL_RTPE_OFFER_FLAGS: setting({
     type: stackText,
-    default: 'replace-origin replace-session-connection ICE=remove RTP/AVP',
+    default: 'replace-origin replace-session-connection ICE=remove',
     readBy: ['stack'],
-    doc: "flags of Kamailio's `rtpengine_offer` on every hop",
+    doc: "flags of Kamailio's `rtpengine_offer` on every hop, without a transport: kamailio.cfg adds RTP/AVP between the hops and toward the PBX, and toward the customer the transport of the customer's first SDP (SRTP stays SRTP on a re-INVITE)",
   }),
   TONEWALL_RTPE_ANSWER_FLAGS: setting({
     type: stackText,

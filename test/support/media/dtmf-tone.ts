@@ -90,6 +90,8 @@ export interface DtmfSequenceOptions {
   toneMs: number;
   /** Silence between two digits. */
   gapMs: number;
+  /** Per gap, the silence before digit n+1 (default `gapMs`). */
+  gapsMs?: readonly number[];
   /** Silence before the first digit (default 0). */
   leadInMs?: number;
   /** Silence after the last digit (default 0). */
@@ -113,13 +115,14 @@ export interface DtmfSequence {
 /** Builds lead-in, then digit/gap/digit…, then tail, as one PCM buffer. */
 export function dtmfSequence(digits: string, options: DtmfSequenceOptions): DtmfSequence {
   const { levelDbfs, toneMs, gapMs, leadInMs = 0, tailMs = 0, sampleRateHz = SAMPLE_RATE_HZ } = options;
+  const gapBefore = (index: number) => options.gapsMs?.[index - 1] ?? gapMs;
   const parts: Int16Array[] = [silence(leadInMs, sampleRateHz)];
   const segments: DtmfSegment[] = [];
   let atMs = leadInMs;
   parseDtmfDigits(digits).forEach((digit, index) => {
     if (index > 0) {
-      parts.push(silence(gapMs, sampleRateHz));
-      atMs += gapMs;
+      parts.push(silence(gapBefore(index), sampleRateHz));
+      atMs += gapBefore(index);
     }
     parts.push(dtmfTone(digit, { levelDbfs, durationMs: toneMs, sampleRateHz }));
     segments.push({ digit, startMs: atMs, endMs: atMs + toneMs });
