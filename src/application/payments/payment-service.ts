@@ -271,9 +271,9 @@ export class PaymentService implements CustomerKeySink {
     return payment.view();
   }
 
-  /** A hang-up ends the call's payment; a transfer to another agent cancels it (docs/calls.md). */
+  /** A hang-up ends the call's payment; a transfer from one agent to another cancels it (docs/calls.md). */
   #onCallChange(change: CallChange): void {
-    const moved = change.type === 'agent' && change.previous.agent !== change.call.agent;
+    const moved = change.type === 'agent' && ![change.call.agent, ''].includes(change.previous.agent);
     if (change.type !== 'removed' && !moved) return;
     const now = this.#options.clock.now();
     this.#activeByCall

@@ -129,6 +129,19 @@ describe('PaymentService', () => {
     expect(t.connector.requests).toHaveLength(0);
   });
 
+  it('cancels the payment when the call moves to another agent, not when its first agent is named', () => {
+    const t = setUp();
+    // answered with no agent named (an integration started the payment), then the PBX names one
+    t.registry.agentConnected('sip-1', { agent: '', masking: 'on' }, 'sip');
+    const { view } = t.service.create(t.call.id, request());
+    t.registry.agentConnected('sip-1', { agent: 'agent-1', masking: 'on' }, 'sip');
+    expect(t.service.get(view.id).status).toBe('in-progress');
+    // a transfer to another agent
+    t.registry.agentConnected('sip-1', { agent: 'agent-2', masking: 'on' }, 'sip');
+    expect(t.service.get(view.id)).toMatchObject({ status: 'cancelled', result: { outcome: 'cancelled' } });
+    expect(t.connector.requests).toHaveLength(0);
+  });
+
   it('times out a silent field and asks again, from the injected clock', () => {
     const t = setUp();
     const { view } = t.service.create(t.call.id, request());
