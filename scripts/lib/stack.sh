@@ -64,6 +64,8 @@ stack_defaults() {
   # SIP over TLS beside UDP and TCP (docs/calls.md, "SIP over TLS and SRTP"), with the key set's
   # certificate (scripts/keys.ts); off when the files are not there
   : "${TONEWALL_SIP_TLS_PORT:=5061}"
+  # SRTP on the PBX leg: off (RTP/AVP) or sdes (RTP/SAVP, keys in the SDP)
+  : "${TONEWALL_PBX_SRTP:=off}"
   local keys=${TONEWALL_KEYS_DIR:-keys}
   [[ "$keys" = /* ]] || keys="$TONEWALL_ROOT/$keys"
   : "${TONEWALL_SIP_TLS_CERT:=$keys/sip-server.pem}"
@@ -132,6 +134,7 @@ stack_render_kamailio_cfg() {
     TW_SIP_TLS_PORT "$TONEWALL_SIP_TLS_PORT" TW_SIP_TLS_CERT "$TONEWALL_SIP_TLS_CERT"
     TW_SIP_TLS_KEY "$TONEWALL_SIP_TLS_KEY" TW_SIP_TLS_CA "$TONEWALL_SIP_TLS_CA"
     TW_TLS "$(stack_tls_define)"
+    TW_PBX_TRANSPORT "$([ "$TONEWALL_PBX_SRTP" = sdes ] && echo RTP/SAVP || echo RTP/AVP)"
     TW_DLG_TIMEOUT "$TONEWALL_DLG_TIMEOUT" TW_DLG_KEEPALIVE "$TONEWALL_DLG_KEEPALIVE"
     TW_RTPE_OFFER_FLAGS "$TONEWALL_RTPE_OFFER_FLAGS" TW_RTPE_ANSWER_FLAGS "$TONEWALL_RTPE_ANSWER_FLAGS"
     TW_BLOCK_DTMF_FLAGS "$TONEWALL_BLOCK_DTMF_FLAGS" TW_EDGE_BLOCK_DTMF_FLAGS "$TONEWALL_EDGE_BLOCK_DTMF_FLAGS"

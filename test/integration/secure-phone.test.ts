@@ -5,21 +5,27 @@
  * RFC 4733). The edge rtpengine terminates SRTP and the hops after it carry RTP/AVP to the PBX (plain
  * RTP on the PBX leg: the SIPp agent's sink reads it). Every key captured in order, the payment
  * succeeds, the agent gets no digit event and no ms of DTMF tone, no packet while capturing, and the
- * phone's voice before and after.
+ * phone's voice before and after. With the PBX leg on SDES SRTP (TONEWALL_PBX_SRTP=sdes, switched at
+ * run time), the agent's sink gets SRTP from the mute hop; decrypted with the mute hop's key from the
+ * PBX's own copy of the offer, it is the masked stream: silence, no key.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentAudioReport, describeAgentAudio } from '../support/agent-audio.js';
 import { CallHarness } from '../support/call-harness.js';
+import { rfc4733Pcap } from '../support/dtmf-pcap.js';
 import { until } from '../support/gateway-api.js';
 import { type InProcessGateway, startInProcessGateway } from '../support/in-process-gateway.js';
-import { setMaskingFrom } from '../support/kamailio-rpc.js';
+import { setMaskingFrom, setPbxTransport } from '../support/kamailio-rpc.js';
 import { findKeyedDigits, logFile } from '../support/log-scan.js';
+import { analyseRtpDtmf, telephoneEventsOf } from '../support/media/rtp-analysis.js';
+import { decryptSrtpRecords, sdesMasterKey } from '../support/media/srtp.js';
 import { payWhileWatchingAgent } from '../support/muted-payment.js';
 import { startBaresip } from '../support/phones/baresip-phone.js';
 import { interKeyMsFor, voiceMs } from '../support/phones/phone-call.js';
 import { stopAllPhones } from '../support/phones/phone-process.js';
-import { openTestNg } from '../support/test-ng.js';
+import { EDGE_NG_PORT, openTestNg } from '../support/test-ng.js';
 import { TEST_KEYS_DIR } from '../support/test-run.js';
 
 /** Kamailio's TLS listener (the account adds `;transport=tls`). */
@@ -42,8 +48,13 @@ afterAll(async () => {
 });
 
 /** The transport protocol of every media of the call at the edge rtpengine (NG `query`). */
-async function edgeProtocols(sipCallId: string): Promise<string[]> {
-  const ng = await openTestNg();
+function edgeProtocols(sipCallId: string): Promise<string[]> {
+  return mediaProtocols(sipCallId, EDGE_NG_PORT);
+}
+
+/** The transport protocol of every media of the call at the rtpengine on NG `port`. */
+async function mediaProtocols(sipCallId: string, port: number): Promise<string[]> {
+  const ng = await openTestNg(port);
   try {
     const reply = (await ng.request({ command: 'query', 'call-id': sipCallId })) as {
       tags?: Record<string, { medias?: Array<{ protocol?: string }> }>;
@@ -176,6 +187,47 @@ describe('an SRTP customer through an IVR (masking from the agent)', () => {
     } finally {
       await setMaskingFrom('answer');
       await phone.stop();
+    }
+  });
+});
+
+describe('SRTP on the PBX leg (SDES)', () => {
+  it('the mute hop sends the agent SRTP; decrypted, it is the masked stream: silence, no key', async () => {
+    await setPbxTransport('RTP/SAVP');
+    try {
+      const pcap = rfc4733Pcap('4242424242424242#1230#123#', { leadInMs: 800, tailMs: 800 });
+      const call = await harness.placeCall({
+        agent: { agentId: 'agent-srtp-pbx', scenario: 'agent-uas-srtp.xml' },
+        customer: { telephoneEvent: true, pcap },
+      });
+      const listed = await gateway.api.waitForCall(call.customer.sipCallId);
+      expect(listed).toMatchObject({ masking: 'on' });
+      const pbxLeg = await mediaProtocols(listed.sipCallId, 2227);
+      await harness.finish(call);
+      const sink = call.agent.sink;
+      if (!sink) throw new Error('the agent has no sink');
+      // the mute hop's key: its offer, as the PBX received it
+      const offer = readFileSync(call.agent.sipp.messageFile ?? '', 'utf8')
+        .split(/^-{20,}.*$/m)
+        .find((block) => /^INVITE /m.test(block));
+      const decrypted = decryptSrtpRecords(sink.records, sdesMasterKey(offer ?? ''));
+      const audio = decrypted.filter((record) => record.packet.payloadType === 0);
+      const bytes = Buffer.concat(audio.map((record) => Buffer.from(record.packet.payload)));
+      const silence =
+        bytes.filter((byte) => byte === 0xff || byte === 0x7f).length / Math.max(1, bytes.length);
+      const events = telephoneEventsOf(decrypted).filter((event) => event.digit !== null);
+      const tone = analyseRtpDtmf(decrypted);
+      const summary = `PBX leg ${pbxLeg.join(', ')}: ${audio.length} packets, ${(silence * 100).toFixed(1)} % PCMU silence decrypted, ${events.length} digit events, ${tone.toneMs} ms of tone`;
+      console.info(`secure phone: ${summary}`);
+      expect(pbxLeg, summary).toContain('RTP/SAVP');
+      expect(audio.length, summary).toBeGreaterThan(100);
+      // the customer sent silence and events: decrypted with the right key the agent's audio is
+      // silence (the edge dropped the events); with a wrong key it would be noise
+      expect(silence, summary).toBeGreaterThan(0.95);
+      expect(events, summary).toEqual([]);
+      expect(tone.toneMs, summary).toBe(0);
+    } finally {
+      await setPbxTransport('RTP/AVP');
     }
   });
 });

@@ -112,6 +112,7 @@ const INVALID: ReadonlyArray<[setting: string, value: string]> = [
   ['TONEWALL_CARRIER_SOURCES', '10.0.0.0/8;1.2.3.4'],
   ['TONEWALL_SIP_FLOOD_LIMIT', '5'],
   ['TONEWALL_SIP_TLS_PORT', '0'],
+  ['TONEWALL_PBX_SRTP', 'dtls'],
   ['TONEWALL_SIP_TLS_CERT', ''.padEnd(5000, 'x')],
   ['TONEWALL_SIP_TLS_KEY', ''.padEnd(5000, 'x')],
   ['TONEWALL_SIP_TLS_CA', ''.padEnd(5000, 'x')],

@@ -66,6 +66,12 @@ export const KAMAILIO_SETTINGS = {
     readBy: ['stack'],
     doc: "the CA list Kamailio's TLS presents and checks against (peers are trusted by address, not by certificate)",
   }),
+  TONEWALL_PBX_SRTP: setting({
+    type: z.enum(['off', 'sdes']),
+    default: 'off',
+    readBy: ['stack'],
+    doc: "SRTP on the PBX leg: `off` (RTP/AVP) or `sdes` (RTP/SAVP, AES_CM_128_HMAC_SHA1_80 keys in the SDP); the customer's leg follows what the customer offers (docs/calls.md)",
+  }),
   TONEWALL_PBX_TARGET: setting({
     type: sipUri,
     default: 'sip:127.0.0.2:5080',
