@@ -192,8 +192,10 @@ describe('payments on a live call', () => {
     const { payment, frames } = await payOnCall(
       '42',
       { timeout: 1, maxAttempts: 2 },
-      // the call lasts well past the second timeout: a payment started late must not meet the hang-up
-      { gapMs: 1600, holdMs: 10_000 },
+      // the first key 4 s after the answer: under the suite's load the payment once started after a
+      // key 1.5 s in (the field then had no digit and waited for its first), and the call lasts well
+      // past the second timeout
+      { leadInMs: 4000, gapMs: 1600, holdMs: 12_000 },
     );
     const done = await ended(payment.id);
     expect(done).toMatchObject({
