@@ -9,7 +9,7 @@
  * (test/sipp/customer-answers-reinvite.xml fails the call if it does).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agentAudioReport, describeAgentAudio } from '../support/agent-audio.js';
+import { agentAudioReport, describeAgentAudio, eventDigits } from '../support/agent-audio.js';
 import { CallHarness, type PlacedCall } from '../support/call-harness.js';
 import { type DtmfPcap, rfc4733Pcap } from '../support/dtmf-pcap.js';
 import { until } from '../support/gateway-api.js';
@@ -90,9 +90,7 @@ describe('masking from the agent (an IVR answers first)', () => {
     expect(gateway.keysOf(call.customer.sipCallId)).toMatch(/^(12)?4242424242424242#1230#123#$/);
     const summary = describeAgentAudio(report);
     // the menu keys as the customer sent them (events), nothing of the card keyed after the agent
-    const digits = [...new Set(sink.telephoneEvents().map((event) => `${event.timestamp}:${event.digit}`))]
-      .map((entry) => entry.split(':')[1])
-      .join('');
+    const digits = eventDigits(sink);
     expect(digits, summary).toBe('12');
     expect(report.toneMs, summary).toBe(0);
     expect(report.detected, summary).toBe('');
@@ -117,9 +115,7 @@ describe('masking from the agent (an IVR answers first)', () => {
     expect(named).toMatchObject({ id: listed.id, phase: 'agent', agent: 'agent-from-crm', masking: 'on' });
     await paymentStartsAndCancel(listed.id, 'phases-named-by-api');
     const { sink, report } = await pbxReceived(call, pcap);
-    const digits = [...new Set(sink.telephoneEvents().map((event) => `${event.timestamp}:${event.digit}`))]
-      .map((entry) => entry.split(':')[1])
-      .join('');
+    const digits = eventDigits(sink);
     expect(digits, describeAgentAudio(report)).toBe('12');
     expect(report.toneMs, describeAgentAudio(report)).toBe(0);
     await expect(

@@ -12,7 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agentAudioReport, describeAgentAudio } from '../support/agent-audio.js';
+import { agentAudioReport, describeAgentAudio, eventDigits } from '../support/agent-audio.js';
 import { CallHarness } from '../support/call-harness.js';
 import { rfc4733Pcap } from '../support/dtmf-pcap.js';
 import { until } from '../support/gateway-api.js';
@@ -178,9 +178,7 @@ describe('an SRTP customer through an IVR (masking from the agent)', () => {
       // still SRTP after the re-INVITE, the call lasted as planned, the menu keys and nothing after
       expect(protocols, summary).toEqual(expect.arrayContaining(['RTP/SAVP', 'RTP/AVP']));
       expect(record.endedAt - record.answeredAt, summary).toBeGreaterThan(7000);
-      const digits = [...new Set(sink.telephoneEvents().map((event) => `${event.timestamp}:${event.digit}`))]
-        .map((entry) => entry.split(':')[1])
-        .join('');
+      const digits = eventDigits(sink);
       expect(digits, summary).toBe('12');
       expect(report.toneMs, summary).toBe(0);
       expect(voiceMs(sink.decodePcmu()), `${summary}: the phone's voice`).toBeGreaterThanOrEqual(1000);

@@ -67,3 +67,10 @@ export function dtmfInPcap(bytes: Buffer) {
     .map((packet) => decodePcmu(packet.payload));
   return detectDtmf(concatPcm(frames));
 }
+
+/** The digits of the RFC 4733 events a sink got, each event once (its end packets repeat it). */
+export function eventDigits(sink: RtpSink): string {
+  return [...new Set(sink.telephoneEvents().map((event) => `${event.timestamp}:${event.digit}`))]
+    .map((entry) => entry.split(':')[1])
+    .join('');
+}

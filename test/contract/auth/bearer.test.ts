@@ -10,6 +10,7 @@ import {
   INTEGRATION_KEY,
   recordedResponses,
   startTestGateway,
+  streamEndWaiter,
   type TestGateway,
 } from './support.js';
 
@@ -267,16 +268,7 @@ describe('an open event stream ends when its bearer credential expires', () => {
     const { id } = (await created.json()) as { id: string };
     const response = await get(`/v1/payments/${id}/events`, bearer);
     expect(response.status).toBe(200);
-    const reader = response.body?.getReader();
-    if (!reader) throw new Error('no stream');
-    await reader.read(); // frame 0
-    return async (): Promise<number> => {
-      const started = performance.now();
-      for (;;) {
-        const { done } = await reader.read();
-        if (done) return performance.now() - started;
-      }
-    };
+    return streamEndWaiter(response);
   }
 
   afterEach(() => {

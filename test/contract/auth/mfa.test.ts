@@ -14,6 +14,7 @@ import {
   recordedResponses,
   SessionClient,
   startTestGateway,
+  streamEndWaiter,
   type TestGateway,
   type TestUser,
   USERS,
@@ -206,17 +207,7 @@ describe('event streams end with their credentials', () => {
       headers: { cookie: client.cookie },
     });
     expect(response.status).toBe(200);
-    const reader = response.body?.getReader();
-    if (!reader) throw new Error('no stream');
-    await reader.read(); // frame 0
-    /** Resolves with the ms until the server ended the stream (heartbeats are 15 s apart). */
-    return async (): Promise<number> => {
-      const started = performance.now();
-      for (;;) {
-        const { done } = await reader.read();
-        if (done) return performance.now() - started;
-      }
-    };
+    return streamEndWaiter(response);
   }
 
   async function signedInErin(step: number): Promise<SessionClient> {

@@ -199,3 +199,20 @@ export function asIntegration(base: string, method: string, path: string, body?:
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
 }
+
+/**
+ * Reads an event stream's first frame, then gives a wait for the server to end the stream: it
+ * resolves with the ms from that call to the end (heartbeats are 15 s apart).
+ */
+export async function streamEndWaiter(response: Response): Promise<() => Promise<number>> {
+  const reader = response.body?.getReader();
+  if (!reader) throw new Error('no stream');
+  await reader.read(); // frame 0
+  return async () => {
+    const started = performance.now();
+    for (;;) {
+      const { done } = await reader.read();
+      if (done) return performance.now() - started;
+    }
+  };
+}
