@@ -6,6 +6,9 @@
  * `anyPrefix`, starts with a card brand's IIN range and has one of that brand's lengths. Left out,
  * to keep false positives down where logs are full of numbers:
  * - digits touching a letter (hex hashes, UUIDs, base64, `ID123…`): such a group never counts;
+ * - a chain joined by a dash to a hex word (`65123456-7890-4123-a456-…`, a UUID whose first groups
+ *   happen to be decimal): nothing in that chain counts. A word with a letter outside a–f
+ *   (`card-4242…`) does not hide a number;
  * - a run of 20 or more contiguous digits, and every part of it;
  * - parts of a group: a 17-digit group is one 17-digit candidate, never a 16-digit one inside it.
  * Inside a longer chain of groups every window of whole groups is tried (a PAN followed by a CVV).
@@ -58,6 +61,13 @@ function isLetter(byte: number): boolean {
   return (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a);
 }
 
+function isHexLetter(byte: number): boolean {
+  return (byte >= 0x41 && byte <= 0x46) || (byte >= 0x61 && byte <= 0x66);
+}
+
+/** What a dash followed: a hex word with a letter (`e89b`), digits only, or anything else. */
+type DashAfter = 'hex-word' | 'digits' | 'other';
+
 export class PanFinder {
   readonly #anyPrefix: boolean;
   readonly #findings: PanFinding[] = [];
@@ -68,6 +78,14 @@ export class PanFinder {
   #chain: Group[] = [];
   #inGroup = false;
   #previousLetter = false;
+  /** The word (run of letters and digits) being read, or the last one: hex only, with a letter. */
+  #wordHex = true;
+  #wordHasLetter = false;
+  #inWord = false;
+  /** Set while the previous byte was a dash: what came before it. */
+  #dashAfter: DashAfter | undefined;
+  /** The chain is joined by a dash to a hex word (a UUID, a hex id): none of it counts. */
+  #chainInHexToken = false;
 
   constructor(options: PanFinderOptions = {}) {
     this.#anyPrefix = options.anyPrefix ?? false;
@@ -93,7 +111,10 @@ export class PanFinder {
   }
 
   #byte(byte: number): void {
-    if (byte >= ZERO && byte <= NINE) {
+    const digit = byte >= ZERO && byte <= NINE;
+    const letter = isLetter(byte);
+    this.#noteHexToken(byte, digit, letter);
+    if (digit) {
       if (this.#inGroup) {
         const group = this.#chain[this.#chain.length - 1];
         if (group !== undefined) {
@@ -113,7 +134,6 @@ export class PanFinder {
       this.#previousLetter = false;
       return;
     }
-    const letter = isLetter(byte);
     if ((byte === SPACE || byte === DASH) && this.#inGroup) {
       this.#closeGroup(false);
     } else {
@@ -121,6 +141,31 @@ export class PanFinder {
       this.#judgeChain();
     }
     this.#previousLetter = letter;
+  }
+
+  /** Tracks words and dashes to tell a dash-joined hex token (a UUID) from a card number. */
+  #noteHexToken(byte: number, digit: boolean, letter: boolean): void {
+    const dashAfter = this.#dashAfter;
+    this.#dashAfter = undefined;
+    if (dashAfter === 'hex-word' && digit) this.#chainInHexToken = true;
+    if (dashAfter === 'digits' && isHexLetter(byte)) this.#chainInHexToken = true;
+    if (digit || letter) {
+      if (!this.#inWord) {
+        this.#inWord = true;
+        this.#wordHex = true;
+        this.#wordHasLetter = false;
+      }
+      if (letter) {
+        this.#wordHasLetter = true;
+        if (!isHexLetter(byte)) this.#wordHex = false;
+      }
+      return;
+    }
+    if (byte === DASH && this.#inWord) {
+      if (!this.#wordHasLetter) this.#dashAfter = 'digits';
+      else this.#dashAfter = this.#wordHex ? 'hex-word' : 'other';
+    }
+    this.#inWord = false;
   }
 
   #closeGroup(letterAfter: boolean): void {
@@ -134,6 +179,11 @@ export class PanFinder {
   #judgeChain(): void {
     const chain = this.#chain;
     this.#chain = [];
+    if (this.#chainInHexToken) {
+      this.#chainInHexToken = false;
+      for (const group of chain) group.digits.fill(0);
+      return;
+    }
     let start = 0;
     while (start < chain.length) {
       const found = this.#longestFrom(chain, start);

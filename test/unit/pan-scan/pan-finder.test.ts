@@ -21,6 +21,8 @@ describe('PanFinder: true positives', () => {
     ['amex, 15 digits', 'x=378282246310005', '***********0005', 'amex'],
     ['amex, 4-6-5 groups', '3782 822463 10005', '***********0005', 'amex'],
     ['a card number followed by a security code', '4242 4242 4242 4242 123', '************4242', 'visa'],
+    ['after a word and a dash', 'card-6512345678904126 ok', '************4126', 'discover'],
+    ['dashed, before a word', '6512-3456-7890-4126-ok', '************4126', 'discover'],
     ['at the very start and end of the input', '4242424242424242', '************4242', 'visa'],
   ])('finds %s', (_name, text, masked, brand) => {
     const [finding, ...rest] = find(text);
@@ -62,6 +64,13 @@ describe('PanFinder: false positives avoided', () => {
     ['an epoch-ms timestamp', '"time":1795421943000,'],
     ['ISO timestamps', '2026-11-23T09:00:00.000Z 2026-11-23 09:00:00'],
     ['a UUID', 'id=123e4567-e89b-12d3-a456-426614174000'],
+    // CI once failed on a request id whose first three groups were decimal and Luhn-valid
+    [
+      'a UUID whose first groups are a Luhn-valid discover number',
+      '"requestId":"65123456-7890-4126-a456-426614174000"',
+    ],
+    ['a UUID whose last groups are a Luhn-valid visa number', 'id=ab12cd34-e89b-12d3-9123-456789012348 ok'],
+    ['a UUID whose middle groups are decimal', 'id=ab12cd34-6512-3456-7890-4126ffffffff'],
     ['a long non-Luhn digit run', 'ref 4242424242424241'],
     ['a card number inside a run of 20+ digits', 'n=42424242424242420000 m=004242424242424242'],
     ['a card number glued to letters (hex, base64)', 'sha=ab4242424242424242cd sig=x4242424242424242'],
