@@ -106,11 +106,7 @@ export class PaymentSession {
         });
         return;
       case 'schedule-timeout':
-        this.#clearTimer();
-        this.#timer = this.#context.timers.set(command.at - this.#now(), () => {
-          this.#timer = undefined;
-          this.dispatch({ type: 'timeout', now: this.#now() });
-        });
+        this.#arm(command.at);
         return;
       case 'clear-timeout':
         this.#clearTimer();
@@ -122,6 +118,23 @@ export class PaymentSession {
         this.#notify();
         return;
     }
+  }
+
+  /**
+   * Fires the machine's timeout at `at` (wall clock). A timer can fire a millisecond early by the wall
+   * clock (Node's timers run on the loop's own time); the machine ignores a timeout before its deadline,
+   * so an early one is re-armed for the rest, never dropped (CI once saw a payment wait forever).
+   */
+  #arm(at: number): void {
+    this.#clearTimer();
+    this.#timer = this.#context.timers.set(Math.max(1, at - this.#now()), () => {
+      this.#timer = undefined;
+      if (this.#now() < at) {
+        this.#arm(at);
+        return;
+      }
+      this.dispatch({ type: 'timeout', now: this.#now() });
+    });
   }
 
   #clearTimer(): void {

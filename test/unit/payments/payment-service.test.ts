@@ -25,8 +25,14 @@ const answered = (callId: string) =>
     ts: 1_795_400_000,
   });
 
-function setUp(admission?: () => AdmissionRefusal | undefined) {
+function setUp(admission?: () => AdmissionRefusal | undefined, options: { timersEarlyMs?: number } = {}) {
   const time = new FakeTime();
+  const early = options.timersEarlyMs ?? 0;
+  // timers that fire `early` ms before the clock reaches their time, as Node's can by the wall clock
+  const timers = {
+    sleep: (ms: number) => time.sleep(ms),
+    set: (delayMs: number, fire: () => void) => time.set(delayMs > early ? delayMs - early : delayMs, fire),
+  };
   const registry = new CallRegistry();
   const connector = new ScriptedConnector();
   const prompts: PromptId[] = [];
@@ -36,7 +42,7 @@ function setUp(admission?: () => AdmissionRefusal | undefined) {
     connector,
     prompts: { play: async (_call, prompt) => void prompts.push(prompt) },
     clock: time,
-    timers: time,
+    timers: early === 0 ? time : timers,
     logger: logs.logger,
     ...(admission ? { admission } : {}),
   });
@@ -148,6 +154,25 @@ describe('PaymentService', () => {
     t.time.advance(15_000);
     expect(t.service.get(view.id).errorType).toBe('input-timeout');
     expect(t.prompts).toEqual(['ask-payment-card-number', 'error-input-timeout', 'ask-payment-card-number']);
+  });
+
+  it('takes a timeout whose timer fired a millisecond early by the wall clock, every time', () => {
+    const t = setUp(undefined, { timersEarlyMs: 1 });
+    const { view } = t.service.create(
+      t.call.id,
+      request({ settings: { interDigitTimeoutMs: 1000, maxAttempts: 2 } }),
+    );
+    t.key('4');
+    t.time.advance(1000);
+    expect(t.service.get(view.id).errorType).toBe('input-timeout');
+    t.key('2');
+    t.time.advance(1000);
+    expect(t.service.get(view.id)).toMatchObject({
+      status: 'failed',
+      errorType: 'too-many-failed-attempts',
+      result: { outcome: 'too-many-failed-attempts' },
+    });
+    expect(t.time.pending).toBe(0);
   });
 
   it('turns a decline into a failed payment with the decline code, and allows a new payment', async () => {
