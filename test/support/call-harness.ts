@@ -133,7 +133,7 @@ export class CallHarness {
       remote: this.#options.proxy,
       sip: { address, port: await freeUdpPort(address) },
       media: { address, port: await freeUdpPort(address, { span: 4 }) },
-      vars: { hold_ms: String(holdMs) },
+      vars: { ...options.vars, hold_ms: String(holdMs) },
       extraArgs: ['-s', '1000'],
     });
     this.#processes.add(sipp);

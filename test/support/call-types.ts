@@ -48,6 +48,8 @@ export interface CustomerOptions {
   holdMs?: number;
   /** Another customer scenario in test/sipp (e.g. `customer-reinvite.xml`). */
   scenario?: string;
+  /** The variables that scenario adds (its `-set` values beside `hold_ms`). */
+  vars?: Readonly<Record<string, string>>;
 }
 
 export interface CustomerCall {
