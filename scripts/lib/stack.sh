@@ -64,8 +64,10 @@ stack_defaults() {
   # SIP over TLS beside UDP and TCP (docs/calls.md, "SIP over TLS and SRTP"), with the key set's
   # certificate (scripts/keys.ts); off when the files are not there
   : "${TONEWALL_SIP_TLS_PORT:=5061}"
-  # SRTP on the PBX leg: off (RTP/AVP) or sdes (RTP/SAVP, keys in the SDP)
+  # SRTP on the PBX leg: off (RTP/AVP), sdes (RTP/SAVP, keys in the SDP) or dtls (UDP/TLS/RTP/SAVP)
   : "${TONEWALL_PBX_SRTP:=off}"
+  # SRTP offered to the carrier on outbound calls, the same three
+  : "${TONEWALL_CARRIER_SRTP:=off}"
   local keys=${TONEWALL_KEYS_DIR:-keys}
   [[ "$keys" = /* ]] || keys="$TONEWALL_ROOT/$keys"
   : "${TONEWALL_SIP_TLS_CERT:=$keys/sip-server.pem}"
@@ -114,6 +116,15 @@ stack_defaults() {
   STACK_RTP_PORT_SPLIT2=$((STACK_RTP_PORT_SPLIT + STACK_RTP_PORT_THIRD))
 }
 
+# The transport protocol rtpengine offers for an SRTP setting (TONEWALL_PBX_SRTP, TONEWALL_CARRIER_SRTP).
+stack_srtp_transport() {
+  case "$1" in
+    sdes) echo RTP/SAVP ;;
+    dtls) echo UDP/TLS/RTP/SAVP ;;
+    *) echo RTP/AVP ;;
+  esac
+}
+
 stack_run_dir() {
   printf '%s/.run/%s' "$TONEWALL_ROOT" "$1"
 }
@@ -134,7 +145,8 @@ stack_render_kamailio_cfg() {
     TW_SIP_TLS_PORT "$TONEWALL_SIP_TLS_PORT" TW_SIP_TLS_CERT "$TONEWALL_SIP_TLS_CERT"
     TW_SIP_TLS_KEY "$TONEWALL_SIP_TLS_KEY" TW_SIP_TLS_CA "$TONEWALL_SIP_TLS_CA"
     TW_TLS "$(stack_tls_define)"
-    TW_PBX_TRANSPORT "$([ "$TONEWALL_PBX_SRTP" = sdes ] && echo RTP/SAVP || echo RTP/AVP)"
+    TW_PBX_TRANSPORT "$(stack_srtp_transport "$TONEWALL_PBX_SRTP")"
+    TW_CARRIER_TRANSPORT "$(stack_srtp_transport "$TONEWALL_CARRIER_SRTP")"
     TW_DLG_TIMEOUT "$TONEWALL_DLG_TIMEOUT" TW_DLG_KEEPALIVE "$TONEWALL_DLG_KEEPALIVE"
     TW_RTPE_OFFER_FLAGS "$TONEWALL_RTPE_OFFER_FLAGS" TW_RTPE_ANSWER_FLAGS "$TONEWALL_RTPE_ANSWER_FLAGS"
     TW_BLOCK_DTMF_FLAGS "$TONEWALL_BLOCK_DTMF_FLAGS" TW_EDGE_BLOCK_DTMF_FLAGS "$TONEWALL_EDGE_BLOCK_DTMF_FLAGS"

@@ -9,7 +9,6 @@
  * run time), the agent's sink gets SRTP from the mute hop; decrypted with the mute hop's key from the
  * PBX's own copy of the offer, it is the masked stream: silence, no key.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentAudioReport, describeAgentAudio, eventDigits } from '../support/agent-audio.js';
@@ -19,13 +18,12 @@ import { until } from '../support/gateway-api.js';
 import { type InProcessGateway, startInProcessGateway } from '../support/in-process-gateway.js';
 import { setMaskingFrom, setPbxTransport } from '../support/kamailio-rpc.js';
 import { findKeyedDigits, logFile } from '../support/log-scan.js';
-import { analyseRtpDtmf, telephoneEventsOf } from '../support/media/rtp-analysis.js';
-import { decryptSrtpRecords, sdesMasterKey } from '../support/media/srtp.js';
 import { payWhileWatchingAgent } from '../support/muted-payment.js';
 import { startBaresip } from '../support/phones/baresip-phone.js';
 import { interKeyMsFor, voiceMs } from '../support/phones/phone-call.js';
 import { stopAllPhones } from '../support/phones/phone-process.js';
-import { EDGE_NG_PORT, openTestNg } from '../support/test-ng.js';
+import { receivedInvite, srtpLegReport } from '../support/srtp-leg.js';
+import { MUTE_NG_PORT, mediaProtocols } from '../support/test-ng.js';
 import { TEST_KEYS_DIR } from '../support/test-run.js';
 
 /** Kamailio's TLS listener (the account adds `;transport=tls`). */
@@ -46,26 +44,6 @@ afterAll(async () => {
   await harness?.cleanup();
   await gateway?.close();
 });
-
-/** The transport protocol of every media of the call at the edge rtpengine (NG `query`). */
-function edgeProtocols(sipCallId: string): Promise<string[]> {
-  return mediaProtocols(sipCallId, EDGE_NG_PORT);
-}
-
-/** The transport protocol of every media of the call at the rtpengine on NG `port`. */
-async function mediaProtocols(sipCallId: string, port: number): Promise<string[]> {
-  const ng = await openTestNg(port);
-  try {
-    const reply = (await ng.request({ command: 'query', 'call-id': sipCallId })) as {
-      tags?: Record<string, { medias?: Array<{ protocol?: string }> }>;
-    };
-    return Object.values(reply.tags ?? {}).flatMap((tag) =>
-      (tag.medias ?? []).map((media) => media.protocol ?? '?'),
-    );
-  } finally {
-    await ng.close();
-  }
-}
 
 describe.each([{ srtp: 'sdes' }, { srtp: 'dtls' }] as const)('baresip over TLS with SRTP ($srtp)', ({
   srtp,
@@ -95,7 +73,7 @@ describe.each([{ srtp: 'sdes' }, { srtp: 'dtls' }] as const)('baresip over TLS w
         (await gateway.api.calls()).find((call) => !known.has(call.id)),
       );
       // what the edge rtpengine negotiated with the phone, asked while the call is up
-      const protocols = await edgeProtocols(listed.sipCallId);
+      const protocols = await mediaProtocols(listed.sipCallId);
       const { done, atMute, atEnd } = await payWhileWatchingAgent(gateway.api, sink, listed.id, 60_000);
       const record = await calling;
       await agent.sipp.succeeded(15_000);
@@ -168,7 +146,7 @@ describe('an SRTP customer through an IVR (masking from the agent)', () => {
         return found?.phase === 'agent' ? found : undefined;
       });
       expect(connected).toMatchObject({ agent: 'agent-srtp-ivr', masking: 'on' });
-      const protocols = await edgeProtocols(listed.sipCallId);
+      const protocols = await mediaProtocols(listed.sipCallId);
       const record = await calling;
       await agent.sipp.succeeded(15_000);
       await sink.waitForQuiet(200, 5000);
@@ -200,30 +178,21 @@ describe('SRTP on the PBX leg (SDES)', () => {
       });
       const listed = await gateway.api.waitForCall(call.customer.sipCallId);
       expect(listed).toMatchObject({ masking: 'on' });
-      const pbxLeg = await mediaProtocols(listed.sipCallId, 2227);
+      const pbxLeg = await mediaProtocols(listed.sipCallId, MUTE_NG_PORT);
       await harness.finish(call);
       const sink = call.agent.sink;
       if (!sink) throw new Error('the agent has no sink');
       // the mute hop's key: its offer, as the PBX received it
-      const offer = readFileSync(call.agent.sipp.messageFile ?? '', 'utf8')
-        .split(/^-{20,}.*$/m)
-        .find((block) => /^INVITE /m.test(block));
-      const decrypted = decryptSrtpRecords(sink.records, sdesMasterKey(offer ?? ''));
-      const audio = decrypted.filter((record) => record.packet.payloadType === 0);
-      const bytes = Buffer.concat(audio.map((record) => Buffer.from(record.packet.payload)));
-      const silence =
-        bytes.filter((byte) => byte === 0xff || byte === 0x7f).length / Math.max(1, bytes.length);
-      const events = telephoneEventsOf(decrypted).filter((event) => event.digit !== null);
-      const tone = analyseRtpDtmf(decrypted);
-      const summary = `PBX leg ${pbxLeg.join(', ')}: ${audio.length} packets, ${(silence * 100).toFixed(1)} % PCMU silence decrypted, ${events.length} digit events, ${tone.toneMs} ms of tone`;
+      const leg = srtpLegReport(sink.records, receivedInvite(call.agent.sipp.messageFile));
+      const summary = `PBX leg ${pbxLeg.join(', ')}: ${leg.audioPackets} packets, ${(leg.silenceShare * 100).toFixed(1)} % PCMU silence decrypted, digit events '${leg.digits}', ${leg.toneMs} ms of tone`;
       console.info(`secure phone: ${summary}`);
       expect(pbxLeg, summary).toContain('RTP/SAVP');
-      expect(audio.length, summary).toBeGreaterThan(100);
+      expect(leg.audioPackets, summary).toBeGreaterThan(100);
       // the customer sent silence and events: decrypted with the right key the agent's audio is
       // silence (the edge dropped the events); with a wrong key it would be noise
-      expect(silence, summary).toBeGreaterThan(0.95);
-      expect(events, summary).toEqual([]);
-      expect(tone.toneMs, summary).toBe(0);
+      expect(leg.silenceShare, summary).toBeGreaterThan(0.95);
+      expect(leg.digits, summary).toBe('');
+      expect(leg.toneMs, summary).toBe(0);
     } finally {
       await setPbxTransport('RTP/AVP');
     }

@@ -17,7 +17,15 @@ export function setMaskingFrom(value: 'answer' | 'agent'): Promise<void> {
   return setTonewallCfg('masking_from', value);
 }
 
+/** The transports rtpengine offers for `off`, `sdes` and `dtls` (TONEWALL_PBX_SRTP, TONEWALL_CARRIER_SRTP). */
+export type LegTransport = 'RTP/AVP' | 'RTP/SAVP' | 'UDP/TLS/RTP/SAVP';
+
 /** Sets `tonewall.pbx_transport` (TONEWALL_PBX_SRTP) for offers toward the PBX from now on. */
-export function setPbxTransport(value: 'RTP/AVP' | 'RTP/SAVP'): Promise<void> {
+export function setPbxTransport(value: LegTransport): Promise<void> {
   return setTonewallCfg('pbx_transport', value);
+}
+
+/** Sets `tonewall.carrier_transport` (TONEWALL_CARRIER_SRTP) for outbound calls placed from now on. */
+export function setCarrierTransport(value: LegTransport): Promise<void> {
+  return setTonewallCfg('carrier_transport', value);
 }

@@ -16,3 +16,21 @@ export function openTestNg(port = EDGE_NG_PORT): Promise<NgClient> {
     logger: pino({ level: 'silent' }),
   });
 }
+
+/** The mute hop's NG port (the hop facing the PBX). */
+export const MUTE_NG_PORT = 2227;
+
+/** The transport protocol of every media of the call at the rtpengine on NG `port` (NG `query`). */
+export async function mediaProtocols(sipCallId: string, port = EDGE_NG_PORT): Promise<string[]> {
+  const ng = await openTestNg(port);
+  try {
+    const reply = (await ng.request({ command: 'query', 'call-id': sipCallId })) as {
+      tags?: Record<string, { medias?: Array<{ protocol?: string }> }>;
+    };
+    return Object.values(reply.tags ?? {}).flatMap((tag) =>
+      (tag.medias ?? []).map((media) => media.protocol ?? '?'),
+    );
+  } finally {
+    await ng.close();
+  }
+}

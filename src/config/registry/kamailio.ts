@@ -67,10 +67,16 @@ export const KAMAILIO_SETTINGS = {
     doc: "the CA list Kamailio's TLS presents and checks against (peers are trusted by address, not by certificate)",
   }),
   TONEWALL_PBX_SRTP: setting({
-    type: z.enum(['off', 'sdes']),
+    type: z.enum(['off', 'sdes', 'dtls']),
     default: 'off',
     readBy: ['stack'],
-    doc: "SRTP on the PBX leg: `off` (RTP/AVP) or `sdes` (RTP/SAVP, AES_CM_128_HMAC_SHA1_80 keys in the SDP); the customer's leg follows what the customer offers (docs/calls.md)",
+    doc: "SRTP on the PBX leg: `off` (RTP/AVP), `sdes` (RTP/SAVP, AES_CM_128_HMAC_SHA1_80 keys in the SDP) or `dtls` (DTLS-SRTP: UDP/TLS/RTP/SAVP with rtpengine's fingerprint); an inbound customer's leg follows what the customer offers (docs/calls.md)",
+  }),
+  TONEWALL_CARRIER_SRTP: setting({
+    type: z.enum(['off', 'sdes', 'dtls']),
+    default: 'off',
+    readBy: ['stack'],
+    doc: 'SRTP offered to the carrier on outbound calls (the PBX dials out): `off` (RTP/AVP), `sdes` (RTP/SAVP with keys in the SDP) or `dtls` (UDP/TLS/RTP/SAVP); re-offers keep what the carrier answered (docs/calls.md)',
   }),
   TONEWALL_PBX_TARGET: setting({
     type: sipUri,

@@ -20,6 +20,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeBaresipConfig } from './baresip-config.js';
 import {
   type CallPlan,
   type CallRecord,
@@ -30,11 +31,10 @@ import {
   sleep,
 } from './phone.js';
 import { phoneLogFile, redactKeyLine } from './phone-logs.js';
-import { freePhonePorts, tcpPortFree } from './phone-ports.js';
+import { freePhonePorts } from './phone-ports.js';
 import { PhoneProcess } from './phone-process.js';
 import { micSignal, wavBytes } from './phone-sound.js';
 
-const MODULE_PATH = '/usr/lib/baresip/modules';
 /** libre's telev: an event lasts ≥ 9 packets of 20 ms, then 3 end packets. */
 const BARESIP_RFC4733_MIN_INTER_KEY_MS = 250;
 
@@ -49,7 +49,7 @@ interface CtrlMessage {
 }
 
 /** A ctrl_tcp connection: netstrings `<len>:<json>,` both ways. */
-class CtrlTcp {
+export class CtrlTcp {
   readonly #socket: Socket;
   #buffer = Buffer.alloc(0);
   #token = 0;
@@ -161,7 +161,7 @@ class CtrlTcp {
 }
 
 /** baresip's status line (`[0:00:01] audio=64586/0 (bit/s)`), printed every few ms: not logged. */
-const STATUS_LINE = /^\s*\[\d+:\d\d:\d\d\]\s+audio=/;
+export const STATUS_LINE = /^\s*\[\d+:\d\d:\d\d\]\s+audio=/;
 
 /** The config lines for SIP over TLS (PhoneOptions.secure), none without. */
 function secureConfig(secure: PhoneOptions['secure']): string[] {
@@ -189,35 +189,16 @@ export async function startBaresip(options: PhoneOptions): Promise<Phone> {
   const base = freePhonePorts(3);
   const rtpPort = base;
   const sipPort = base + 2;
-  let ctrlPort = freePhonePorts(1);
-  while (!(await tcpPortFree('127.0.0.1', ctrlPort))) ctrlPort = freePhonePorts(1);
-  writeFileSync(
-    join(dir, 'config'),
-    [
-      'poll_method epoll',
-      `sip_listen ${address}:${sipPort}`,
-      `sip_trans_def ${options.secure ? 'tls' : 'udp'}`,
-      `net_interface ${address}`,
-      `rtp_ports ${rtpPort}-${rtpPort + 1}`,
-      'audio_player aubridge,speaker',
-      'audio_alert aubridge,alert',
-      `audio_source aufile,${micFile}`,
-      'audio_srate 8000',
-      'audio_channels 1',
-      `module_path ${MODULE_PATH}`,
-      'module g711.so',
-      'module aufile.so',
-      'module aubridge.so',
-      // the media encryption module before account.so: an account naming one needs it loaded
-      ...secureModules(options.secure),
-      'module account.so',
-      'module_app menu.so',
-      'module_app ctrl_tcp.so',
-      `ctrl_tcp_listen 127.0.0.1:${ctrlPort}`,
-      ...secureConfig(options.secure),
-      '',
-    ].join('\n'),
-  );
+  const ctrlPort = await writeBaresipConfig(dir, {
+    address,
+    sipPort,
+    transport: options.secure ? 'tls' : 'udp',
+    rtpPort,
+    micFile,
+    // the media encryption module before account.so: an account naming one needs it loaded
+    modules: secureModules(options.secure),
+    extra: secureConfig(options.secure),
+  });
   // No registration (regint=0): the phone calls Kamailio's address directly.
   writeFileSync(join(dir, 'accounts'), `${accountLine(address, options.secure)}\n`);
   const logFile = phoneLogFile(options.logDir ?? PHONE_LOG_DIR, `${options.name}-baresip-${options.mode}`);

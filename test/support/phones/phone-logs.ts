@@ -5,11 +5,12 @@ const KEY_CHARS = '[0-9*#A-D]';
 
 /**
  * Replaces the key in a line that names one with `•`: baresip's `audio: send DTMF digit: '4'` (and
- * `… digit end: '4'`), linphone-daemon's echo of its `dtmf 4` command.
+ * `… digit end: '4'`; `received event: '4'` of a baresip PBX), linphone-daemon's echo of its `dtmf 4` command.
  */
 export function redactKeyLine(line: string): string {
   return line
     .replace(new RegExp(`(DTMF digit(?: end)?: ')${KEY_CHARS}'`, 'g'), "$1•'")
+    .replace(new RegExp(`(received event: ')${KEY_CHARS}'`, 'g'), "$1•'")
     .replace(new RegExp(`(\\bdtmf\\s+)${KEY_CHARS}(?=\\s|$)`, 'g'), '$1•')
     .replace(new RegExp(`(\\bsndcode\\s+)${KEY_CHARS}+`, 'g'), '$1•');
 }
