@@ -13,11 +13,16 @@
  *   the agent's own keys 9 7 5, which are not masked); with `sdes` the edge offers RTP/SAVP and the
  *   carrier, a SIPp at 127.0.0.3:5080 answering with a key of its own (agent-uas-srtp.xml), gets
  *   SRTP that decrypts with the edge's offer key to PCMU silence and the events 9 7 5; with `dtls` a
- *   baresip carrier does DTLS-SRTP with the edge and receives the three keys.
+ *   baresip carrier does DTLS-SRTP with the edge and receives the three keys. And the carrier's own
+ *   keys (carrier-keys-srtp.xml plays a whole card as SRTP, encrypted and signed here with its
+ *   answer's key): the edge decrypts them, every key is captured, the PBX gets none.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { agentAudioReport, describeAgentAudio, MIN_AGENT_PACKET_SHARE } from '../support/agent-audio.js';
 import { CallHarness } from '../support/call-harness.js';
-import { rfc4733Pcap } from '../support/dtmf-pcap.js';
+import { rfc4733Pcap, silentPcap } from '../support/dtmf-pcap.js';
 import { until } from '../support/gateway-api.js';
 import { type InProcessGateway, startInProcessGateway } from '../support/in-process-gateway.js';
 import {
@@ -28,10 +33,13 @@ import {
 } from '../support/kamailio-rpc.js';
 import { findKeyedDigits, logFile } from '../support/log-scan.js';
 import { detectDtmf } from '../support/media/dtmf-detector.js';
+import { RtpSink } from '../support/media/rtp-sink.js';
+import { sdesMasterKey, srtpPcap } from '../support/media/srtp.js';
 import { startBaresipAnswerer } from '../support/phones/baresip-answerer.js';
 import { startBaresip } from '../support/phones/baresip-phone.js';
 import { interKeyMsFor, voiceMs } from '../support/phones/phone-call.js';
 import { stopAllPhones } from '../support/phones/phone-process.js';
+import { SIPP_SCENARIO_DIR } from '../support/sipp.js';
 import { receivedInvite, srtpLegReport } from '../support/srtp-leg.js';
 import { MUTE_NG_PORT, mediaProtocols } from '../support/test-ng.js';
 
@@ -61,6 +69,11 @@ afterAll(async () => {
   await outbound?.cleanup();
   await gateway?.close();
 });
+
+/** pbx-calls-out.xml's media address (an RTP sink's), and whether it plays its pcap. */
+function sinkVars(sink: RtpSink, speaks = true): Record<string, string> {
+  return { sink_ip: sink.address.address, sink_port: String(sink.address.port), speaks: speaks ? '1' : '0' };
+}
 
 /** Runs `body` with one of Kamailio's transports set, and puts it back to RTP/AVP. */
 async function withTransport<T>(
@@ -153,12 +166,22 @@ describe('DTLS-SRTP on the PBX leg (TONEWALL_PBX_SRTP=dtls)', () => {
 
 describe('SRTP toward the carrier on outbound calls (TONEWALL_CARRIER_SRTP)', () => {
   const pcap = rfc4733Pcap(AGENT_KEYS, { leadInMs: 1000, gapMs: 400, tailMs: 1500 });
+  /** What the agent hears on an outbound call (pbx-calls-out.xml's media). */
+  let pbxSink: RtpSink;
+
+  beforeEach(async () => {
+    pbxSink = await RtpSink.open({ address: '127.0.0.2' });
+  });
+
+  afterEach(async () => {
+    await pbxSink.close();
+  });
 
   it('sdes: the edge offers RTP/SAVP; what reaches the carrier decrypts with its key', async () => {
     await withTransport(setCarrierTransport, 'RTP/SAVP', async () => {
       const call = await outbound.placeCall({
         agent: { agentId: 'unused', scenario: 'agent-uas-srtp.xml' },
-        customer: { telephoneEvent: true, pcap, scenario: 'pbx-calls-out.xml' },
+        customer: { telephoneEvent: true, pcap, scenario: 'pbx-calls-out.xml', vars: sinkVars(pbxSink) },
       });
       const listed = await gateway.api.waitForCall(call.customer.sipCallId);
       expect(listed).toMatchObject({ direction: 'outbound', agent: 'agent-dialling-out', masking: 'on' });
@@ -179,6 +202,42 @@ describe('SRTP toward the carrier on outbound calls (TONEWALL_CARRIER_SRTP)', ()
     });
   });
 
+  it("sdes: the carrier's own keys, sent as SRTP, are captured and none reaches the PBX", async () => {
+    await withTransport(setCarrierTransport, 'RTP/SAVP', async () => {
+      const keys = rfc4733Pcap(CARD_KEYS, { leadInMs: 1000, tailMs: 1000 });
+      // carrier-keys-srtp.xml answers with this key and plays the pcap encrypted with it
+      const scenario = readFileSync(join(SIPP_SCENARIO_DIR, 'carrier-keys-srtp.xml'), 'utf8');
+      const inline = /AES_CM_128_HMAC_SHA1_80 inline:(\S+)/.exec(scenario)?.[1];
+      const carrierKey = sdesMasterKey(`a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:${inline}`);
+      const call = await outbound.placeCall({
+        agent: {
+          scenario: 'carrier-keys-srtp.xml',
+          keys: { ...keys, bytes: srtpPcap(keys.bytes, carrierKey) },
+        },
+        customer: {
+          telephoneEvent: true,
+          pcap: silentPcap(keys.durationMs + 500),
+          scenario: 'pbx-calls-out.xml',
+          vars: sinkVars(pbxSink, false),
+        },
+      });
+      const listed = await gateway.api.waitForCall(call.customer.sipCallId);
+      expect(listed).toMatchObject({ direction: 'outbound', masking: 'on' });
+      const edge = await mediaProtocols(listed.sipCallId);
+      await outbound.finish(call);
+      await pbxSink.waitForQuiet(200, 5000);
+      const report = agentAudioReport(pbxSink, keys);
+      const summary = `carrier leg ${edge.join(', ')}: keys captured '${gateway.keysOf(listed.sipCallId).length}' of ${CARD_KEYS.length}; at the PBX ${describeAgentAudio(report)}`;
+      console.info(`srtp-legs: ${summary}`);
+      expect(edge, summary).toEqual(expect.arrayContaining(['RTP/SAVP', 'RTP/AVP']));
+      // the edge decrypted the carrier's SRTP (a wrong tag is dropped) and reported every key
+      expect(gateway.keysOf(listed.sipCallId), summary).toBe(CARD_KEYS);
+      expect(report.packets, summary).toBeGreaterThan(MIN_AGENT_PACKET_SHARE * (keys.durationMs / 20));
+      expect(report.digitEvents, summary).toBe(0);
+      expect(report.toneMs, summary).toBe(0);
+    });
+  });
+
   it('dtls: the edge offers UDP/TLS/RTP/SAVP; a baresip carrier does DTLS-SRTP and gets the call', async () => {
     await withTransport(setCarrierTransport, 'UDP/TLS/RTP/SAVP', async () => {
       const carrier = await startBaresipAnswerer({
@@ -192,6 +251,7 @@ describe('SRTP toward the carrier on outbound calls (TONEWALL_CARRIER_SRTP)', ()
           telephoneEvent: true,
           pcap,
           scenario: 'pbx-calls-out.xml',
+          vars: sinkVars(pbxSink),
         });
         const listed = await gateway.api.waitForCall(pbx.sipCallId);
         expect(listed).toMatchObject({ direction: 'outbound', masking: 'on' });
@@ -217,6 +277,6 @@ describe('logs', () => {
       { name: 'gateway', text: gateway.logs.text() },
       ...logs.map((path) => logFile(path, path)),
     ];
-    expect(findKeyedDigits(sources, keyed)).toEqual([]);
+    expect(findKeyedDigits(sources, [...keyed, ...outbound.keyed])).toEqual([]);
   });
 });

@@ -103,7 +103,7 @@ export class CallHarness {
       vars.sink_port = String(sink.address.port);
     }
     const sipp = await startSipp({
-      scenario: options.keys ? 'agent-keys-digits.xml' : (options.scenario ?? 'agent-uas.xml'),
+      scenario: options.scenario ?? (options.keys ? 'agent-keys-digits.xml' : 'agent-uas.xml'),
       name: `${this.name}-${n}-agent`,
       cwd,
       logDir: this.logDir,

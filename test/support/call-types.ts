@@ -26,7 +26,8 @@ export interface AgentOptions {
   keys?: DtmfPcap;
   /**
    * Another PBX scenario answering towards a sink with the same variables (e.g. `agent-ivr.xml`:
-   * an IVR answers, an agent is named later), and the variables it adds (`ivr_ms`).
+   * an IVR answers, an agent is named later), and the variables it adds (`ivr_ms`); with `keys`,
+   * one that plays them instead of agent-keys-digits.xml.
    */
   scenario?: string;
   vars?: Readonly<Record<string, string>>;

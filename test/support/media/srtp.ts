@@ -4,9 +4,13 @@
  * carried. Only what a receiving test needs: the master key from the offer's `a=crypto` line, the
  * session key and salt (key derivation rate 0), AES-128 counter mode over each payload. The 80-bit
  * authentication tag is dropped, not checked: the tests judge the decrypted audio instead (wrong keys
- * give noise, not PCMU silence). Never used by the product.
+ * give noise, not PCMU silence). And the other way, for a test party that sends SRTP (an SDES
+ * carrier): `srtpPcap` encrypts a pcap's RTP and signs it (HMAC-SHA1, 80 bits), as rtpengine checks.
+ * Never used by the product.
  */
-import { createCipheriv } from 'node:crypto';
+import { createCipheriv, createHmac } from 'node:crypto';
+import { readPcap } from './pcap-reader.js';
+import { PcapWriter } from './pcap-writer.js';
 import type { RtpPacket } from './rtp.js';
 import type { RtpRecord } from './rtp-analysis.js';
 
@@ -45,9 +49,24 @@ export function srtpSessionKeys(master: SrtpMasterKey): SrtpSessionKeys {
   return { key: derive(master, 0x00, 16), salt: derive(master, 0x02, 14) };
 }
 
+/** The session authentication key (label 1, 160 bits). */
+export function srtpAuthKey(master: SrtpMasterKey): Buffer {
+  return derive(master, 0x01, 20);
+}
+
 /** The payload of one SRTP packet in clear (tag dropped), its rollover counter given. */
 export function decryptSrtpPayload(packet: RtpPacket, keys: SrtpSessionKeys, rollover: number): Buffer {
   const encrypted = Buffer.from(packet.payload.subarray(0, Math.max(0, packet.payload.length - TAG_BYTES)));
+  return counterMode(encrypted, packet, keys, rollover);
+}
+
+/** AES-CM over `payload` for the packet's SSRC and index (encrypts and decrypts alike). */
+function counterMode(
+  payload: Buffer,
+  packet: Pick<RtpPacket, 'ssrc' | 'sequenceNumber'>,
+  keys: SrtpSessionKeys,
+  rollover: number,
+): Buffer {
   const iv = Buffer.alloc(16);
   keys.salt.copy(iv, 0);
   const ssrc = Buffer.alloc(4);
@@ -56,7 +75,34 @@ export function decryptSrtpPayload(packet: RtpPacket, keys: SrtpSessionKeys, rol
   const index = Buffer.alloc(6);
   index.writeUIntBE(rollover * 65_536 + packet.sequenceNumber, 0, 6);
   for (let i = 0; i < 6; i += 1) iv[8 + i] = (iv[8 + i] ?? 0) ^ (index[i] ?? 0);
-  return createCipheriv('aes-128-ctr', keys.key, iv).update(encrypted);
+  return createCipheriv('aes-128-ctr', keys.key, iv).update(payload);
+}
+
+/**
+ * `pcap`'s RTP datagrams (12-byte headers, fewer than 65,536 packets) as SRTP under `master`: each
+ * payload encrypted, the 80-bit HMAC-SHA1 tag (session auth key, label 1) over header, payload and
+ * rollover counter appended. Times and addresses as they were.
+ */
+export function srtpPcap(pcap: Buffer, master: SrtpMasterKey): Buffer {
+  const keys = srtpSessionKeys(master);
+  const authKey = srtpAuthKey(master);
+  const writer = new PcapWriter();
+  for (const datagram of readPcap(pcap).udp) {
+    const header = datagram.payload.subarray(0, 12);
+    const packet = { ssrc: header.readUInt32BE(8), sequenceNumber: header.readUInt16BE(2) };
+    const body = Buffer.concat([header, counterMode(datagram.payload.subarray(12), packet, keys, 0)]);
+    const tag = createHmac('sha1', authKey)
+      .update(body)
+      .update(Buffer.alloc(4))
+      .digest()
+      .subarray(0, TAG_BYTES);
+    writer.addUdp(datagram.timeUs, {
+      src: { address: datagram.srcAddress, port: datagram.srcPort },
+      dst: { address: datagram.dstAddress, port: datagram.dstPort },
+      payload: Buffer.concat([body, tag]),
+    });
+  }
+  return writer.toBuffer();
 }
 
 /**

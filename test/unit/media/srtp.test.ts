@@ -1,6 +1,15 @@
-import { createCipheriv } from 'node:crypto';
+import { createCipheriv, createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { decryptSrtpRecords, sdesMasterKey, srtpSessionKeys } from '../../support/media/srtp.js';
+import { rfc4733Pcap } from '../../support/dtmf-pcap.js';
+import { readPcap } from '../../support/media/pcap-reader.js';
+import { parseRtpPacket } from '../../support/media/rtp.js';
+import {
+  decryptSrtpRecords,
+  sdesMasterKey,
+  srtpAuthKey,
+  srtpPcap,
+  srtpSessionKeys,
+} from '../../support/media/srtp.js';
 
 describe('SRTP for the test side (RFC 3711)', () => {
   it('derives the session key and salt as RFC 3711 B.3 gives them', () => {
@@ -11,6 +20,27 @@ describe('SRTP for the test side (RFC 3711)', () => {
     const session = srtpSessionKeys(master);
     expect(session.key.toString('hex').toUpperCase()).toBe('C61E7A93744F39EE10734AFE3FF7A087');
     expect(session.salt.toString('hex').toUpperCase()).toBe('30CBBC08863D8C85D49DB34A9AE1');
+    expect(srtpAuthKey(master).toString('hex').toUpperCase()).toBe(
+      'CEBE321F6FF7716B6FD4AB49AF256A156D38BAA4',
+    );
+  });
+
+  it('encrypts and signs a pcap (srtpPcap) that decrypts back to its RTP, each tag the HMAC of the packet', () => {
+    const master = { key: Buffer.alloc(16, 3), salt: Buffer.alloc(14, 5) };
+    const clear = readPcap(rfc4733Pcap('12#', { leadInMs: 100, tailMs: 100 }).bytes).udp;
+    const sent = readPcap(srtpPcap(rfc4733Pcap('12#', { leadInMs: 100, tailMs: 100 }).bytes, master)).udp;
+    expect(sent.map((d) => d.timeUs)).toEqual(clear.map((d) => d.timeUs));
+    const records = sent.map((d) => ({ arrivalMs: 0, packet: parseRtpPacket(d.payload) }));
+    const decrypted = decryptSrtpRecords(records, master);
+    expect(decrypted.map((r) => Buffer.from(r.packet.payload))).toEqual(
+      clear.map((d) => d.payload.subarray(12)),
+    );
+    const [first] = sent;
+    if (!first) throw new Error('no packet');
+    const body = first.payload.subarray(0, first.payload.length - 10);
+    const tag = createHmac('sha1', srtpAuthKey(master)).update(body).update(Buffer.alloc(4)).digest();
+    expect(first.payload.subarray(-10)).toEqual(tag.subarray(0, 10));
+    expect(body.subarray(12)).not.toEqual(clear[0]?.payload.subarray(12));
   });
 
   it('reads the master key from an a=crypto line and decrypts a payload, a wrong key gives noise', () => {
