@@ -3,6 +3,9 @@
 # a pid file and a log file each; `services_down` stops them (stack_down stops Kamailio and rtpengine).
 # Their settings are TONEWALL_* environment variables, declared in src/config/registry/ (README "Configuration").
 
+# shellcheck source=service-users.sh
+. "$TONEWALL_ROOT/scripts/lib/service-users.sh"
+
 # Dev key set (CA, mTLS pair, sandbox server, processor encryption keys, audit key); keeps existing keys.
 services_keys() {
   ensure_node_deps
@@ -38,7 +41,13 @@ services_start() {
     echo "tonewall: $name already runs (pid $pid)"
     return 0
   fi
-  (cd "$TONEWALL_ROOT" && exec node "${flags[@]}" "$script") >>"$dir/$name.log" 2>&1 </dev/null &
+  # the gateway and the signer under users of their own when `up` runs as root (service-users.sh)
+  local -a as=()
+  case "$name" in
+    gateway) as=("${SERVICE_GATEWAY_AS[@]}") ;;
+    signer) as=("${SERVICE_SIGNER_AS[@]}") ;;
+  esac
+  (cd "$TONEWALL_ROOT" && exec "${as[@]}" node "${flags[@]}" "$script") >>"$dir/$name.log" 2>&1 </dev/null &
   echo "$!" >"$dir/$name.pid"
   for i in $(seq 1 100); do
     case "$ready" in
@@ -71,13 +80,18 @@ services_up() {
       "${TONEWALL_SANDBOX_ADDR:-127.0.0.1}:${TONEWALL_SANDBOX_PORT:-8443}"
     echo "tonewall: sandbox processor up — https://${TONEWALL_SANDBOX_ADDR:-127.0.0.1}:${TONEWALL_SANDBOX_PORT:-8443} (mTLS)"
   fi
+  local keys_dir=${TONEWALL_KEYS_DIR:-keys}
+  [[ "$keys_dir" = /* ]] || keys_dir="$TONEWALL_ROOT/$keys_dir"
+  service_users_prepare "$(stack_run_dir "$run")" "$keys_dir" || return 1
   # the audit signer: a process of its own that alone reads the signing key and signs only records
   # that extend its chain; the gateway asks it over its socket (docs/audit.md, "The signer")
   if [ -z "${TONEWALL_AUDIT_SIGNER_SOCKET:-}" ]; then
     local signer_dir
     signer_dir="$(stack_run_dir "$run")/signer"
-    mkdir -p "$signer_dir"
-    chmod 0700 "$signer_dir"
+    if ! service_users_on; then
+      mkdir -p "$signer_dir"
+      chmod 0700 "$signer_dir"
+    fi
     export TONEWALL_AUDIT_SIGNER_SOCKET="$signer_dir/signer.sock"
     export TONEWALL_AUDIT_SIGNER_STATE=${TONEWALL_AUDIT_SIGNER_STATE:-$signer_dir/state.json}
     # a socket left by a signer that was killed would look ready before the new one listens
@@ -88,8 +102,6 @@ services_up() {
   # the audit log's off-host copy: this run's rsyslog, unless the audit log ships elsewhere
   if [ -z "${TONEWALL_AUDIT_SHIP_TO:-}" ]; then
     local receiver_port=${TONEWALL_AUDIT_RECEIVER_PORT:-6514}
-    local keys_dir=${TONEWALL_KEYS_DIR:-keys}
-    [[ "$keys_dir" = /* ]] || keys_dir="$TONEWALL_ROOT/$keys_dir"
     audit_receiver_up "$(stack_run_dir "$run")/audit-shipped" "$receiver_port" "$keys_dir" || return 1
     export TONEWALL_AUDIT_SHIP_TO="127.0.0.1:$receiver_port"
     echo "tonewall: audit receiver up — rsyslog, syslog over TLS 127.0.0.1:$receiver_port, copy in $(stack_run_dir "$run")/audit-shipped/audit.log"

@@ -122,6 +122,7 @@ const INVALID: ReadonlyArray<[setting: string, value: string]> = [
   ['TONEWALL_MASK_CLI_PORT', '0'],
   ['TONEWALL_MUTE_CLI_PORT', '0'],
   ['TONEWALL_LOCAL_FIREWALL', 'maybe'],
+  ['TONEWALL_SERVICE_USERS', 'yes'],
   ['TONEWALL_CONTROL_UIDS', 'root'],
   ['TONEWALL_MEDIA_ADDR', LONG],
   ['TONEWALL_RTP_PORT_MIN', '-1'],

@@ -1,4 +1,4 @@
-import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { isPasswordHash } from '../../application/access/password-hash.js';
@@ -103,6 +103,16 @@ export class UsersFile implements UserSource {
     await this.upsert({ ...user, totpSecret: secret });
   }
 
+  /**
+   * Root (`tonewall users add` beside a gateway `up` runs as its own user) gives the new file the old
+   * one's owner, so the gateway can still read it; anyone else can only write files of their own.
+   */
+  async #keepOwner(temporary: string): Promise<void> {
+    if (process.getuid?.() !== 0) return;
+    const before = await stat(this.path).catch(() => undefined);
+    if (before !== undefined) await chown(temporary, before.uid, before.gid);
+  }
+
   /** Adds or replaces one user, writing a temporary file and renaming it over the old one (0600). */
   async upsert(user: LocalUser): Promise<'added' | 'replaced'> {
     const content = await this.read();
@@ -115,6 +125,7 @@ export class UsersFile implements UserSource {
     const temporary = `${this.path}.${process.pid}.tmp`;
     await writeFile(temporary, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
     await chmod(temporary, 0o600);
+    await this.#keepOwner(temporary);
     await rename(temporary, this.path);
     return replaced ? 'replaced' : 'added';
   }

@@ -65,6 +65,12 @@ export const GATEWAY_SETTINGS = {
     readBy: ['gateway', 'stack', 'scripts', 'sandbox'],
     doc: '`scripts/tonewall` sets it; relative paths (keys, run folder) start here',
   }),
+  TONEWALL_SERVICE_USERS: setting({
+    type: onOff,
+    default: 'on',
+    readBy: ['scripts'],
+    doc: '`up` run by root starts the gateway as `tonewall` (CAP_NET_BIND_SERVICE alone, group `tonewall-audit`) and the audit signer as `tonewall-signer`, system users it makes, and gives each only its own keys and files (scripts/lib/service-users.sh): the gateway cannot read the signing key. `off`: both run as the user that starts them',
+  }),
   TONEWALL_RUN_NAME: setting({
     type: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'must be 1-32 of a-z, 0-9 and -'),
     default: 'dev',

@@ -47,7 +47,7 @@ export const RTPENGINE_SETTINGS = {
   }),
   TONEWALL_CONTROL_UIDS: setting({
     type: z.string().regex(/^\d{1,10}(\s*,\s*\d{1,10}){0,15}$/, 'must be numeric user ids, comma-separated'),
-    defaultText: 'the user that starts the stack',
+    defaultText: "the user that starts the stack (`up` as root: and the gateway's user, `tonewall`)",
     readBy: ['stack'],
     doc: 'the user ids of the gateway, Kamailio and rtpengine, comma-separated: the only senders the local firewall lets reach the control planes',
   }),
