@@ -10,7 +10,9 @@
  *   happen to be decimal): nothing in that chain counts. A word with a letter outside a–f
  *   (`card-4242…`) does not hide a number;
  * - a run of 20 or more contiguous digits, and every part of it;
- * - parts of a group: a 17-digit group is one 17-digit candidate, never a 16-digit one inside it.
+ * - parts of a group: a 17-digit group is one 17-digit candidate, never a 16-digit one inside it;
+ * - groups of 7 or more digits joined to others (an SDP `o=- 123456789 1234567890` line): a card in
+ *   groups is printed 4-4-4-4 or 4-6-5; such a group counts only on its own.
  * Inside a longer chain of groups every window of whole groups is tried (a PAN followed by a CVV).
  *
  * A finding holds the masked number (stars and the last four) and where it is; the digits themselves
@@ -39,6 +41,8 @@ export interface PanFinderOptions {
 
 const MIN_DIGITS = 13;
 const MAX_DIGITS = 19;
+/** A group longer than this is a number of its own, never part of a card number in groups. */
+const MAX_GROUP = 6;
 /** A contiguous run this long is not a card number, nor is any part of it. */
 const LONG_RUN = 20;
 
@@ -198,6 +202,9 @@ export class PanFinder {
     for (let end = start; end < chain.length; end += 1) {
       const group = chain[end];
       if (group === undefined || group.tainted) break;
+      // cards are printed in groups of 3 to 6 (4-4-4-4, 4-6-5); a longer group joins no other
+      if (end > start && (group.digits.length > MAX_GROUP || (chain[start]?.digits.length ?? 0) > MAX_GROUP))
+        break;
       digits.push(...group.digits);
       if (digits.length > MAX_DIGITS) break;
       if (digits.length >= MIN_DIGITS && this.#isCardNumber(digits)) best = { end, length: digits.length };

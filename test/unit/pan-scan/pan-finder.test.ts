@@ -70,6 +70,8 @@ describe('PanFinder: false positives avoided', () => {
       '"requestId":"65123456-7890-4126-a456-426614174000"',
     ],
     ['a UUID whose last groups are a Luhn-valid visa number', 'id=ab12cd34-e89b-12d3-9123-456789012348 ok'],
+    // CI once failed on baresip's SDP origin line: session id and version, 19 Luhn-valid digits
+    ['an SDP origin line', 'o=- 354567890 1234567890 IN IP4 127.0.0.1'],
     ['a UUID whose middle groups are decimal', 'id=ab12cd34-6512-3456-7890-4126ffffffff'],
     ['a long non-Luhn digit run', 'ref 4242424242424241'],
     ['a card number inside a run of 20+ digits', 'n=42424242424242420000 m=004242424242424242'],
