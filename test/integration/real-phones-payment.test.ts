@@ -9,7 +9,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentAudioReport, describeAgentAudio } from '../support/agent-audio.js';
 import { CallHarness } from '../support/call-harness.js';
-import { until } from '../support/gateway-api.js';
 import { type InProcessGateway, startInProcessGateway } from '../support/in-process-gateway.js';
 import { findKeyedDigits, logFile } from '../support/log-scan.js';
 import { payWhileWatchingAgent } from '../support/muted-payment.js';
@@ -69,9 +68,7 @@ describe.each([
         tailMs: TAIL_MS,
       });
       calling.catch(() => undefined); // awaited below; a failure before then must not go unhandled
-      const listed = await until(`${kind}'s call in GET /v1/calls`, 10_000, async () =>
-        (await gateway.api.calls()).find((call) => !known.has(call.id)),
-      );
+      const listed = await gateway.api.waitForNewCall(known, `${kind}'s call`);
       const { done, atMute, atEnd } = await payWhileWatchingAgent(gateway.api, sink, listed.id, 60_000);
       const record = await calling;
       await agent.sipp.succeeded(15_000);

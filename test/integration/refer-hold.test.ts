@@ -58,11 +58,6 @@ function received(sipp: SippProcess, line: RegExp, count = 1): Promise<true> {
   });
 }
 
-/** The call as the gateway lists it now. */
-async function listed(sipCallId: string) {
-  return (await gateway.api.calls()).find((call) => call.sipCallId === sipCallId);
-}
-
 /**
  * Ends the call, then holds the PBX's stream to masking: every key captured, the card after the
  * REFER or the resume among them, none at the PBX, the customer's audio there after it.
@@ -85,7 +80,11 @@ async function checkMasked(call: PlacedCall, what: string): Promise<void> {
 
 /** The call stays in its agent phase, with its agent, masked. */
 async function expectAgentPhase(sipCallId: string, when: string): Promise<void> {
-  expect(await listed(sipCallId), when).toMatchObject({ phase: 'agent', agent: AGENT, masking: 'on' });
+  expect(await gateway.api.callOf(sipCallId), when).toMatchObject({
+    phase: 'agent',
+    agent: AGENT,
+    masking: 'on',
+  });
 }
 
 describe('REFER from the PBX', () => {

@@ -69,9 +69,7 @@ describe.each([{ srtp: 'sdes' }, { srtp: 'dtls' }] as const)('baresip over TLS w
         tailMs: 3000,
       });
       calling.catch(() => undefined);
-      const listed = await until('the call in GET /v1/calls', 10_000, async () =>
-        (await gateway.api.calls()).find((call) => !known.has(call.id)),
-      );
+      const listed = await gateway.api.waitForNewCall(known, 'the call');
       // what the edge rtpengine negotiated with the phone, asked while the call is up
       const protocols = await mediaProtocols(listed.sipCallId);
       const { done, atMute, atEnd } = await payWhileWatchingAgent(gateway.api, sink, listed.id, 60_000);
@@ -137,9 +135,7 @@ describe('an SRTP customer through an IVR (masking from the agent)', () => {
         tailMs: 2500,
       });
       calling.catch(() => undefined);
-      const listed = await until('the call in GET /v1/calls', 10_000, async () =>
-        (await gateway.api.calls()).find((call) => !known.has(call.id)),
-      );
+      const listed = await gateway.api.waitForNewCall(known, 'the call');
       expect(listed).toMatchObject({ phase: 'ivr', masking: 'off' });
       const connected = await until('the agent connected', 8000, async () => {
         const found = (await gateway.api.calls()).find((call) => call.id === listed.id);

@@ -23,7 +23,6 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { agentAudioReport, describeAgentAudio, MIN_AGENT_PACKET_SHARE } from '../support/agent-audio.js';
 import { CallHarness } from '../support/call-harness.js';
 import { rfc4733Pcap, silentPcap } from '../support/dtmf-pcap.js';
-import { until } from '../support/gateway-api.js';
 import { type InProcessGateway, startInProcessGateway } from '../support/in-process-gateway.js';
 import {
   type LegTransport,
@@ -105,9 +104,7 @@ async function callDtlsPbx(name: string, keys: string) {
       tailMs: 2000,
     });
     calling.catch(() => undefined);
-    const listed = await until('the call in GET /v1/calls', 10_000, async () =>
-      (await gateway.api.calls()).find((call) => !known.has(call.id)),
-    );
+    const listed = await gateway.api.waitForNewCall(known, 'the call');
     await pbx.established(5000);
     const pbxLeg = await mediaProtocols(listed.sipCallId, MUTE_NG_PORT);
     await calling;

@@ -85,10 +85,20 @@ export class GatewayApi {
     return calls;
   }
 
+  /** The call with this SIP Call-ID as `GET /v1/calls` lists it now, if it does. */
+  async callOf(sipCallId: string): Promise<CallView | undefined> {
+    return (await this.calls()).find((call) => call.sipCallId === sipCallId);
+  }
+
   /** Polls `GET /v1/calls` until the call with this SIP Call-ID is listed. */
   waitForCall(sipCallId: string, timeoutMs = 5000): Promise<CallView> {
-    return until(`call ${sipCallId} in GET /v1/calls`, timeoutMs, async () =>
-      (await this.calls()).find((call) => call.sipCallId === sipCallId),
+    return until(`call ${sipCallId} in GET /v1/calls`, timeoutMs, () => this.callOf(sipCallId));
+  }
+
+  /** Polls `GET /v1/calls` until a call whose id is not in `known` is listed (a phone's, whose Call-ID the test does not choose). */
+  waitForNewCall(known: ReadonlySet<string>, what = 'the call', timeoutMs = 10_000): Promise<CallView> {
+    return until(`${what} in GET /v1/calls`, timeoutMs, async () =>
+      (await this.calls()).find((call) => !known.has(call.id)),
     );
   }
 
