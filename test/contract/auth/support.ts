@@ -95,6 +95,8 @@ export async function startTestGateway(
     users?: readonly TestUser[];
     /** How often open event streams' credentials are checked, ms. */
     streamCheckMs?: number;
+    /** As with TONEWALL_WEBHOOK_SECRET set: a statusCallback is not refused for that reason. */
+    webhooksEnabled?: boolean;
   } = {},
 ): Promise<TestGateway> {
   const dir = mkdtempSync(join(tmpdir(), 'tonewall-auth-'));
@@ -122,7 +124,7 @@ export async function startTestGateway(
       logger: logs.logger,
       clock: testClock,
     }),
-    webhooksEnabled: false,
+    webhooksEnabled: options.webhooksEnabled ?? false,
     health: {},
     ...(options.streamCheckMs === undefined ? {} : { streamCheckMs: options.streamCheckMs }),
     ...(options.auditReport ? { auditReport: options.auditReport } : {}),
