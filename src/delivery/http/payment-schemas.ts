@@ -23,7 +23,17 @@ export const createPaymentSchema = z
     description: z.string().max(255).optional(),
     paymentMethod: z.literal('credit-card').optional(),
     tokenType: z.enum(TOKEN_TYPES).default('one-time'),
-    validCardTypes: z.array(z.enum(CARD_BRANDS)).min(1).max(CARD_BRANDS.length).optional(),
+    validCardTypes: z
+      .array(z.enum(CARD_BRANDS))
+      .min(1)
+      .max(CARD_BRANDS.length)
+      .optional()
+      .meta({
+        description:
+          'The brands accepted (default: all). A card has one brand, that of the most specific IIN prefix ' +
+          'that holds its number (an elo card in a range inside visa’s 4 is elo), and is taken only when ' +
+          'that brand is listed; else invalid-card-type.',
+      }),
     securityCode: z.boolean().optional(),
     postalCode: z.boolean().optional(),
     /** Seconds to wait for each further digit (Twilio's Timeout). */

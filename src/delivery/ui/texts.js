@@ -14,15 +14,23 @@ export const FIELD_HINTS = {
   'postal-code': 'Digits of the billing postal code',
 };
 
+/** The brands' own names (src/domain/card/card-brand-data.ts; test/unit/desk-texts.test.ts compares). */
 export const BRANDS = {
   visa: 'Visa',
   mastercard: 'Mastercard',
   amex: 'American Express',
-  discover: 'Discover',
-  jcb: 'JCB',
   'diners-club': 'Diners Club',
+  discover: 'Discover',
+  troy: 'Troy',
+  jcb: 'JCB',
   unionpay: 'UnionPay',
+  naranja: 'Naranja',
+  verve: 'Verve',
   maestro: 'Maestro',
+  elo: 'Elo',
+  mir: 'Mir',
+  hiper: 'Hiper',
+  hipercard: 'Hipercard',
 };
 
 export const STATUSES = {

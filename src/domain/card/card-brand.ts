@@ -1,33 +1,50 @@
 /**
- * Card brands, their IIN (issuer identification number) ranges and their valid lengths, and brand
- * detection from the fewest leading digits that decide it.
+ * Card brands, their IIN (issuer identification number) prefixes, card-number lengths and security
+ * codes, and brand detection from the fewest leading digits that decide it.
  *
- * | brand       | IIN prefixes                                          | lengths |
- * | ----------- | ----------------------------------------------------- | ------- |
- * | visa        | 4                                                     | 13, 16, 19 |
- * | mastercard  | 51–55, 2221–2720                                      | 16      |
- * | amex        | 34, 37                                                | 15      |
- * | discover    | 6011, 644–649, 65, 622126–622925                      | 16–19   |
- * | jcb         | 3528–3589                                             | 16–19   |
- * | diners-club | 300–305, 36, 38–39                                    | 14–19   |
- * | unionpay    | 62 (except 622126–622925, which are discover)         | 16–19   |
- * | maestro     | 5018, 5020, 5038, 5893, 6304, 6759, 6761–6763         | 12–19   |
+ * The table is card-brand-data.ts, generated from the maintained `credit-card-type` package
+ * (scripts/card-brands.ts; a unit test fails when the file and the package differ). Its brands:
+ * visa, mastercard, amex, diners-club, discover, troy, jcb, unionpay, naranja, verve, maestro, elo,
+ * mir, hiper, hipercard. The package has no RuPay and no Cartes Bancaires: a CB card is co-badged
+ * with Visa or Mastercard and its number lies in their ranges, so it is read as that brand.
  *
- * Where ranges overlap, the longer (more specific) prefix wins: 622126–622925 lie inside unionpay's 62
- * and are discover. Every range is at most six digits long, so six digits always settle the brand.
+ * A number whose prefix lies in more than one brand's ranges (a co-badged or carved-out range: elo's
+ * 401178 inside visa's 4, troy's 650052 inside discover's 65, verve's 506099–506127 inside one of
+ * maestro's) has ONE brand: the brand of the longest (most specific) prefix that holds it; between
+ * prefixes of the same length, the brand earlier in the table (the package's own order). This is
+ * the package's rule, and a property test checks that the two agree on whole numbers. The per-payment
+ * allow-list (`validCardTypes`) is checked against that one brand only: a merchant accepting visa
+ * does not take an elo card whose range sits inside visa's 4 (invalid-card-type); it lists elo.
  */
 
-export const CARD_BRANDS = [
-  'visa',
-  'mastercard',
-  'amex',
-  'discover',
-  'jcb',
-  'diners-club',
-  'unionpay',
-  'maestro',
-] as const;
+import { BRAND_DATA, CARD_BRANDS } from './card-brand-data.js';
+
+export { CARD_BRANDS };
 export type CardBrand = (typeof CARD_BRANDS)[number];
+
+export interface BrandInfo {
+  readonly brand: CardBrand;
+  /** The brand's own name, as cards and the desk print it. */
+  readonly name: string;
+  readonly lengths: readonly number[];
+  /** What the brand calls its security code (CVV, CVC, CID …) and how many digits it has. */
+  readonly securityCode: { readonly name: string; readonly length: number };
+  /** `4`, `51-55`: a prefix, or an inclusive range of prefixes of one length. */
+  readonly iins: readonly string[];
+}
+
+/** Every brand, in the table's (tie-breaking) order. */
+export const BRAND_TABLE: readonly BrandInfo[] = Object.freeze(
+  BRAND_DATA.map(({ brand, name, lengths, securityCode, iins }) =>
+    Object.freeze({
+      brand,
+      name,
+      lengths: Object.freeze([...lengths]),
+      securityCode: Object.freeze({ ...securityCode }),
+      iins: Object.freeze(iins.flatMap((line) => line.split(' '))),
+    }),
+  ),
+);
 
 /** An IIN range: every number whose first `from.length` digits lie in from..to (inclusive). */
 export interface IinRange {
@@ -36,48 +53,36 @@ export interface IinRange {
   readonly to: string;
 }
 
-function ranges(brand: CardBrand, ...spans: ReadonlyArray<readonly [string, string]>): IinRange[] {
-  return spans.map(([from, to]) => ({ brand, from, to }));
-}
-
-export const IIN_RANGES: readonly IinRange[] = Object.freeze([
-  ...ranges('visa', ['4', '4']),
-  ...ranges('mastercard', ['51', '55'], ['2221', '2720']),
-  ...ranges('amex', ['34', '34'], ['37', '37']),
-  ...ranges('discover', ['6011', '6011'], ['644', '649'], ['65', '65'], ['622126', '622925']),
-  ...ranges('jcb', ['3528', '3589']),
-  ...ranges('diners-club', ['300', '305'], ['36', '36'], ['38', '39']),
-  ...ranges('unionpay', ['62', '62']),
-  ...ranges(
-    'maestro',
-    ['5018', '5018'],
-    ['5020', '5020'],
-    ['5038', '5038'],
-    ['5893', '5893'],
-    ['6304', '6304'],
-    ['6759', '6759'],
-    ['6761', '6763'],
+export const IIN_RANGES: readonly IinRange[] = Object.freeze(
+  BRAND_TABLE.flatMap(({ brand, iins }) =>
+    iins.map((iin) => {
+      const [from = '', to = from] = iin.split('-');
+      return Object.freeze({ brand, from, to });
+    }),
   ),
-]);
+);
 
-function span(from: number, to: number): readonly number[] {
-  return Object.freeze(Array.from({ length: to - from + 1 }, (_, i) => from + i));
+function brandRecord<T>(value: (info: BrandInfo) => T): Readonly<Record<CardBrand, T>> {
+  return Object.freeze(
+    Object.fromEntries(BRAND_TABLE.map((info) => [info.brand, value(info)])) as Record<CardBrand, T>,
+  );
 }
 
-/** The valid card-number lengths of each brand (industry-standard values; see the table above). */
-export const CARD_LENGTHS: Readonly<Record<CardBrand, readonly number[]>> = Object.freeze({
-  visa: Object.freeze([13, 16, 19]),
-  mastercard: Object.freeze([16]),
-  amex: Object.freeze([15]),
-  discover: span(16, 19),
-  jcb: span(16, 19),
-  'diners-club': span(14, 19),
-  unionpay: span(16, 19),
-  maestro: span(12, 19),
-});
+/** The valid card-number lengths of each brand. */
+export const CARD_LENGTHS: Readonly<Record<CardBrand, readonly number[]>> = brandRecord(
+  ({ lengths }) => lengths,
+);
+
+/** The brand's own name (`American Express`), the one the desk shows. */
+export const BRAND_NAMES: Readonly<Record<CardBrand, string>> = brandRecord(({ name }) => name);
+
+/** How many digits each brand's security code has. */
+export const SECURITY_CODE_LENGTHS: Readonly<Record<CardBrand, number>> = brandRecord(
+  ({ securityCode }) => securityCode.length,
+);
 
 /** The longest card number of any brand. */
-export const MAX_CARD_NUMBER_LENGTH = 19;
+export const MAX_CARD_NUMBER_LENGTH = Math.max(...BRAND_TABLE.flatMap(({ lengths }) => lengths));
 
 /**
  * What the leading digits say about the brand:
@@ -91,7 +96,8 @@ export type BrandDetection =
   | { readonly kind: 'undecided'; readonly candidates: readonly CardBrand[] }
   | { readonly kind: 'none' };
 
-const IIN_DIGITS = 6;
+/** The longest prefix in the table: that many digits always settle the brand. */
+const IIN_DIGITS = Math.max(...IIN_RANGES.map(({ from }) => from.length));
 
 interface ScaledRange {
   readonly brand: CardBrand;
@@ -108,7 +114,10 @@ const SCALED_RANGES: readonly ScaledRange[] = Object.freeze(
   }),
 );
 
-/** The brand of the six-digit IIN `iin`: the most specific range that holds it. */
+/**
+ * The brand of the IIN `iin` (IIN_DIGITS digits): the most specific range that holds it, the earlier
+ * brand of the table between equally specific ones.
+ */
 function brandOfIin(iin: number): CardBrand | undefined {
   let best: ScaledRange | undefined;
   for (const range of SCALED_RANGES) {
@@ -125,7 +134,7 @@ function brandOfIin(iin: number): CardBrand | undefined {
 
 /**
  * The brand that the leading digits of a card number decide, if they decide one. `digits` holds digit
- * values 0–9 (not characters); only the first six are read.
+ * values 0–9 (not characters); only the first IIN_DIGITS (8) are read.
  */
 export function detectBrand(digits: ArrayLike<number>): BrandDetection {
   const known = Math.min(digits.length, IIN_DIGITS);

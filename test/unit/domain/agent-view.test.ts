@@ -20,10 +20,12 @@ describe('toAgentView', () => {
 
   it.each([
     ['5', undefined],
-    ['4', 'visa'],
+    ['4', undefined],
+    ['41', 'visa'],
     ['37', 'amex'],
-    ['622', undefined],
-    ['622126', 'discover'],
+    ['65', undefined],
+    ['650052', 'troy'],
+    ['2200', 'mir'],
   ])('while keying %s: a count, stars, and the brand once decided (%s)', (keys, brand) => {
     const d = startDriver();
     d.press(keys);

@@ -56,7 +56,8 @@ describe('keys', () => {
     const d = startDriver();
     const { commands } = d.press('4');
     expect(d.field('payment-card-number').count).toBe(1);
-    expect(d.field('payment-card-number').brand).toBe('visa');
+    // 4 alone is visa, elo, naranja or maestro (card-brand.ts): no brand yet
+    expect(d.field('payment-card-number').brand).toBeUndefined();
     expect(d.state.deadline).toBe(d.clock.now() + 5_000);
     expect(commands).toEqual([{ type: 'schedule-timeout', at: d.clock.now() + 5_000 }, { type: 'notify' }]);
   });
@@ -68,6 +69,8 @@ describe('keys', () => {
     d.press('2');
     expect(d.field('payment-card-number').brand).toBeUndefined();
     d.press('1');
+    expect(d.field('payment-card-number').brand).toBeUndefined(); // 62183 is maestro
+    d.press('0');
     expect(d.field('payment-card-number').brand).toBe('unionpay');
   });
 

@@ -122,21 +122,42 @@ export function allWiped(state: CaptureState): boolean {
   return Object.values(state.fields).every((field) => field.digits.isWiped());
 }
 
-/** Well-known processor test numbers, one or more per brand and length. */
+/**
+ * Published test card numbers, one or more per brand (every brand of card-brand-data.ts), with where
+ * each is published: a processor's test-card list, or the test suite of credit-card-type itself
+ * (braintree/credit-card-type src/__tests__/index.ts). Mir has no Luhn-valid number there: its
+ * number is that suite's 2200… completed with a check digit (`luhn-completed`).
+ */
 export const TEST_CARDS = [
-  { brand: 'visa', number: '4111111111111111' },
-  { brand: 'visa', number: '4222222222222' },
-  { brand: 'visa', number: '4242424242424242' },
-  { brand: 'mastercard', number: '5555555555554444' },
-  { brand: 'mastercard', number: '2223003122003222' },
-  { brand: 'amex', number: '378282246310005' },
-  { brand: 'amex', number: '371449635398431' },
-  { brand: 'discover', number: '6011111111111117' },
-  { brand: 'discover', number: '6011000990139424' },
-  { brand: 'jcb', number: '3530111333300000' },
-  { brand: 'jcb', number: '3566002020360505' },
-  { brand: 'diners-club', number: '36227206271667' },
-  { brand: 'diners-club', number: '30569309025904' },
-  { brand: 'unionpay', number: '6200000000000005' },
-  { brand: 'maestro', number: '6759649826438453' },
+  { brand: 'visa', number: '4111111111111111', source: 'braintree' },
+  { brand: 'visa', number: '4012888888881881', source: 'braintree' },
+  { brand: 'visa', number: '4242424242424242', source: 'stripe' },
+  { brand: 'mastercard', number: '5555555555554444', source: 'stripe' },
+  { brand: 'mastercard', number: '2223003122003222', source: 'stripe' },
+  { brand: 'mastercard', number: '5105105105105100', source: 'stripe' },
+  { brand: 'amex', number: '378282246310005', source: 'stripe' },
+  { brand: 'amex', number: '371449635398431', source: 'stripe' },
+  { brand: 'discover', number: '6011111111111117', source: 'stripe' },
+  { brand: 'discover', number: '6011000990139424', source: 'stripe' },
+  { brand: 'jcb', number: '3530111333300000', source: 'braintree' },
+  { brand: 'jcb', number: '3566002020360505', source: 'stripe' },
+  { brand: 'diners-club', number: '36227206271667', source: 'stripe' },
+  { brand: 'diners-club', number: '3056930009020004', source: 'stripe' },
+  { brand: 'diners-club', number: '30569309025904', source: 'braintree' },
+  { brand: 'unionpay', number: '6200000000000005', source: 'stripe' },
+  { brand: 'unionpay', number: '6205500000000000004', source: 'stripe' },
+  { brand: 'unionpay', number: '8100513433325374', source: 'credit-card-type tests' },
+  { brand: 'maestro', number: '6759649826438453', source: 'the earlier hand-kept table' },
+  { brand: 'maestro', number: '6304000000000000', source: 'braintree' },
+  { brand: 'maestro', number: '6799990100000000019', source: 'braintree' },
+  { brand: 'elo', number: '5066991111111118', source: 'adyen' },
+  { brand: 'elo', number: '6362970000457013', source: 'adyen' },
+  { brand: 'elo', number: '6277809990229178', source: 'credit-card-type tests' },
+  { brand: 'hipercard', number: '6062828888666688', source: 'adyen' },
+  { brand: 'hiper', number: '6370950000000005', source: 'credit-card-type tests' },
+  { brand: 'troy', number: '9792100000000001', source: 'credit-card-type tests' },
+  { brand: 'troy', number: '6502740000000001', source: 'credit-card-type tests' },
+  { brand: 'naranja', number: '5895626292990446', source: 'credit-card-type tests' },
+  { brand: 'verve', number: '5061460410120223210', source: 'flutterwave' },
+  { brand: 'mir', number: '2200000000000004', source: 'luhn-completed' },
 ] as const;

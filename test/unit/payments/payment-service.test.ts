@@ -286,8 +286,9 @@ describe('PaymentService', () => {
     t.service.create(t.call.id, request());
     t.key(`${CARD}#`);
     const kinds = t.updates.map((update) => (update.progress ? 'digit' : 'change'));
-    // started; the first 4 (capturing, brand visa); 15 digits; # (captured, valid, next field)
-    expect(kinds).toEqual(['change', 'change', ...Array(15).fill('digit'), 'change']);
+    // started; 4 (a digit: 4 alone may be visa, elo, naranja or maestro); 2 (brand visa); 14 digits;
+    // # (captured, valid, next field)
+    expect(kinds).toEqual(['change', 'digit', 'change', ...Array(14).fill('digit'), 'change']);
   });
 
   it('refuses a payment on a call whose tones are not masked', () => {

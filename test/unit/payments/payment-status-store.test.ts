@@ -88,8 +88,9 @@ describe('payment status store', () => {
       capture: null,
       result: { outcome: 'internal-error' },
       interrupted: 'capturing',
-      // as of the field's last change of state (its first key): a key that only adds a digit is not saved
-      fields: { 'payment-card-number': { state: 'capturing', digits: 1, masked: '*' } },
+      // as of the field's last change of state (its second key, 42, decides the brand): a key that
+      // only adds a digit is not saved
+      fields: { 'payment-card-number': { state: 'capturing', digits: 2, masked: '**' } },
     });
     expect(second.payments.get(processing.view.id)).toMatchObject({
       status: 'failed',
@@ -177,10 +178,10 @@ describe('payment status store', () => {
       .map((line) => JSON.parse(line) as PaymentStatusRecord)
       .filter((record) => record.id === view.id)
       .map((record) => record.fields['payment-card-number']);
-    // started (0 digits), first key (the 4 decides the brand), submitted: 17 keys, 3 lines
+    // started (0 digits), second key (42 decides the brand), submitted: 17 keys, 3 lines
     expect(saved.map((field) => [field?.state, field?.digits, field?.brand, field?.valid])).toEqual([
       ['capturing', 0, undefined, undefined],
-      ['capturing', 1, 'visa', undefined],
+      ['capturing', 2, 'visa', undefined],
       ['captured', 16, 'visa', true],
     ]);
     await store.close();
