@@ -11,14 +11,14 @@ import type { WebhookSettings } from '../config/webhook-settings.js';
 import { GatewayError } from '../errors.js';
 import type { Logger } from '../logger.js';
 
-const NO_CALLBACKS: CallbackAllowList = { hosts: new Set(), addresses: new Set() };
+const NO_CALLBACKS: CallbackAllowList = { hosts: new Set(), addresses: new Set(), loopback: false };
 
 /**
  * How a payment's statusCallback is checked when it is asked for: against the allow-list, or, with
  * callbacks off, refused (the HTTP routes refuse it first with a clearer message).
  */
 export function callbackCheck(settings: WebhookSettings | undefined): (url: string) => void {
-  const allowed = settings ? allowList(settings.hosts) : NO_CALLBACKS;
+  const allowed = settings ? allowList(settings.hosts, { loopback: settings.loopback }) : NO_CALLBACKS;
   return (url) => {
     if (!settings)
       throw new GatewayError('GW_ERR_INVALID_BODY', '"statusCallback" needs webhooks, which are off');
@@ -43,10 +43,16 @@ export function startWebhooks(options: {
 }): WebhookSender | undefined {
   const { settings, payments, clock } = options;
   if (!settings) return undefined;
+  if (settings.loopback) {
+    options.logger.warn(
+      { setting: 'TONEWALL_WEBHOOK_LOOPBACK' },
+      'status callbacks may reach loopback addresses the allow-list names: development and tests only',
+    );
+  }
   const sender = new WebhookSender({
     queue: new DeliveryQueue(options.db, clock.now()),
     signer: new WebhookSigner(settings.secrets),
-    allowList: allowList(settings.hosts),
+    allowList: allowList(settings.hosts, { loopback: settings.loopback }),
     retryDelaysMs: settings.retryDelaysMs,
     attemptTimeoutMs: settings.attemptTimeoutMs,
     clock,

@@ -12,6 +12,8 @@ export interface WebhookSettings {
   /** The wait after each failed attempt, ms; after the last, the callback is given up. */
   readonly retryDelaysMs: readonly number[];
   readonly attemptTimeoutMs: number;
+  /** TONEWALL_WEBHOOK_LOOPBACK: a loopback address the hosts name may be reached (development, tests). */
+  readonly loopback: boolean;
 }
 
 interface WebhookEnvironment {
@@ -20,6 +22,7 @@ interface WebhookEnvironment {
   readonly TONEWALL_WEBHOOK_HOSTS?: readonly string[] | undefined;
   readonly TONEWALL_WEBHOOK_RETRY_SCHEDULE: readonly number[];
   readonly TONEWALL_WEBHOOK_TIMEOUT_MS: number;
+  readonly TONEWALL_WEBHOOK_LOOPBACK: 'on' | 'off';
 }
 
 /** Callbacks on need an allow-list: without one the API could aim the gateway anywhere. */
@@ -50,5 +53,6 @@ export function webhookSettings(env: WebhookEnvironment): WebhookSettings | unde
     hosts: (env.TONEWALL_WEBHOOK_HOSTS ?? []).map((host) => host.toLowerCase()),
     retryDelaysMs: env.TONEWALL_WEBHOOK_RETRY_SCHEDULE,
     attemptTimeoutMs: env.TONEWALL_WEBHOOK_TIMEOUT_MS,
+    loopback: env.TONEWALL_WEBHOOK_LOOPBACK === 'on',
   };
 }

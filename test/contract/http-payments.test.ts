@@ -42,7 +42,13 @@ const wire: string[] = [];
 beforeAll(async () => {
   db = await openStateDatabase(join(stateDir, 'state.sqlite'));
   webhooks = startWebhooks({
-    settings: { secrets: [secret], hosts: ['127.0.0.1'], retryDelaysMs: [20, 20], attemptTimeoutMs: 5_000 },
+    settings: {
+      secrets: [secret],
+      hosts: ['127.0.0.1'],
+      retryDelaysMs: [20, 20],
+      attemptTimeoutMs: 5_000,
+      loopback: true,
+    },
     db,
     payments,
     clock: systemClock,

@@ -75,7 +75,7 @@ function sender(
   const webhooks = new WebhookSender({
     queue: new DeliveryQueue(db, systemClock.now()),
     signer: new WebhookSigner(options.secrets ?? [SECRET]),
-    allowList: allowList(options.hosts ?? ['127.0.0.1']),
+    allowList: allowList(options.hosts ?? ['127.0.0.1'], { loopback: true }),
     retryDelaysMs: options.delays ?? [100, 100],
     attemptTimeoutMs: 5_000,
     clock: systemClock,

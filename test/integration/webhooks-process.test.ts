@@ -3,7 +3,8 @@
  * a receiver that accepts and never answers stops on SIGTERM at once (the attempt in flight is
  * aborted), and what it had not delivered stays in the state database: the next run sends it, in
  * order, with the same webhook-id, signed in the Standard Webhooks format, to a receiver on the same
- * address.
+ * address. Without TONEWALL_WEBHOOK_LOOPBACK (the production default) a loopback callback is refused
+ * even when the allow-list names the address.
  */
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
@@ -59,7 +60,7 @@ async function closeReceiver(): Promise<void> {
   await new Promise<void>((resolve) => (running ? running.close(() => resolve()) : resolve()));
 }
 
-function startGateway(): Promise<GatewayProcess> {
+function startGateway(extra: Record<string, string> = {}): Promise<GatewayProcess> {
   return startGatewayProcess({
     env: testGatewayEnv({
       TONEWALL_WEBHOOK_SECRET: SECRET,
@@ -67,6 +68,7 @@ function startGateway(): Promise<GatewayProcess> {
       TONEWALL_STATE_DB: STATE_DB,
       // an attempt would hang for 30 s: the stop must not wait for it
       TONEWALL_WEBHOOK_TIMEOUT_MS: '30000',
+      ...extra,
     }),
     logFile: GATEWAY_LOG,
     httpPort: HTTP_PORT,
@@ -150,9 +152,33 @@ describe('status callbacks on the gateway process', () => {
     );
     expect(second.at(-1)).toMatchObject({ status: 'failed', outcome: 'internal-error' });
     expect(new Set(second.map((hook) => hook.id)).size).toBe(second.length);
-    expect(readFileSync(GATEWAY_LOG, 'utf8').slice(logFrom)).toContain(
-      'status callbacks left by an earlier run',
-    );
+    const log = readFileSync(GATEWAY_LOG, 'utf8').slice(logFrom);
+    expect(log).toContain('status callbacks left by an earlier run');
+    // the suite reaches its loopback receivers with TONEWALL_WEBHOOK_LOOPBACK on, which the gateway warns of
+    expect(log).toContain('status callbacks may reach loopback addresses');
     expect((await api.payment(payment.id)).status).toBe('failed');
+  });
+
+  it('TONEWALL_WEBHOOK_LOOPBACK off: a callback to a loopback address the allow-list names is refused (400), nothing sent', async () => {
+    await gateway?.stop();
+    hits.length = 0;
+    const port = await listen(0, true);
+    const logFrom = logEnd(GATEWAY_LOG);
+    gateway = await startGateway({ TONEWALL_WEBHOOK_LOOPBACK: 'off' });
+    const call = await harness.placeCall({
+      customer: { telephoneEvent: true, pcap: silentPcap(4000), holdMs: 4000 },
+    });
+    const listed = await api.waitForCall(call.customer.sipCallId);
+    await expect(
+      api.startPayment(listed.id, { statusCallback: `http://127.0.0.1:${port}/payments` }),
+    ).rejects.toThrow(/HTTP 400 .*GW_ERR_INVALID_BODY.*loopback address/);
+    const started = await api.startPayment(listed.id, { idempotencyKey: 'no-callback' });
+    expect(started.status).toBe('in-progress');
+    await api.request('POST', `/v1/payments/${started.id}`, { status: 'cancel' });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(hits).toEqual([]);
+    expect(readFileSync(GATEWAY_LOG, 'utf8').slice(logFrom)).not.toContain(
+      'status callbacks may reach loopback addresses',
+    );
   });
 });

@@ -19,7 +19,8 @@ export const TEST_API_KEY = 'tonewall-integration-test-key-abcd';
 
 /**
  * TONEWALL_* settings for a test gateway: this run, its keys, the API key, trace logs, status
- * callbacks allowed to 127.0.0.1 (the test receivers; used when a test sets a webhook secret); `extra` wins.
+ * callbacks allowed to 127.0.0.1 (the test receivers, reached with TONEWALL_WEBHOOK_LOOPBACK on; used
+ * when a test sets a webhook secret); `extra` wins.
  */
 export function testGatewayEnv(extra: Readonly<Record<string, string>> = {}): Record<string, string> {
   return {
@@ -29,6 +30,7 @@ export function testGatewayEnv(extra: Readonly<Record<string, string>> = {}): Re
     TONEWALL_API_KEY: TEST_API_KEY,
     TONEWALL_LOG_LEVEL: 'trace',
     TONEWALL_WEBHOOK_HOSTS: '127.0.0.1',
+    TONEWALL_WEBHOOK_LOOPBACK: 'on',
     ...extra,
   };
 }

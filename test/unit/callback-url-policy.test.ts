@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { classifyAddress } from '../../src/adapters/webhooks/address-class.js';
-import { allowList, checkCallbackUrl, urlHost } from '../../src/adapters/webhooks/callback-url-policy.js';
+import {
+  allowList,
+  checkCallbackUrl,
+  refusedAddress,
+  urlHost,
+} from '../../src/adapters/webhooks/callback-url-policy.js';
 
 describe('classifyAddress', () => {
   it.each([
@@ -80,8 +85,25 @@ describe('checkCallbackUrl', () => {
     ['https://10.0.0.5/hook', ['10.0.0.5']],
     ['https://[fd00::1]/hook', ['fd00::1']],
     ['https://93.184.216.34/hook', ['93.184.216.34']],
-  ])('accepts %s with the allow-list %j', (url, hosts) => {
-    expect(() => checkCallbackUrl(url, allowList(hosts))).not.toThrow();
+  ])('accepts %s with the allow-list %j (loopback on: development and tests)', (url, hosts) => {
+    expect(() => checkCallbackUrl(url, allowList(hosts, { loopback: true }))).not.toThrow();
+  });
+
+  it.each([
+    ['http://127.0.0.1:9000/hook', ['127.0.0.1']],
+    ['http://2130706433:9000/hook', ['127.0.0.1']],
+    ['https://127.0.0.1:5060/', ['127.0.0.1']],
+    ['http://[::1]:9000/hook', ['::1']],
+    ['https://[::ffff:127.0.0.1]/', ['::ffff:127.0.0.1']],
+  ])('refuses loopback %s even when %j names it, with TONEWALL_WEBHOOK_LOOPBACK off (the default)', (url, hosts) => {
+    expect(() => checkCallbackUrl(url, allowList(hosts))).toThrow(
+      expect.objectContaining({
+        code: 'GW_ERR_INVALID_BODY',
+        message: expect.stringMatching(/loopback address/),
+      }),
+    );
+    expect(refusedAddress(hosts[0] ?? '', allowList(hosts))).toBe('loopback');
+    expect(refusedAddress(hosts[0] ?? '', allowList(hosts, { loopback: true }))).toBeUndefined();
   });
 
   it.each([

@@ -42,6 +42,7 @@ const INVALID: ReadonlyArray<[setting: string, value: string]> = [
   ['TONEWALL_WEBHOOK_RETRY_SCHEDULE', '5 minutes'],
   ['TONEWALL_WEBHOOK_RETRY_SCHEDULE', '5s,2d'],
   ['TONEWALL_WEBHOOK_TIMEOUT_MS', '100'],
+  ['TONEWALL_WEBHOOK_LOOPBACK', 'yes'],
   ['TONEWALL_ROOT', LONG],
   ['TONEWALL_RUN_NAME', '../etc'],
   ['TONEWALL_KEYS_DIR', LONG],

@@ -2,9 +2,9 @@ import { isIPv4, isIPv6 } from 'node:net';
 
 /**
  * What an IP address is, for deciding whether a status callback may connect to it. `public` may be
- * reached; `private` (RFC 1918, shared 100.64/10, unique-local fc00::/7) and `loopback` only when the
- * allow-list names the address itself; every other class never (docs/webhooks.md, "Where callbacks
- * may go").
+ * reached; `private` (RFC 1918, shared 100.64/10, unique-local fc00::/7) only when the allow-list
+ * names the address itself; `loopback` likewise, and only with TONEWALL_WEBHOOK_LOOPBACK on
+ * (development and tests); every other class never (docs/webhooks.md, "Where callbacks may go").
  */
 export type AddressClass =
   | 'public'

@@ -3,12 +3,15 @@ import { type AddressClass, canonicalAddress, classifyAddress, NAMED_ONLY } from
 
 /**
  * The allow-list of status callbacks (TONEWALL_WEBHOOK_HOSTS): host names, and addresses. A private
- * or loopback address is reached only when it is named here by address (docs/webhooks.md).
+ * address is reached only when it is named here by address; a loopback one never, unless `loopback`
+ * (TONEWALL_WEBHOOK_LOOPBACK, development and tests) and named by address (docs/webhooks.md).
  */
 export interface CallbackAllowList {
   readonly hosts: ReadonlySet<string>;
   /** The entries that are IP addresses, canonical (address-class.ts). */
   readonly addresses: ReadonlySet<string>;
+  /** Loopback addresses named in `addresses` may be reached (never in production). */
+  readonly loopback: boolean;
 }
 
 /** Lowercase, `new URL`'s form (decimal and octal IPv4 made dotted, IPv6 bracketed), as callback hosts are compared. */
@@ -21,11 +24,15 @@ export function urlHost(entry: string): string | undefined {
   }
 }
 
-export function allowList(entries: readonly string[]): CallbackAllowList {
+export function allowList(
+  entries: readonly string[],
+  options: { loopback?: boolean } = {},
+): CallbackAllowList {
   const hosts = entries.map((entry) => urlHost(entry) ?? entry.toLowerCase());
   return {
     hosts: new Set(hosts),
     addresses: new Set(hosts.map(canonicalAddress).filter((address) => address !== undefined)),
+    loopback: options.loopback === true,
   };
 }
 
@@ -33,6 +40,7 @@ export function allowList(entries: readonly string[]): CallbackAllowList {
 export function refusedAddress(address: string, allowed: CallbackAllowList): AddressClass | undefined {
   const kind = classifyAddress(address);
   if (kind === 'public') return undefined;
+  if (kind === 'loopback' && !allowed.loopback) return kind;
   const canonical = canonicalAddress(address);
   if (NAMED_ONLY.has(kind) && canonical !== undefined && allowed.addresses.has(canonical)) return undefined;
   return kind;

@@ -27,7 +27,7 @@ function refused(message: string): GatewayError {
 /**
  * The address a callback connects to: the URL's own when it is an address, else the first address
  * the name resolves to that the policy admits (refusedAddress: never link-local, metadata,
- * multicast…; private and loopback only when named). The request then goes to that address and no
+ * multicast…; private only when named; loopback only when named and allowed for development). The request then goes to that address and no
  * other: no second resolution a rebinding DNS could answer differently.
  */
 export async function pinAddress(

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commaList, integer, setting } from './setting.js';
+import { commaList, integer, onOff, setting } from './setting.js';
 
 /** `whsec_` and the base64 of 24 to 64 random bytes (Standard Webhooks' secret form). */
 const webhookSecret = z
@@ -49,7 +49,13 @@ export const WEBHOOK_SETTINGS = {
   TONEWALL_WEBHOOK_HOSTS: setting({
     type: commaList.pipe(z.array(callbackHost).max(100)),
     readBy: ['gateway'],
-    doc: 'the hosts status callbacks may go to (comma-separated names or addresses); required with `TONEWALL_WEBHOOK_SECRET`. A private or loopback address is reached only when listed by address',
+    doc: 'the hosts status callbacks may go to (comma-separated names or addresses); required with `TONEWALL_WEBHOOK_SECRET`. A private address is reached only when listed by address; a loopback one never, unless `TONEWALL_WEBHOOK_LOOPBACK` is on',
+  }),
+  TONEWALL_WEBHOOK_LOOPBACK: setting({
+    type: onOff,
+    default: 'off',
+    readBy: ['gateway'],
+    doc: "development and tests only: `on` lets status callbacks reach a loopback address that `TONEWALL_WEBHOOK_HOSTS` names by address (the gateway's own control planes listen on loopback); `off` refuses loopback always",
   }),
   TONEWALL_WEBHOOK_RETRY_SCHEDULE: setting({
     type: retrySchedule,
