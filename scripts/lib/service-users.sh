@@ -40,6 +40,34 @@ service_users_setpriv() {
     "--inh-caps=-all$caps" "--ambient-caps=-all$caps" "--bounding-set=-all$caps" --no-new-privs
 }
 
+# service_users_own_keys KEYS_DIR: the key folder open to the two services alone (root:tonewall-audit
+# 0750: both run in that group; no other user may enter it); public certificates 0644 as made; the
+# gateway's private key its own, the signing key (and the one a --force replaced, which the signer
+# cross-signs the rotation with) the signer's, 0600; every other private key stays root's 0600.
+service_users_own_keys() {
+  local keys=$1 gw=$SERVICE_GATEWAY_USER signer=$SERVICE_SIGNER_USER
+  chown "root:$SERVICE_AUDIT_GROUP" "$keys" || return 1
+  chmod 0750 "$keys" || return 1
+  if [ -e "$keys/gateway-client.key" ]; then chown "$gw:$gw" "$keys/gateway-client.key" || return 1; fi
+  local key
+  for key in "${TONEWALL_AUDIT_KEY:-audit-signing.key}" "${TONEWALL_AUDIT_PREVIOUS_KEY:-audit-signing-previous.key}"; do
+    [[ "$key" = /* ]] || key="$keys/$key"
+    [ -e "$key" ] || continue
+    chown "$signer:$signer" "$key" || return 1
+    chmod 0600 "$key" || return 1
+  done
+}
+
+# service_users_keys KEYS_DIR, after scripts/keys.ts (which makes the folder root's 0700 and new keys
+# root's): once `up` has made the two users, as root with TONEWALL_SERVICE_USERS on, their keys are
+# theirs again, so that `keys` run while `up` runs leaves the gateway and the signer able to start.
+service_users_keys() {
+  service_users_on || return 0
+  getent group "$SERVICE_AUDIT_GROUP" >/dev/null && id -u "$SERVICE_GATEWAY_USER" >/dev/null 2>&1 &&
+    id -u "$SERVICE_SIGNER_USER" >/dev/null 2>&1 || return 0
+  service_users_own_keys "$1"
+}
+
 # service_users_prepare RUN_DIR KEYS_DIR: owners and modes so that each reads what it needs and no more.
 service_users_prepare() {
   local dir=$1 keys=$2
@@ -51,14 +79,7 @@ service_users_prepare() {
       "chmod o+rx the project folders, or TONEWALL_SERVICE_USERS=off runs the gateway as $(id -un)" >&2
     return 1
   fi
-  # keys: public certificates 0644 as made; the gateway's private key its own, the signing key the signer's
-  chown "root:$gw" "$keys" && chmod 0751 "$keys"
-  chown "$gw:$gw" "$keys/gateway-client.key"
-  local key
-  for key in "${TONEWALL_AUDIT_KEY:-audit-signing.key}" ${TONEWALL_AUDIT_PREVIOUS_KEY:+"$TONEWALL_AUDIT_PREVIOUS_KEY"}; do
-    [[ "$key" = /* ]] || key="$keys/$key"
-    if [ -e "$key" ]; then chown "$signer:$signer" "$key" && chmod 0600 "$key"; fi
-  done
+  service_users_own_keys "$keys" || return 1
   # .run: passable; the run folder the gateway's to add files in (sticky: not to remove others')
   chmod 0711 "$TONEWALL_ROOT/.run"
   chown "root:$gw" "$dir" && chmod 1771 "$dir"

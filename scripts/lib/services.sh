@@ -9,7 +9,11 @@
 # Dev key set (CA, mTLS pair, sandbox server, processor encryption keys, audit key); keeps existing keys.
 services_keys() {
   ensure_node_deps
-  (cd "$TONEWALL_ROOT" && npx --no-install tsx scripts/keys.ts --dir "${TONEWALL_KEYS_DIR:-keys}" "$@")
+  local dir=${TONEWALL_KEYS_DIR:-keys}
+  [[ "$dir" = /* ]] || dir="$TONEWALL_ROOT/$dir"
+  (cd "$TONEWALL_ROOT" && npx --no-install tsx scripts/keys.ts --dir "$dir" "$@") || return 1
+  # keys.ts leaves the folder root's 0700: the gateway's and the signer's users get their keys back
+  service_users_keys "$dir"
 }
 
 # Customer prompts spoken by espeak-ng into .run/prompts/<voice>, made once.

@@ -63,11 +63,13 @@ USAGE
       ;;
     up)
       cat <<'USAGE'
-usage: ./scripts/tonewall up
+usage: ./scripts/tonewall up [--no-build]
 
-Installs what is missing (apt: kamailio, rtpengine, sip-tester, …; npm ci), makes the dev keys and
-prompts, starts rtpengine, Kamailio, the sandbox processor and the gateway on loopback into .run/dev/
-(TONEWALL_RUN_NAME names another run).
+Installs what is missing (apt: kamailio, rtpengine, sip-tester, …; npm ci), compiles, makes the dev
+keys and prompts, starts rtpengine, Kamailio, the sandbox processor and the gateway on loopback into
+.run/dev/ (TONEWALL_RUN_NAME names another run). Run by root, the gateway runs as user 'tonewall' and
+the audit signer as 'tonewall-signer' (TONEWALL_SERVICE_USERS=off: both as root).
+  --no-build   use node_modules/ and dist/ as they are: no npm ci, no compiling (fails if missing)
 exit status: 0 everything started, 1 something did not, 2 usage
 USAGE
       ;;
@@ -92,6 +94,8 @@ USAGE
 usage: ./scripts/tonewall keys [--force] [--encryption-keys 1-9]
 
 Makes the development key set in keys/ (TONEWALL_KEYS_DIR; see keys/README.md). Keeps existing keys.
+The folder is 0700; run by root once 'up' has made its users, the gateway's and the signer's keys stay
+theirs and the folder root:tonewall-audit 0750 (scripts/lib/service-users.sh).
   --force               replace every key
   --encryption-keys N   how many processor encryption key pairs (default 2)
 exit status: 0 ok, 1 failed, 2 usage

@@ -170,6 +170,7 @@ describe.concurrent('./scripts/tonewall usage errors: exit 2, the usage on stder
     ['--bogus'],
     ['help', 'bogus'],
     ['up', 'extra'],
+    ['up', '--no-build', 'extra'],
     ['down', '--now'],
     ['status', '-v'],
     ['demo', '--fast'],
