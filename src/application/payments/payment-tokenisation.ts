@@ -5,7 +5,7 @@ import { isGatewayError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { mayHaveCharged } from './charge-doubt.js';
 import type { PaymentRequest } from './payment-request.js';
-import type { ProcessorConnector } from './processor-connector.js';
+import { isCharge, type ProcessorConnector } from './processor-connector.js';
 
 /** One payment's hand-off to the processor. */
 export interface Tokenisation {
@@ -22,8 +22,9 @@ export interface Tokenisation {
 /**
  * Hands the captured card to the connector and turns its answer into the capture machine's
  * processor result. A failure after which a charge may have been made is `unknown` (charge-doubt.ts),
- * never a failure. Resolves undefined when the payment must end as internal-error (a token for another
- * card, or a failure that is not the connector's and cannot have charged); never rejects.
+ * never a failure; so is a charge answered with a token for another card. Resolves undefined when the
+ * payment must end as internal-error (such a token where nothing was charged, or a failure that is
+ * not the connector's and cannot have charged); never rejects.
  */
 export function tokenise(input: Tokenisation): Promise<TokenisationOutcome | undefined> {
   const { request, connector, logger } = input;
@@ -46,7 +47,8 @@ export function tokenise(input: Tokenisation): Promise<TokenisationOutcome | und
       }
       if (reply.last4 !== capturedLast4) {
         logger.error({ connector: connector.name }, 'processor token is for another card');
-        return undefined;
+        // the processor says it charged: money may have moved, so never "failed, no money taken"
+        return isCharge(request) ? { outcome: 'unknown' } : undefined;
       }
       return {
         outcome: 'success',

@@ -340,13 +340,25 @@ describe('PaymentService', () => {
     }
   });
 
-  it('fails the payment when the processor’s token is for another card', async () => {
+  it('a token for another card: a charge is unknown (the processor says it charged), a tokenisation fails', async () => {
     const t = setUp();
     t.connector.answer = async () => ({ outcome: 'success', token: 'tok_x', last4: '0000' });
     const { view } = t.service.create(t.call.id, request());
     t.key(`${CARD}#1230123`);
     await settle();
-    expect(t.service.get(view.id).result).toEqual({ outcome: 'internal-error' });
+    // never "failed, no money was taken" for a charge the processor answered as made
+    expect(t.service.get(view.id)).toMatchObject({ status: 'unknown', result: { outcome: 'unknown' } });
+    expect(() => t.service.create(t.call.id, request({ idempotencyKey: 'order-2' }))).toThrow(
+      expect.objectContaining({ code: 'GW_ERR_PAYMENT_ACTIVE' }),
+    );
+    t.service.reconcile(view.id, { outcome: 'success', token: 'tok_x', confirmationCode: 'CH1' });
+    const tokenOnly = t.service.create(
+      t.call.id,
+      request({ idempotencyKey: 'order-3', chargeAmount: undefined, currency: undefined }),
+    ).view;
+    t.key(`${CARD}#1230123`);
+    await settle();
+    expect(t.service.get(tokenOnly.id).result).toEqual({ outcome: 'internal-error' });
   });
 
   it('keeps going when an update listener throws', async () => {
