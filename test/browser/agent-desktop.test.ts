@@ -299,6 +299,18 @@ describe('agent desktop in Chromium', () => {
     await expectText(page, 'outcome-title', 'Payment approved');
     await expectText(page, 'outcome-confirmation', 'LATE42');
     expect(await page.getByTestId('new-payment').isVisible()).toBe(true);
+
+    // again in doubt, and the processor has no such request: only now "no money was taken"
+    await page.getByTestId('new-payment').click();
+    await page.getByTestId('amount').fill('31.00');
+    await startPayment(page);
+    await key(aliceCall, `${CARD}#${EXPIRY}${CVV}`, 10);
+    await expectText(page, 'outcome-title', 'Checking with the processor');
+    expect(await page.getByTestId('outcome').textContent()).not.toMatch(/no money was taken/i);
+    expect(gateway.payments.reconcile(await latestPaymentId(), { outcome: 'not-charged' })).toBe(true);
+    await expectText(page, 'outcome-title', 'Payment not completed');
+    await expectText(page, 'outcome', 'did not take the payment. No money was taken');
+    expect(await page.getByTestId('new-payment').isVisible()).toBe(true);
   }, 60_000);
 });
 

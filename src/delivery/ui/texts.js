@@ -63,7 +63,8 @@ export const OUTCOMES = {
   declined: { title: 'Card declined', text: 'The bank declined the card. No money was taken.' },
   'payment-connector-error': {
     title: 'Payment not completed',
-    text: 'The payment processor could not be reached. No money was taken; you can try again.',
+    // also what a charge checked with the processor and found never made ends as (docs/payments.md)
+    text: 'The payment processor did not take the payment. No money was taken; you can try again.',
   },
   'caller-hung-up': {
     title: 'Customer hung up',
