@@ -222,6 +222,52 @@ describe('charges of unknown outcome', () => {
     expect(announced).toHaveLength(1);
   });
 
+  it('a crash after the answer was made durable, before its row was removed: the stored outcome stands', async () => {
+    const file = await newDatabase();
+    const store = new MemoryStatusStore();
+    const first = await run(file, store);
+    const { view } = first.service.create(
+      first.call.id,
+      request({ statusCallback: 'https://crm.example.com/hooks/payments' }),
+    );
+    first.key(`${CARD}#1230123`);
+    await settle();
+    expect(first.service.get(view.id)).toMatchObject({ status: 'succeeded' });
+    const stored = store.get(view.id);
+    expect(stored).toMatchObject({ status: 'succeeded', outcome: 'success' });
+    // the window: the outcome is in the status store, the row not yet deleted (the process dies here)
+    first.charges.sending({
+      paymentId: view.id,
+      callId: first.call.id,
+      agent: first.call.agent,
+      processorKey: first.connector.requests[0]?.idempotencyKey ?? '',
+      sentAt: first.time.now(),
+    });
+    first.db.close();
+    databases.splice(databases.indexOf(first.db), 1);
+
+    const second = await run(file, store);
+    expect(second.charges.inDoubt()).toEqual([
+      expect.objectContaining({ paymentId: view.id, state: 'unknown' }),
+    ]);
+    second.connector.lookupAnswer = async () => ({
+      found: 'result',
+      result: { outcome: 'success', token: 'tok_1', last4: '4242', confirmationCode: 'CH1' },
+    });
+    const announced: PaymentStatusRecord[] = [];
+    second.service.onEarlierRunChange((record) => announced.push(record));
+    await second.reconciler.reconcileNow();
+    // the payment keeps what the first run stored; nothing is announced again; the row is gone
+    expect(store.get(view.id)).toEqual(stored);
+    expect(second.service.get(view.id)).toMatchObject({
+      status: 'succeeded',
+      result: { outcome: 'success' },
+    });
+    expect(announced).toEqual([]);
+    expect(second.charges.inDoubt()).toEqual([]);
+    expect(second.service.create(second.call.id, request({ idempotencyKey: 'order-2' })).created).toBe(true);
+  });
+
   it('answers a retried create after a restart with the first payment, and refuses the key for another body', async () => {
     const file = await newDatabase();
     const store = new MemoryStatusStore();
