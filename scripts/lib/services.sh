@@ -16,7 +16,9 @@ services_keys() {
   service_users_keys "$dir"
 }
 
-# Customer prompts spoken by espeak-ng into .run/prompts/<voice>, made once.
+# Customer prompts of every language into .run/prompts/<voice>/<language>/ (make-prompts.ts): a
+# recording in TONEWALL_PROMPTS_RECORDED_DIR/<language>/ replaces the espeak-ng one; made again when
+# the catalogue's text or the recording changes.
 services_prompts() {
   local voice=${TONEWALL_PROMPT_VOICE:-en-gb}
   # the voice names a folder: the registry's pattern (src/config/registry/gateway.ts), checked before use
@@ -25,7 +27,8 @@ services_prompts() {
     return 1
   fi
   local dir="$TONEWALL_ROOT/.run/prompts/$voice"
-  (cd "$TONEWALL_ROOT" && npx --no-install tsx scripts/make-prompts.ts --dir "$dir" --voice "$voice") >&2
+  (cd "$TONEWALL_ROOT" && npx --no-install tsx scripts/make-prompts.ts --dir "$dir" --voice "$voice" \
+    --recorded "${TONEWALL_PROMPTS_RECORDED_DIR:-prompts/recorded}") >&2
   printf '%s' "$dir"
 }
 

@@ -166,10 +166,28 @@ stack_status() {
   if [ -f "$dir/gateway.pid" ]; then
     if pid=$(stack_pid_of "$dir/gateway.pid"); then
       echo "gateway    running  pid $pid"
+      stack_gateway_health
     else
       echo "gateway    stopped"
       rc=1
     fi
   fi
   return "$rc"
+}
+
+# The gateway's /healthz, one line per component that is not up (a missing prompt file shows here:
+# "prompts degraded 3 prompt file(s) missing: es-ES/ask-security-code.wav …").
+stack_gateway_health() {
+  local url="http://${TONEWALL_HTTP_HOST:-127.0.0.1}:${TONEWALL_HTTP_PORT:-8080}/healthz" body
+  if ! body=$(curl -s --max-time 3 "$url"); then
+    echo "gateway    $url does not answer"
+    return 0
+  fi
+  node -e '
+    let health;
+    try { health = JSON.parse(process.argv[1]); } catch { console.log("gateway    /healthz: not JSON"); process.exit(0); }
+    for (const [name, { status, detail }] of Object.entries(health.components ?? {})) {
+      if (status !== "up") console.log(`gateway    ${name}  ${status}${detail ? `  ${detail}` : ""}`);
+    }
+  ' "$body"
 }

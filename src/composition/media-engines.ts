@@ -77,5 +77,7 @@ export function timedNg(
 
 /** Prompts through `timed`, so each `play media` shows in the NG latency histogram. */
 export function timedPrompts(player: PromptPlayer, timed: TimedNg): PromptPlayer {
-  return { play: (call, prompt) => timed('play media', () => player.play(call, prompt)) };
+  return {
+    play: (call, prompt, language) => timed('play media', () => player.play(call, prompt, language)),
+  };
 }

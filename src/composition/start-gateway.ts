@@ -26,6 +26,7 @@ import { logCallChange } from './log-call-changes.js';
 import { openMediaEngines, timedNg, timedPrompts } from './media-engines.js';
 import { openAuditTrail } from './open-audit-trail.js';
 import { openPaymentState } from './open-payment-state.js';
+import { promptHealth } from './prompt-health.js';
 import { shippingHealth, startAuditShipping } from './start-audit-shipping.js';
 import { callbackCheck, startWebhooks } from './start-webhooks.js';
 import { warnTakeableDtmfPorts } from './warn-takeable-dtmf-ports.js';
@@ -111,7 +112,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     checkCallback: callbackCheck(config.webhooks),
     connector,
     prompts: config.prompts.directory
-      ? timedPrompts(new RtpenginePromptPlayer({ ng, directory: config.prompts.directory }), timed)
+      ? timedPrompts(
+          new RtpenginePromptPlayer({ ng, ...config.prompts, directory: config.prompts.directory }),
+          timed,
+        )
       : noPrompts,
     clock,
     timers,
@@ -252,6 +256,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       ...(shipper ? { auditShipping: shippingHealth(shipper) } : {}),
       processor: () =>
         connector.breaker === 'open' ? { status: 'down', detail: 'circuit breaker open' } : { status: 'up' },
+      ...promptHealth(config, logger),
     },
   });
   logger.info({ httpUrl, dtmfPort, connector: options.connector.name }, 'tonewall gateway started');

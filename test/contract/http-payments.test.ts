@@ -204,6 +204,7 @@ describe('payments API', () => {
     ['an unknown field', { idempotencyKey: 'k', cardNumber: CARD }],
     ['a bad amount', { idempotencyKey: 'k', chargeAmount: '10,00' }],
     ['a bad brand', { idempotencyKey: 'k', validCardTypes: ['visa', 'bitcoin'] }],
+    ['a language not in the catalogue', { idempotencyKey: 'k', language: 'es' }],
     ['a timeout out of range', { idempotencyKey: 'k', timeout: 0 }],
     ['a non-http callback', { idempotencyKey: 'k', statusCallback: 'file:///etc/passwd' }],
     ['a JSON array', [1, 2]],
@@ -213,6 +214,16 @@ describe('payments API', () => {
     expect(response.status).toBe(400);
     expect(response.body).toMatchObject({ error: { code: 'GW_ERR_INVALID_BODY' } });
     expect(JSON.stringify(response.body)).not.toContain(CARD);
+    registry.ended(call.sipCallId, 'bye');
+  });
+
+  it('takes a payment in any catalogue language (201)', async () => {
+    const call = newCall('sip-language');
+    const response = await api('POST', `/v1/calls/${call.id}/payments`, {
+      idempotencyKey: 'k',
+      language: 'cy-GB',
+    });
+    expect(response.status).toBe(201);
     registry.ended(call.sipCallId, 'bye');
   });
 

@@ -102,6 +102,8 @@ const INVALID: ReadonlyArray<[setting: string, value: string]> = [
   ['TONEWALL_AUDIT_SHIP_KEY', LONG],
   ['TONEWALL_PROMPTS', 'maybe'],
   ['TONEWALL_PROMPT_VOICE', '../../etc'],
+  ['TONEWALL_PROMPTS_RECORDED_DIR', LONG],
+  ['TONEWALL_DEFAULT_LANGUAGE', 'en'],
   ['TONEWALL_SIP_ADDR', LONG],
   ['TONEWALL_SIP_PORT', '0'],
   ['TONEWALL_PBX_SOURCE', LONG],

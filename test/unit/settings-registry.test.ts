@@ -169,10 +169,15 @@ describe('the prompt settings', () => {
   it('TONEWALL_PROMPTS=off turns prompts off, even with a prompts folder', () => {
     expect(loadConfig({ TONEWALL_PROMPTS: 'off', TONEWALL_PROMPTS_DIR: '/srv/prompts' }).prompts).toEqual({
       directory: undefined,
+      defaultLanguage: 'en-GB',
     });
-    expect(loadConfig({ TONEWALL_PROMPTS: 'on', TONEWALL_PROMPTS_DIR: '/srv/prompts' }).prompts).toEqual({
-      directory: '/srv/prompts',
-    });
+    expect(
+      loadConfig({
+        TONEWALL_PROMPTS: 'on',
+        TONEWALL_PROMPTS_DIR: '/srv/prompts',
+        TONEWALL_DEFAULT_LANGUAGE: 'cy-GB',
+      }).prompts,
+    ).toEqual({ directory: '/srv/prompts', defaultLanguage: 'cy-GB' });
     expect(loadConfig({ TONEWALL_PROMPTS_DIR: '/srv/prompts' }).prompts.directory).toBe('/srv/prompts');
   });
 

@@ -1,10 +1,14 @@
 import type { AgentView } from '../../domain/capture/agent-view.js';
 import type { PromptId } from '../../domain/capture/capture-commands.js';
+import type { Language } from '../../domain/language/languages.js';
 import type { Call } from '../calls/call-registry.js';
 
-/** Plays a recorded prompt to the customer of a call (rtpengine `play media`), or nothing. */
+/**
+ * Plays a recorded prompt to the customer of a call (rtpengine `play media`), or nothing; in the
+ * payment's language, or the player's default when it has none.
+ */
 export interface PromptPlayer {
-  play(call: Call, prompt: PromptId): Promise<void>;
+  play(call: Call, prompt: PromptId, language: Language | undefined): Promise<void>;
 }
 
 /** What leaves the service on every change of a payment: the agent view, nothing else. */

@@ -1,4 +1,5 @@
 import type { CaptureSettings } from '../../domain/capture/capture-settings.js';
+import type { Language } from '../../domain/language/languages.js';
 import { toMinorUnits } from '../../domain/payments/money.js';
 import { GatewayError } from '../../errors.js';
 import { refuseCardNumbers } from './card-number-text.js';
@@ -12,6 +13,8 @@ export interface PaymentRequest {
   readonly description?: string;
   readonly tokenType: TokenType;
   readonly statusCallback?: string;
+  /** What the customer hears, and in which language; undefined: TONEWALL_DEFAULT_LANGUAGE. */
+  readonly language?: Language;
   readonly settings: CaptureSettings;
 }
 

@@ -101,9 +101,11 @@ export class PaymentSession {
   #run(command: CaptureCommand): void {
     switch (command.type) {
       case 'play-prompt':
-        this.#context.prompts.play(this.call, command.prompt).catch((error: unknown) => {
-          this.logger.warn({ err: error, prompt: command.prompt }, 'prompt could not be played');
-        });
+        this.#context.prompts
+          .play(this.call, command.prompt, this.request.language)
+          .catch((error: unknown) => {
+            this.logger.warn({ err: error, prompt: command.prompt }, 'prompt could not be played');
+          });
         return;
       case 'schedule-timeout':
         this.#arm(command.at);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_LANGUAGE, LANGUAGES } from '../../domain/language/languages.js';
 import { host, integer, onOff, path, portOrAny, setting } from './setting.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -51,13 +52,25 @@ export const GATEWAY_SETTINGS = {
     type: path,
     defaultText: 'made by `up`',
     readBy: ['gateway', 'scripts'],
-    doc: 'the prompts (`<prompt id>.wav`); unset: `up` speaks them into `.run/prompts/<voice>`, the gateway without `up` plays none',
+    doc: 'the prompts (`<language>/<prompt id>.wav`, checked at start and in `/healthz`); unset: `up` makes them in `.run/prompts/<voice>`, the gateway without `up` plays none',
   }),
   TONEWALL_PROMPT_VOICE: setting({
     type: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_+-]{0,63}$/, 'must be an espeak-ng voice name'),
     default: 'en-gb',
     readBy: ['scripts'],
-    doc: 'the espeak-ng voice `up` speaks the prompts with (`scripts/make-prompts.ts --voice`)',
+    doc: 'the espeak-ng voice `up` speaks the en-GB prompts with (`scripts/make-prompts.ts --voice`); every other language speaks with its catalogue’s voice',
+  }),
+  TONEWALL_PROMPTS_RECORDED_DIR: setting({
+    type: path,
+    default: 'prompts/recorded',
+    readBy: ['scripts'],
+    doc: 'recorded prompts that replace spoken ones: `<language>/<prompt id>.wav` there (any rate; made 8 kHz mono) is used instead of espeak-ng',
+  }),
+  TONEWALL_DEFAULT_LANGUAGE: setting({
+    type: z.enum(LANGUAGES),
+    default: DEFAULT_LANGUAGE,
+    readBy: ['gateway'],
+    doc: `the customer's language of a payment that names none (\`language\`): ${LANGUAGES.join(', ')}`,
   }),
   TONEWALL_ROOT: setting({
     type: path,

@@ -4,6 +4,7 @@ import { TOKEN_TYPES } from '../../application/payments/processor-connector.js';
 import { CAPTURE_LIMITS } from '../../domain/capture/capture-settings.js';
 import { CAPTURE_FIELDS, CAPTURE_MODES } from '../../domain/capture/capture-types.js';
 import { CARD_BRANDS } from '../../domain/card/card-brand.js';
+import { LANGUAGES } from '../../domain/language/languages.js';
 import { GatewayError } from '../../errors.js';
 import { parseBody } from './parse-body.js';
 
@@ -36,6 +37,10 @@ export const createPaymentSchema = z
       }),
     securityCode: z.boolean().optional(),
     postalCode: z.boolean().optional(),
+    language: z.enum(LANGUAGES).optional().meta({
+      description:
+        'The language the customer hears the prompts in (default: the gateway’s TONEWALL_DEFAULT_LANGUAGE).',
+    }),
     /** Seconds to wait for each further digit (Twilio's Timeout). */
     timeout: z
       .number()
@@ -91,6 +96,7 @@ export function parseCreatePayment(body: unknown): PaymentRequest & { readonly o
     ...(request.currency === undefined ? {} : { currency: request.currency }),
     ...(request.description === undefined ? {} : { description: request.description }),
     ...(request.statusCallback === undefined ? {} : { statusCallback: request.statusCallback }),
+    ...(request.language === undefined ? {} : { language: request.language }),
     settings: {
       ...(request.validCardTypes === undefined ? {} : { validCardTypes: request.validCardTypes }),
       ...(request.securityCode === undefined ? {} : { securityCode: request.securityCode }),

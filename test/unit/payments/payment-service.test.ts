@@ -36,11 +36,17 @@ function setUp(admission?: () => AdmissionRefusal | undefined, options: { timers
   const registry = new CallRegistry();
   const connector = new ScriptedConnector();
   const prompts: PromptId[] = [];
+  const languages: Array<string | undefined> = [];
   const logs = captureLogs();
   const service = new PaymentService({
     registry,
     connector,
-    prompts: { play: async (_call, prompt) => void prompts.push(prompt) },
+    prompts: {
+      play: async (_call, prompt, language) => {
+        prompts.push(prompt);
+        languages.push(language);
+      },
+    },
     clock: time,
     timers: early === 0 ? time : timers,
     logger: logs.logger,
@@ -52,7 +58,7 @@ function setUp(admission?: () => AdmissionRefusal | undefined, options: { timers
   const key = (keys: string) => {
     for (const k of keys) service.onCustomerKey(call, k as KeypadKey);
   };
-  return { time, registry, connector, prompts, logs, service, call, updates, key };
+  return { time, registry, connector, prompts, languages, logs, service, call, updates, key };
 }
 
 const request = (overrides: Partial<PaymentRequest> = {}): PaymentRequest => ({
@@ -279,6 +285,17 @@ describe('PaymentService', () => {
     expect(() => t.service.create(t.call.id, request())).toThrow(expect.objectContaining({ code }));
     refusal = undefined;
     expect(t.service.create(t.call.id, request()).created).toBe(true);
+  });
+
+  it('plays every prompt in the payment’s language; none named: the player’s default (undefined)', async () => {
+    const spanish = setUp();
+    spanish.service.create(spanish.call.id, request({ language: 'es-ES' }));
+    spanish.key(`${CARD}#`);
+    expect(spanish.prompts).toEqual(['ask-payment-card-number', 'ask-expiration-date']);
+    expect(spanish.languages).toEqual(['es-ES', 'es-ES']);
+    const unnamed = setUp();
+    unnamed.service.create(unnamed.call.id, request());
+    expect(unnamed.languages).toEqual([undefined]);
   });
 
   it('marks an update that only adds a digit as progress, and every change of state as not', () => {

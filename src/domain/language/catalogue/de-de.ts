@@ -1,0 +1,26 @@
+import type { Catalogue } from '../catalogue-types.js';
+
+export const DE_DE: Catalogue = {
+  language: 'de-DE',
+  espeakVoice: 'de',
+  prompts: {
+    'ask-payment-card-number': 'Bitte geben Sie Ihre Kartennummer ein, gefolgt von der Rautetaste.',
+    'ask-expiration-date':
+      'Bitte geben Sie das Ablaufdatum ein, zwei Ziffern für den Monat und zwei für das Jahr.',
+    'ask-security-code': 'Bitte geben Sie die Prüfnummer auf der Rückseite Ihrer Karte ein.',
+    'ask-postal-code': 'Bitte geben Sie Ihre Postleitzahl ein, gefolgt von der Rautetaste.',
+    'error-input-timeout': 'Leider haben wir keine Eingabe erhalten.',
+    'error-invalid-card-number': 'Leider ist diese Kartennummer ungültig.',
+    'error-invalid-card-type': 'Leider können wir diese Kartenart nicht annehmen.',
+    'error-invalid-date': 'Leider ist dieses Ablaufdatum ungültig.',
+    'error-invalid-security-code': 'Leider ist diese Prüfnummer ungültig.',
+    'error-invalid-postal-code': 'Leider ist diese Postleitzahl ungültig.',
+    'error-too-many-failed-attempts':
+      'Leider konnten wir Ihre Kartendaten nicht aufnehmen. Wir verbinden Sie wieder mit Ihrem Berater.',
+    'payment-processing': 'Vielen Dank. Bitte warten Sie, während wir Ihre Zahlung bearbeiten.',
+    'payment-succeeded': 'Vielen Dank. Ihre Zahlung war erfolgreich.',
+    'payment-declined': 'Leider wurde Ihre Zahlung abgelehnt.',
+    'payment-failed': 'Leider konnten wir Ihre Zahlung nicht abschließen.',
+    'payment-cancelled': 'Die Zahlung wurde abgebrochen.',
+  },
+};

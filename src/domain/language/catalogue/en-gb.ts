@@ -1,0 +1,25 @@
+import type { Catalogue } from '../catalogue-types.js';
+
+export const EN_GB: Catalogue = {
+  language: 'en-GB',
+  espeakVoice: 'en-gb',
+  prompts: {
+    'ask-payment-card-number': 'Please enter your card number, followed by the hash key.',
+    'ask-expiration-date': 'Please enter the expiry date, two digits for the month and two for the year.',
+    'ask-security-code': 'Please enter the security code from the back of your card.',
+    'ask-postal-code': 'Please enter your postal code, followed by the hash key.',
+    'error-input-timeout': 'Sorry, we did not receive your entry.',
+    'error-invalid-card-number': 'Sorry, that card number is not valid.',
+    'error-invalid-card-type': 'Sorry, we cannot accept that type of card.',
+    'error-invalid-date': 'Sorry, that expiry date is not valid.',
+    'error-invalid-security-code': 'Sorry, that security code is not valid.',
+    'error-invalid-postal-code': 'Sorry, that postal code is not valid.',
+    'error-too-many-failed-attempts':
+      'Sorry, we could not take your card details. You will be returned to your agent.',
+    'payment-processing': 'Thank you. Please wait while we process your payment.',
+    'payment-succeeded': 'Thank you. Your payment was successful.',
+    'payment-declined': 'Sorry, your payment was declined.',
+    'payment-failed': 'Sorry, we could not complete your payment.',
+    'payment-cancelled': 'The payment has been cancelled.',
+  },
+};

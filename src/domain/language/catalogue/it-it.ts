@@ -1,0 +1,25 @@
+import type { Catalogue } from '../catalogue-types.js';
+
+export const IT_IT: Catalogue = {
+  language: 'it-IT',
+  espeakVoice: 'it',
+  prompts: {
+    'ask-payment-card-number': 'Inserisca il numero della carta, seguito dal tasto cancelletto.',
+    'ask-expiration-date': "Inserisca la data di scadenza: due cifre per il mese e due per l'anno.",
+    'ask-security-code': 'Inserisca il codice di sicurezza sul retro della carta.',
+    'ask-postal-code': 'Inserisca il codice postale, seguito dal tasto cancelletto.',
+    'error-input-timeout': 'Spiacenti, non abbiamo ricevuto alcun dato.',
+    'error-invalid-card-number': 'Spiacenti, il numero della carta non è valido.',
+    'error-invalid-card-type': 'Spiacenti, non accettiamo questo tipo di carta.',
+    'error-invalid-date': 'Spiacenti, la data di scadenza non è valida.',
+    'error-invalid-security-code': 'Spiacenti, il codice di sicurezza non è valido.',
+    'error-invalid-postal-code': 'Spiacenti, il codice postale non è valido.',
+    'error-too-many-failed-attempts':
+      "Spiacenti, non siamo riusciti a registrare i dati della carta. La ricolleghiamo con l'operatore.",
+    'payment-processing': 'Grazie. Attenda mentre elaboriamo il pagamento.',
+    'payment-succeeded': 'Grazie. Il pagamento è andato a buon fine.',
+    'payment-declined': 'Spiacenti, il pagamento è stato rifiutato.',
+    'payment-failed': 'Spiacenti, non siamo riusciti a completare il pagamento.',
+    'payment-cancelled': 'Il pagamento è stato annullato.',
+  },
+};
