@@ -77,7 +77,7 @@ export interface Config {
   };
   /**
    * Where the customer prompts are (`<language>/<prompt id>.wav`); undefined (no TONEWALL_PROMPTS_DIR, or
-   * TONEWALL_PROMPTS=off): no prompts, the agent instructs. `defaultLanguage`: a payment naming none.
+   * TONEWALL_PROMPTS=off): no prompts, the agent instructs. `defaultLanguage`: a payment's that names none.
    */
   readonly prompts: { readonly directory: string | undefined; readonly defaultLanguage: Language };
   /** Status callbacks (webhook-settings.ts); undefined: off, payments may not ask for a statusCallback. */
