@@ -59,7 +59,7 @@ export interface AccessSettings {
 }
 
 /** An address only this host can reach (a bind address, or a URL's host name). */
-function isLoopbackHost(host: string): boolean {
+export function isLoopbackHost(host: string): boolean {
   return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) || ['::1', '[::1]', 'localhost'].includes(host);
 }
 

@@ -9,6 +9,11 @@ import type { ProcessorSettings } from './processor-settings.js';
 import { shapeOf } from './registry/setting.js';
 import { withSecretFiles } from './secret-files.js';
 import { declaredSettings, SETTINGS } from './settings-registry.js';
+import {
+  checkStateStoreSettings,
+  type StateStoreSettings,
+  stateStoreSettings,
+} from './state-store-settings.js';
 import { checkWebhookSettings, type WebhookSettings, webhookSettings } from './webhook-settings.js';
 
 /**
@@ -37,6 +42,7 @@ const environmentSchema = z
     }
     checkAccessSettings(env, context);
     checkWebhookSettings(env, context);
+    checkStateStoreSettings(env, context);
   });
 
 export interface Config {
@@ -96,6 +102,8 @@ export interface Config {
   readonly paymentStatus: { readonly file: string; readonly retain: number };
   /** The embedded SQLite store (src/adapters/store/state-database.ts). */
   readonly stateDb: string;
+  /** Where state shared by several gateways lives (embedded: the two above; docs/operations.md). */
+  readonly stateStore: StateStoreSettings;
 }
 
 function processorSettings(env: z.infer<typeof environmentSchema>): ProcessorSettings {
@@ -230,5 +238,6 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
       env.TONEWALL_ROOT ?? '.',
       env.TONEWALL_STATE_DB ?? join('.run', env.TONEWALL_RUN_NAME, 'state.sqlite'),
     ),
+    stateStore: stateStoreSettings(env),
   });
 }

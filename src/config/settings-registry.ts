@@ -7,6 +7,7 @@ import { PROCESSOR_SETTINGS } from './registry/processor.js';
 import { RTPENGINE_SETTINGS } from './registry/rtpengine.js';
 import { SANDBOX_SETTINGS } from './registry/sandbox.js';
 import type { Setting } from './registry/setting.js';
+import { STATE_STORE_SETTINGS } from './registry/state-store.js';
 import { WEBHOOK_SETTINGS } from './registry/webhooks.js';
 
 /**
@@ -17,6 +18,7 @@ import { WEBHOOK_SETTINGS } from './registry/webhooks.js';
  */
 export const SETTING_SECTIONS = [
   { title: 'Gateway', settings: GATEWAY_SETTINGS },
+  { title: 'Shared state (several gateways)', settings: STATE_STORE_SETTINGS },
   { title: 'Status callbacks (webhooks)', settings: WEBHOOK_SETTINGS },
   { title: 'Kamailio (call path and call events)', settings: KAMAILIO_SETTINGS },
   { title: 'rtpengine (every hop)', settings: RTPENGINE_SETTINGS },
@@ -29,6 +31,7 @@ export const SETTING_SECTIONS = [
 
 export const SETTINGS = {
   ...GATEWAY_SETTINGS,
+  ...STATE_STORE_SETTINGS,
   ...WEBHOOK_SETTINGS,
   ...KAMAILIO_SETTINGS,
   ...RTPENGINE_SETTINGS,

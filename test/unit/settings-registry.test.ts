@@ -135,6 +135,7 @@ describe('the settings registry', () => {
         'src/config/access-settings.ts',
         'src/config/audit-settings.ts',
         'src/config/webhook-settings.ts',
+        'src/config/state-store-settings.ts',
       ]
         .map(read)
         .join('\n'),

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { integer, setting } from './setting.js';
+
+/** Where the state shared by gateways lives (docs/operations.md, "Shared state (issue 19)"). */
+export const STATE_STORE_SETTINGS = {
+  TONEWALL_STATE_STORE: setting({
+    type: z.enum(['embedded', 'redis']),
+    default: 'embedded',
+    readBy: ['gateway'],
+    doc: '`embedded` (one gateway: `TONEWALL_STATE_DB` and the status file) or `redis` (idempotency keys, charges awaiting reconciliation and payment statuses in Redis, shared by several gateways; no card data)',
+  }),
+  TONEWALL_REDIS_URL: setting({
+    type: z
+      .string()
+      .max(2048)
+      .regex(/^(redis|rediss|unix):\/\/\S+$/, 'must be a redis://, rediss:// or unix:// URL'),
+    secret: true,
+    readBy: ['gateway'],
+    doc: 'the Redis for `TONEWALL_STATE_STORE=redis`: `redis://HOST:PORT/DB` (loopback only: cleartext), `rediss://` (TLS, any host) or `unix:///path/redis.sock`; a password in the URL is a secret',
+  }),
+  TONEWALL_REDIS_TIMEOUT_MS: setting({
+    type: integer(20, 10_000),
+    default: '500',
+    readBy: ['gateway'],
+    doc: 'the longest a request waits for Redis before it fails `GW_ERR_STATE_STORE` (503), ms',
+  }),
+  TONEWALL_INSTANCE_NAME: setting({
+    type: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1-128 of A-Z a-z 0-9 . _ : -'),
+    defaultText: 'the host name and `TONEWALL_HTTP_PORT`',
+    readBy: ['gateway'],
+    doc: 'this gateway among those sharing a Redis, the same across its restarts: at start it ends only its own unfinished payments',
+  }),
+} as const;
