@@ -6,7 +6,6 @@ import { GuardedConnector } from '../adapters/processors/guarded-connector.js';
 import { RtpengineCaptureMute } from '../adapters/rtpengine/capture-mute.js';
 import { DtmfListener } from '../adapters/rtpengine/dtmf-listener.js';
 import type { NgClient } from '../adapters/rtpengine/ng-client.js';
-import { RtpenginePromptPlayer } from '../adapters/rtpengine/prompt-player.js';
 import { ReportPathProbe } from '../adapters/rtpengine/report-path-probe.js';
 import type { AuditTrail } from '../application/audit/audit-trail.js';
 import { CallRegistry } from '../application/calls/call-registry.js';
@@ -15,18 +14,17 @@ import type { Clock, Timers } from '../application/clock.js';
 import { CaptureMasking } from '../application/media/capture-masking.js';
 import { DtmfRouter } from '../application/media/dtmf-router.js';
 import { ChargeReconciler } from '../application/payments/charge-reconciler.js';
-import { noPrompts } from '../application/payments/payment-ports.js';
 import { PaymentService } from '../application/payments/payment-service.js';
 import type { ProcessorConnector } from '../application/payments/processor-connector.js';
 import type { Config } from '../config/config.js';
 import { isTerminalStatus } from '../domain/capture/capture-types.js';
 import type { Logger } from '../logger.js';
+import { customerPrompts } from './customer-prompts.js';
 import { serveGatewayHttp } from './gateway-http.js';
 import { logCallChange } from './log-call-changes.js';
-import { openMediaEngines, timedNg, timedPrompts } from './media-engines.js';
+import { openMediaEngines, timedNg } from './media-engines.js';
 import { openAuditTrail } from './open-audit-trail.js';
 import { openPaymentState } from './open-payment-state.js';
-import { promptHealth } from './prompt-health.js';
 import { shippingHealth, startAuditShipping } from './start-audit-shipping.js';
 import { callbackCheck, startWebhooks } from './start-webhooks.js';
 import { warnTakeableDtmfPorts } from './warn-takeable-dtmf-ports.js';
@@ -97,6 +95,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const { statusStore, idempotencyLedger, charges } = paymentState;
   /** Set once the DTMF listener runs (below): whether it still receives reports. */
   let dtmfReceiving: (() => boolean) | undefined;
+  const prompts = customerPrompts(config, ng, timed, logger);
   const payments = new PaymentService({
     registry,
     statusStore,
@@ -111,12 +110,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     },
     checkCallback: callbackCheck(config.webhooks),
     connector,
-    prompts: config.prompts.directory
-      ? timedPrompts(
-          new RtpenginePromptPlayer({ ng, ...config.prompts, directory: config.prompts.directory }),
-          timed,
-        )
-      : noPrompts,
+    prompts: prompts.player,
     clock,
     timers,
     logger: logger.child({ part: 'payments' }),
@@ -256,7 +250,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       ...(shipper ? { auditShipping: shippingHealth(shipper) } : {}),
       processor: () =>
         connector.breaker === 'open' ? { status: 'down', detail: 'circuit breaker open' } : { status: 'up' },
-      ...promptHealth(config, logger),
+      ...prompts.health,
     },
   });
   logger.info({ httpUrl, dtmfPort, connector: options.connector.name }, 'tonewall gateway started');

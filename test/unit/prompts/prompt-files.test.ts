@@ -4,8 +4,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import express from 'express';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { NgClient } from '../../../src/adapters/rtpengine/ng-client.js';
 import { missingPromptFiles, promptFile } from '../../../src/adapters/rtpengine/prompt-files.js';
-import { promptHealth } from '../../../src/composition/prompt-health.js';
+import { RtpenginePromptPlayer } from '../../../src/adapters/rtpengine/prompt-player.js';
+import type { Call } from '../../../src/application/calls/call-registry.js';
+import { noPrompts } from '../../../src/application/payments/payment-ports.js';
+import { customerPrompts } from '../../../src/composition/customer-prompts.js';
 import { loadConfig } from '../../../src/config/config.js';
 import { healthRoutes } from '../../../src/delivery/http/health-routes.js';
 import { PROMPT_IDS } from '../../../src/domain/capture/capture-commands.js';
@@ -13,6 +17,8 @@ import { LANGUAGES } from '../../../src/domain/language/languages.js';
 import { createLogger } from '../../../src/logger.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
+/** Never called: these tests play nothing. */
+const NG = {} as NgClient;
 const dir = mkdtempSync(join(tmpdir(), 'tonewall-prompts-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -26,7 +32,12 @@ function touchAll(folder: string): void {
 async function healthz(folder: string): Promise<{ status: number; body: unknown }> {
   const lines: string[] = [];
   const logger = createLogger({ level: 'warn', destination: { write: (line: string) => lines.push(line) } });
-  const probes = promptHealth(loadConfig({ TONEWALL_PROMPTS_DIR: folder }), logger);
+  const probes = customerPrompts(
+    loadConfig({ TONEWALL_PROMPTS_DIR: folder }),
+    NG,
+    async (_c, run) => run(),
+    logger,
+  ).health;
   const app = express().use(healthRoutes(probes));
   const server = app.listen(0, '127.0.0.1');
   await new Promise((ready) => server.once('listening', ready));
@@ -65,7 +76,13 @@ describe('prompt files: checked at start and by /healthz', () => {
   });
 
   it('prompts off: no component', () => {
-    expect(promptHealth(loadConfig({}), createLogger({ level: 'silent' }))).toEqual({});
+    const off = customerPrompts(
+      loadConfig({}),
+      NG,
+      async (_c, run) => run(),
+      createLogger({ level: 'silent' }),
+    );
+    expect(off).toEqual({ player: noPrompts, health: {} });
   });
 });
 
@@ -104,5 +121,34 @@ describe('scripts/make-prompts.ts (espeak-ng and sox; missing: this fails)', () 
 
   it('refuses an unknown language (exit 2)', { timeout: 60_000 }, () => {
     expect(() => run('--dir', join(dir, 'x'), '--language', 'xx-XX')).toThrow(/unknown --language xx-XX/);
+  });
+});
+
+describe('RtpenginePromptPlayer', () => {
+  it('asks rtpengine for the language’s file; a payment without one gets the default language’s', async () => {
+    const requests: Array<Record<string, unknown>> = [];
+    const ng = { request: async (message: Record<string, unknown>) => void requests.push(message) };
+    const player = new RtpenginePromptPlayer({
+      ng: ng as unknown as NgClient,
+      directory: '/srv/prompts',
+      defaultLanguage: 'cy-GB',
+    });
+    const call = { id: 'CA1', sipCallId: 'sip-1', customerTag: 'tag-1' } as Call;
+    await player.play(call, 'ask-security-code', 'es-ES');
+    await player.play(call, 'payment-succeeded', undefined);
+    expect(requests).toEqual([
+      {
+        command: 'play media',
+        'call-id': 'sip-1',
+        'from-tag': 'tag-1',
+        file: '/srv/prompts/es-ES/ask-security-code.wav',
+      },
+      {
+        command: 'play media',
+        'call-id': 'sip-1',
+        'from-tag': 'tag-1',
+        file: '/srv/prompts/cy-GB/payment-succeeded.wav',
+      },
+    ]);
   });
 });
