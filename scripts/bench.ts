@@ -37,6 +37,7 @@ import { machineInfo } from './bench/machine.js';
 import { cardKeys } from './bench/pcaps.js';
 import { peakRssMib } from './bench/proc.js';
 import { publish } from './bench/publish.js';
+import { ensureSocketBuffers } from './bench/socket-buffers.js';
 import { resolvedStackSettings, sourceState } from './bench/stack-settings.js';
 
 const { values, quick, levels, runs, rate, probes, modes } = benchOptions();
@@ -181,7 +182,7 @@ async function main(): Promise<void> {
     publish(out, mergeBenchData(paths.map((path) => readBenchData(readFileSync(path, 'utf8')))), paths);
     return;
   }
-  const machine = machineInfo();
+  const machine = { ...machineInfo(), socketBuffers: ensureSocketBuffers(log) };
   const source = sourceState();
   const stepped: number[] = [];
   let largestHeld: number | undefined;

@@ -28,7 +28,8 @@ import {
 import { agentIndexOf, listCalls } from './gateway-calls.js';
 import { countLogLines, dtmfArrivals } from './gateway-log.js';
 import type { LoadOptions, LoadResult } from './load-types.js';
-import { type CpuGroup, openCpuWindow, peakRssMib, udpDrops } from './proc.js';
+import { openCpuWindow, peakRssMib, udpDrops } from './proc.js';
+import { benchCpuGroups, peakMemoryMib, rounded, roundedThreads } from './run-cpu.js';
 import { followPayment, type ReceivedFrame, sseAgent } from './sse-follower.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -70,8 +71,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   /** call number → what the gateway listed. */
   const listed = new Map<number, { sipCallId: string; agent: string }>();
   let cpuWindow: ReturnType<typeof openCpuWindow> | undefined;
-  let cpu: Record<string, number> = {};
-  let cpuWindowS = 0;
+  let measured: ReturnType<ReturnType<typeof openCpuWindow>['close']> | undefined;
+  let wholeRun: ReturnType<typeof openCpuWindow> | undefined;
   let allUpAtOnce = true;
   let capture: Awaited<ReturnType<typeof startCapture>> | undefined;
   const captureFile = join(options.workDir, 'probe.pcap');
@@ -107,16 +108,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     const started = performance.now();
     const ourCall = new RegExp(`^(\\d+)-${customer.pid}@`);
     const tagOf = (n: number) => `${customer.pid}c${n}`;
-    const groups: CpuGroup[] = [
-      { name: 'rtpengine edge', pids: () => [options.stackPids.rtpengineEdge] },
-      { name: 'rtpengine mask', pids: () => [options.stackPids.rtpengineMask] },
-      { name: 'rtpengine mute', pids: () => [options.stackPids.rtpengineMute] },
-      { name: 'kamailio', pids: () => options.stackPids.kamailio },
-      { name: 'gateway', pids: () => [options.gatewayPid] },
-      { name: 'sipp', pids: () => sipps.map((sipp) => sipp.pid) },
-      // the bench with its agents' media thread, and the delay probe's tcpdump
-      { name: 'bench', pids: () => [process.pid, ...(capture ? [capture.pid] : [])] },
-    ];
+    const groups = benchCpuGroups(
+      options,
+      () => sipps.map((sipp) => sipp.pid),
+      () => [process.pid, ...(capture ? [capture.pid] : [])],
+    );
+    wholeRun = openCpuWindow(groups);
 
     // Watch the calls arrive; start a payment on each and follow its events.
     let firstAnswerAt: number | undefined;
@@ -208,7 +205,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       await sleep(100);
     }
     if (cpuWindow) {
-      ({ cpu, seconds: cpuWindowS } = cpuWindow.close());
+      measured = cpuWindow.close();
     } else if (allUpAtOnce) {
       allUpAtOnce = false;
       problems.push(`only ${listed.size} of ${calls} calls were up at once`);
@@ -219,6 +216,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         problems.push(`${sipp.name}: ${error.message.split('\n')[0]}`);
       });
     }
+    const whole = wholeRun?.close();
     await capture?.stop();
     // the payments' last frames: give the processor time to answer, then stop following
     const settle = setTimeout(() => aborter.abort(), 10_000);
@@ -277,10 +275,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       keyToScreenMs: keyToScreenMs.map((ms) => Math.round(ms * 10) / 10),
       lastKeyToOutcomeMs: lastKeyToOutcomeMs.map((ms) => Math.round(ms * 10) / 10),
       inexactCalls,
-      cpu: Object.fromEntries(
-        Object.entries(cpu).map(([name, value]) => [name, Math.round(value * 100) / 100]),
-      ),
-      cpuWindowS: Math.round(cpuWindowS * 100) / 100,
+      cpu: rounded(measured?.cpu ?? {}),
+      cpuThreads: roundedThreads(measured?.threads ?? {}),
+      cpuWindowS: Math.round((measured?.seconds ?? 0) * 100) / 100,
+      ...(whole && { cpuWholeRun: rounded(whole.cpu), cpuThreadsWholeRun: roundedThreads(whole.threads) }),
+      cpuWholeRunS: whole ? Math.round(whole.seconds * 100) / 100 : 0,
+      peakMib: peakMemoryMib(options),
       gatewayPeakMib: gatewayPeakMib === undefined ? undefined : Math.round(gatewayPeakMib * 10) / 10,
       dtmfDrops,
       captureRaiseFailures,

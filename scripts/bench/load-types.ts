@@ -68,7 +68,15 @@ export interface LoadResult {
   readonly inexactCalls: number;
   /** % of one core over the window in which all calls were up, per process group, and `machine` (everything). */
   readonly cpu: Record<string, number>;
+  /** Each rtpengine hop's threads over the same window, by thread name, % of one core. */
+  readonly cpuThreads?: Record<string, Record<string, number>>;
   readonly cpuWindowS: number;
+  /** The same groups from the first SIPp's start to the last one's end: every call, ramp and keys included. */
+  readonly cpuWholeRun?: Record<string, number>;
+  readonly cpuThreadsWholeRun?: Record<string, Record<string, number>>;
+  readonly cpuWholeRunS?: number;
+  /** Peak resident set (VmHWM) of each long-lived process at the end of the load, MiB. */
+  readonly peakMib?: Record<string, number>;
   readonly gatewayPeakMib: number | undefined;
   /** The gateway's peak before the load (start-up), for comparison. */
   readonly gatewayStartPeakMib?: number | undefined;

@@ -2,6 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, release, totalmem } from 'node:os';
+import type { SocketBuffers } from './socket-buffers.js';
 
 export interface MachineInfo {
   readonly cpuModel: string;
@@ -12,6 +13,8 @@ export interface MachineInfo {
   readonly rtpengine: string;
   readonly sipp: string;
   readonly node: string;
+  /** net.core's socket buffer limits during the bench (socket-buffers.ts). */
+  readonly socketBuffers?: SocketBuffers;
 }
 
 /** The first match of `pattern` in what `command` prints (stdout and stderr: rtpengine says it on stderr). */

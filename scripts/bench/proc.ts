@@ -13,10 +13,10 @@ interface StatFields {
   readonly cpuTicks: number;
 }
 
-function readStat(pid: number): StatFields | undefined {
+function readStat(pid: number, file = `/proc/${pid}/stat`): StatFields | undefined {
   let text: string;
   try {
-    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    text = readFileSync(file, 'utf8');
   } catch {
     return undefined;
   }
@@ -41,6 +41,31 @@ export function cpuSeconds(pids: readonly number[]): number {
   return pids.reduce((sum, pid) => sum + (readStat(pid)?.cpuTicks ?? 0), 0) / CLOCK_TICKS_PER_S;
 }
 
+/**
+ * CPU ticks used so far by each thread of `pid`, by thread name (/proc/<pid>/task/<tid>/comm and stat;
+ * threads of one name summed: rtpengine names its worker threads alike). A gone process: empty.
+ */
+export function threadCpuTicks(pid: number): Map<string, number> {
+  const ticks = new Map<string, number>();
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return ticks;
+  }
+  for (const tid of tids) {
+    let name: string;
+    try {
+      name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+    } catch {
+      continue;
+    }
+    const stat = readStat(pid, `/proc/${pid}/task/${tid}/stat`);
+    if (stat) ticks.set(name, (ticks.get(name) ?? 0) + stat.cpuTicks);
+  }
+  return ticks;
+}
+
 /** Peak resident set size in MiB (VmHWM of /proc/<pid>/status). */
 export function peakRssMib(pid: number): number | undefined {
   try {
@@ -56,6 +81,8 @@ export interface CpuGroup {
   readonly name: string;
   /** The PIDs to sum, read when the window opens (Kamailio: the main process and its children). */
   readonly pids: () => readonly number[];
+  /** Also each thread's share, by thread name (a group of one process: an rtpengine). */
+  readonly threads?: boolean;
 }
 
 /**
@@ -63,13 +90,14 @@ export interface CpuGroup {
  * `machine`: every process on the machine (/proc/stat), ours and the rest, in the same unit.
  */
 export function openCpuWindow(groups: readonly CpuGroup[]): {
-  close(): { seconds: number; cpu: Record<string, number> };
+  close(): { seconds: number; cpu: Record<string, number>; threads: Record<string, Record<string, number>> };
 } {
   const started = performance.now();
   const machineAtStart = machineCpuSeconds();
   const opened = groups.map((group) => {
     const pids = group.pids();
-    return { name: group.name, pids, cpu: cpuSeconds(pids) };
+    const threads = group.threads && pids[0] !== undefined ? threadCpuTicks(pids[0]) : undefined;
+    return { name: group.name, pids, cpu: cpuSeconds(pids), threads };
   });
   return {
     close() {
@@ -78,7 +106,19 @@ export function openCpuWindow(groups: readonly CpuGroup[]): {
         opened.map((group) => [group.name, ((cpuSeconds(group.pids) - group.cpu) / seconds) * 100]),
       );
       cpu.machine = ((machineCpuSeconds() - machineAtStart) / seconds) * 100;
-      return { seconds, cpu };
+      const threads: Record<string, Record<string, number>> = {};
+      for (const group of opened) {
+        const pid = group.pids[0];
+        const before = group.threads;
+        if (!before || pid === undefined) continue;
+        threads[group.name] = Object.fromEntries(
+          [...threadCpuTicks(pid)].map(([name, ticks]) => [
+            name,
+            ((ticks - (before.get(name) ?? 0)) / CLOCK_TICKS_PER_S / seconds) * 100,
+          ]),
+        );
+      }
+      return { seconds, cpu, threads };
     },
   };
 }

@@ -2,6 +2,7 @@
 
 import type { BenchData } from './bench-data.js';
 import type { MaskingMode } from './bench-ports.js';
+import { socketBuffersText } from './socket-buffers.js';
 
 export function columnsAndMethod(data: BenchData, flags: (mode: MaskingMode) => string): string {
   const m = data.machine;
@@ -53,6 +54,7 @@ export function columnsAndMethod(data: BenchData, flags: (mode: MaskingMode) => 
   rtpengine ${m.rtpengine}, SIPp ${m.sipp}, Node ${m.node}. Everything on this one machine, loopback
   only: SIPp customers and agents, Kamailio, the three rtpengines (userspace, \`--table=-1\`), the gateway,
   the sandbox processor, and the bench itself. Other helpers' test runs shared it (*others*).
+  ${socketBuffersText(m.socketBuffers)}
 - \`./scripts/tonewall bench\` starts its own stack in \`.run/bench\` on ports apart from the
   defaults (SIP 7060, evapi 7448, JSON-RPC 7071, edge rtpengine NG 7223, mask rtpengine NG
   7225, mute rtpengine NG 7229 (no CLI listeners), RTP 20000–31999 in thirds between them, DTMF reports 7999 (edge) and 7998 (mask), gateway 7080, sandbox

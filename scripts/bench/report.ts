@@ -9,6 +9,7 @@ import type { MaskingMode } from './bench-ports.js';
 import { findings, otherBenchLine, whyRows } from './findings.js';
 import { count, cpuOf, heardCell, MODE_NAMES, markdownTable, ms, passThrough, pct } from './report-cells.js';
 import { columnsAndMethod } from './report-method.js';
+import { threadsSection } from './report-threads.js';
 import { formatSpread } from './stats.js';
 
 /** Probe bursts per call: 2 while the payment captures, 3 after it (customer-mix.ts). */
@@ -158,6 +159,7 @@ ${markdownTable(
   cpuRows,
 )}
 
+${threadsSection(data)}
 ### Per layout at ${largest?.calls ?? '–'} masked calls (all runs)
 
 ${
