@@ -1,0 +1,111 @@
+/**
+ * Issue 21 on the real stack: a payment in Spanish and one in Welsh. Kamailio, rtpengine, a SIPp
+ * customer keying RFC 4733 events, the gateway process with every language's prompts (made by
+ * scripts/make-prompts.ts) and the sandbox processor. Each payment names its `language`; the test
+ * checks from the gateway's log that every prompt rtpengine played for it was that language's file
+ * (rtpengine answered `play media` for each; a missing or unreadable file would be a GW_ERR_PROMPT
+ * warning), and that it paid.
+ */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CallHarness } from '../support/call-harness.js';
+import { rfc4733Pcap } from '../support/dtmf-pcap.js';
+import { GatewayApi } from '../support/gateway-api.js';
+import { type GatewayProcess, startGatewayProcess } from '../support/gateway-process.js';
+import { findKeyedDigits, logEnd, logFile } from '../support/log-scan.js';
+import { type SandboxProcess, startSandboxProcess } from '../support/sandbox-process.js';
+import { REPO_ROOT } from '../support/stack.js';
+import { TEST_API_KEY, TEST_KEYS_DIR, TEST_RUN_DIR, testGatewayEnv } from '../support/test-run.js';
+
+const HTTP_PORT = 8080;
+const SANDBOX_PORT = 8443;
+const GATEWAY_LOG = join(TEST_RUN_DIR, 'gateway-languages.log');
+const SANDBOX_LOG = join(TEST_RUN_DIR, 'sandbox-languages.log');
+const PROMPTS_DIR = join(REPO_ROOT, '.run', 'prompts', 'en-gb');
+const CARD = '4242424242424242';
+const EXPIRY = `12${String((new Date().getUTCFullYear() + 2) % 100).padStart(2, '0')}`;
+
+const api = new GatewayApi(`http://127.0.0.1:${HTTP_PORT}`, TEST_API_KEY);
+let harness: CallHarness;
+let gateway: GatewayProcess;
+let sandbox: SandboxProcess;
+let logStart = 0;
+
+beforeAll(async () => {
+  logStart = logEnd(GATEWAY_LOG);
+  execFileSync(
+    join(REPO_ROOT, 'node_modules', '.bin', 'tsx'),
+    ['scripts/make-prompts.ts', '--dir', PROMPTS_DIR],
+    {
+      cwd: REPO_ROOT,
+      stdio: 'ignore',
+    },
+  );
+  sandbox = await startSandboxProcess({ keysDir: TEST_KEYS_DIR, port: SANDBOX_PORT, logFile: SANDBOX_LOG });
+  gateway = await startGatewayProcess({
+    env: testGatewayEnv({
+      TONEWALL_PROMPTS_DIR: PROMPTS_DIR,
+      TONEWALL_PROCESSOR_URL: `https://127.0.0.1:${SANDBOX_PORT}/v1/tokens`,
+    }),
+    logFile: GATEWAY_LOG,
+    httpPort: HTTP_PORT,
+  });
+  harness = await CallHarness.create({ name: 'languages' });
+});
+
+afterAll(async () => {
+  await harness?.cleanup();
+  await gateway?.stop();
+  await sandbox?.stop();
+});
+
+interface LogLine {
+  readonly msg?: string;
+  readonly callId?: string;
+  readonly prompt?: string;
+  readonly language?: string;
+  readonly file?: string;
+}
+
+function gatewayLines(): LogLine[] {
+  return logFile('gateway', GATEWAY_LOG, logStart)
+    .text.split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as LogLine);
+}
+
+describe('a payment in the customer’s language', () => {
+  it.each([
+    'es-ES',
+    'cy-GB',
+  ] as const)('%s: every prompt from that language’s files, and it pays', async (language) => {
+    const pcap = rfc4733Pcap(`${CARD}#${EXPIRY}123`, { leadInMs: 2500, toneMs: 80, gapMs: 100, tailMs: 500 });
+    const call = await harness.placeCall({ customer: { telephoneEvent: true, pcap } });
+    const listed = await api.waitForCall(call.customer.sipCallId);
+    const payment = await api.startPayment(listed.id, { securityCode: true, language });
+    const done = await api.waitForPayment(
+      payment.id,
+      (view) => view.status !== 'in-progress' && view.status !== 'processing',
+      30_000,
+    );
+    expect(done).toMatchObject({ status: 'succeeded', result: { outcome: 'success', last4: '4242' } });
+    await harness.finish(call);
+
+    const lines = gatewayLines().filter((line) => line.callId === listed.id);
+    const played = lines.filter((line) => line.msg === 'prompt played');
+    expect(played.map((line) => line.prompt)).toEqual(
+      expect.arrayContaining(['ask-payment-card-number', 'ask-expiration-date', 'ask-security-code']),
+    );
+    expect(played.map((line) => line.prompt)).toContain('payment-succeeded');
+    for (const line of played) {
+      expect(line.language).toBe(language);
+      expect(line.file).toBe(join(PROMPTS_DIR, language, `${line.prompt}.wav`));
+    }
+    expect(lines.filter((line) => line.msg === 'prompt could not be played')).toEqual([]);
+  });
+
+  it('left no card digits in the gateway’s log', () => {
+    expect(findKeyedDigits([logFile('gateway', GATEWAY_LOG, logStart)], [CARD, `${EXPIRY}123`])).toEqual([]);
+  });
+});
