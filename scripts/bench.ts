@@ -197,6 +197,7 @@ async function main(): Promise<void> {
     machine,
     source,
     settings: {
+      prompts: true,
       runs,
       rate,
       probes,

@@ -26,6 +26,8 @@ export interface BenchData {
     /** The customers' layouts, in the order calls take them. */
     readonly mix: readonly string[];
     readonly keysPerCall: number;
+    /** Whether the gateway played the customer prompts (benches from 2026-12-03 on). */
+    readonly prompts?: boolean;
   };
   readonly results: readonly LoadResult[];
   /** Masked levels in the order they were run (the step-up). */

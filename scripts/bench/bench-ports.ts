@@ -93,6 +93,8 @@ export function gatewayEnv(options: {
   keysDir: string;
   apiKey: string;
   masking: MaskingMode;
+  /** The customer prompts (made by the bench: bench-services.ts), played as `up` plays them. */
+  promptsDir?: string;
 }): Record<string, string> {
   const p = BENCH_PORTS;
   return {
@@ -109,5 +111,6 @@ export function gatewayEnv(options: {
     TONEWALL_LOG_LEVEL: 'debug',
     TONEWALL_HTTP_PORT: String(p.http),
     TONEWALL_PROCESSOR_URL: `https://127.0.0.1:${p.sandbox}/v1/tokens`,
+    ...(options.promptsDir ? { TONEWALL_PROMPTS_DIR: options.promptsDir } : {}),
   };
 }

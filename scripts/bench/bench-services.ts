@@ -3,7 +3,7 @@
  * test/support/stack.ts), the sandbox processor and the gateway as processes. Everything started is
  * stopped by its PID, in reverse order, by `stopAll()` — also on failure and on Ctrl-C.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { GATEWAY_NODE_FLAGS } from '../../test/support/gateway-process.js';
@@ -29,6 +29,7 @@ export class BenchServices {
   #stack: { handle: StackHandle; masking: MaskingMode } | undefined;
   #sandbox: SandboxProcess | undefined;
   #gateway: ChildProcess | undefined;
+  #promptsDir: string | undefined;
 
   constructor(apiKey: string) {
     this.apiKey = apiKey;
@@ -47,6 +48,25 @@ export class BenchServices {
     this.#stack = { handle, masking };
     if (masking === 'one-hop') await restartKamailioOneHop(BENCH_RUN_NAME, BENCH_RUN_DIR, env);
     return handle;
+  }
+
+  /**
+   * The customer prompts, as `up` makes them (scripts/make-prompts.ts, espeak-ng, every language) into
+   * .run/bench/prompts: the gateway plays them to every customer as it would in production (issue 20:
+   * a bench with prompts off measured less than a contact centre runs). Made once; throws when they
+   * cannot be made (espeak-ng missing: `stack_install` installs it).
+   */
+  prompts(): string {
+    if (this.#promptsDir) return this.#promptsDir;
+    const dir = join(BENCH_RUN_DIR, 'prompts');
+    const made = spawnSync(
+      join(REPO_ROOT, 'node_modules', '.bin', 'tsx'),
+      [join(REPO_ROOT, 'scripts', 'make-prompts.ts'), '--dir', dir, '--voice', 'en-gb'],
+      { cwd: REPO_ROOT, encoding: 'utf8' },
+    );
+    if (made.status !== 0) throw new Error(`bench: the prompts could not be made: ${made.stderr.trim()}`);
+    this.#promptsDir = dir;
+    return dir;
   }
 
   async sandbox(): Promise<SandboxProcess> {
@@ -83,7 +103,13 @@ export class BenchServices {
           cwd: BENCH_RUN_DIR,
           env: {
             PATH: process.env.PATH ?? '',
-            ...gatewayEnv({ root: REPO_ROOT, keysDir: this.keysDir, apiKey: this.apiKey, masking }),
+            ...gatewayEnv({
+              root: REPO_ROOT,
+              keysDir: this.keysDir,
+              apiKey: this.apiKey,
+              masking,
+              promptsDir: this.prompts(),
+            }),
           },
           stdio: ['ignore', fd, fd],
         },
