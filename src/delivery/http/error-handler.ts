@@ -17,6 +17,8 @@ export const RETRY_AFTER_SECONDS: Readonly<Partial<Record<ErrorCode, number>>> =
   GW_ERR_DTMF_SOCKET: 30,
   // Kamailio restarting, or busy: a call's agent can be named again in a moment
   GW_ERR_CALL_CONTROL: 5,
+  // the shared state store (Redis) did not answer in time or refused: it is restarting or unreachable
+  GW_ERR_STATE_STORE: 5,
 };
 
 /**
