@@ -26,6 +26,8 @@ export interface JwtSettings {
   readonly audience: string;
   readonly roleClaim: string;
   readonly agentClaim: string;
+  /** The claim holding an agent's own limit per payment (the users file's `maxAmount` for IdP users). */
+  readonly maxAmountClaim: string;
   readonly algorithms: readonly string[];
   /** Seconds after `iat` a token is refused. */
   readonly maxAgeS: number;
@@ -145,6 +147,7 @@ export function accessSettings(env: AccessEnvironment): AccessSettings {
             audience,
             roleClaim: env.TONEWALL_JWT_ROLE_CLAIM,
             agentClaim: env.TONEWALL_JWT_AGENT_CLAIM,
+            maxAmountClaim: env.TONEWALL_JWT_MAX_AMOUNT_CLAIM,
             algorithms: env.TONEWALL_JWT_ALGORITHMS,
             maxAgeS: env.TONEWALL_JWT_MAX_AGE_S,
           }

@@ -93,6 +93,7 @@ const INVALID: ReadonlyArray<[setting: string, value: string]> = [
   ['TONEWALL_JWT_ALGORITHMS', 'none'],
   ['TONEWALL_JWT_ROLE_CLAIM', 'roles with spaces'],
   ['TONEWALL_JWT_AGENT_CLAIM', 'agent id!'],
+  ['TONEWALL_JWT_MAX_AMOUNT_CLAIM', 'max amount'],
   ['TONEWALL_AUDIT_DIR', LONG],
   ['TONEWALL_AUDIT_KEY', LONG],
   ['TONEWALL_AUDIT_MAX_FILE_BYTES', '12'],

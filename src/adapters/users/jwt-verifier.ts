@@ -11,6 +11,8 @@ export interface JwtVerifierOptions extends JwtSettings {
   readonly timeoutMs?: number;
 }
 
+/** An agent's own limit per payment, as the users file's `maxAmount` takes it. */
+const AMOUNT = /^\d{1,12}(\.\d{1,3})?$/;
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 const UNAVAILABLE_CODES = new Set(['ERR_JWKS_TIMEOUT', 'ERR_JWKS_INVALID']);
 
@@ -29,7 +31,9 @@ function claimAt(payload: JWTPayload, name: string): unknown {
  * Bearer JWTs from the contact centre's identity provider, checked against its JWKS (fetched, cached
  * and refreshed by jose on an unknown `kid`): signature, allowed algorithms, `iss`, `aud`, `exp`
  * (required), `nbf`, `sub` (required), `iat` (required, at most `maxAgeS` ago). The role claim (string, space-separated string or array)
- * maps to tonewall roles; values that are not tonewall roles are ignored.
+ * maps to tonewall roles; values that are not tonewall roles are ignored. The max-amount claim, when
+ * present, is the agent's own limit per payment (a decimal string or number); a token whose claim is
+ * not such an amount is refused rather than given the configured limit.
  */
 export class JwtVerifier implements BearerTokenVerifier {
   readonly #options: JwtVerifierOptions;
@@ -74,6 +78,7 @@ export class JwtVerifier implements BearerTokenVerifier {
         `bearer token has the agent role but no "${this.#options.agentClaim}" claim`,
       );
     }
+    const maxAmount = this.#maxAmountOf(payload);
     const name = payload.name;
     return {
       kind: 'user',
@@ -81,9 +86,23 @@ export class JwtVerifier implements BearerTokenVerifier {
       displayName: typeof name === 'string' && name.length > 0 ? name.slice(0, 128) : String(payload.sub),
       roles,
       ...(agentId === undefined ? {} : { agentId }),
+      ...(maxAmount === undefined ? {} : { maxAmount }),
       source: 'idp',
       expiresAt: Math.min(Number(payload.exp), Number(payload.iat) + this.#options.maxAgeS) * 1000,
     };
+  }
+
+  #maxAmountOf(payload: JWTPayload): string | undefined {
+    const claim = claimAt(payload, this.#options.maxAmountClaim);
+    if (claim === undefined) return undefined;
+    const text = typeof claim === 'number' && Number.isFinite(claim) ? String(claim) : claim;
+    if (typeof text !== 'string' || !AMOUNT.test(text)) {
+      throw new GatewayError(
+        'GW_ERR_FORBIDDEN',
+        `bearer token "${this.#options.maxAmountClaim}" claim is not a decimal amount`,
+      );
+    }
+    return text;
   }
 }
 

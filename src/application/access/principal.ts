@@ -33,7 +33,7 @@ export type Principal =
       readonly roles: readonly Role[];
       /** The agent id calls carry (Kamailio's agent header); required for the agent role. */
       readonly agentId?: string;
-      /** A local user's own limit per payment (users file `maxAmount`), else the configured one. */
+      /** Their own limit per payment (users file `maxAmount`, or the IdP token's max-amount claim), else the configured one. */
       readonly maxAmount?: string;
       readonly source: 'local' | 'idp';
       /** When the credential ends (epoch ms): an IdP token's `exp`, or `iat` + the maximum age. */

@@ -164,6 +164,12 @@ export const ACCESS_SETTINGS = {
     readBy: ['gateway'],
     doc: 'the claim holding the agent id',
   }),
+  TONEWALL_JWT_MAX_AMOUNT_CLAIM: setting({
+    type: claimName,
+    default: 'max_amount',
+    readBy: ['gateway'],
+    doc: 'the claim holding an agent\'s own limit per payment they start themselves (a decimal such as `"50.00"`, like a local user\'s `maxAmount`); without it, `TONEWALL_AGENT_MAX_AMOUNT`; a token whose claim is not such an amount is refused',
+  }),
   TONEWALL_JWT_ALGORITHMS: setting({
     type: z
       .string()

@@ -11,7 +11,7 @@ function thousandths(amount: string): bigint {
 
 /**
  * Least privilege for people (PCI DSS 7.2): an agent starts a one-time payment of at most their own
- * `maxAmount` (users file) or else the configured one, in one of `currencies`; a payment from an
+ * `maxAmount` (users file, or the IdP token's max-amount claim) or else the configured one, in one of `currencies`; a payment from an
  * integration's order (orders-routes.ts) is not checked here; a reusable token and a status callback (where the token goes)
  * are for integrations, whose keys are not limited here. Refusals are GW_ERR_FORBIDDEN (a `role`
  * auth event).
@@ -36,7 +36,7 @@ export function checkAgentPayment(
     );
 }
 
-/** A person's limit per payment: their own (users file), else the configured one. */
+/** A person's limit per payment: their own (users file or IdP claim), else the configured one. */
 export function agentMaxAmount(principal: Principal | undefined, limits: AgentPaymentLimits): string {
   return principal?.kind === 'user' && principal.maxAmount !== undefined
     ? principal.maxAmount

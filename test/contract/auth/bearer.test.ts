@@ -125,6 +125,34 @@ describe('bearer JWTs from the identity provider (JWKS on port 0)', () => {
     expect(created.status).toBe(201); // no CSRF token needed: bearer
   });
 
+  it("holds an agent to their token's own limit (max_amount) and refuses a token whose limit is not an amount", async () => {
+    const call = answerCall(gateway.registry, 'sip-jwt-cap', 'agent-a');
+    const capped = await token({ ...agentClaims, max_amount: '50.00' });
+    const limitOf = async (jwt: string) =>
+      ((await (await get('/v1/session', jwt)).json()) as { paymentLimits: { maxAmount: string } })
+        .paymentLimits.maxAmount;
+    expect(await limitOf(capped)).toBe('50.00');
+    expect(await limitOf(await token(agentClaims))).toBe('500.00'); // no claim: the configured limit
+    const pay = (amount: string) =>
+      fetch(`${gateway.base}/v1/calls/${call.id}/payments`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${capped}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ idempotencyKey: `jwt-cap-${amount}`, chargeAmount: amount, currency: 'GBP' }),
+      });
+    const over = await pay('60.00');
+    expect(over.status).toBe(403);
+    expect(await errorCode(over)).toBe('GW_ERR_FORBIDDEN');
+    expect((await pay('40.00')).status).toBe(201);
+    // a limit that is not an amount is not read as none (the configured one may be higher)
+    for (const claim of ['lots', '-5', 12.3456, { amount: '1' }]) {
+      const refused = await get('/v1/calls', await token({ ...agentClaims, max_amount: claim }));
+      expect(refused.status, JSON.stringify(claim)).toBe(403);
+      const text = await refused.text();
+      expect(text).toContain('\\"max_amount\\" claim is not a decimal amount');
+      expect(text).not.toContain('lots');
+    }
+  });
+
   it.each([
     [
       'a wrong issuer',
