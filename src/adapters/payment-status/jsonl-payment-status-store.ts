@@ -2,48 +2,13 @@ import { createReadStream } from 'node:fs';
 import { type FileHandle, mkdir, open, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
-import { z } from 'zod';
+import { endInterrupted } from '../../application/payments/interrupted-payment.js';
 import type {
   PaymentStatusRecord,
   PaymentStatusStore,
 } from '../../application/payments/payment-status-store.js';
-import {
-  CAPTURE_FIELDS,
-  ERROR_TYPES,
-  OUTCOMES,
-  PAYMENT_STATUSES,
-} from '../../domain/capture/capture-types.js';
-import { CARD_BRANDS } from '../../domain/card/card-brand.js';
 import type { Logger } from '../../logger.js';
-
-const fieldSchema = z
-  .object({
-    state: z.enum(['pending', 'capturing', 'captured']),
-    digits: z.number().int().min(0).max(64),
-    brand: z.enum(CARD_BRANDS).optional(),
-    valid: z.boolean().optional(),
-  })
-  .strict();
-
-/** A line of the file, parsed strictly: a record with any other field (a digit string) is refused. */
-const recordSchema = z
-  .object({
-    id: z.string().regex(/^PK[0-9a-f]{32}$/),
-    callId: z.string().regex(/^CA[0-9a-f]{32}$/),
-    agent: z.string().max(256),
-    status: z.enum(PAYMENT_STATUSES),
-    capture: z.enum(CAPTURE_FIELDS).nullable(),
-    required: z.array(z.enum(CAPTURE_FIELDS)),
-    fields: z.partialRecord(z.enum(CAPTURE_FIELDS), fieldSchema),
-    errorType: z.enum(ERROR_TYPES).optional(),
-    outcome: z.enum(OUTCOMES).optional(),
-    startedAt: z.iso.datetime(),
-    updatedAt: z.iso.datetime(),
-    interrupted: z.enum(['capturing', 'processing']).optional(),
-    statusCallback: z.string().max(2048).optional(),
-    sequence: z.number().int().min(0).optional(),
-  })
-  .strict();
+import { statusRecordSchema } from './status-record-schema.js';
 
 export interface JsonlPaymentStatusStoreOptions {
   /** The JSON-lines file, e.g. .run/<name>/payments.jsonl. */
@@ -92,9 +57,9 @@ export class JsonlPaymentStatusStore implements PaymentStatusStore {
     // it raised the gateway's start-up peak by ~90 MiB
     for await (const line of readLines(options.file)) {
       if (line.trim() === '') continue;
-      let parsed: ReturnType<typeof recordSchema.safeParse>;
+      let parsed: ReturnType<typeof statusRecordSchema.safeParse>;
       try {
-        parsed = recordSchema.safeParse(JSON.parse(line));
+        parsed = statusRecordSchema.safeParse(JSON.parse(line));
       } catch {
         skipped += 1;
         continue;
@@ -109,17 +74,8 @@ export class JsonlPaymentStatusStore implements PaymentStatusStore {
     const interrupted: PaymentStatusRecord[] = [];
     const at = options.now().toISOString();
     for (const [id, record] of records) {
-      if (record.status !== 'in-progress' && record.status !== 'processing') continue;
-      const doubt = record.status === 'processing' && options.inDoubt?.(id) === true;
-      const ended: PaymentStatusRecord = {
-        ...record,
-        status: doubt ? 'unknown' : 'failed',
-        capture: null,
-        outcome: doubt ? 'unknown' : 'internal-error',
-        updatedAt: at,
-        interrupted: record.status === 'processing' ? 'processing' : 'capturing',
-        sequence: (record.sequence ?? 0) + 1,
-      };
+      const ended = endInterrupted(record, { at, inDoubt: options.inDoubt?.(id) === true });
+      if (!ended) continue;
       records.set(id, ended);
       interrupted.push(ended);
     }

@@ -159,6 +159,7 @@ export class RedisBridge {
     await this.drain().catch(() => undefined);
     this.#closed = true;
     const exited = new Promise<void>((resolve) => this.#worker.once('exit', () => resolve()));
+    this.#worker.ref(); // the wait for its exit keeps the process up (unref'd while open)
     this.#worker.postMessage('close');
     const timer = this.#timers.set(this.#timeoutMs + 1_000, () => void this.#worker.terminate());
     await exited;

@@ -1,7 +1,11 @@
 import type { HeldIdempotencyKey, IdempotencyLedger } from '../../application/payments/idempotency-ledger.js';
+import { keyAlreadyHeld } from './idempotency-race.js';
 import type { StateDatabase } from './state-database.js';
 
-/** Idempotency keys in the state database: one row per (hashed, call-scoped) key, never updated. */
+/**
+ * Idempotency keys in the state database: one row per (hashed, call-scoped) key, never updated. The
+ * key is the primary key: of two connections inserting one key, the second inserts nothing.
+ */
 export class SqliteIdempotencyLedger implements IdempotencyLedger {
   readonly #find;
   readonly #hold;
@@ -18,7 +22,7 @@ export class SqliteIdempotencyLedger implements IdempotencyLedger {
       'SELECT payment_id, fingerprint FROM idempotency_keys WHERE key_hash = ?',
     );
     this.#hold = db.prepare(
-      'INSERT INTO idempotency_keys (key_hash, payment_id, call_id, fingerprint, created_at) VALUES (?, ?, ?, ?, ?)',
+      'INSERT OR IGNORE INTO idempotency_keys (key_hash, payment_id, call_id, fingerprint, created_at) VALUES (?, ?, ?, ?, ?)',
     );
   }
 
@@ -31,6 +35,7 @@ export class SqliteIdempotencyLedger implements IdempotencyLedger {
     scopedKeyHash: string,
     held: HeldIdempotencyKey & { readonly callId: string; readonly at: number },
   ): void {
-    this.#hold.run(scopedKeyHash, held.paymentId, held.callId, held.fingerprint, held.at);
+    const { changes } = this.#hold.run(scopedKeyHash, held.paymentId, held.callId, held.fingerprint, held.at);
+    if (changes === 0) throw keyAlreadyHeld();
   }
 }
