@@ -197,6 +197,17 @@ describe('up run by root: the gateway and the signer under users of their own', 
     // the folder is the two services' alone (root:tonewall-audit 0750): another user cannot enter it
     expect(await readAs(gateway, join(KEYS_DIR, 'ca.pem'))).toBe('read');
     expect(await readAs(NOBODY, join(KEYS_DIR, 'ca.pem'))).toBe('EACCES');
+    // the run's logs: root:tonewall 0640, read by the gateway for the served scan, by no other user
+    for (const log of ['gateway.log', 'kamailio.log']) {
+      const mode = statSync(join(RUN_DIR, log));
+      expect({ uid: mode.uid, gid: mode.gid, mode: mode.mode & 0o777 }, log).toEqual({
+        uid: 0,
+        gid: idOf('group', 'tonewall'),
+        mode: 0o640,
+      });
+      expect(await readAs(gateway, join(RUN_DIR, log)), log).toBe('read');
+      expect(await readAs(NOBODY, join(RUN_DIR, log)), log).toBe('EACCES');
+    }
   });
 
   it('/healthz answers 200 and the served audit report says the chain verifies and no card number was found', async () => {
