@@ -56,6 +56,7 @@ export const ERROR_STATUS = {
   GW_ERR_MASKING_OFF: 409,
   GW_ERR_STOPPING: 503,
   GW_ERR_STATE_STORE: 503,
+  GW_ERR_OVERLOADED: 503,
 } as const satisfies Record<string, number | undefined>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -26,6 +26,7 @@ import { openMediaEngines, timedNg } from './media-engines.js';
 import { openAuditTrail } from './open-audit-trail.js';
 import { openPaymentState } from './open-payment-state.js';
 import { shippingHealth, startAuditShipping } from './start-audit-shipping.js';
+import { startLoadShedding } from './start-load-shedding.js';
 import { callbackCheck, startWebhooks } from './start-webhooks.js';
 import { warnTakeableDtmfPorts } from './warn-takeable-dtmf-ports.js';
 
@@ -96,7 +97,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   /** Set once the DTMF listener runs (below): whether it still receives reports. */
   let dtmfReceiving: (() => boolean) | undefined;
   const prompts = customerPrompts(config, ng, timed, logger);
-  const payments = new PaymentService({
+  const shedding = startLoadShedding(config.loadShedding, timers, logger.child({ part: 'payments' }));
+  const payments: PaymentService = new PaymentService({
     registry,
     statusStore,
     idempotencyLedger,
@@ -106,6 +108,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     admission: () => {
       if (!audit.healthy) return 'GW_ERR_AUDIT_WRITE';
       if (dtmfReceiving && !dtmfReceiving()) return 'GW_ERR_DTMF_SOCKET';
+      if (shedding.refuses(payments.board.inProgress)) return 'GW_ERR_OVERLOADED';
       return undefined;
     },
     checkCallback: callbackCheck(config.webhooks),
@@ -272,6 +275,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       // first, and at once: a callback in flight is aborted, what is unsent stays queued for the next run
       await webhooks?.stop();
       reportProbe.stop();
+      shedding.stop();
       await dtmf.close();
       await payments.stop();
       await reconciler.stop();

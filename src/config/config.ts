@@ -104,6 +104,12 @@ export interface Config {
   readonly stateDb: string;
   /** Where state shared by several gateways lives (embedded: the two above; docs/operations.md). */
   readonly stateStore: StateStoreSettings;
+  /** Back-pressure: when new payments are refused (application/payments/load-shedding.ts). */
+  readonly loadShedding: {
+    readonly maxInProgress: number;
+    readonly cpuPercent: number;
+    readonly windowS: number;
+  };
 }
 
 function processorSettings(env: z.infer<typeof environmentSchema>): ProcessorSettings {
@@ -239,5 +245,10 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
       env.TONEWALL_STATE_DB ?? join('.run', env.TONEWALL_RUN_NAME, 'state.sqlite'),
     ),
     stateStore: stateStoreSettings(env),
+    loadShedding: {
+      maxInProgress: env.TONEWALL_MAX_PAYMENTS_IN_PROGRESS,
+      cpuPercent: env.TONEWALL_OVERLOAD_CPU_PERCENT,
+      windowS: env.TONEWALL_OVERLOAD_WINDOW_S,
+    },
   });
 }

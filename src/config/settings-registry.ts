@@ -1,5 +1,6 @@
 import { ACCESS_SETTINGS } from './registry/access.js';
 import { AUDIT_SETTINGS } from './registry/audit.js';
+import { CAPACITY_SETTINGS } from './registry/capacity.js';
 import { GATEWAY_SETTINGS } from './registry/gateway.js';
 import { KAMAILIO_SETTINGS } from './registry/kamailio.js';
 import { MASKING_SETTINGS } from './registry/masking.js';
@@ -19,6 +20,7 @@ import { WEBHOOK_SETTINGS } from './registry/webhooks.js';
 export const SETTING_SECTIONS = [
   { title: 'Gateway', settings: GATEWAY_SETTINGS },
   { title: 'Shared state (several gateways)', settings: STATE_STORE_SETTINGS },
+  { title: 'Back-pressure', settings: CAPACITY_SETTINGS },
   { title: 'Status callbacks (webhooks)', settings: WEBHOOK_SETTINGS },
   { title: 'Kamailio (call path and call events)', settings: KAMAILIO_SETTINGS },
   { title: 'rtpengine (every hop)', settings: RTPENGINE_SETTINGS },
@@ -32,6 +34,7 @@ export const SETTING_SECTIONS = [
 export const SETTINGS = {
   ...GATEWAY_SETTINGS,
   ...STATE_STORE_SETTINGS,
+  ...CAPACITY_SETTINGS,
   ...WEBHOOK_SETTINGS,
   ...KAMAILIO_SETTINGS,
   ...RTPENGINE_SETTINGS,

@@ -5,11 +5,12 @@ import { checkRequest, type PaymentRequest } from './payment-request.js';
 import { isCharge } from './processor-connector.js';
 
 /** Why no new payment may start now, whatever the request. */
-export type AdmissionRefusal = 'GW_ERR_AUDIT_WRITE' | 'GW_ERR_DTMF_SOCKET';
+export type AdmissionRefusal = 'GW_ERR_AUDIT_WRITE' | 'GW_ERR_DTMF_SOCKET' | 'GW_ERR_OVERLOADED';
 
 const ADMISSION_MESSAGES: Record<AdmissionRefusal, string> = {
   GW_ERR_AUDIT_WRITE: 'payments are paused: the audit log cannot be written',
   GW_ERR_DTMF_SOCKET: 'payments are paused: keypad digits can no longer be received',
+  GW_ERR_OVERLOADED: 'the gateway is at capacity: no new payment starts now, try again in a moment',
 };
 
 /** Why the capture refused an agent's action, as the API says it (GW_ERR_PAYMENT_STATE). */

@@ -58,6 +58,11 @@ export class PaymentBoard {
     });
   }
 
+  /** Payments not finished yet: capturing, processing, or of unknown outcome. */
+  get inProgress(): number {
+    return this.#entries.size - this.#finished.size;
+  }
+
   /** Called when a payment is created, so it is listed even before its first update. */
   track(view: AgentView, call: Pick<Call, 'agent'>): void {
     this.#record(view, call.agent);

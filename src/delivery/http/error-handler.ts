@@ -19,6 +19,8 @@ export const RETRY_AFTER_SECONDS: Readonly<Partial<Record<ErrorCode, number>>> =
   GW_ERR_CALL_CONTROL: 5,
   // the shared state store (Redis) did not answer in time or refused: it is restarting or unreachable
   GW_ERR_STATE_STORE: 5,
+  // back-pressure: the load that refused it passes, or another gateway takes it
+  GW_ERR_OVERLOADED: 5,
 };
 
 /**
