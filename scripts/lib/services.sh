@@ -156,3 +156,18 @@ services_status() {
     return 1
   fi
 }
+
+# The gateway asks 4 MiB for its DTMF report socket (src/adapters/rtpengine/dtmf-listener.ts); Linux
+# caps every SO_RCVBUF at net.core.rmem_max, 212992 bytes on a stock Debian 12, so a burst of reports
+# under load could overflow it (the bench counts such drops). Run as root, `up` raises the cap to 4 MiB
+# (system-wide; never lowers it); otherwise it says what the gateway will get.
+services_socket_buffers() {
+  local want=4194304 have
+  have=$(cat /proc/sys/net/core/rmem_max 2>/dev/null) || return 0
+  [ "$have" -ge "$want" ] && return 0
+  if [ "$(id -u)" -eq 0 ] && echo "$want" >/proc/sys/net/core/rmem_max 2>/dev/null; then
+    echo "tonewall: net.core.rmem_max raised from $have to $want (the gateway's DTMF report socket asks 4 MiB)"
+  else
+    echo "tonewall: net.core.rmem_max is $have: the gateway's DTMF report socket gets less than the 4 MiB it asks (raise it as root: sysctl -w net.core.rmem_max=$want)" >&2
+  fi
+}
