@@ -1,0 +1,64 @@
+import { RedisPaymentStatusStore } from '../adapters/payment-status/redis-payment-status-store.js';
+import { RedisBridge } from '../adapters/store/redis-bridge.js';
+import { RedisChargeLedger } from '../adapters/store/redis-charge-ledger.js';
+import { RedisIdempotencyLedger } from '../adapters/store/redis-idempotency-ledger.js';
+import type { Clock, Timers } from '../application/clock.js';
+import type { ChargeLedger } from '../application/payments/charge-ledger.js';
+import type { IdempotencyLedger } from '../application/payments/idempotency-ledger.js';
+import type {
+  PaymentStatusRecord,
+  PaymentStatusStore,
+} from '../application/payments/payment-status-store.js';
+import type { Config } from '../config/config.js';
+import type { StateStoreSettings } from '../config/state-store-settings.js';
+import type { Logger } from '../logger.js';
+
+/** Past the processor's deadline by this much, no run still waits for a charge's answer. */
+const STALE_MARGIN_MS = 60_000;
+
+export interface SharedPaymentState {
+  readonly statusStore: PaymentStatusStore;
+  readonly idempotencyLedger: IdempotencyLedger;
+  readonly charges: ChargeLedger;
+  /** This gateway's payments its earlier run left unfinished, ended at open. */
+  readonly ended: readonly PaymentStatusRecord[];
+  close(): Promise<void>;
+}
+
+/**
+ * The payment side's state in Redis (TONEWALL_STATE_STORE=redis; docs/operations.md, "Shared
+ * state"): one bridge for the three adapters. Charges first, as with the embedded store: the status
+ * store's open asks which of this gateway's unfinished payments were charging.
+ */
+export async function openRedisPaymentState(
+  settings: Extract<StateStoreSettings, { kind: 'redis' }>,
+  config: Config,
+  time: { clock: Clock; timers: Timers },
+  logger: Logger,
+): Promise<SharedPaymentState> {
+  const bridge = await RedisBridge.open({ url: settings.url, timeoutMs: settings.timeoutMs, ...time });
+  const charges = new RedisChargeLedger(bridge, {
+    owner: settings.instance,
+    staleAfterMs: config.processor.retry.deadlineMs + STALE_MARGIN_MS,
+    now: () => time.clock.now(),
+  });
+  const doubted = new Set(charges.inDoubt().map((charge) => charge.paymentId));
+  const { store, interrupted } = await RedisPaymentStatusStore.open({
+    bridge,
+    owner: settings.instance,
+    now: () => new Date(time.clock.now()),
+    logger: logger.child({ part: 'payment-status' }),
+    inDoubt: (paymentId) => doubted.has(paymentId),
+  });
+  logger.info({ instance: settings.instance }, 'payment state in Redis (shared state store)');
+  return {
+    statusStore: store,
+    idempotencyLedger: new RedisIdempotencyLedger(bridge),
+    charges,
+    ended: interrupted,
+    async close() {
+      await store.close();
+      await bridge.close();
+    },
+  };
+}
