@@ -45,6 +45,17 @@ const MAX_DIGITS = 19;
 const MAX_GROUP = 6;
 /** A contiguous run this long is not a card number, nor is any part of it. */
 const LONG_RUN = 20;
+/**
+ * Lengths the scan still finds that the brand table (card-brand-data.ts, from credit-card-type) does
+ * not take: numbers of these lengths were issued (13-digit Visa) or taken by this gateway's table
+ * before 2026-12-03, so they may be in logs. The scan looks for leaks: it must not narrow when the
+ * capture does.
+ */
+const ALSO_SCANNED: Partial<Record<CardBrand, readonly number[]>> = {
+  visa: [13],
+  discover: [17, 18],
+  'diners-club': [15, 17, 18],
+};
 
 const ZERO = 0x30;
 const NINE = 0x39;
@@ -232,6 +243,8 @@ export class PanFinder {
     if (!isLuhnValid(digits)) return false;
     if (this.#anyPrefix) return true;
     const detection = detectBrand(digits);
-    return detection.kind === 'decided' && CARD_LENGTHS[detection.brand].includes(digits.length);
+    if (detection.kind !== 'decided') return false;
+    const { brand } = detection;
+    return CARD_LENGTHS[brand].includes(digits.length) || (ALSO_SCANNED[brand] ?? []).includes(digits.length);
   }
 }
