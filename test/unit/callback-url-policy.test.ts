@@ -125,6 +125,17 @@ describe('checkCallbackUrl', () => {
     ['multicast, even when listed', 'https://224.0.0.1/', ['224.0.0.1']],
     ['IPv4-mapped loopback when 127.0.0.1 is named', 'https://[::ffff:127.0.0.1]/', ['127.0.0.1']],
     ['not a URL', 'crm', ['crm']],
+    ['a card number in the query', 'https://crm.example.com/hook?pan=4242424242424242', ['crm.example.com']],
+    [
+      'a card number in the path, grouped',
+      'https://crm.example.com/4242-4242-4242-4242',
+      ['crm.example.com'],
+    ],
+    [
+      'a card number percent-encoded',
+      `https://crm.example.com/h?p=${'%34%32'.repeat(8)}`,
+      ['crm.example.com'],
+    ],
   ])('refuses %s with GW_ERR_INVALID_BODY, not echoing the URL', (_name, url, hosts) => {
     let thrown: unknown;
     try {
@@ -137,5 +148,6 @@ describe('checkCallbackUrl', () => {
     expect(message).toContain('statusCallback');
     expect(message).not.toContain('secret');
     expect(message).not.toContain('example');
+    expect(message).not.toMatch(/4242/);
   });
 });

@@ -1,3 +1,4 @@
+import { holdsCardNumber } from '../../application/payments/card-number-text.js';
 import { GatewayError } from '../../errors.js';
 import { type AddressClass, canonicalAddress, classifyAddress, NAMED_ONLY } from './address-class.js';
 
@@ -50,7 +51,8 @@ export function refusedAddress(address: string, allowed: CallbackAllowList): Add
  * Checks a statusCallback when a payment asks for it: https (plain http only to a loopback address
  * the allow-list names), no credentials, a host of the allow-list, and, when the host is an address,
  * one a callback may reach. The delivery checks the address again after resolving the name
- * (pinned-request.ts). Messages name the field, never the URL.
+ * (pinned-request.ts). A URL holding a card number is refused as `description` is: it is kept in
+ * the status record (file or Redis) and the callback queue. Messages name the field, never the URL.
  */
 export function checkCallbackUrl(url: string, allowed: CallbackAllowList): void {
   let parsed: URL;
@@ -58,6 +60,9 @@ export function checkCallbackUrl(url: string, allowed: CallbackAllowList): void 
     parsed = new URL(url);
   } catch {
     throw new GatewayError('GW_ERR_INVALID_BODY', '"statusCallback" is not a URL');
+  }
+  if (holdsCardNumber(url) || holdsCardNumber(decoded(url))) {
+    throw new GatewayError('GW_ERR_INVALID_BODY', '"statusCallback" must not contain a card number');
   }
   const host = parsed.hostname.toLowerCase();
   const address = canonicalAddress(host);
@@ -80,5 +85,14 @@ export function checkCallbackUrl(url: string, allowed: CallbackAllowList): void 
       'GW_ERR_INVALID_BODY',
       `"statusCallback" host is a ${refused} address, which callbacks never reach`,
     );
+  }
+}
+
+/** The URL with its percent-escapes undone (`%34%32…` hides digits from a scan of the raw text). */
+function decoded(url: string): string {
+  try {
+    return decodeURIComponent(url);
+  } catch {
+    return url;
   }
 }
