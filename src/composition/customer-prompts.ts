@@ -1,6 +1,8 @@
+import { dirname, join } from 'node:path';
 import type { NgClient } from '../adapters/rtpengine/ng-client.js';
 import { missingPromptFiles } from '../adapters/rtpengine/prompt-files.js';
 import { RtpenginePromptPlayer } from '../adapters/rtpengine/prompt-player.js';
+import { SpokenText } from '../adapters/rtpengine/spoken-text.js';
 import { noPrompts, type PromptPlayer } from '../application/payments/payment-ports.js';
 import type { Config } from '../config/config.js';
 import type { HealthProbe } from '../delivery/http/health-routes.js';
@@ -11,7 +13,8 @@ import { type TimedNg, timedPrompts } from './media-engines.js';
  * The customer's prompts: rtpengine plays them from TONEWALL_PROMPTS_DIR (none when prompts are
  * off). The files (every language's, prompt-files.ts) are checked once at start, with a warning
  * naming the missing ones, and `/healthz` gets a `prompts` component that checks them on each call:
- * `degraded` while any is missing (the payment goes on; that prompt is not heard).
+ * `degraded` while any is missing (the payment goes on; that prompt is not heard). The amount read
+ * back before a charge is spoken at run time (spoken-text.ts) in the run's folder.
  */
 export function customerPrompts(
   config: Config,
@@ -31,8 +34,13 @@ export function customerPrompts(
     );
   }
   const log = logger.child({ part: 'prompts' });
+  // the amount read back is spoken during the call, into the run's folder (beside payments.jsonl)
+  const spoken = new SpokenText({ directory: join(dirname(config.paymentStatus.file), 'spoken') });
   return {
-    player: timedPrompts(new RtpenginePromptPlayer({ ng, directory, defaultLanguage, logger: log }), timed),
+    player: timedPrompts(
+      new RtpenginePromptPlayer({ ng, directory, defaultLanguage, logger: log, spoken }),
+      timed,
+    ),
     health: {
       prompts: () => {
         const missing = missingPromptFiles(directory);

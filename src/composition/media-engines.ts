@@ -79,5 +79,9 @@ export function timedNg(
 export function timedPrompts(player: PromptPlayer, timed: TimedNg): PromptPlayer {
   return {
     play: (call, prompt, language) => timed('play media', () => player.play(call, prompt, language)),
+    readBack: (call, amount, language) =>
+      timed('play media', async () => {
+        await player.readBack?.(call, amount, language);
+      }),
   };
 }

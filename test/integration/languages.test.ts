@@ -1,14 +1,21 @@
 /**
- * Issue 21 on the real stack: a payment in Spanish and one in Welsh. Kamailio, rtpengine, a SIPp
- * customer keying RFC 4733 events, the gateway process with every language's prompts (made by
- * scripts/make-prompts.ts) and the sandbox processor. Each payment names its `language`; the test
- * checks from the gateway's log that every prompt rtpengine played for it was that language's file
- * (rtpengine answered `play media` for each; a missing or unreadable file would be a GW_ERR_PROMPT
- * warning), and that it paid.
+ * Issue 21 on the real stack: a payment in Spanish and one in Welsh, each of £10.50 with its amount
+ * read back. Kamailio, rtpengine, a SIPp customer keying RFC 4733 events, the gateway process with
+ * every language's prompts (made by scripts/make-prompts.ts) and the sandbox processor. Each payment
+ * names its `language` and `readBack`; the customer keys the card, waits 7 s (the sentence) and keys
+ * # to confirm. The test checks from the gateway's log that every prompt rtpengine played for it was
+ * that language's file (rtpengine answered `play media` for each; a missing or unreadable file would
+ * be a GW_ERR_PROMPT warning), that the read-back played was the file of that language's sentence
+ * for 10.50 GBP (its name is the hash of voice and sentence), that the audit log records the amount
+ * read back and confirmed, and that it paid.
  */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CATALOGUES } from '../../src/domain/language/catalogue.js';
+import { readBackSentence } from '../../src/domain/language/spoken-amount.js';
 import { CallHarness } from '../support/call-harness.js';
 import { rfc4733Pcap } from '../support/dtmf-pcap.js';
 import { GatewayApi } from '../support/gateway-api.js';
@@ -24,6 +31,8 @@ const GATEWAY_LOG = join(TEST_RUN_DIR, 'gateway-languages.log');
 const SANDBOX_LOG = join(TEST_RUN_DIR, 'sandbox-languages.log');
 const PROMPTS_DIR = join(REPO_ROOT, '.run', 'prompts', 'en-gb');
 const CARD = '4242424242424242';
+/** The gateway speaks the read-back beside the run's payments.jsonl (composition/customer-prompts.ts). */
+const SPOKEN_DIR = join(TEST_RUN_DIR, 'spoken');
 const EXPIRY = `12${String((new Date().getUTCFullYear() + 2) % 100).padStart(2, '0')}`;
 
 const api = new GatewayApi(`http://127.0.0.1:${HTTP_PORT}`, TEST_API_KEY);
@@ -68,6 +77,14 @@ interface LogLine {
   readonly file?: string;
 }
 
+/** Every line of the run's audit log files that mention this run (the test reads them whole). */
+function auditLines(): string[] {
+  const dir = join(TEST_RUN_DIR, 'audit');
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.jsonl'))
+    .flatMap((name) => readFileSync(join(dir, name), 'utf8').split('\n'));
+}
+
 function gatewayLines(): LogLine[] {
   return logFile('gateway', GATEWAY_LOG, logStart)
     .text.split('\n')
@@ -79,30 +96,55 @@ describe('a payment in the customer’s language', () => {
   it.each([
     'es-ES',
     'cy-GB',
-  ] as const)('%s: every prompt from that language’s files, and it pays', async (language) => {
-    const pcap = rfc4733Pcap(`${CARD}#${EXPIRY}123`, { leadInMs: 2500, toneMs: 80, gapMs: 100, tailMs: 500 });
+  ] as const)('%s: every prompt from that language’s files, the amount read back in it, confirmed with #, paid', async (language) => {
+    const keys = `${CARD}#${EXPIRY}123#`;
+    const gapsMs = [...keys].slice(1).map((_key, index) => (index === keys.length - 2 ? 7000 : 100));
+    const pcap = rfc4733Pcap(keys, { leadInMs: 2500, toneMs: 80, gapMs: 100, gapsMs, tailMs: 500 });
     const call = await harness.placeCall({ customer: { telephoneEvent: true, pcap } });
     const listed = await api.waitForCall(call.customer.sipCallId);
-    const payment = await api.startPayment(listed.id, { securityCode: true, language });
+    const payment = await api.startPayment(listed.id, {
+      securityCode: true,
+      language,
+      chargeAmount: '10.50',
+      currency: 'gbp',
+      readBack: true,
+    });
     const done = await api.waitForPayment(
       payment.id,
       (view) => view.status !== 'in-progress' && view.status !== 'processing',
-      30_000,
+      40_000,
     );
     expect(done).toMatchObject({ status: 'succeeded', result: { outcome: 'success', last4: '4242' } });
     await harness.finish(call);
 
     const lines = gatewayLines().filter((line) => line.callId === listed.id);
     const played = lines.filter((line) => line.msg === 'prompt played');
-    expect(played.map((line) => line.prompt)).toEqual(
+    const order = played.map((line) => line.prompt);
+    expect(order).toEqual(
       expect.arrayContaining(['ask-payment-card-number', 'ask-expiration-date', 'ask-security-code']),
     );
-    expect(played.map((line) => line.prompt)).toContain('payment-succeeded');
+    expect(order.indexOf('amount-read-back')).toBeGreaterThan(order.indexOf('ask-security-code'));
+    expect(order.indexOf('payment-processing')).toBeGreaterThan(order.indexOf('amount-read-back'));
+    expect(order).toContain('payment-succeeded');
+    const catalogue = CATALOGUES[language];
+    const sentence = readBackSentence(catalogue, '10.50', 'gbp');
+    const spoken = join(
+      SPOKEN_DIR,
+      `${createHash('sha256').update(`${catalogue.espeakVoice}\n${sentence}`).digest('hex').slice(0, 32)}.wav`,
+    );
     for (const line of played) {
       expect(line.language).toBe(language);
-      expect(line.file).toBe(join(PROMPTS_DIR, language, `${line.prompt}.wav`));
+      expect(line.file).toBe(
+        line.prompt === 'amount-read-back' ? spoken : join(PROMPTS_DIR, language, `${line.prompt}.wav`),
+      );
     }
-    expect(lines.filter((line) => line.msg === 'prompt could not be played')).toEqual([]);
+    expect(existsSync(spoken)).toBe(true);
+    expect(lines.filter((line) => /could not be (played|read back)/.test(line.msg ?? ''))).toEqual([]);
+
+    // the audit log says the amount was read back, and confirmed before the card went on
+    const audit = auditLines().filter((line) => line.includes(payment.id));
+    expect(audit.some((line) => line.includes('"amountReadBack":"awaiting"'))).toBe(true);
+    expect(audit.some((line) => line.includes('"amountReadBack":"confirmed"'))).toBe(true);
   });
 
   it('left no card digits in the gateway’s log', () => {

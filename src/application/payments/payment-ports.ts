@@ -9,6 +9,17 @@ import type { Call } from '../calls/call-registry.js';
  */
 export interface PromptPlayer {
   play(call: Call, prompt: PromptId, language: Language | undefined): Promise<void>;
+  /**
+   * Says the amount and currency and how to confirm (#) or cancel (*), in the language. Absent: the
+   * customer hears nothing but the capture still waits for # (the agent says the amount).
+   */
+  readBack?(call: Call, amount: SpokenCharge, language: Language | undefined): Promise<void>;
+}
+
+/** A payment's charge as it is read back. */
+export interface SpokenCharge {
+  readonly chargeAmount: string;
+  readonly currency: string;
 }
 
 /** What leaves the service on every change of a payment: the agent view, nothing else. */

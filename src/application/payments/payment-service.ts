@@ -23,7 +23,7 @@ import {
 import { PaymentBoard } from './payment-board.js';
 import { PaymentListeners } from './payment-listeners.js';
 import type { PaymentUpdate, PromptPlayer } from './payment-ports.js';
-import type { PaymentRequest } from './payment-request.js';
+import { captureSettingsOf, type PaymentRequest } from './payment-request.js';
 import { PaymentSession, type SessionContext } from './payment-session.js';
 import type { PaymentStatusRecord, PaymentStatusStore, RecordedPaymentView } from './payment-status-store.js';
 import { TokenisationsInFlight } from './payment-tokenisation.js';
@@ -118,7 +118,7 @@ export class PaymentService implements CustomerKeySink {
     const started = startCapture({
       id,
       callId: call.id,
-      settings: request.settings,
+      settings: captureSettingsOf(request),
       now: this.#options.clock.now(),
     });
     const logger = this.#options.logger.child({ callId: call.id, paymentId: id });

@@ -94,6 +94,17 @@ export class PaymentSession {
     if (isTerminalStatus(this.#state.status) && !this.#finished) this.#finish();
   }
 
+  /** The amount, said to the customer (the capture asks only for a charge: captureSettingsOf). */
+  #readBack(): void {
+    const { chargeAmount, currency, language } = this.request;
+    const { prompts } = this.#context;
+    if (chargeAmount === undefined || currency === undefined || prompts.readBack === undefined) return;
+    this.logger.info({ language: language ?? 'default' }, 'amount read back');
+    prompts.readBack(this.call, { chargeAmount, currency }, language).catch((error: unknown) => {
+      this.logger.warn({ err: error }, 'amount could not be read back');
+    });
+  }
+
   #now(): number {
     return this.#context.clock.now();
   }
@@ -106,6 +117,9 @@ export class PaymentSession {
           .catch((error: unknown) => {
             this.logger.warn({ err: error, prompt: command.prompt }, 'prompt could not be played');
           });
+        return;
+      case 'read-back-amount':
+        this.#readBack();
         return;
       case 'schedule-timeout':
         this.#arm(command.at);

@@ -103,6 +103,10 @@ export const paymentSchema = z
     fields: z.partialRecord(captureField, fieldViewSchema),
     errorType: z.enum(ERROR_TYPES).optional(),
     result: resultSchema.optional(),
+    readBack: z.enum(['awaiting', 'confirmed']).optional().meta({
+      description:
+        'The amount was said to the customer in their language: awaiting # (confirm) or * (cancel), then confirmed. Payments with a charge only.',
+    }),
   })
   .strict()
   .meta({

@@ -37,6 +37,10 @@ export const createPaymentSchema = z
       }),
     securityCode: z.boolean().optional(),
     postalCode: z.boolean().optional(),
+    readBack: z.boolean().optional().meta({
+      description:
+        'With a chargeAmount: once every field is valid the customer hears the amount and currency in their language and presses # to confirm (then the charge) or * to cancel. Default false.',
+    }),
     language: z.enum(LANGUAGES).optional().meta({
       description:
         'The language the customer hears the prompts in (default: the gateway’s TONEWALL_DEFAULT_LANGUAGE).',
@@ -97,6 +101,7 @@ export function parseCreatePayment(body: unknown): PaymentRequest & { readonly o
     ...(request.description === undefined ? {} : { description: request.description }),
     ...(request.statusCallback === undefined ? {} : { statusCallback: request.statusCallback }),
     ...(request.language === undefined ? {} : { language: request.language }),
+    ...(request.readBack === undefined ? {} : { readBack: request.readBack }),
     settings: {
       ...(request.validCardTypes === undefined ? {} : { validCardTypes: request.validCardTypes }),
       ...(request.securityCode === undefined ? {} : { securityCode: request.securityCode }),

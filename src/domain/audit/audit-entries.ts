@@ -116,6 +116,8 @@ export function paymentEntry(view: AgentView, sequence: number, agent: string | 
       required: CAPTURE_FIELDS.filter((name) => view.required.includes(name)),
       fields,
       errorType: view.errorType,
+      // the amount was said to the customer (`awaiting` their answer) and confirmed with #
+      amountReadBack: view.readBack,
       outcome: result?.outcome,
       declineCode: declineCode !== undefined && DECLINE_CODE.test(declineCode) ? declineCode : undefined,
       brand: success !== undefined && isCardBrand(success.brand) ? success.brand : undefined,

@@ -34,6 +34,11 @@ export interface AgentView {
   readonly fields: Readonly<Partial<Record<CaptureField, AgentFieldView>>>;
   readonly errorType?: ErrorType;
   readonly result?: PaymentResult;
+  /**
+   * The amount read back to the customer: `awaiting` their `#` (confirm) or `*` (cancel), then
+   * `confirmed`; absent for payments that do not read it back, and before it is said.
+   */
+  readonly readBack?: 'awaiting' | 'confirmed';
 }
 
 export function toAgentView(state: CaptureState): AgentView {
@@ -51,6 +56,7 @@ export function toAgentView(state: CaptureState): AgentView {
     fields,
     ...(state.errorType === undefined ? {} : { errorType: state.errorType }),
     ...(state.result === undefined ? {} : { result: { ...state.result } }),
+    ...(state.readBack === undefined ? {} : { readBack: state.readBack.status }),
   };
 }
 
@@ -81,6 +87,7 @@ export function addsDigitsOnly(previous: AgentView, next: AgentView): boolean {
     previous.status !== next.status ||
     previous.capture !== next.capture ||
     previous.errorType !== next.errorType ||
+    previous.readBack !== next.readBack ||
     previous.result !== undefined ||
     next.result !== undefined ||
     previous.required.join() !== next.required.join()

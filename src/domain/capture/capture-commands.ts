@@ -28,6 +28,8 @@ export function askPrompt(field: CaptureField): PromptId {
 /**
  * What the shell must do after a transition, in order. The machine does no I/O itself.
  * - `play-prompt`: play a recording to the customer.
+ * - `read-back-amount`: say the payment's amount and currency to the customer in their language and
+ *   ask for `#` to confirm or `*` to cancel (the amount is the payment's, not the capture's).
  * - `schedule-timeout`: (re)arm the payment's one timer to feed `{type:'timeout', now}` at `at`.
  * - `clear-timeout`: disarm it.
  * - `tokenise`: call revealCardForConnector(state, connector) and feed the `processor-result`.
@@ -35,6 +37,7 @@ export function askPrompt(field: CaptureField): PromptId {
  */
 export type CaptureCommand =
   | { readonly type: 'play-prompt'; readonly prompt: PromptId }
+  | { readonly type: 'read-back-amount' }
   | { readonly type: 'schedule-timeout'; readonly at: number }
   | { readonly type: 'clear-timeout' }
   | { readonly type: 'tokenise' }

@@ -9,6 +9,7 @@
  */
 
 import { SecureDigits } from '../card/secure-digits.js';
+import { isAwaitingConfirmation, onConfirmationKey, onConfirmationTimeout } from './amount-confirmation.js';
 import type { CaptureEvent, ReconciledOutcome, TokenisationOutcome } from './capture-events.js';
 import { type CaptureSettings, resolveCaptureSettings } from './capture-settings.js';
 import type { CaptureState, FieldCapture } from './capture-state.js';
@@ -16,10 +17,12 @@ import { wipeCardDigits } from './capture-state.js';
 import {
   activate,
   addDigit,
+  askConfirmation,
   type CaptureTransition,
   clearField,
   failAttempt,
   finish,
+  needsConfirmation,
   refuse,
   requestedFields,
   resetField,
@@ -88,7 +91,7 @@ export function transition(state: CaptureState, event: CaptureEvent): CaptureTra
     case 'capture':
       return onCapture(state, event.field, event.now);
     case 'complete':
-      return onComplete(state);
+      return onComplete(state, event.now);
     case 'cancel':
       return onCancel(state);
     case 'hang-up':
@@ -104,12 +107,14 @@ export function transition(state: CaptureState, event: CaptureEvent): CaptureTra
 
 function onKey(state: CaptureState, key: KeypadKey, now: number): CaptureTransition {
   const field = state.capture;
-  if (state.status !== 'in-progress' || field === null) return unchanged(state);
+  const confirming = isAwaitingConfirmation(state);
+  if (state.status !== 'in-progress' || (field === null && !confirming)) return unchanged(state);
   if (state.deadline !== null && now >= state.deadline) {
     const timedOut = onTimeout(state, now);
     const keyed = onKey(timedOut.state, key, now);
     return { state: keyed.state, commands: [...timedOut.commands, ...keyed.commands] };
   }
+  if (field === null) return onConfirmationKey(state, key);
   if (key === '#') return submit(state, field, now);
   if (key === '*') return clearField(state, field, now);
   if (!isDigitKey(key)) return unchanged(state);
@@ -128,6 +133,7 @@ function onTimeout(state: CaptureState, now: number): CaptureTransition {
       prompt: 'payment-cancelled',
     });
   }
+  if (isAwaitingConfirmation(state)) return onConfirmationTimeout(state, now);
   const field = state.capture;
   if (field === null) return unchanged(state);
   return failAttempt(state, field, 'input-timeout', now);
@@ -137,16 +143,19 @@ function onCapture(state: CaptureState, field: CaptureField, now: number): Captu
   if (state.status !== 'in-progress') return refuse(state, 'not-in-progress');
   if (state.fields[field] === undefined) return refuse(state, 'field-not-requested');
   const current = state.capture;
-  const left = current !== null && current !== field ? resetField(state, current) : state;
+  // asking for a field again drops a read-back under way: completing says the amount again
+  const { readBack: _readBack, ...asked } = state;
+  const left = current !== null && current !== field ? resetField(asked, current) : asked;
   const { errorType: _errorType, ...fresh } = resetField(left, field);
   return activate(fresh, field, now);
 }
 
-function onComplete(state: CaptureState): CaptureTransition {
+function onComplete(state: CaptureState, now: number): CaptureTransition {
   if (state.status !== 'in-progress') return refuse(state, 'not-in-progress');
   const incomplete = requestedFields(state).some((field) => state.fields[field]?.status !== 'captured');
   if (incomplete) return refuse(state, 'fields-incomplete');
-  return startProcessing(state);
+  if (isAwaitingConfirmation(state)) return refuse(state, 'not-in-progress');
+  return needsConfirmation(state) ? askConfirmation(state, now) : startProcessing(state);
 }
 
 function onCancel(state: CaptureState): CaptureTransition {

@@ -13,6 +13,11 @@ export interface CaptureSettings {
   readonly postalCode?: boolean;
   /** Default `auto`. */
   readonly captureMode?: CaptureMode;
+  /**
+   * Read the amount back and wait for `#` (confirm) or `*` (cancel) once every field is valid, before
+   * the card goes to the processor (default false; the payment service sets it for a charge).
+   */
+  readonly confirmAmount?: boolean;
   /** Failed attempts per field before the payment fails (default 3). */
   readonly maxAttempts?: number;
   /** How long to wait for the first digit of a field (default 15 s). */
@@ -36,6 +41,7 @@ export const CAPTURE_DEFAULTS: ResolvedCaptureSettings = Object.freeze({
   securityCode: true,
   postalCode: false,
   captureMode: 'auto',
+  confirmAmount: false,
   maxAttempts: 3,
   firstDigitTimeoutMs: 15_000,
   interDigitTimeoutMs: 5_000,

@@ -71,6 +71,17 @@ export interface CaptureState {
   readonly expiresAt: number;
   readonly errorType?: ErrorType;
   readonly result?: PaymentResult;
+  /**
+   * The amount read back (settings.confirmAmount): `awaiting` once it was said and `#`/`*` is awaited,
+   * `confirmed` after `#`; absent before, and for payments that do not read it back.
+   */
+  readonly readBack?: ReadBack;
+}
+
+export interface ReadBack {
+  readonly status: 'awaiting' | 'confirmed';
+  /** How many times the amount was said (a timeout says it again, up to settings.maxAttempts). */
+  readonly said: number;
 }
 
 /** Zeroes every digit buffer of the capture. */

@@ -132,7 +132,23 @@ function accept(state: CaptureState, field: CaptureField, now: number): CaptureT
     };
   }
   const next = requestedFields(accepted).find((name) => fieldOf(accepted, name).status !== 'captured');
-  return next === undefined ? startProcessing(accepted) : activate(accepted, next, now);
+  if (next !== undefined) return activate(accepted, next, now);
+  return needsConfirmation(accepted) ? askConfirmation(accepted, now) : startProcessing(accepted);
+}
+
+/** True when the fields are done but the amount still has to be read back and confirmed. */
+export function needsConfirmation(state: CaptureState): boolean {
+  return state.settings.confirmAmount && state.readBack?.status !== 'confirmed';
+}
+
+/** Says the amount (amount-confirmation.ts) and waits for `#` or `*`. */
+export function askConfirmation(state: CaptureState, now: number): CaptureTransition {
+  const at = Math.min(now + state.settings.firstDigitTimeoutMs, state.expiresAt);
+  const said = (state.readBack?.said ?? 0) + 1;
+  return {
+    state: { ...state, capture: null, deadline: at, readBack: { status: 'awaiting', said } },
+    commands: [{ type: 'read-back-amount' }, { type: 'schedule-timeout', at }, NOTIFY],
+  };
 }
 
 /** A security code taken before the card number is dropped if its length does not fit the brand. */

@@ -15,6 +15,7 @@ describe('resolveCaptureSettings', () => {
       securityCode: true,
       postalCode: false,
       captureMode: 'auto',
+      confirmAmount: false,
       maxAttempts: 3,
       firstDigitTimeoutMs: 15_000,
       interDigitTimeoutMs: 5_000,

@@ -37,6 +37,7 @@ function setUp(admission?: () => AdmissionRefusal | undefined, options: { timers
   const connector = new ScriptedConnector();
   const prompts: PromptId[] = [];
   const languages: Array<string | undefined> = [];
+  const readBacks: Array<{ chargeAmount: string; currency: string; language: string | undefined }> = [];
   const logs = captureLogs();
   const service = new PaymentService({
     registry,
@@ -45,6 +46,9 @@ function setUp(admission?: () => AdmissionRefusal | undefined, options: { timers
       play: async (_call, prompt, language) => {
         prompts.push(prompt);
         languages.push(language);
+      },
+      readBack: async (_call, amount, language) => {
+        readBacks.push({ ...amount, language });
       },
     },
     clock: time,
@@ -58,7 +62,7 @@ function setUp(admission?: () => AdmissionRefusal | undefined, options: { timers
   const key = (keys: string) => {
     for (const k of keys) service.onCustomerKey(call, k as KeypadKey);
   };
-  return { time, registry, connector, prompts, languages, logs, service, call, updates, key };
+  return { time, registry, connector, prompts, languages, readBacks, logs, service, call, updates, key };
 }
 
 const request = (overrides: Partial<PaymentRequest> = {}): PaymentRequest => ({
@@ -296,6 +300,35 @@ describe('PaymentService', () => {
     const unnamed = setUp();
     unnamed.service.create(unnamed.call.id, request());
     expect(unnamed.languages).toEqual([undefined]);
+  });
+
+  it('readBack: says the charge in the payment’s language, charges only after #; * cancels', async () => {
+    const t = setUp();
+    const { view } = t.service.create(t.call.id, request({ readBack: true, language: 'cy-GB' }));
+    t.key(`${CARD}#1230123`);
+    expect(t.readBacks).toEqual([{ chargeAmount: '10.00', currency: 'gbp', language: 'cy-GB' }]);
+    expect(t.connector.requests).toEqual([]);
+    expect(t.service.get(view.id)).toMatchObject({ status: 'in-progress', readBack: 'awaiting' });
+    t.key('#');
+    expect(t.service.get(view.id).status).toBe('processing');
+    await settle();
+    expect(t.connector.requests).toHaveLength(1);
+    expect(t.service.get(view.id)).toMatchObject({ status: 'succeeded', readBack: 'confirmed' });
+    expect(t.logs.text()).toContain('amount read back');
+
+    const cancelled = setUp();
+    const second = cancelled.service.create(cancelled.call.id, request({ readBack: true }));
+    cancelled.key(`${CARD}#1230123*`);
+    expect(cancelled.connector.requests).toEqual([]);
+    expect(cancelled.service.get(second.view.id)).toMatchObject({ status: 'cancelled' });
+    // a token without a charge reads nothing back
+    const token = setUp();
+    token.service.create(
+      token.call.id,
+      request({ readBack: true, chargeAmount: undefined, currency: undefined }),
+    );
+    token.key(`${CARD}#1230123`);
+    expect(token.readBacks).toEqual([]);
   });
 
   it('marks an update that only adds a digit as progress, and every change of state as not', () => {

@@ -22,4 +22,36 @@ export const CY_GB: Catalogue = {
     'payment-failed': "Mae'n ddrwg gennym, ni allem gwblhau eich taliad.",
     'payment-cancelled': "Mae'r taliad wedi'i ganslo.",
   },
+  readBack: {
+    sentence: (amount) => `Rydych chi'n talu ${amount}. Pwyswch hash i gadarnhau, neu seren i ganslo.`,
+    and: 'a',
+    currencies: {
+      gbp: {
+        major: { one: 'un bunt', two: 'dwy bunt', few: 'tair punt', many: 'chwe phunt', other: '# punt' },
+        minor: {
+          one: 'un geiniog',
+          two: 'dwy geiniog',
+          few: 'tair ceiniog',
+          many: 'chwe cheiniog',
+          other: '# ceiniog',
+        },
+      },
+      eur: {
+        major: { one: 'un ewro', two: 'dau ewro', few: 'tri ewro', many: 'chwe ewro', other: '# ewro' },
+        minor: { one: 'un sent', two: 'dau sent', few: 'tri sent', many: 'chwe sent', other: '# sent' },
+      },
+      usd: {
+        major: {
+          one: 'un ddoler',
+          two: 'dwy ddoler',
+          few: 'tair doler',
+          many: 'chwe doler',
+          other: '# doler',
+        },
+        minor: { one: 'un sent', two: 'dau sent', few: 'tri sent', many: 'chwe sent', other: '# sent' },
+      },
+      brl: { major: { one: 'un real', other: '# real' }, minor: { one: 'un centavo', other: '# centavo' } },
+      pln: { major: { one: 'un zloty', other: '# zloty' }, minor: { one: 'un grosz', other: '# grosz' } },
+    },
+  },
 };

@@ -23,4 +23,19 @@ export const DE_DE: Catalogue = {
     'payment-failed': 'Leider konnten wir Ihre Zahlung nicht abschließen.',
     'payment-cancelled': 'Die Zahlung wurde abgebrochen.',
   },
+  readBack: {
+    sentence: (amount) =>
+      `Sie zahlen ${amount}. Drücken Sie die Rautetaste zum Bestätigen oder die Sterntaste zum Abbrechen.`,
+    and: 'und',
+    currencies: {
+      gbp: { major: { one: 'ein Pfund', other: '# Pfund' }, minor: { one: 'ein Penny', other: '# Pence' } },
+      eur: { major: { one: 'ein Euro', other: '# Euro' }, minor: { one: 'ein Cent', other: '# Cent' } },
+      usd: { major: { one: 'ein Dollar', other: '# Dollar' }, minor: { one: 'ein Cent', other: '# Cent' } },
+      brl: {
+        major: { one: 'ein Real', other: '# Reais' },
+        minor: { one: 'ein Centavo', other: '# Centavos' },
+      },
+      pln: { major: { one: 'ein Zloty', other: '# Zloty' }, minor: { one: 'ein Grosz', other: '# Groszy' } },
+    },
+  },
 };

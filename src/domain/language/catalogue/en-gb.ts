@@ -22,4 +22,18 @@ export const EN_GB: Catalogue = {
     'payment-failed': 'Sorry, we could not complete your payment.',
     'payment-cancelled': 'The payment has been cancelled.',
   },
+  readBack: {
+    sentence: (amount) => `You are paying ${amount}. Press hash to confirm, or star to cancel.`,
+    and: 'and',
+    currencies: {
+      gbp: { major: { one: 'one pound', other: '# pounds' }, minor: { one: 'one penny', other: '# pence' } },
+      eur: { major: { one: 'one euro', other: '# euros' }, minor: { one: 'one cent', other: '# cents' } },
+      usd: { major: { one: 'one dollar', other: '# dollars' }, minor: { one: 'one cent', other: '# cents' } },
+      brl: {
+        major: { one: 'one real', other: '# reais' },
+        minor: { one: 'one centavo', other: '# centavos' },
+      },
+      pln: { major: { one: 'one zloty', other: '# zlotys' }, minor: { one: 'one grosz', other: '# groszy' } },
+    },
+  },
 };

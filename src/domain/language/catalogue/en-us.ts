@@ -14,4 +14,8 @@ export const EN_US: Catalogue = {
     'error-invalid-postal-code': 'Sorry, that ZIP code is not valid.',
     'payment-cancelled': 'The payment has been canceled.',
   },
+  readBack: {
+    ...EN_GB.readBack,
+    sentence: (amount) => `You are paying ${amount}. Press pound to confirm, or star to cancel.`,
+  },
 };

@@ -22,4 +22,25 @@ export const ES_ES: Catalogue = {
     'payment-failed': 'Lo sentimos, no hemos podido completar su pago.',
     'payment-cancelled': 'El pago ha sido cancelado.',
   },
+  readBack: {
+    sentence: (amount) =>
+      `Va a pagar ${amount}. Pulse la tecla almohadilla para confirmar, o asterisco para cancelar.`,
+    and: 'con',
+    currencies: {
+      gbp: {
+        major: { one: 'una libra', other: '# libras' },
+        minor: { one: 'un penique', other: '# peniques' },
+      },
+      eur: { major: { one: 'un euro', other: '# euros' }, minor: { one: 'un céntimo', other: '# céntimos' } },
+      usd: {
+        major: { one: 'un dólar', other: '# dólares' },
+        minor: { one: 'un centavo', other: '# centavos' },
+      },
+      brl: {
+        major: { one: 'un real', other: '# reales' },
+        minor: { one: 'un centavo', other: '# centavos' },
+      },
+      pln: { major: { one: 'un esloti', other: '# eslotis' }, minor: { one: 'un grosz', other: '# groszy' } },
+    },
+  },
 };

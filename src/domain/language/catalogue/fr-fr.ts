@@ -23,4 +23,16 @@ export const FR_FR: Catalogue = {
     'payment-failed': "Désolé, nous n'avons pas pu finaliser votre paiement.",
     'payment-cancelled': 'Le paiement a été annulé.',
   },
+  readBack: {
+    sentence: (amount) =>
+      `Vous allez payer ${amount}. Appuyez sur la touche dièse pour confirmer, ou sur étoile pour annuler.`,
+    and: 'et',
+    currencies: {
+      gbp: { major: { one: 'une livre', other: '# livres' }, minor: { one: 'un penny', other: '# pence' } },
+      eur: { major: { one: 'un euro', other: '# euros' }, minor: { one: 'un centime', other: '# centimes' } },
+      usd: { major: { one: 'un dollar', other: '# dollars' }, minor: { one: 'un cent', other: '# cents' } },
+      brl: { major: { one: 'un réal', other: '# réaux' }, minor: { one: 'un centavo', other: '# centavos' } },
+      pln: { major: { one: 'un zloty', other: '# zlotys' }, minor: { one: 'un grosz', other: '# groszy' } },
+    },
+  },
 };

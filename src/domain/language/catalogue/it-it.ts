@@ -22,4 +22,25 @@ export const IT_IT: Catalogue = {
     'payment-failed': 'Spiacenti, non siamo riusciti a completare il pagamento.',
     'payment-cancelled': 'Il pagamento è stato annullato.',
   },
+  readBack: {
+    sentence: (amount) =>
+      `Sta per pagare ${amount}. Prema il tasto cancelletto per confermare, o asterisco per annullare.`,
+    and: 'e',
+    currencies: {
+      gbp: {
+        major: { one: 'una sterlina', other: '# sterline' },
+        minor: { one: 'un penny', other: '# pence' },
+      },
+      eur: {
+        major: { one: 'un euro', other: '# euro' },
+        minor: { one: 'un centesimo', other: '# centesimi' },
+      },
+      usd: {
+        major: { one: 'un dollaro', other: '# dollari' },
+        minor: { one: 'un centesimo', other: '# centesimi' },
+      },
+      brl: { major: { one: 'un real', other: '# reais' }, minor: { one: 'un centavo', other: '# centavos' } },
+      pln: { major: { one: 'uno zloty', other: '# zloty' }, minor: { one: 'un grosz', other: '# groszy' } },
+    },
+  },
 };

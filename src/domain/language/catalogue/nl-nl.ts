@@ -22,4 +22,19 @@ export const NL_NL: Catalogue = {
     'payment-failed': 'Helaas konden we uw betaling niet voltooien.',
     'payment-cancelled': 'De betaling is geannuleerd.',
   },
+  readBack: {
+    sentence: (amount) =>
+      `U betaalt ${amount}. Druk op hekje om te bevestigen, of op sterretje om te annuleren.`,
+    and: 'en',
+    currencies: {
+      gbp: { major: { one: 'één pond', other: '# pond' }, minor: { one: 'één penny', other: '# pence' } },
+      eur: { major: { one: 'één euro', other: '# euro' }, minor: { one: 'één cent', other: '# cent' } },
+      usd: { major: { one: 'één dollar', other: '# dollar' }, minor: { one: 'één cent', other: '# cent' } },
+      brl: {
+        major: { one: 'één real', other: '# reais' },
+        minor: { one: 'één centavo', other: '# centavos' },
+      },
+      pln: { major: { one: 'één zloty', other: '# zloty' }, minor: { one: 'één grosz', other: '# groszy' } },
+    },
+  },
 };

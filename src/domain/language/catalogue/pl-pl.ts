@@ -22,4 +22,31 @@ export const PL_PL: Catalogue = {
     'payment-failed': 'Przepraszamy, nie udało się zakończyć płatności.',
     'payment-cancelled': 'Płatność została anulowana.',
   },
+  readBack: {
+    sentence: (amount) =>
+      `Kwota płatności: ${amount}. Proszę nacisnąć krzyżyk, aby potwierdzić, lub gwiazdkę, aby anulować.`,
+    and: 'i',
+    currencies: {
+      gbp: {
+        major: { one: 'jeden funt', few: '# funty', many: '# funtów', other: '# funta' },
+        minor: { one: 'jeden pens', few: '# pensy', many: '# pensów', other: '# pensa' },
+      },
+      eur: {
+        major: { one: 'jedno euro', other: '# euro' },
+        minor: { one: 'jeden cent', few: '# centy', many: '# centów', other: '# centa' },
+      },
+      usd: {
+        major: { one: 'jeden dolar', few: '# dolary', many: '# dolarów', other: '# dolara' },
+        minor: { one: 'jeden cent', few: '# centy', many: '# centów', other: '# centa' },
+      },
+      brl: {
+        major: { one: 'jeden real', few: '# reale', many: '# reali', other: '# reala' },
+        minor: { one: 'jeden centavo', other: '# centavo' },
+      },
+      pln: {
+        major: { one: 'jeden złoty', few: '# złote', many: '# złotych', other: '# złotego' },
+        minor: { one: 'jeden grosz', few: '# grosze', many: '# groszy', other: '# grosza' },
+      },
+    },
+  },
 };

@@ -22,4 +22,19 @@ export const PT_BR: Catalogue = {
     'payment-failed': 'Desculpe, não conseguimos concluir o seu pagamento.',
     'payment-cancelled': 'O pagamento foi cancelado.',
   },
+  readBack: {
+    sentence: (amount) =>
+      `Você vai pagar ${amount}. Digite a tecla jogo da velha para confirmar, ou asterisco para cancelar.`,
+    and: 'e',
+    currencies: {
+      gbp: { major: { one: 'uma libra', other: '# libras' }, minor: { one: 'um pêni', other: '# pence' } },
+      eur: { major: { one: 'um euro', other: '# euros' }, minor: { one: 'um centavo', other: '# centavos' } },
+      usd: {
+        major: { one: 'um dólar', other: '# dólares' },
+        minor: { one: 'um centavo', other: '# centavos' },
+      },
+      brl: { major: { one: 'um real', other: '# reais' }, minor: { one: 'um centavo', other: '# centavos' } },
+      pln: { major: { one: 'um zloty', other: '# zlotys' }, minor: { one: 'um grosz', other: '# groszy' } },
+    },
+  },
 };
