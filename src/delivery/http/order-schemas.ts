@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { refuseCardNumbers } from '../../application/payments/card-number-text.js';
 import type { OrderTerms, PaymentOrder } from '../../application/payments/order-book.js';
 import { TOKEN_TYPES } from '../../application/payments/processor-connector.js';
 import { parseBody } from './parse-body.js';
@@ -17,8 +18,13 @@ export const createOrderSchema = z
   })
   .strict();
 
+/**
+ * The terms of a new order. A description holding a card number is refused here, when the order is
+ * made, as a payment's is: the agent's desk lists an order's description before any payment starts.
+ */
 export function parseCreateOrder(body: unknown): { terms: OrderTerms; ttlMs: number } {
   const order = parseBody(createOrderSchema, body);
+  refuseCardNumbers({ description: order.description });
   return {
     terms: {
       chargeAmount: order.chargeAmount,

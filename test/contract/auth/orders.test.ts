@@ -129,6 +129,23 @@ describe('orders: the integration sets the terms, the agent takes the payment', 
     });
     expect(elsewhere.status).toBe(404);
   });
+
+  it('an order whose description holds a card number is refused when made, never shown to the agent', async () => {
+    const call = answerCall(gateway.registry, 'sip-order-pan', 'agent-a');
+    const made = await bearer('POST', `/v1/calls/${call.id}/orders`, {
+      chargeAmount: '10.00',
+      currency: 'GBP',
+      description: 'card 4242 4242 4242 4242 from the CRM',
+    });
+    expect(made.status).toBe(400);
+    const text = await made.text();
+    expect(JSON.parse(text)).toEqual({
+      error: { code: 'GW_ERR_INVALID_BODY', message: '"description" must not contain a card number' },
+    });
+    expect(text).not.toMatch(/4242/);
+    const listed = await as('alice').request('GET', `/v1/calls/${call.id}/orders`);
+    expect(await listed.text()).not.toMatch(/4242/);
+  });
 });
 
 describe('reading orders: who may see a call sees its orders; people never its callback or maker', () => {
