@@ -1,8 +1,10 @@
+import { MemorySessionRecords } from '../adapters/store/memory-session-records.js';
 import { JwtVerifier } from '../adapters/users/jwt-verifier.js';
 import { TotpCodes } from '../adapters/users/totp-codes.js';
 import { UsersFile } from '../adapters/users/users-file.js';
 import { AccountLockout } from '../application/access/account-lockout.js';
 import { IntegrationKeys } from '../application/access/integration-keys.js';
+import type { SessionRecords } from '../application/access/session-records.js';
 import { UserDirectory } from '../application/access/user-directory.js';
 import type { Clock } from '../application/clock.js';
 import type { AccessSettings } from '../config/access-settings.js';
@@ -15,6 +17,8 @@ export function createHttpAccess(options: {
   settings: AccessSettings;
   logger: Logger;
   clock: Clock;
+  /** Where sessions are kept when the gateways share them (TONEWALL_STATE_STORE=redis); else memory. */
+  sessionRecords?: SessionRecords;
 }): HttpAccess {
   const { settings, logger, clock } = options;
   if (settings.localSignIn && !settings.mfaRequired) {
@@ -40,7 +44,11 @@ export function createHttpAccess(options: {
         })
       : undefined,
     jwt: settings.jwt ? new JwtVerifier({ ...settings.jwt, clock }) : undefined,
-    sessions: new SessionStore({ ...settings.session, clock }),
+    sessions: new SessionStore({
+      ...settings.session,
+      clock,
+      records: options.sessionRecords ?? new MemorySessionRecords({ now: () => clock.now() }),
+    }),
     secureCookies: settings.tls !== undefined || settings.trustProxy !== undefined,
     trustProxy: settings.trustProxy,
     signIn: settings.signIn,

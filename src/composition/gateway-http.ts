@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { buildAuditReport } from '../adapters/audit/audit-report.js';
 import { KamailioAgentAssigner } from '../adapters/kamailio/kamailio-agent-assigner.js';
 import type { GatewayMetrics } from '../adapters/metrics/gateway-metrics.js';
+import type { SessionRecords } from '../application/access/session-records.js';
 import type { AuditTrail } from '../application/audit/audit-trail.js';
 import { AgentAssignment } from '../application/calls/agent-assignment.js';
 import type { CallRegistry } from '../application/calls/call-registry.js';
@@ -24,6 +25,8 @@ export async function serveGatewayHttp(parts: {
   metrics: GatewayMetrics;
   webhooksEnabled: boolean;
   clock: Clock;
+  /** Shared sessions (TONEWALL_STATE_STORE=redis); undefined: in memory. */
+  sessionRecords: SessionRecords | undefined;
   health: HttpAppOptions['health'];
 }): Promise<{ server: Server; url: string }> {
   const { config, logger, audit } = parts;
@@ -35,6 +38,7 @@ export async function serveGatewayHttp(parts: {
       settings: config.access,
       logger: logger.child({ part: 'access' }),
       clock: parts.clock,
+      ...(parts.sessionRecords ? { sessionRecords: parts.sessionRecords } : {}),
     }),
     clock: parts.clock,
     webhooksEnabled: parts.webhooksEnabled,

@@ -2,6 +2,7 @@ import { JsonlPaymentStatusStore } from '../adapters/payment-status/jsonl-paymen
 import { SqliteChargeLedger } from '../adapters/store/sqlite-charge-ledger.js';
 import { SqliteIdempotencyLedger } from '../adapters/store/sqlite-idempotency-ledger.js';
 import { openStateDatabase, type StateDatabase } from '../adapters/store/state-database.js';
+import type { SessionRecords } from '../application/access/session-records.js';
 import { type Clock, systemTimers, type Timers } from '../application/clock.js';
 import type { ChargeLedger } from '../application/payments/charge-ledger.js';
 import type { IdempotencyLedger } from '../application/payments/idempotency-ledger.js';
@@ -21,6 +22,8 @@ export interface PaymentState {
   readonly charges: ChargeLedger;
   /** The payments an earlier run left unfinished, ended at open (failed, or unknown when charging). */
   readonly ended: readonly PaymentStatusRecord[];
+  /** Agents' sessions shared by the gateways (Redis); undefined: each gateway's memory. */
+  readonly sessionRecords?: SessionRecords;
   close(): Promise<void>;
 }
 

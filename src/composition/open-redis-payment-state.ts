@@ -2,6 +2,8 @@ import { RedisPaymentStatusStore } from '../adapters/payment-status/redis-paymen
 import { RedisBridge } from '../adapters/store/redis-bridge.js';
 import { RedisChargeLedger } from '../adapters/store/redis-charge-ledger.js';
 import { RedisIdempotencyLedger } from '../adapters/store/redis-idempotency-ledger.js';
+import { RedisSessionRecords } from '../adapters/store/redis-session-records.js';
+import type { SessionRecords } from '../application/access/session-records.js';
 import type { Clock, Timers } from '../application/clock.js';
 import type { ChargeLedger } from '../application/payments/charge-ledger.js';
 import type { IdempotencyLedger } from '../application/payments/idempotency-ledger.js';
@@ -22,12 +24,13 @@ export interface SharedPaymentState {
   readonly charges: ChargeLedger;
   /** This gateway's payments its earlier run left unfinished, ended at open. */
   readonly ended: readonly PaymentStatusRecord[];
+  readonly sessionRecords: SessionRecords;
   close(): Promise<void>;
 }
 
 /**
  * The payment side's state in Redis (TONEWALL_STATE_STORE=redis; docs/operations.md, "Shared
- * state"): one bridge for the three adapters. Charges first, as with the embedded store: the status
+ * state"): one bridge for the payment adapters and the agents' sessions. Charges first, as with the embedded store: the status
  * store's open asks which of this gateway's unfinished payments were charging.
  */
 export async function openRedisPaymentState(
@@ -56,6 +59,7 @@ export async function openRedisPaymentState(
     idempotencyLedger: new RedisIdempotencyLedger(bridge),
     charges,
     ended: interrupted,
+    sessionRecords: new RedisSessionRecords(bridge),
     async close() {
       await store.close();
       await bridge.close();

@@ -231,6 +231,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     metrics,
     webhooksEnabled: webhooks !== undefined,
     clock,
+    sessionRecords: paymentState.sessionRecords,
     health: {
       kamailio: () =>
         evapi.connected ? { status: 'up' } : { status: 'down', detail: 'evapi not connected' },

@@ -9,6 +9,7 @@
  */
 import type { Server } from 'node:http';
 import type { Express } from 'express';
+import { MemorySessionRecords } from '../../src/adapters/store/memory-session-records.js';
 import { IntegrationKeys } from '../../src/application/access/integration-keys.js';
 import { CallRegistry } from '../../src/application/calls/call-registry.js';
 import type { Clock } from '../../src/application/clock.js';
@@ -52,7 +53,12 @@ export function keysOnlyAccess(keys: readonly string[], clock: Clock = systemClo
     ),
     users: undefined,
     jwt: undefined,
-    sessions: new SessionStore({ idleMs: 900_000, absoluteMs: 43_200_000, clock }),
+    sessions: new SessionStore({
+      idleMs: 900_000,
+      absoluteMs: 43_200_000,
+      clock,
+      records: new MemorySessionRecords({ now: () => clock.now() }),
+    }),
     secureCookies: false,
     trustProxy: undefined,
     signIn: { maxAttempts: 5, windowMs: 900_000 },

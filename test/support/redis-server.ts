@@ -3,6 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import { RedisBridge } from '../../src/adapters/store/redis-bridge.js';
+import { systemClock, systemTimers } from '../../src/application/clock.js';
 import { assertLoopback } from './media/loopback.js';
 
 /** A real redis-server (Debian `redis-server`) of the test's own, on a free loopback port, no persistence. */
@@ -93,4 +96,37 @@ function freeTcpPort(): Promise<number> {
       );
     });
   });
+}
+
+/**
+ * A redis-server for one test file (started before its tests, stopped after) and bridges to it
+ * (RedisBridge, closed after): `server()` and `bridge()` are for use inside the tests.
+ */
+export function useTestRedis(): { server(): TestRedis; bridge(): Promise<RedisBridge> } {
+  let redis: TestRedis | undefined;
+  const bridges: RedisBridge[] = [];
+  beforeAll(async () => {
+    redis = await startTestRedis();
+  });
+  afterAll(async () => {
+    for (const bridge of bridges.splice(0)) await bridge.close();
+    await redis?.stop();
+  });
+  const server = () => {
+    if (!redis) throw new Error('the test Redis is not started (use it inside a test)');
+    return redis;
+  };
+  return {
+    server,
+    async bridge() {
+      const opened = await RedisBridge.open({
+        url: server().url,
+        timeoutMs: 2_000,
+        clock: systemClock,
+        timers: systemTimers,
+      });
+      bridges.push(opened);
+      return opened;
+    },
+  };
 }

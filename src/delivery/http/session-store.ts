@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Principal } from '../../application/access/principal.js';
+import type { SessionRecords } from '../../application/access/session-records.js';
 import type { Clock } from '../../application/clock.js';
 
 export interface Session {
@@ -16,31 +17,29 @@ export interface SessionStoreOptions {
   /** Signed out this long after sign-in, however active. */
   readonly absoluteMs: number;
   readonly clock: Clock;
-  /** The oldest sessions go when there are more (bounds memory). */
-  readonly maxSessions?: number;
+  /** Where sessions are kept: this process's memory, or a store the gateways share (session-records.ts). */
+  readonly records: SessionRecords;
 }
 
 const hashId = (id: string) => createHash('sha256').update(id).digest('base64url');
 
 /**
- * Server-side sessions in memory, keyed by the SHA-256 of the opaque cookie value (32 random bytes),
- * so the map never holds a usable cookie. Expired sessions are dropped when met and swept on create.
+ * Server-side sessions, keyed by the SHA-256 of the opaque cookie value (32 random bytes), so the
+ * records never hold a usable cookie. A session ends after `idleMs` without a request the user made or
+ * `absoluteMs` after sign-in; an expired one is dropped when met. Sign-out ends this process's event
+ * streams of the session at once (watch); another gateway's end at their next check (stream-guard.ts).
  */
 export class SessionStore {
   readonly #options: SessionStoreOptions;
-  readonly #sessions = new Map<string, Session>();
+  readonly #records: SessionRecords;
   readonly #watchers = new Map<string, Set<() => void>>();
 
   constructor(options: SessionStoreOptions) {
     this.#options = options;
-  }
-
-  get size(): number {
-    return this.#sessions.size;
+    this.#records = options.records;
   }
 
   create(principal: Principal): { id: string; session: Session } {
-    this.#sweep();
     const now = this.#now();
     const id = randomBytes(32).toString('base64url');
     const session: Session = {
@@ -49,38 +48,37 @@ export class SessionStore {
       createdAt: now,
       lastSeenAt: now,
     };
-    this.#sessions.set(hashId(id), session);
-    const max = this.#options.maxSessions ?? 10_000;
-    for (const key of this.#sessions.keys()) {
-      if (this.#sessions.size <= max) break;
-      this.#sessions.delete(key);
-    }
+    this.#records.put(hashId(id), session, this.expiresAt(session));
     return { id, session };
   }
 
   /** The live session for a cookie value; `touch` (a request the user made) restarts the idle clock. */
   get(id: string, options: { touch: boolean }): Session | undefined {
     const key = hashId(id);
-    const session = this.#sessions.get(key);
-    if (!session) return undefined;
+    const stored = this.#records.get(key);
+    if (!stored) return undefined;
+    const session: Session = { ...stored };
     const now = this.#now();
     if (this.#expired(session, now)) {
-      this.#sessions.delete(key);
+      this.#records.delete(key);
       return undefined;
     }
-    if (options.touch) session.lastSeenAt = now;
+    if (options.touch) {
+      session.lastSeenAt = now;
+      this.#records.put(key, session, this.expiresAt(session));
+    }
     return session;
   }
 
   destroy(id: string): void {
     const key = hashId(id);
-    this.#sessions.delete(key);
+    this.#records.delete(key);
     const watchers = this.#watchers.get(key);
     this.#watchers.delete(key);
     for (const ended of watchers ?? []) ended();
   }
 
-  /** Calls `ended` when the session is destroyed (sign-out); returns the way to stop watching. */
+  /** Calls `ended` when the session is destroyed (sign-out) through this process; returns the way to stop watching. */
   watch(id: string, ended: () => void): () => void {
     const key = hashId(id);
     const watchers = this.#watchers.get(key) ?? new Set();
@@ -93,17 +91,12 @@ export class SessionStore {
   }
 
   /** When the session ends unless used again (epoch ms). */
-  expiresAt(session: Session): number {
+  expiresAt(session: Pick<Session, 'createdAt' | 'lastSeenAt'>): number {
     return Math.min(session.lastSeenAt + this.#options.idleMs, session.createdAt + this.#options.absoluteMs);
   }
 
   #expired(session: Session, now: number): boolean {
     return now >= this.expiresAt(session);
-  }
-
-  #sweep(): void {
-    const now = this.#now();
-    for (const [key, session] of this.#sessions) if (this.#expired(session, now)) this.#sessions.delete(key);
   }
 
   #now(): number {

@@ -1,21 +1,19 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { scanForPans } from '../../../src/adapters/audit/pan-scanner.js';
 import { RedisPaymentStatusStore } from '../../../src/adapters/payment-status/redis-payment-status-store.js';
-import { RedisBridge } from '../../../src/adapters/store/redis-bridge.js';
 import { RedisChargeLedger } from '../../../src/adapters/store/redis-charge-ledger.js';
 import { RedisIdempotencyLedger } from '../../../src/adapters/store/redis-idempotency-ledger.js';
 import { CallRegistry } from '../../../src/application/calls/call-registry.js';
-import { systemClock, systemTimers } from '../../../src/application/clock.js';
 import { type PaymentRequest, PaymentService } from '../../../src/application/payments/payment-service.js';
 import type { KeypadKey } from '../../../src/domain/capture/keypad.js';
 import { GatewayError } from '../../../src/errors.js';
 import { answeredEvent } from '../../support/call-fixtures.js';
 import { FakeTime } from '../../support/fake-time.js';
 import { captureLogs } from '../../support/log-capture.js';
-import { startTestRedis, type TestRedis } from '../../support/redis-server.js';
+import { useTestRedis } from '../../support/redis-server.js';
 import { ScriptedConnector } from '../../support/scripted-connector.js';
 
 const CARDS = ['4242424242424242', '5555555555554444'];
@@ -28,25 +26,11 @@ const request = (idempotencyKey: string): PaymentRequest => ({
   settings: {},
 });
 
-let redis: TestRedis;
-const bridges: RedisBridge[] = [];
-beforeAll(async () => {
-  redis = await startTestRedis();
-});
-afterAll(async () => {
-  for (const bridge of bridges) await bridge.close();
-  await redis?.stop();
-});
+const shared = useTestRedis();
 
 /** One gateway of a pair: its own calls and captures, the payment state in the shared Redis. */
 async function gateway(owner: string) {
-  const bridge = await RedisBridge.open({
-    url: redis.url,
-    timeoutMs: 2_000,
-    clock: systemClock,
-    timers: systemTimers,
-  });
-  bridges.push(bridge);
+  const bridge = await shared.bridge();
   const time = new FakeTime();
   const charges = new RedisChargeLedger(bridge, { owner, staleAfterMs: 60_000, now: () => time.now() });
   const { store } = await RedisPaymentStatusStore.open({
@@ -86,9 +70,9 @@ async function gateway(owner: string) {
 
 /** Every key Redis holds and every value under it, as redis-cli prints them. */
 function everythingInRedis(): { keys: string[]; text: string } {
-  const keys = redis.cli('--scan').split('\n').filter(Boolean);
+  const keys = shared.server().cli('--scan').split('\n').filter(Boolean);
   const values = keys.map((key) => {
-    const type = redis.cli('TYPE', key).trim();
+    const type = shared.server().cli('TYPE', key).trim();
     const read: Record<string, string[]> = {
       string: ['GET', key],
       hash: ['HGETALL', key],
@@ -98,7 +82,7 @@ function everythingInRedis(): { keys: string[]; text: string } {
     };
     const command = read[type];
     if (!command) throw new Error(`a key of an unexpected type: ${type}`);
-    return redis.cli(...command);
+    return shared.server().cli(...command);
   });
   return { keys, text: `${keys.join('\n')}\n${values.join('\n')}` };
 }
