@@ -44,7 +44,7 @@ export function delayProbePcap(): DtmfPcap {
 }
 
 /** Onsets (µs, capture clock) of loud sample runs after at least 100 ms of quiet, in a PCMU packet stream. */
-function onsets(datagrams: readonly PcapUdpDatagram[]): number[] {
+export function onsets(datagrams: readonly PcapUdpDatagram[]): number[] {
   const found: number[] = [];
   let quietSinceUs = Number.NEGATIVE_INFINITY;
   let loud = false;

@@ -71,6 +71,7 @@ describe.concurrent('scripts/*.ts entry points: --help (exit 0) and usage errors
     ['bench.ts', [], ['bench'], []],
     ['masking-check.ts', [], ['masking-check'], []],
     ['make-prompts.ts', [], undefined, []],
+    ['delay-per-hop.ts', [], undefined, []],
     ['config.ts', [], ['config'], []],
     ['config.ts', ['check'], ['config', 'check'], []],
   ];
