@@ -20,7 +20,7 @@ import { type PcapUdpDatagram, readPcap } from '../test/support/media/pcap-reade
 import { parseRtpPacket } from '../test/support/media/rtp.js';
 import { ownStackEnv, startStack } from '../test/support/stack.js';
 import { customerStream, streamPcap } from './bench/customer-mix.js';
-import { OWN_PORTS } from './masking-check/stack-target.js';
+import { envPairs, OWN_PORTS, UsageError } from './masking-check/stack-target.js';
 
 const USAGE =
   'usage: npx tsx scripts/delay-per-hop.ts [--layouts TEXT,…] [--env TONEWALL_NAME=VALUE …]\n' +
@@ -78,13 +78,7 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const extra: Record<string, string> = {};
-  for (const pair of values.env ?? []) {
-    const at = pair.indexOf('=');
-    if (at <= 0 || !pair.startsWith('TONEWALL_'))
-      throw new UsageError(`--env wants TONEWALL_NAME=VALUE, got ${pair}`);
-    extra[pair.slice(0, at)] = pair.slice(at + 1);
-  }
+  const extra = envPairs(values.env ?? []);
   const wanted = (values.layouts ?? '').split(',').map((text) => text.trim());
   const specs = MATRIX.filter((layout) => wanted.some((text) => layout.name.includes(text)));
   if (specs.length === 0) throw new UsageError('no layout matches --layouts');
@@ -128,8 +122,6 @@ async function main(): Promise<number> {
   }
   return 0;
 }
-
-class UsageError extends Error {}
 
 try {
   process.exitCode = await main();

@@ -36,7 +36,13 @@ import { MATRIX, type MatrixRow, matrixTable, rowPasses, runLayout } from '../te
 import { ownStackEnv, REPO_ROOT, startStack } from '../test/support/stack.js';
 import { evidenceOf } from './masking-check/evidence.js';
 import { realPhones } from './masking-check/real-phones.js';
-import { OWN_PORTS, runningStackTarget, type Target, UsageError } from './masking-check/stack-target.js';
+import {
+  envPairs,
+  OWN_PORTS,
+  runningStackTarget,
+  type Target,
+  UsageError,
+} from './masking-check/stack-target.js';
 
 /** The masking settings in force, as the stack scripts default them (docs/media.md). */
 function maskingSettings(env: Record<string, string | undefined>): Record<string, string> {
@@ -70,13 +76,7 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const extra: Record<string, string> = {};
-  for (const pair of values.env ?? []) {
-    const at = pair.indexOf('=');
-    if (at <= 0 || !pair.startsWith('TONEWALL_'))
-      throw new UsageError(`--env wants TONEWALL_NAME=VALUE, got ${pair}`);
-    extra[pair.slice(0, at)] = pair.slice(at + 1);
-  }
+  const extra = envPairs(values.env ?? []);
   const own = values['own-stack'] ?? false;
   if (!own && Object.keys(extra).length > 0) throw new UsageError('--env goes with --own-stack');
   const mode = values.mode ?? 'both';

@@ -16,6 +16,18 @@ export const OWN_PORTS = {
 
 export class UsageError extends Error {}
 
+/** `--env TONEWALL_NAME=VALUE …` as settings; anything else is a usage error. */
+export function envPairs(pairs: readonly string[]): Record<string, string> {
+  const settings: Record<string, string> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    if (at <= 0 || !pair.startsWith('TONEWALL_'))
+      throw new UsageError(`--env wants TONEWALL_NAME=VALUE, got ${pair}`);
+    settings[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return settings;
+}
+
 /** Where a stack's calls go: Kamailio, the agent target, the RTP port range. */
 export interface Target {
   proxy: string;
