@@ -3,7 +3,7 @@ import { Announcer } from './announcer.js';
 import { Api, ApiError } from './api.js';
 import { byId, say, show } from './dom.js';
 import { SupervisorBoard } from './supervisor-board.js';
-import { ROLE_NAMES } from './texts.js';
+import { chooseLanguage, loadTexts, ROLE_NAMES } from './texts.js';
 
 /**
  * The agent desktop's entry point. Asks who is signed in, then shows the views the roles allow:
@@ -156,4 +156,23 @@ function start() {
   );
 }
 
-start();
+/** The top bar's language menu: the agent's own choice for the desk (the customer's is the payment's). */
+function languageMenu({ languages, language }) {
+  const menu = byId('desk-language');
+  for (const entry of languages) {
+    const option = document.createElement('option');
+    option.value = entry.language;
+    option.textContent = entry.name;
+    option.selected = entry.language === language;
+    menu.append(option);
+  }
+  menu.addEventListener('change', () => chooseLanguage(menu.value));
+}
+
+loadTexts().then(
+  (loaded) => {
+    languageMenu(loaded);
+    start();
+  },
+  () => start(),
+);

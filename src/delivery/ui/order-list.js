@@ -1,5 +1,5 @@
 import { byId, el, say, show } from './dom.js';
-import { money, ORDER_TEXTS } from './texts.js';
+import { money, ORDER_TEXTS, orderText } from './texts.js';
 
 /**
  * The orders on the agent's current call (GET /v1/calls/{callId}/orders, read-only for people): what
@@ -49,7 +49,8 @@ export class OrderList {
     if (!sameCall) say(this.error, '');
     this.list.replaceChildren(...orders.map((order) => this.#item(order)));
     const arrived = sameCall ? orders.filter((order) => order.state === 'open' && !known.has(order.id)) : [];
-    for (const order of arrived) this.announcer.soon(ORDER_TEXTS.arrived(whatOf(order), amountOf(order)));
+    for (const order of arrived)
+      this.announcer.soon(orderText(ORDER_TEXTS.arrived, whatOf(order), amountOf(order)));
   }
 
   /** Shown with the "Take payment" form: on a call, no payment on screen, and orders to show. */
@@ -73,7 +74,7 @@ export class OrderList {
         type: 'button',
         class: 'button button-primary button-small',
         'data-testid': 'take-order',
-        'aria-label': ORDER_TEXTS.takeLabel(whatOf(order), amountOf(order)),
+        'aria-label': orderText(ORDER_TEXTS.takeLabel, whatOf(order), amountOf(order)),
         text: ORDER_TEXTS.take,
       });
       take.addEventListener('click', () => void this.#take(order, take));

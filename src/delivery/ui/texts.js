@@ -1,18 +1,55 @@
 /** Words the page uses for the gateway's values (DESIGN.md "Public contract"). */
 
-export const FIELD_NAMES = {
-  'payment-card-number': 'Card number',
-  'expiration-date': 'Expiry date',
-  'security-code': 'Security code',
-  'postal-code': 'Postal code',
-};
+/**
+ * The desk's words come from the message catalogue (src/domain/language/, one file per language, with
+ * the customer prompts): `loadTexts()` fetches the agent's language from /ui/texts/<language>.json and
+ * fills these tables before the page starts. The agent's language is their own choice (the menu in
+ * the top bar, kept in this browser), else the browser's, else en-GB; the customer's is the payment's.
+ */
+export const FIELD_NAMES = {};
+export const FIELD_HINTS = {};
+export const STATUSES = {};
+/** Why a field was rejected: said calmly, with what to tell the customer. */
+export const PROBLEMS = {};
+export const OUTCOMES = {};
+export const ROLE_NAMES = {};
 
-export const FIELD_HINTS = {
-  'payment-card-number': 'The long number on the front of the card',
-  'expiration-date': 'Month and year, four digits',
-  'security-code': 'Three or four digits, usually on the back',
-  'postal-code': 'Digits of the billing postal code',
-};
+const LANGUAGE_KEY = 'tonewall.deskLanguage';
+
+/** The language the desk is shown in: the agent's choice, else the browser's, else en-GB. */
+function deskLanguage(available) {
+  const stored = globalThis.localStorage?.getItem(LANGUAGE_KEY);
+  if (available.includes(stored)) return stored;
+  for (const preferred of globalThis.navigator?.languages ?? []) {
+    const exact = available.find((tag) => tag.toLowerCase() === preferred.toLowerCase());
+    if (exact) return exact;
+    const sameLanguage = available.find((tag) => tag.split('-')[0] === preferred.split('-')[0]);
+    if (sameLanguage) return sameLanguage;
+  }
+  return 'en-GB';
+}
+
+/** Fills the tables in the agent's language; returns the languages and the one chosen. */
+export async function loadTexts() {
+  const languages = await (await fetch('/ui/texts/languages.json')).json();
+  const language = deskLanguage(languages.map((entry) => entry.language));
+  const desk = await (await fetch(`/ui/texts/${language}.json`)).json();
+  Object.assign(FIELD_NAMES, desk.fieldNames);
+  Object.assign(FIELD_HINTS, desk.fieldHints);
+  Object.assign(STATUSES, desk.statuses);
+  Object.assign(PROBLEMS, desk.problems);
+  Object.assign(OUTCOMES, desk.outcomes);
+  Object.assign(ROLE_NAMES, desk.roleNames);
+  Object.assign(ORDER_TEXTS, desk.orders);
+  document.documentElement.lang = desk.language;
+  return { languages, language };
+}
+
+/** The agent picks the desk's language: kept in this browser, the page loads again in it. */
+export function chooseLanguage(language) {
+  globalThis.localStorage?.setItem(LANGUAGE_KEY, language);
+  globalThis.location?.reload();
+}
 
 /** The brands' own names (src/domain/card/card-brand-data.ts; test/unit/desk-texts.test.ts compares). */
 export const BRANDS = {
@@ -32,60 +69,6 @@ export const BRANDS = {
   hiper: 'Hiper',
   hipercard: 'Hipercard',
 };
-
-export const STATUSES = {
-  'in-progress': 'In progress',
-  processing: 'Processing',
-  unknown: 'Checking',
-  succeeded: 'Approved',
-  failed: 'Not taken',
-  cancelled: 'Cancelled',
-};
-
-/** Why a field was rejected: said calmly, with what to tell the customer. */
-export const PROBLEMS = {
-  'input-timeout': 'No digits for a while, so the field timed out. Ask the customer to key it again.',
-  'invalid-card-number': 'That card number is not valid. Ask the customer to check it and key it again.',
-  'invalid-card-type': 'That kind of card is not accepted here. Ask for another card.',
-  'invalid-date': 'That expiry date is not valid or has passed. Ask the customer to key it again.',
-  'invalid-security-code': 'That security code is not valid. Ask the customer to key it again.',
-  'invalid-postal-code': 'That postal code is not valid. Ask the customer to key it again.',
-  'too-many-failed-attempts': 'Too many attempts failed.',
-  'caller-hung-up': 'The customer hung up.',
-  'payment-connector-error': 'The payment processor could not be reached.',
-};
-
-export const OUTCOMES = {
-  success: {
-    title: 'Payment approved',
-    text: 'The card was charged. Read the confirmation code to the customer.',
-  },
-  declined: { title: 'Card declined', text: 'The bank declined the card. No money was taken.' },
-  'payment-connector-error': {
-    title: 'Payment not completed',
-    // also what a charge checked with the processor and found never made ends as (docs/payments.md)
-    text: 'The payment processor did not take the payment. No money was taken; you can try again.',
-  },
-  'caller-hung-up': {
-    title: 'Customer hung up',
-    text: 'The call ended before the payment was complete. No money was taken.',
-  },
-  'too-many-failed-attempts': {
-    title: 'Payment not completed',
-    text: 'Too many attempts failed. No money was taken; you can start again.',
-  },
-  cancelled: { title: 'Payment cancelled', text: 'The payment was cancelled. No money was taken.' },
-  'internal-error': {
-    title: 'Payment not completed',
-    text: 'Something went wrong in the gateway. No money was taken.',
-  },
-  unknown: {
-    title: 'Checking with the processor',
-    text: 'The processor did not confirm whether the card was charged. Do not take the payment again: tonewall is asking the processor, and this screen changes when it knows.',
-  },
-};
-
-export const ROLE_NAMES = { agent: 'Agent', supervisor: 'Supervisor', auditor: 'Auditor', admin: 'Admin' };
 
 /** `****` → dots; card numbers in groups of four (the last four, once valid, stay as digits). */
 export function dotsOf(field, masked) {
@@ -110,16 +93,12 @@ export function money(amount, currency) {
   }
 }
 
-/** The call's orders: an integration (the CRM) set their terms; the agent takes a payment from one. */
-export const ORDER_TEXTS = {
-  untitled: 'Order',
-  take: 'Take payment',
-  states: { open: 'Open', paid: 'Paid', expired: 'Expired' },
-  takeLabel: (what, amount) => `Take payment for ${what}, ${amount}`,
-  arrived: (what, amount) => `A new order is on the call: ${what}, ${amount}.`,
-  refused: {
-    GW_ERR_ORDER_STATE: 'This order is paid or has expired: it cannot be taken again.',
-    GW_ERR_PAYMENT_ACTIVE: 'A payment is already running on this call.',
-    GW_ERR_NOT_FOUND: 'This order is no longer on the call.',
-  },
-};
+/**
+ * The call's orders: an integration (the CRM) set their terms; the agent takes a payment from one.
+ * `takeLabel` and `arrived` are catalogue templates with {what} and {amount}.
+ */
+export const ORDER_TEXTS = {};
+
+export function orderText(template, what, amount) {
+  return template.replace('{what}', what).replace('{amount}', amount);
+}

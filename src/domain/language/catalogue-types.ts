@@ -1,4 +1,5 @@
 import type { PromptId } from '../capture/capture-commands.js';
+import type { CaptureField, ErrorType, Outcome } from '../capture/capture-types.js';
 import type { Language } from './languages.js';
 
 /**
@@ -7,10 +8,42 @@ import type { Language } from './languages.js';
  */
 export interface Catalogue {
   readonly language: Language;
+  /** The language's name in itself (`Cymraeg`), for the desk's language menu. */
+  readonly name: string;
   /** An espeak-ng voice name (`espeak-ng --voices`). */
   readonly espeakVoice: string;
   readonly prompts: Readonly<Record<PromptId, string>>;
   readonly readBack: ReadBackTexts;
+  /** The agent desk's words (src/delivery/ui/texts.js loads them from GET /ui/texts/<language>.json). */
+  readonly desk: DeskTexts;
+}
+
+/**
+ * The agent desk's texts. `language` is the language they are written in: a catalogue whose desk is
+ * not translated yet holds en-GB's, and says so here (the page sets its `lang` from it).
+ */
+export interface DeskTexts {
+  readonly language: Language;
+  readonly fieldNames: Readonly<Record<CaptureField, string>>;
+  readonly fieldHints: Readonly<Record<CaptureField, string>>;
+  readonly statuses: Readonly<
+    Record<'in-progress' | 'processing' | 'unknown' | 'succeeded' | 'failed' | 'cancelled', string>
+  >;
+  /** Why a field was rejected, with what to tell the customer. */
+  readonly problems: Readonly<Record<ErrorType, string>>;
+  readonly outcomes: Readonly<Record<Outcome | 'unknown', { readonly title: string; readonly text: string }>>;
+  readonly roleNames: Readonly<Record<'agent' | 'supervisor' | 'auditor' | 'admin', string>>;
+  readonly orders: {
+    readonly untitled: string;
+    readonly take: string;
+    readonly states: Readonly<Record<'open' | 'paid' | 'expired', string>>;
+    /** `{what}` and `{amount}` stand for the order's description and amount. */
+    readonly takeLabel: string;
+    readonly arrived: string;
+    readonly refused: Readonly<
+      Record<'GW_ERR_ORDER_STATE' | 'GW_ERR_PAYMENT_ACTIVE' | 'GW_ERR_NOT_FOUND', string>
+    >;
+  };
 }
 
 /**

@@ -1,7 +1,9 @@
 import type { Catalogue } from '../catalogue-types.js';
+import { DESK_CY_GB } from '../desk-cy-gb.js';
 
 export const CY_GB: Catalogue = {
   language: 'cy-GB',
+  name: 'Cymraeg',
   espeakVoice: 'cy',
   prompts: {
     'ask-payment-card-number': 'Rhowch rif eich cerdyn, ac yna pwyswch yr allwedd hash.',
@@ -54,4 +56,5 @@ export const CY_GB: Catalogue = {
       pln: { major: { one: 'un zloty', other: '# zloty' }, minor: { one: 'un grosz', other: '# grosz' } },
     },
   },
+  desk: DESK_CY_GB,
 };

@@ -1,7 +1,9 @@
 import type { Catalogue } from '../catalogue-types.js';
+import { DESK_EN_GB } from '../desk-en-gb.js';
 
 export const DE_DE: Catalogue = {
   language: 'de-DE',
+  name: 'Deutsch',
   espeakVoice: 'de',
   prompts: {
     'ask-payment-card-number': 'Bitte geben Sie Ihre Kartennummer ein, gefolgt von der Rautetaste.',
@@ -38,4 +40,6 @@ export const DE_DE: Catalogue = {
       pln: { major: { one: 'ein Zloty', other: '# Zloty' }, minor: { one: 'ein Grosz', other: '# Groszy' } },
     },
   },
+  // the desk is not translated into this language yet: its texts are en-GB's (desk.language says so)
+  desk: DESK_EN_GB,
 };

@@ -1,7 +1,9 @@
 import type { Catalogue } from '../catalogue-types.js';
+import { DESK_EN_GB } from '../desk-en-gb.js';
 
 export const EN_GB: Catalogue = {
   language: 'en-GB',
+  name: 'English (UK)',
   espeakVoice: 'en-gb',
   prompts: {
     'ask-payment-card-number': 'Please enter your card number, followed by the hash key.',
@@ -36,4 +38,5 @@ export const EN_GB: Catalogue = {
       pln: { major: { one: 'one zloty', other: '# zlotys' }, minor: { one: 'one grosz', other: '# groszy' } },
     },
   },
+  desk: DESK_EN_GB,
 };

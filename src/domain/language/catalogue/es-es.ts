@@ -1,7 +1,9 @@
 import type { Catalogue } from '../catalogue-types.js';
+import { DESK_ES_ES } from '../desk-es-es.js';
 
 export const ES_ES: Catalogue = {
   language: 'es-ES',
+  name: 'Español',
   espeakVoice: 'es',
   prompts: {
     'ask-payment-card-number': 'Introduzca el número de su tarjeta, seguido de la tecla almohadilla.',
@@ -43,4 +45,5 @@ export const ES_ES: Catalogue = {
       pln: { major: { one: 'un esloti', other: '# eslotis' }, minor: { one: 'un grosz', other: '# groszy' } },
     },
   },
+  desk: DESK_ES_ES,
 };

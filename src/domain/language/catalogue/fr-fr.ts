@@ -1,7 +1,9 @@
 import type { Catalogue } from '../catalogue-types.js';
+import { DESK_EN_GB } from '../desk-en-gb.js';
 
 export const FR_FR: Catalogue = {
   language: 'fr-FR',
+  name: 'Français',
   espeakVoice: 'fr-fr',
   prompts: {
     'ask-payment-card-number': 'Veuillez saisir votre numéro de carte, suivi de la touche dièse.',
@@ -35,4 +37,6 @@ export const FR_FR: Catalogue = {
       pln: { major: { one: 'un zloty', other: '# zlotys' }, minor: { one: 'un grosz', other: '# groszy' } },
     },
   },
+  // the desk is not translated into this language yet: its texts are en-GB's (desk.language says so)
+  desk: DESK_EN_GB,
 };

@@ -1,7 +1,9 @@
 import type { Catalogue } from '../catalogue-types.js';
+import { DESK_EN_GB } from '../desk-en-gb.js';
 
 export const IT_IT: Catalogue = {
   language: 'it-IT',
+  name: 'Italiano',
   espeakVoice: 'it',
   prompts: {
     'ask-payment-card-number': 'Inserisca il numero della carta, seguito dal tasto cancelletto.',
@@ -43,4 +45,6 @@ export const IT_IT: Catalogue = {
       pln: { major: { one: 'uno zloty', other: '# zloty' }, minor: { one: 'un grosz', other: '# groszy' } },
     },
   },
+  // the desk is not translated into this language yet: its texts are en-GB's (desk.language says so)
+  desk: DESK_EN_GB,
 };

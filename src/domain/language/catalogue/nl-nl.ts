@@ -1,7 +1,9 @@
 import type { Catalogue } from '../catalogue-types.js';
+import { DESK_EN_GB } from '../desk-en-gb.js';
 
 export const NL_NL: Catalogue = {
   language: 'nl-NL',
+  name: 'Nederlands',
   espeakVoice: 'nl',
   prompts: {
     'ask-payment-card-number': 'Toets uw kaartnummer in, gevolgd door het hekje.',
@@ -37,4 +39,6 @@ export const NL_NL: Catalogue = {
       pln: { major: { one: 'één zloty', other: '# zloty' }, minor: { one: 'één grosz', other: '# groszy' } },
     },
   },
+  // the desk is not translated into this language yet: its texts are en-GB's (desk.language says so)
+  desk: DESK_EN_GB,
 };

@@ -1,7 +1,9 @@
 import type { Catalogue } from '../catalogue-types.js';
+import { DESK_EN_GB } from '../desk-en-gb.js';
 
 export const PL_PL: Catalogue = {
   language: 'pl-PL',
+  name: 'Polski',
   espeakVoice: 'pl',
   prompts: {
     'ask-payment-card-number': 'Proszę wprowadzić numer karty, a następnie nacisnąć krzyżyk.',
@@ -49,4 +51,6 @@ export const PL_PL: Catalogue = {
       },
     },
   },
+  // the desk is not translated into this language yet: its texts are en-GB's (desk.language says so)
+  desk: DESK_EN_GB,
 };

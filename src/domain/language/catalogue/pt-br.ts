@@ -1,7 +1,9 @@
 import type { Catalogue } from '../catalogue-types.js';
+import { DESK_EN_GB } from '../desk-en-gb.js';
 
 export const PT_BR: Catalogue = {
   language: 'pt-BR',
+  name: 'Português (Brasil)',
   espeakVoice: 'pt-br',
   prompts: {
     'ask-payment-card-number': 'Digite o número do seu cartão, seguido da tecla jogo da velha.',
@@ -37,4 +39,6 @@ export const PT_BR: Catalogue = {
       pln: { major: { one: 'um zloty', other: '# zlotys' }, minor: { one: 'um grosz', other: '# groszy' } },
     },
   },
+  // the desk is not translated into this language yet: its texts are en-GB's (desk.language says so)
+  desk: DESK_EN_GB,
 };

@@ -1,0 +1,79 @@
+import type { DeskTexts } from './catalogue-types.js';
+
+/** The agent desk in British English: the words src/delivery/ui/texts.js held before the catalogue. */
+export const DESK_EN_GB: DeskTexts = {
+  language: 'en-GB',
+  fieldNames: {
+    'payment-card-number': 'Card number',
+    'expiration-date': 'Expiry date',
+    'security-code': 'Security code',
+    'postal-code': 'Postal code',
+  },
+  fieldHints: {
+    'payment-card-number': 'The long number on the front of the card',
+    'expiration-date': 'Month and year, four digits',
+    'security-code': 'Three or four digits, usually on the back',
+    'postal-code': 'Digits of the billing postal code',
+  },
+  statuses: {
+    'in-progress': 'In progress',
+    processing: 'Processing',
+    unknown: 'Checking',
+    succeeded: 'Approved',
+    failed: 'Not taken',
+    cancelled: 'Cancelled',
+  },
+  problems: {
+    'input-timeout': 'No digits for a while, so the field timed out. Ask the customer to key it again.',
+    'invalid-card-number': 'That card number is not valid. Ask the customer to check it and key it again.',
+    'invalid-card-type': 'That kind of card is not accepted here. Ask for another card.',
+    'invalid-date': 'That expiry date is not valid or has passed. Ask the customer to key it again.',
+    'invalid-security-code': 'That security code is not valid. Ask the customer to key it again.',
+    'invalid-postal-code': 'That postal code is not valid. Ask the customer to key it again.',
+    'too-many-failed-attempts': 'Too many attempts failed.',
+    'caller-hung-up': 'The customer hung up.',
+    'payment-connector-error': 'The payment processor could not be reached.',
+  },
+  outcomes: {
+    success: {
+      title: 'Payment approved',
+      text: 'The card was charged. Read the confirmation code to the customer.',
+    },
+    declined: { title: 'Card declined', text: 'The bank declined the card. No money was taken.' },
+    'payment-connector-error': {
+      title: 'Payment not completed',
+      // also what a charge checked with the processor and found never made ends as (docs/payments.md)
+      text: 'The payment processor did not take the payment. No money was taken; you can try again.',
+    },
+    'caller-hung-up': {
+      title: 'Customer hung up',
+      text: 'The call ended before the payment was complete. No money was taken.',
+    },
+    'too-many-failed-attempts': {
+      title: 'Payment not completed',
+      text: 'Too many attempts failed. No money was taken; you can start again.',
+    },
+    cancelled: { title: 'Payment cancelled', text: 'The payment was cancelled. No money was taken.' },
+    'internal-error': {
+      title: 'Payment not completed',
+      text: 'Something went wrong in the gateway. No money was taken.',
+    },
+    unknown: {
+      title: 'Checking with the processor',
+      text: 'The processor did not confirm whether the card was charged. Do not take the payment again: tonewall is asking the processor, and this screen changes when it knows.',
+    },
+  },
+  roleNames: { agent: 'Agent', supervisor: 'Supervisor', auditor: 'Auditor', admin: 'Admin' },
+  orders: {
+    untitled: 'Order',
+    take: 'Take payment',
+    states: { open: 'Open', paid: 'Paid', expired: 'Expired' },
+    takeLabel: 'Take payment for {what}, {amount}',
+    arrived: 'A new order is on the call: {what}, {amount}.',
+    refused: {
+      GW_ERR_ORDER_STATE: 'This order is paid or has expired: it cannot be taken again.',
+      GW_ERR_PAYMENT_ACTIVE: 'A payment is already running on this call.',
+      GW_ERR_NOT_FOUND: 'This order is no longer on the call.',
+    },
+  },
+};
