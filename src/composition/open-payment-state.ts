@@ -2,6 +2,7 @@ import { JsonlPaymentStatusStore } from '../adapters/payment-status/jsonl-paymen
 import { SqliteChargeLedger } from '../adapters/store/sqlite-charge-ledger.js';
 import { SqliteIdempotencyLedger } from '../adapters/store/sqlite-idempotency-ledger.js';
 import { openStateDatabase, type StateDatabase } from '../adapters/store/state-database.js';
+import type { CallbackQueue } from '../adapters/webhooks/callback-queue.js';
 import type { SessionRecords } from '../application/access/session-records.js';
 import { type Clock, systemTimers, type Timers } from '../application/clock.js';
 import type { ChargeLedger } from '../application/payments/charge-ledger.js';
@@ -24,6 +25,8 @@ export interface PaymentState {
   readonly ended: readonly PaymentStatusRecord[];
   /** Agents' sessions shared by the gateways (Redis); undefined: each gateway's memory. */
   readonly sessionRecords?: SessionRecords;
+  /** The status callback queue shared by the gateways (Redis); undefined: the state database's. */
+  readonly callbacks?: { readonly queue: CallbackQueue; readonly pollMs: number };
   close(): Promise<void>;
 }
 

@@ -3,6 +3,8 @@ import { RedisBridge } from '../adapters/store/redis-bridge.js';
 import { RedisChargeLedger } from '../adapters/store/redis-charge-ledger.js';
 import { RedisIdempotencyLedger } from '../adapters/store/redis-idempotency-ledger.js';
 import { RedisSessionRecords } from '../adapters/store/redis-session-records.js';
+import type { CallbackQueue } from '../adapters/webhooks/callback-queue.js';
+import { RedisCallbackQueue } from '../adapters/webhooks/redis-callback-queue.js';
 import type { SessionRecords } from '../application/access/session-records.js';
 import type { Clock, Timers } from '../application/clock.js';
 import type { ChargeLedger } from '../application/payments/charge-ledger.js';
@@ -17,6 +19,10 @@ import type { Logger } from '../logger.js';
 
 /** Past the processor's deadline by this much, no run still waits for a charge's answer. */
 const STALE_MARGIN_MS = 60_000;
+/** A sender's claim on a due callback outlasts its attempt by this much. */
+const CLAIM_MARGIN_MS = 5_000;
+/** How often a gateway looks for callbacks another gateway left (its claims lapsed). */
+const CALLBACK_POLL_MS = 5_000;
 
 export interface SharedPaymentState {
   readonly statusStore: PaymentStatusStore;
@@ -25,6 +31,8 @@ export interface SharedPaymentState {
   /** This gateway's payments its earlier run left unfinished, ended at open. */
   readonly ended: readonly PaymentStatusRecord[];
   readonly sessionRecords: SessionRecords;
+  /** Undefined when status callbacks are off. */
+  readonly callbacks: { readonly queue: CallbackQueue; readonly pollMs: number } | undefined;
   close(): Promise<void>;
 }
 
@@ -60,6 +68,14 @@ export async function openRedisPaymentState(
     charges,
     ended: interrupted,
     sessionRecords: new RedisSessionRecords(bridge),
+    callbacks: config.webhooks && {
+      queue: new RedisCallbackQueue(bridge, {
+        owner: settings.instance,
+        claimMs: config.webhooks.attemptTimeoutMs + CLAIM_MARGIN_MS,
+        now: () => time.clock.now(),
+      }),
+      pollMs: CALLBACK_POLL_MS,
+    },
     async close() {
       await store.close();
       await bridge.close();

@@ -142,6 +142,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const webhooks = startWebhooks({
     settings: config.webhooks,
     db: paymentState.db,
+    shared: paymentState.callbacks,
     payments,
     ended: paymentState.ended,
     clock,

@@ -1,4 +1,5 @@
 import type { StateDatabase } from '../adapters/store/state-database.js';
+import type { CallbackQueue } from '../adapters/webhooks/callback-queue.js';
 import type { CallbackAllowList } from '../adapters/webhooks/callback-url-policy.js';
 import { allowList, checkCallbackUrl } from '../adapters/webhooks/callback-url-policy.js';
 import { DeliveryQueue } from '../adapters/webhooks/delivery-queue.js';
@@ -34,6 +35,8 @@ export function callbackCheck(settings: WebhookSettings | undefined): (url: stri
 export function startWebhooks(options: {
   settings: WebhookSettings | undefined;
   db: StateDatabase;
+  /** A queue shared with other gateways (Redis), looked at every `pollMs`; undefined: the state database's. */
+  shared?: { queue: CallbackQueue; pollMs: number } | undefined;
   payments: PaymentService;
   /** The payments an earlier run left unfinished, ended by the status store at start. */
   ended?: readonly PaymentStatusRecord[];
@@ -50,7 +53,8 @@ export function startWebhooks(options: {
     );
   }
   const sender = new WebhookSender({
-    queue: new DeliveryQueue(options.db, clock.now()),
+    queue: options.shared?.queue ?? new DeliveryQueue(options.db, clock.now()),
+    ...(options.shared ? { pollMs: options.shared.pollMs } : {}),
     signer: new WebhookSigner(settings.secrets),
     allowList: allowList(settings.hosts, { loopback: settings.loopback }),
     retryDelaysMs: settings.retryDelaysMs,

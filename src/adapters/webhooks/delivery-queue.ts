@@ -1,17 +1,7 @@
 import type { StateDatabase } from '../store/state-database.js';
+import type { CallbackQueue, Delivery } from './callback-queue.js';
 
-/** One callback waiting to go out: its body is final (signed afresh at each attempt). */
-export interface Delivery {
-  /** The `webhook-id`, the same on every attempt and across restarts. */
-  readonly id: string;
-  readonly paymentId: string;
-  readonly url: string;
-  readonly body: string;
-  /** Attempts made so far. */
-  readonly attempts: number;
-  /** Wall-clock ms at which the next attempt is due. */
-  readonly dueAt: number;
-}
+export type { Delivery } from './callback-queue.js';
 
 interface Row {
   id: string;
@@ -31,7 +21,7 @@ const KEEP_GIVEN_UP_MS = 7 * 24 * 3_600_000;
  * one given up stays, `state = 'given-up'`, for a week. Per payment the deliveries go in the order
  * they were queued (`seq`): `due` offers only each payment's oldest pending one.
  */
-export class DeliveryQueue {
+export class DeliveryQueue implements CallbackQueue {
   readonly #db: StateDatabase;
 
   constructor(db: StateDatabase, now: number) {

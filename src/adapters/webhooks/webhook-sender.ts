@@ -4,13 +4,13 @@ import type { PaymentUpdate } from '../../application/payments/payment-ports.js'
 import { type PaymentStatusRecord, recordedView } from '../../application/payments/payment-status-store.js';
 import { toPeopleView } from '../../domain/capture/people-view.js';
 import type { Logger } from '../../logger.js';
+import type { CallbackQueue, Delivery } from './callback-queue.js';
 import type { CallbackAllowList } from './callback-url-policy.js';
-import type { Delivery, DeliveryQueue } from './delivery-queue.js';
 import { pinAddress, postPinned, type Resolve, systemResolve } from './pinned-request.js';
 import type { WebhookSigner } from './webhook-signer.js';
 
 export interface WebhookSenderOptions {
-  readonly queue: DeliveryQueue;
+  readonly queue: CallbackQueue;
   readonly signer: WebhookSigner;
   readonly allowList: CallbackAllowList;
   /** The wait after each failed attempt, ms; after the last, the delivery is given up. */
@@ -24,6 +24,11 @@ export interface WebhookSenderOptions {
   readonly resolve?: Resolve;
   /** Payments whose callbacks are in flight at once. */
   readonly concurrency?: number;
+  /**
+   * Looks at the queue at least this often (a queue shared with other gateways: what one of them left
+   * when it stopped is sent by another); undefined: only when something is queued or falls due.
+   */
+  readonly pollMs?: number;
 }
 
 /** Why an attempt was aborted by `stop`: the delivery is left as it was, due, for the next run. */
@@ -115,8 +120,12 @@ export class WebhookSender {
       }
     }
     this.#timer?.cancel();
-    this.#timer =
-      nextDue === undefined ? undefined : this.#options.timers.set(nextDue - now, () => this.#pump());
+    const { pollMs } = this.#options;
+    const waitMs = Math.min(
+      nextDue === undefined ? Number.POSITIVE_INFINITY : nextDue - now,
+      pollMs ?? Number.POSITIVE_INFINITY,
+    );
+    this.#timer = Number.isFinite(waitMs) ? this.#options.timers.set(waitMs, () => this.#pump()) : undefined;
   }
 
   #attempt(delivery: Delivery): void {

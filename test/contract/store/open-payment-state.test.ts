@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JsonlPaymentStatusStore } from '../../../src/adapters/payment-status/jsonl-payment-status-store.js';
 import { RedisPaymentStatusStore } from '../../../src/adapters/payment-status/redis-payment-status-store.js';
 import { RedisIdempotencyLedger } from '../../../src/adapters/store/redis-idempotency-ledger.js';
+import { RedisSessionRecords } from '../../../src/adapters/store/redis-session-records.js';
 import { SqliteIdempotencyLedger } from '../../../src/adapters/store/sqlite-idempotency-ledger.js';
+import { RedisCallbackQueue } from '../../../src/adapters/webhooks/redis-callback-queue.js';
 import { systemClock, systemTimers } from '../../../src/application/clock.js';
 import { openPaymentState } from '../../../src/composition/open-payment-state.js';
 import { loadConfig } from '../../../src/config/config.js';
@@ -44,6 +46,8 @@ describe('the composition root opens the payment state the setting names', () =>
     const a = await openPaymentState(redisEnv('gw-a'), systemClock, captureLogs().logger, systemTimers);
     expect(a.statusStore).toBeInstanceOf(RedisPaymentStatusStore);
     expect(a.idempotencyLedger).toBeInstanceOf(RedisIdempotencyLedger);
+    expect(a.sessionRecords).toBeInstanceOf(RedisSessionRecords);
+    expect(a.callbacks).toBeUndefined(); // callbacks off: no queue
     a.idempotencyLedger.hold('k-wired', { paymentId: 'PKw', fingerprint: 'f', callId: 'CAw', at: 1 });
     a.charges.sending({
       paymentId: 'PKw',
@@ -63,6 +67,31 @@ describe('the composition root opens the payment state the setting names', () =>
       expect.arrayContaining(['tw:charge:PKw', 'tw:charges', 'tw:charges:call:CAw', 'tw:idem:k-wired']),
     );
     await Promise.all([again.close(), b.close()]);
+  });
+
+  it('with status callbacks on, their queue is in Redis too, looked at every 5 s', async () => {
+    const config = env({
+      TONEWALL_STATE_STORE: 'redis',
+      TONEWALL_REDIS_URL: redis.url,
+      TONEWALL_WEBHOOK_SECRET: `whsec_${Buffer.alloc(32, 7).toString('base64')}`,
+      TONEWALL_WEBHOOK_HOSTS: 'crm.example.com',
+    });
+    const state = await openPaymentState(config, systemClock, captureLogs().logger, systemTimers);
+    expect(state.callbacks?.queue).toBeInstanceOf(RedisCallbackQueue);
+    expect(state.callbacks?.pollMs).toBe(5_000);
+    await state.close();
+    const embedded = await openPaymentState(
+      env({
+        TONEWALL_WEBHOOK_SECRET: `whsec_${Buffer.alloc(32, 7).toString('base64')}`,
+        TONEWALL_WEBHOOK_HOSTS: 'crm.example.com',
+      }),
+      systemClock,
+      captureLogs().logger,
+      systemTimers,
+    );
+    expect(embedded.callbacks).toBeUndefined();
+    expect(embedded.sessionRecords).toBeUndefined();
+    await embedded.close();
   });
 
   it('a Redis that does not answer stops the start with GW_ERR_STATE_STORE', async () => {
