@@ -10,7 +10,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync, rmSync } from 'node:fs';
-import type { NgReply } from '../../src/adapters/rtpengine/ng-client.js';
+import type { NgClient, NgReply } from '../../src/adapters/rtpengine/ng-client.js';
 import type { NgValue } from '../../src/adapters/rtpengine/ng-codec.js';
 import { delayFromCapture } from '../../test/support/audio-delay.js';
 import { type PcapUdpDatagram, readPcap } from '../../test/support/media/pcap-reader.js';
@@ -188,4 +188,37 @@ export function probeCallNumbers(calls: number, count: number, mixSize: number):
   }
   for (let n = 1; chosen.size < k && n <= calls; n += 1) chosen.add(n);
   return [...chosen].sort((a, b) => a - b);
+}
+
+/**
+ * The probed calls among those the gateway listed: for each call number, where the edge receives its
+ * customer's media (`query`), its agent's endpoint, and its layout's probe windows. A call the edge
+ * cannot tell is left out (a failed query is a problem of the run).
+ */
+export async function findProbedCalls(options: {
+  numbers: readonly number[];
+  listed: ReadonlyMap<number, { sipCallId: string; agent: string }>;
+  agentPortOf: (agent: string) => number | undefined;
+  probesOf: (n: number) => ProbedCall['probes'] | undefined;
+  edge: NgClient;
+  tagOf: (n: number) => string;
+  problems: string[];
+}): Promise<ProbedCall[]> {
+  const probed: ProbedCall[] = [];
+  for (const n of options.numbers) {
+    const call = options.listed.get(n);
+    const agentPort = call ? options.agentPortOf(call.agent) : undefined;
+    const probes = options.probesOf(n);
+    if (!call || agentPort === undefined || !probes) continue;
+    const reply = await options.edge
+      .request({ command: 'query', 'call-id': call.sipCallId })
+      .catch((error: Error) => {
+        options.problems.push(`query ${call.sipCallId}: ${error.message}`);
+        return undefined;
+      });
+    const edgePort = reply ? localPortOf(reply, options.tagOf(n)) : undefined;
+    if (edgePort === undefined) continue;
+    probed.push({ sipCallId: call.sipCallId, edgePort, agentPort, probes });
+  }
+  return probed;
 }

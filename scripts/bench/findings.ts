@@ -4,6 +4,7 @@
  */
 
 import { type BenchData, type BenchSummaries, summarise } from './bench-data.js';
+import { packetToDeskCell } from './desk-summary.js';
 import { cpuFigures, type LevelSummary } from './level-summary.js';
 import { MODE_NAMES, ms, pct, ratio } from './report-cells.js';
 
@@ -152,7 +153,7 @@ export function otherBenchLine(data: BenchData, path: string): string {
   const levels = masked
     .map(
       (level) =>
-        `${level.calls}: ${level.heard}/${level.checked} heard, delay ${ms(level.delayEarlyMs)} → ${ms(level.delayLateMs)} ms, p99 ${ms(level.keyToScreenP99)} ms`,
+        `${level.calls}: ${level.heard}/${level.checked} heard, delay ${ms(level.delayEarlyMs)} → ${ms(level.delayLateMs)} ms, gateway→SSE p99 ${ms(level.keyToScreenP99)} ms${level.desks > 0 ? `, packet→desk p50 / p99 ms ${packetToDeskCell(level)}` : ''}`,
     )
     .join('; ');
   return (

@@ -3,6 +3,7 @@
  * per-call checks summed over the runs, and whether the level held. Pure (test/unit/bench).
  */
 import type { MaskingMode } from './bench-ports.js';
+import { type DeskFigures, deskFigures } from './desk-summary.js';
 import type { CallRecord, LoadResult } from './load-types.js';
 import { median, percentile, type Spread, spread } from './stats.js';
 
@@ -45,7 +46,7 @@ export interface LayoutFigures {
   readonly delayLateMs: number | undefined;
 }
 
-export interface LevelSummary {
+export interface LevelSummary extends DeskFigures {
   readonly calls: number;
   readonly masking: MaskingMode;
   readonly runs: number;
@@ -209,6 +210,7 @@ export function summariseLevel(results: readonly LoadResult[]): LevelSummary {
     keysWrong: wrong.length,
     keyToScreenP50: spread(results.map((result) => percentile(result.keyToScreenMs, 50))),
     keyToScreenP99: spread(results.map((result) => percentile(result.keyToScreenMs, 99))),
+    ...deskFigures(results),
     outcomeP50: spread(results.map((result) => percentile(result.lastKeyToOutcomeMs, 50))),
     outcomeP99: spread(results.map((result) => percentile(result.lastKeyToOutcomeMs, 99))),
     delayMs: spread(results.map((result) => median(burstDelays(result)))),

@@ -11,6 +11,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { GatewayApi, type PaymentView } from '../../test/support/gateway-api.js';
 import { type SippProcess, startSipp } from '../../test/support/sipp.js';
+import { AgentDesks, deskCallNumbers } from './agent-desks.js';
 import type { AgentLeakReport } from './agent-endpoint.js';
 import { AgentMediaThread } from './agent-media-thread.js';
 import { BENCH_PORTS } from './bench-ports.js';
@@ -18,7 +19,7 @@ import { callRecords, tallyPayments } from './call-outcomes.js';
 import { layoutIndexOf, writeCustomerFiles } from './customer-scenario.js';
 import {
   callDelays,
-  localPortOf,
+  findProbedCalls,
   type ProbedCall,
   probeCallNumbers,
   probeFilter,
@@ -27,7 +28,9 @@ import {
 } from './delay-probe.js';
 import { agentIndexOf, listCalls } from './gateway-calls.js';
 import { countLogLines, dtmfArrivals } from './gateway-log.js';
+import { measurePacketToDesk } from './key-end-packets.js';
 import type { LoadOptions, LoadResult } from './load-types.js';
+import { unblockCall } from './pass-through.js';
 import { openCpuWindow, peakRssMib, udpDrops } from './proc.js';
 import { benchCpuGroups, peakMemoryMib, rounded, roundedThreads } from './run-cpu.js';
 import { followPayment, type ReceivedFrame, sseAgent } from './sse-follower.js';
@@ -77,7 +80,13 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   let capture: Awaited<ReturnType<typeof startCapture>> | undefined;
   const captureFile = join(options.workDir, 'probe.pcap');
   const probed: ProbedCall[] = [];
-  const unblockHops = options.masking === 'off' ? [options.ng.edge, options.ng.mask] : [options.ng.edge];
+  const probeNumbers = probeCallNumbers(calls, options.probes, mix.length);
+  // agents' screens for a few probed calls (agent-desks.ts), launched before the load
+  const desks = await AgentDesks.launch({
+    baseUrl: options.gatewayUrl,
+    callNumbers: deskCallNumbers(probeNumbers, mix),
+    problems,
+  });
   try {
     const agent = await startSipp({
       scenario: 'bench-agent.xml',
@@ -111,7 +120,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     const groups = benchCpuGroups(
       options,
       () => sipps.map((sipp) => sipp.pid),
-      () => [process.pid, ...(capture ? [capture.pid] : [])],
+      () => [process.pid, ...(capture ? [capture.pid] : []), ...desks.pids()],
     );
     wholeRun = openCpuWindow(groups);
 
@@ -127,18 +136,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         if (listed.has(n)) continue;
         listed.set(n, { sipCallId: call.sipCallId, agent: call.agent });
         firstAnswerAt ??= performance.now();
-        if (options.masking !== 'on') {
-          for (const hop of unblockHops) {
-            hop
-              .request({
-                command: 'unblock DTMF',
-                'call-id': call.sipCallId,
-                'from-tag': tagOf(n),
-                'delay-buffer': 0,
-              })
-              .catch((error: Error) => problems.push(`unblock ${call.sipCallId}: ${error.message}`));
-          }
-        }
+        desks.offer(n, call, () => payments.has(call.sipCallId));
+        unblockCall(options, { sipCallId: call.sipCallId, fromTag: tagOf(n) }, problems);
         follows.push(
           (async () => {
             const payment = await api.startPayment(call.id, { securityCode: true });
@@ -169,22 +168,17 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
           break;
         }
         // the delay probe: where each probed call's customer media enters the edge, then tcpdump
-        for (const n of probeCallNumbers(calls, options.probes, mix.length)) {
-          const call = listed.get(n);
-          const agentIndex = call ? agentIndexOf(call.agent) : undefined;
-          const agentPort = agentIndex === undefined ? undefined : agentMedia.ports[agentIndex];
-          const stream = streams[layoutIndexOf(n, mix.length)];
-          if (!call || agentPort === undefined || !stream) continue;
-          const reply = await options.ng.edge
-            .request({ command: 'query', 'call-id': call.sipCallId })
-            .catch((error: Error) => {
-              problems.push(`query ${call.sipCallId}: ${error.message}`);
-              return undefined;
-            });
-          const edgePort = reply ? localPortOf(reply, tagOf(n)) : undefined;
-          if (edgePort === undefined) continue;
-          probed.push({ sipCallId: call.sipCallId, edgePort, agentPort, probes: stream.probes });
-        }
+        probed.push(
+          ...(await findProbedCalls({
+            numbers: probeNumbers,
+            listed,
+            agentPortOf: (agent) => agentMedia.ports[agentIndexOf(agent) ?? -1],
+            probesOf: (n) => streams[layoutIndexOf(n, mix.length)]?.probes,
+            edge: options.ng.edge,
+            tagOf,
+            problems,
+          })),
+        );
         if (probed.length > 0) {
           capture = await startCapture(captureFile, probeFilter(probed, agentAddress)).catch(
             (error: Error) => {
@@ -232,12 +226,11 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       "the customer's audio could not be muted",
       logStart,
     );
-    const delays = capture
-      ? callDelays(takeCapture(captureFile), probed, {
-          rtpRange: [BENCH_PORTS.rtpMin, BENCH_PORTS.rtpMax],
-          agentAddress,
-        })
+    const captured = capture ? takeCapture(captureFile) : undefined;
+    const delays = captured
+      ? callDelays(captured, probed, { rtpRange: [BENCH_PORTS.rtpMin, BENCH_PORTS.rtpMax], agentAddress })
       : [];
+    const packetToDesk = measurePacketToDesk(captured, probed, await desks.collect(), agentAddress);
     const { keyToScreenMs, lastKeyToOutcomeMs, succeeded, inexactCalls, outcomes } = tallyPayments(
       followed,
       arrivals,
@@ -284,6 +277,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       gatewayPeakMib: gatewayPeakMib === undefined ? undefined : Math.round(gatewayPeakMib * 10) / 10,
       dtmfDrops,
       captureRaiseFailures,
+      packetToDesk,
       problems,
     };
     // this load's figures, for a closer look (times and counts only: no key)
@@ -291,6 +285,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     return result;
   } finally {
     aborter.abort();
+    await desks.close();
     await capture?.stop();
     await Promise.all(sipps.map((sipp) => sipp.kill()));
     sse.destroy();

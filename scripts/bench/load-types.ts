@@ -2,6 +2,7 @@
 import type { NgClient } from '../../src/adapters/rtpengine/ng-client.js';
 import type { MaskingMode } from './bench-ports.js';
 import type { StackPids } from './bench-services.js';
+import type { PacketToDesk } from './desk-pairing.js';
 
 export interface LoadOptions {
   calls: number;
@@ -87,5 +88,10 @@ export interface LoadResult {
    * masking off, every payment (the mute goes nowhere, so the agent hears the keys: the control).
    */
   readonly captureRaiseFailures?: number;
+  /**
+   * The customer's RFC 4733 end packet of each digit (captured on lo) → the agent's desk in headless
+   * Chromium drawing the new digit count, for up to 5 probed calls (agent-desks.ts); older benches: none.
+   */
+  readonly packetToDesk?: PacketToDesk;
   readonly problems: string[];
 }

@@ -34,16 +34,26 @@ export function columnsAndMethod(data: BenchData, flags: (mode: MaskingMode) => 
   with how many of the probe bursts sent were matched: a burst is matched to the first onset at the
   agent within 500 ms after it (audio-delay.ts), so unmatched bursts mean a delay over 500 ms, a burst
   lost, or a capture that started late (an overloaded machine sets the calls up late).
-- *DTMF→screen*: from the arrival of a key's DTMF report at the gateway (its DTMF receive thread's
+- *gateway DTMF read→bench SSE*: from the gateway's DTMF receive thread reading a key's report (its
   time, in the listener's \`DTMF report accepted\` debug line, which holds the time and the Call-ID,
-  never the key) to the bench receiving the SSE frame that shows it; per run the percentile over every
-  key of every call. *last key→outcome*: from the last key's report to the frame with the outcome
+  never the key) to the bench, on loopback, receiving the SSE frame that shows it; per run the
+  percentile over every key of every call. It leaves out the customer's leg through rtpengine and the
+  browser. *customer packet→agent desk*: from the customer's RFC 4733 end packet of a digit (the first
+  copy, as tcpdump captured it on its way to the edge rtpengine) to the agent's desk, the gateway's UI
+  in headless Chromium signed in as the call's agent (password and one-time code), drawing the new
+  digit count (a MutationObserver on the steps' digit counts, the time taken in the next animation
+  frame: \`performance.timeOrigin + performance.now()\`, the same wall clock as tcpdump's); key i is
+  paired with the i-th count, no log line is read. Up to 5 of the probed calls a run, RFC 4733 layouts
+  only (an in-band tone has no end packet); a desk opened after the first key, or whose count differs
+  from the digits on the wire, is not paired. Per run the percentile over the paired digits; *keys* and
+  *desks* are summed over the runs. Chromium runs on the same machine as the load.
+  *last key→outcome*: from the last key's report to the frame with the outcome
   (includes tokenisation at the sandbox over mTLS + JWE), succeeded payments only.
 - *CPU*: from /proc/<pid>/stat utime + stime over the window in which all calls were up; *both* is
   the two rtpengine processes summed; Kamailio is all its processes; SIPp both SIPp processes (the
   customers' media and both sides' SIP: the agents' media is the bench's since every call is checked,
   so SIPp and bench figures do not compare with benches before 2026-12-02); *bench* the bench process
-  (with every agent's RTP endpoint on its media thread) and the delay probe's tcpdump; *others* everything else the machine ran in the window (/proc/stat less the above): the
+  (with every agent's RTP endpoint on its media thread), the delay probe's tcpdump and the desks' headless Chromium (every process of it; benches before 2026-12-03 had no desks); *others* everything else the machine ran in the window (/proc/stat less the above): the
   shared machine's other work. *load avg*: the 1-minute load average as each run started.
 - *DTMF / agent drops*: datagrams the kernel dropped at the gateway's DTMF socket / at the agents'
   endpoints (a dropped agent packet is one the check did not see), summed over the runs.

@@ -6,6 +6,7 @@
 
 import { type BenchData, reproduce, summarise } from './bench-data.js';
 import type { MaskingMode } from './bench-ports.js';
+import { packetToDeskCell } from './desk-summary.js';
 import { findings, otherBenchLine, whyRows } from './findings.js';
 import { count, cpuOf, heardCell, MODE_NAMES, markdownTable, ms, passThrough, pct } from './report-cells.js';
 import { columnsAndMethod } from './report-method.js';
@@ -37,6 +38,7 @@ export function benchmarksMarkdown(
     `${level.delayMaxMs === undefined ? '–' : level.delayMaxMs.toFixed(1)} (${level.delayBursts} of ${level.probedCalls * BURSTS_PER_CALL})`,
     ms(level.keyToScreenP50),
     ms(level.keyToScreenP99),
+    packetToDeskCell(level),
     formatSpread(level.outcomeP99, 0),
     level.held ? 'yes' : `NO`,
     `\`${reproduce(data, 'on', level.calls)}\``,
@@ -124,8 +126,9 @@ ${markdownTable(
     'while capturing',
     'after the payment',
     'largest burst ms (bursts matched of sent)',
-    'DTMF→screen p50 ms',
+    'gateway DTMF read→bench SSE p50 ms',
     'p99 ms',
+    'customer packet→agent desk p50 / p99 ms',
     'last key→outcome p99 ms',
     'held',
     'reproduce',

@@ -20,7 +20,7 @@ export function benchCpuGroups(
     { name: 'kamailio', pids: () => stackPids.kamailio },
     { name: 'gateway', pids: () => [options.gatewayPid] },
     { name: 'sipp', pids: () => sipps() },
-    // the bench with its agents' media thread, and the delay probe's tcpdump
+    // the bench with its agents' media thread, the delay probe's tcpdump and the desks' Chromium
     { name: 'bench', pids: () => bench() },
   ];
 }

@@ -1,4 +1,6 @@
 /** The bench's terminal table: one row a level. */
+
+import { packetToDeskCell } from './desk-summary.js';
 import type { LevelSummary } from './level-summary.js';
 import { count, cpuOf, heardCell, ms, pct } from './report-cells.js';
 
@@ -11,7 +13,8 @@ const TEXT_COLUMNS = [
   'agent heard digits',
   'keys wrong',
   'delay ms [before keys → after]',
-  'DTMF→screen p99',
+  'gateway→SSE p99',
+  'packet→desk p50 / p99',
   'rtpengine edge+mask+mute %',
   'others %',
   'held',
@@ -28,6 +31,7 @@ function textRow(level: LevelSummary): string[] {
     String(level.keysWrong),
     `${ms(level.delayMs)} [${ms(level.delayEarlyMs)} → ${ms(level.delayLateMs)}]`,
     ms(level.keyToScreenP99),
+    packetToDeskCell(level),
     `${cpuOf(level, 'rtpengine edge')} + ${cpuOf(level, 'rtpengine mask')} + ${cpuOf(level, 'rtpengine mute')} = ${cpuOf(level, 'rtpengine')}`,
     cpuOf(level, 'others'),
     level.masking === 'on' ? (level.held ? 'yes' : `NO: ${level.why.join('; ')}`) : '–',
