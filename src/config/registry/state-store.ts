@@ -7,7 +7,7 @@ export const STATE_STORE_SETTINGS = {
     type: z.enum(['embedded', 'redis']),
     default: 'embedded',
     readBy: ['gateway'],
-    doc: '`embedded` (one gateway: `TONEWALL_STATE_DB` and the status file) or `redis` (idempotency keys, charges awaiting reconciliation and payment statuses in Redis, shared by several gateways; no card data)',
+    doc: '`embedded` (one gateway: `TONEWALL_STATE_DB` and the status file) or `redis` (idempotency keys, charges awaiting reconciliation, payment statuses, agent sessions and the status callback queue in Redis, shared by several gateways; no card data)',
   }),
   TONEWALL_REDIS_URL: setting({
     type: z
