@@ -1,5 +1,15 @@
 import { byId, el, say, show } from './dom.js';
-import { BRANDS, dotsOf, FIELD_HINTS, FIELD_NAMES, money, OUTCOMES, PROBLEMS, STATUSES } from './texts.js';
+import {
+  BRANDS,
+  dotsOf,
+  FIELD_HINTS,
+  FIELD_NAMES,
+  money,
+  OUTCOMES,
+  PROBLEMS,
+  READ_BACK,
+  STATUSES,
+} from './texts.js';
 
 const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
 
@@ -108,7 +118,9 @@ export class PaymentPanel {
     const running = view.status === 'in-progress';
     show(this.cancelButton, running);
     show(this.instructions, running);
-    say(this.problem, running && view.errorType ? PROBLEMS[view.errorType] : '');
+    const problem =
+      view.readBack === 'awaiting' ? READ_BACK.awaiting : view.errorType && PROBLEMS[view.errorType];
+    say(this.problem, running && problem ? problem : '');
     const fields = Object.keys(FIELD_NAMES).filter((field) => view.fields[field] !== undefined);
     this.steps.replaceChildren(...fields.map((field, index) => this.#step(view, field, index)));
     this.#announce(before, view, fields);

@@ -13,6 +13,8 @@ export const STATUSES = {};
 export const PROBLEMS = {};
 export const OUTCOMES = {};
 export const ROLE_NAMES = {};
+/** While the amount is read back to the customer (a payment created with `readBack`). */
+export const READ_BACK = {};
 
 const LANGUAGE_KEY = 'tonewall.deskLanguage';
 
@@ -40,6 +42,7 @@ export async function loadTexts() {
   Object.assign(PROBLEMS, desk.problems);
   Object.assign(OUTCOMES, desk.outcomes);
   Object.assign(ROLE_NAMES, desk.roleNames);
+  Object.assign(READ_BACK, desk.readBack);
   Object.assign(ORDER_TEXTS, desk.orders);
   document.documentElement.lang = desk.language;
   return { languages, language };

@@ -33,6 +33,8 @@ export interface DeskTexts {
   readonly problems: Readonly<Record<ErrorType, string>>;
   readonly outcomes: Readonly<Record<Outcome | 'unknown', { readonly title: string; readonly text: string }>>;
   readonly roleNames: Readonly<Record<'agent' | 'supervisor' | 'auditor' | 'admin', string>>;
+  /** While the customer hears the amount read back and the payment waits for # or *. */
+  readonly readBack: { readonly awaiting: string };
   readonly orders: {
     readonly untitled: string;
     readonly take: string;

@@ -70,6 +70,7 @@ export const DESK_CY_GB: DeskTexts = {
     },
   },
   roleNames: { agent: 'Asiant', supervisor: 'Goruchwyliwr', auditor: 'Archwilydd', admin: 'Gweinyddwr' },
+  readBack: { awaiting: 'Mae’r cwsmer yn clywed y swm: mae # yn cadarnhau’r taliad, mae * yn ei ganslo.' },
   orders: {
     untitled: 'Archeb',
     take: 'Cymryd taliad',

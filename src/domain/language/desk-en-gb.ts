@@ -64,6 +64,7 @@ export const DESK_EN_GB: DeskTexts = {
     },
   },
   roleNames: { agent: 'Agent', supervisor: 'Supervisor', auditor: 'Auditor', admin: 'Admin' },
+  readBack: { awaiting: 'The customer is hearing the amount: # confirms the payment, * cancels it.' },
   orders: {
     untitled: 'Order',
     take: 'Take payment',

@@ -69,6 +69,7 @@ export const DESK_ES_ES: DeskTexts = {
     },
   },
   roleNames: { agent: 'Agente', supervisor: 'Supervisor', auditor: 'Auditor', admin: 'Administrador' },
+  readBack: { awaiting: 'El cliente está oyendo el importe: # confirma el pago, * lo cancela.' },
   orders: {
     untitled: 'Pedido',
     take: 'Cobrar',
