@@ -3,24 +3,37 @@
 // the outcome, and what reached the agent's ear. Run by `./scripts/tonewall demo` after `up`.
 // With --by-hand the script does not start the payment: a person signed in to the agent desktop as
 // the demo agent clicks "Take payment" within the first 25 s of the call, and the customer keys then.
+// With --language TAG (es-ES, cy-GB …) the payment is in that language with its amount read back:
+// the customer hears the prompts and "Va a pagar 10 libras …" in it, waits for the sentence and keys #.
 // Exit status 0 the payment succeeded, 1 it did not, 2 usage; `-h`/`--help` prints the usage.
 import { parseArgs } from 'node:util';
+import { isLanguage, LANGUAGES, type Language } from '../src/domain/language/languages.js';
 import { CallHarness } from '../test/support/call-harness.js';
 import { rfc4733Pcap } from '../test/support/dtmf-pcap.js';
 import { GatewayApi, type PaymentView } from '../test/support/gateway-api.js';
 
 const USAGE =
-  'usage: demo.ts [--by-hand]   (./scripts/tonewall demo-call)\nexit status: 0 the payment succeeded, 1 it did not, 2 usage';
+  'usage: demo.ts [--by-hand | --language TAG]   (./scripts/tonewall demo-call)\nexit status: 0 the payment succeeded, 1 it did not, 2 usage';
 let byHand = false;
+let language: Language | undefined;
 try {
   const { values } = parseArgs({
-    options: { 'by-hand': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      'by-hand': { type: 'boolean' },
+      language: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   if (values.help) {
     console.log(USAGE);
     process.exit(0);
   }
   byHand = values['by-hand'] ?? false;
+  if (values.language !== undefined) {
+    if (!isLanguage(values.language)) throw new Error(`--language must be one of ${LANGUAGES.join(', ')}`);
+    if (byHand) throw new Error('--language takes the payment itself: not with --by-hand');
+    language = values.language;
+  }
 } catch (error) {
   console.error(`demo: ${(error as Error).message}\n${USAGE}`);
   process.exit(2);
@@ -40,7 +53,11 @@ const run = env.TONEWALL_RUN_NAME ?? 'dev';
 
 // Visa test card that the sandbox approves, an expiry three years ahead, security code 123.
 const expiry = `12${String((new Date().getUTCFullYear() + 3) % 100).padStart(2, '0')}`;
-const keys = `4242424242424242#${expiry}123`;
+// in a language, the amount is read back after the last field: # once the sentence (about 8 s) is said
+const keys = `4242424242424242#${expiry}123${language ? '#' : ''}`;
+const gapsMs = language
+  ? [...keys].slice(1).map((_key, index) => (index === keys.length - 2 ? 9000 : 180))
+  : undefined;
 const BY_HAND_LEAD_IN_MS = 25_000;
 
 function describe(view: PaymentView): string {
@@ -49,7 +66,8 @@ function describe(view: PaymentView): string {
     const mark = field.valid === true ? '✓' : field.valid === false ? '✗' : ' ';
     return `${name} ${field.masked || '-'} ${mark}${field.brand ? ` ${field.brand}` : ''}`;
   });
-  return `${view.status.padEnd(11)} ${view.capture ?? ''}  |  ${fields.join('  |  ')}`;
+  const readBack = view.readBack ? `  |  amount read back: ${view.readBack}` : '';
+  return `${view.status.padEnd(11)} ${view.capture ?? ''}  |  ${fields.join('  |  ')}${readBack}`;
 }
 
 /** The payment a person starts on the call from the agent desktop (the integration key sees all). */
@@ -77,7 +95,13 @@ async function main(): Promise<void> {
   });
   try {
     const leadInMs = byHand ? BY_HAND_LEAD_IN_MS : 3000;
-    const pcap = rfc4733Pcap(keys, { toneMs: 120, gapMs: 180, leadInMs, tailMs: 1500 });
+    const pcap = rfc4733Pcap(keys, {
+      toneMs: 120,
+      gapMs: 180,
+      ...(gapsMs ? { gapsMs } : {}),
+      leadInMs,
+      tailMs: 1500,
+    });
     const call = await harness.placeCall({
       agent: { agentId: 'agent-demo' },
       customer: { telephoneEvent: true, pcap, holdMs: pcap.durationMs + 6000 },
@@ -96,6 +120,7 @@ async function main(): Promise<void> {
         currency: 'GBP',
         description: 'tonewall demo payment',
         securityCode: true,
+        ...(language ? { language, readBack: true } : {}),
       });
     }
     console.log(`demo: payment ${payment.id} started; the customer keys a test card now`);

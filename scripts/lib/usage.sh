@@ -11,7 +11,7 @@ usage() {
 usage: ./scripts/tonewall <command> [options]      ./scripts/tonewall <command> --help
 
   demo     install what is missing, start the stack, place a demo call, print the UI sign-in
-  demo-call [--by-hand]   one more demo call on the running stack (--by-hand: you take the payment in the UI)
+  demo-call [--by-hand | --language TAG]   one more demo call on the running stack (--by-hand: you take the payment in the UI)
   up       start Kamailio, rtpengine and the gateway on loopback
   down     stop what 'up' started
   status   say what runs (exit 1 when something does not)
@@ -53,11 +53,13 @@ USAGE
       ;;
     demo-call)
       cat <<'USAGE'
-usage: ./scripts/tonewall demo-call [--by-hand]
+usage: ./scripts/tonewall demo-call [--by-hand | --language TAG]
 
 One more demo call on the stack 'demo' or 'up' started.
   --by-hand   do not start the payment: take it yourself in the agent desktop (signed in as 'demo')
               within 25 s of the call
+  --language  the payment in this language (en-GB, en-US, es-ES, fr-FR, de-DE, it-IT, pt-BR, pl-PL,
+              nl-NL, cy-GB): its prompts, and its amount read back, confirmed with #
 exit status: 0 the payment succeeded, 1 it did not, 2 usage
 USAGE
       ;;

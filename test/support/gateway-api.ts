@@ -30,6 +30,8 @@ export interface PaymentView {
   fields: Record<string, FieldView | undefined>;
   errorType?: string;
   result?: { outcome: string; last4?: string; brand?: string };
+  /** The amount read back to the customer (payments created with readBack). */
+  readBack?: 'awaiting' | 'confirmed';
 }
 
 /** Polls `probe` every 50 ms until it gives a value; rejects naming `what` after `timeoutMs`. */
