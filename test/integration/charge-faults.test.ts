@@ -13,9 +13,9 @@ import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CallHarness } from '../support/call-harness.js';
-import { rfc4733Pcap } from '../support/dtmf-pcap.js';
 import { GatewayApi, until } from '../support/gateway-api.js';
 import { type GatewayProcess, startGatewayProcess } from '../support/gateway-process.js';
+import { chargeHeldAtProcessor, heldChargeSettings, NO_ANSWER_CARD } from '../support/held-charge.js';
 import { findKeyedDigits, logEnd, logFile } from '../support/log-scan.js';
 import { type SandboxProcess, startSandboxProcess } from '../support/sandbox-process.js';
 import { TEST_API_KEY, TEST_KEYS_DIR, TEST_RUN_DIR, testGatewayEnv } from '../support/test-run.js';
@@ -24,8 +24,7 @@ const HTTP_PORT = 8080;
 const SANDBOX_PORT = 8443;
 const GATEWAY_LOG = join(TEST_RUN_DIR, 'gateway-charge-faults.log');
 const SANDBOX_LOG = join(TEST_RUN_DIR, 'sandbox-charge-faults.log');
-const NO_ANSWER = '4000000000000101';
-const EXPIRY = `12${String((new Date().getUTCFullYear() + 2) % 100).padStart(2, '0')}`;
+const NO_ANSWER = NO_ANSWER_CARD;
 
 const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
 
@@ -42,11 +41,7 @@ let logStart = 0;
 function startGateway(): Promise<GatewayProcess> {
   return startGatewayProcess({
     env: testGatewayEnv({
-      TONEWALL_PROCESSOR_URL: `https://127.0.0.1:${SANDBOX_PORT}/v1/tokens`,
-      TONEWALL_PROCESSOR_TIMEOUT_MS: '3000',
-      TONEWALL_PROCESSOR_DEADLINE_MS: '10000',
-      TONEWALL_RECONCILE_INTERVAL_MS: '500',
-      TONEWALL_RECONCILE_NOTHING_AFTER_MS: '0',
+      ...heldChargeSettings(SANDBOX_PORT),
       TONEWALL_WEBHOOK_SECRET: SECRET,
       TONEWALL_WEBHOOK_HOSTS: '127.0.0.1',
     }),
@@ -92,22 +87,13 @@ afterAll(async () => {
 
 describe('the gateway killed while a charge is at the processor', () => {
   it('next run: unknown, the same payment for a retried create, no new charge on the call, then reconciled as charged once', async () => {
-    const card = `${NO_ANSWER}#${EXPIRY}#`;
-    const pcap = rfc4733Pcap(card, { leadInMs: 1500, toneMs: 80, gapMs: 200, tailMs: 500 });
-    const call = await harness.placeCall({ customer: { telephoneEvent: true, pcap, holdMs: 40_000 } });
-    const listed = await api.waitForCall(call.customer.sipCallId);
     const idempotencyKey = 'it-charge-faults-kill';
     const statusCallback = `http://127.0.0.1:${receiverPort}/hooks/payments`;
     const body = { idempotencyKey, chargeAmount: '25.00', currency: 'GBP', statusCallback };
-    const payment = await api.startPayment(listed.id, body);
-    await api.waitForPayment(payment.id, (view) => view.status === 'processing', 15_000);
+    const held = await chargeHeldAtProcessor({ harness, api, sandbox, body });
+    const listed = { id: held.callId };
+    const payment = { id: held.paymentId };
     // the request is at the processor, which holds its answer: the process dies now
-    await until(
-      'the processor to hold the request',
-      5000,
-      async () =>
-        Object.values(await sandbox.charges()).some((count) => count.paymentId === payment.id) || undefined,
-    );
     await gateway?.kill();
     gateway = await startGateway();
 
