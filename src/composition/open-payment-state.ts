@@ -12,6 +12,7 @@ import type {
   PaymentStatusStore,
 } from '../application/payments/payment-status-store.js';
 import type { Config } from '../config/config.js';
+import type { HealthProbe } from '../delivery/http/health-routes.js';
 import type { Logger } from '../logger.js';
 import { openRedisPaymentState, type SharedPaymentState } from './open-redis-payment-state.js';
 
@@ -27,6 +28,8 @@ export interface PaymentState {
   readonly sessionRecords?: SessionRecords;
   /** The status callback queue shared by the gateways (Redis); undefined: the state database's. */
   readonly callbacks?: { readonly queue: CallbackQueue; readonly pollMs: number };
+  /** /healthz components of a shared store (Redis); none for the embedded one. */
+  readonly health?: Readonly<Record<string, HealthProbe>>;
   close(): Promise<void>;
 }
 

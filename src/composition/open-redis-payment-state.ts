@@ -15,7 +15,9 @@ import type {
 } from '../application/payments/payment-status-store.js';
 import type { Config } from '../config/config.js';
 import type { StateStoreSettings } from '../config/state-store-settings.js';
+import type { HealthProbe } from '../delivery/http/health-routes.js';
 import type { Logger } from '../logger.js';
+import { stateStoreHealth } from './state-store-health.js';
 
 /** Past the processor's deadline by this much, no run still waits for a charge's answer. */
 const STALE_MARGIN_MS = 60_000;
@@ -31,6 +33,8 @@ export interface SharedPaymentState {
   /** This gateway's payments its earlier run left unfinished, ended at open. */
   readonly ended: readonly PaymentStatusRecord[];
   readonly sessionRecords: SessionRecords;
+  /** The /healthz component of the store. */
+  readonly health: Readonly<Record<string, HealthProbe>>;
   /** Undefined when status callbacks are off. */
   readonly callbacks: { readonly queue: CallbackQueue; readonly pollMs: number } | undefined;
   close(): Promise<void>;
@@ -68,6 +72,7 @@ export async function openRedisPaymentState(
     charges,
     ended: interrupted,
     sessionRecords: new RedisSessionRecords(bridge),
+    health: { stateStore: stateStoreHealth(bridge, time.timers, settings.timeoutMs) },
     callbacks: config.webhooks && {
       queue: new RedisCallbackQueue(bridge, {
         owner: settings.instance,

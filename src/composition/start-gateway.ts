@@ -256,6 +256,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       processor: () =>
         connector.breaker === 'open' ? { status: 'down', detail: 'circuit breaker open' } : { status: 'up' },
       ...prompts.health,
+      ...paymentState.health,
     },
   });
   logger.info({ httpUrl, dtmfPort, connector: options.connector.name }, 'tonewall gateway started');

@@ -108,6 +108,10 @@ describe('the gateway on Redis, killed while a charge is at the processor', () =
     const listed = { id: held.callId };
     const payment = { id: held.paymentId };
     expect(redis.cli('HGET', `tw:charge:${payment.id}`, 'state').trim()).toBe('sending');
+    const health = (await (await fetch(`http://127.0.0.1:${HTTP_PORT}/healthz`)).json()) as {
+      components: Record<string, { status: string }>;
+    };
+    expect(health.components.stateStore).toEqual({ status: 'up' });
     await gateway?.kill();
     gateway = await startGateway();
 
