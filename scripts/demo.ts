@@ -3,8 +3,8 @@
 // the outcome, and what reached the agent's ear. Run by `./scripts/tonewall demo` after `up`.
 // With --by-hand the script does not start the payment: a person signed in to the agent desktop as
 // the demo agent clicks "Take payment" within the first 25 s of the call, and the customer keys then.
-// With --language TAG (es-ES, cy-GB …) the payment is in that language with its amount read back:
-// the customer hears the prompts and "Va a pagar 10 libras …" in it, waits for the sentence and keys #.
+// With --language TAG (es-ES, cy-GB …) the payment is in that language: the customer hears the
+// prompts and the amount read back ("Va a pagar 10 libras …") in it, waits for the sentence, keys #.
 // Exit status 0 the payment succeeded, 1 it did not, 2 usage; `-h`/`--help` prints the usage.
 import { parseArgs } from 'node:util';
 import { isLanguage, LANGUAGES, type Language } from '../src/domain/language/languages.js';
@@ -53,11 +53,10 @@ const run = env.TONEWALL_RUN_NAME ?? 'dev';
 
 // Visa test card that the sandbox approves, an expiry three years ahead, security code 123.
 const expiry = `12${String((new Date().getUTCFullYear() + 3) % 100).padStart(2, '0')}`;
-// in a language, the amount is read back after the last field: # once the sentence (about 8 s) is said
-const keys = `4242424242424242#${expiry}123${language ? '#' : ''}`;
-const gapsMs = language
-  ? [...keys].slice(1).map((_key, index) => (index === keys.length - 2 ? 9000 : 180))
-  : undefined;
+// the amount is read back after the last field (TONEWALL_AMOUNT_READBACK, on): # once the sentence
+// (about 8 s) is said; with the read-back off that # comes after the payment and is dropped
+const keys = `4242424242424242#${expiry}123#`;
+const gapsMs = [...keys].slice(1).map((_key, index) => (index === keys.length - 2 ? 9000 : 180));
 const BY_HAND_LEAD_IN_MS = 25_000;
 
 function describe(view: PaymentView): string {
@@ -98,7 +97,7 @@ async function main(): Promise<void> {
     const pcap = rfc4733Pcap(keys, {
       toneMs: 120,
       gapMs: 180,
-      ...(gapsMs ? { gapsMs } : {}),
+      gapsMs,
       leadInMs,
       tailMs: 1500,
     });
@@ -120,7 +119,7 @@ async function main(): Promise<void> {
         currency: 'GBP',
         description: 'tonewall demo payment',
         securityCode: true,
-        ...(language ? { language, readBack: true } : {}),
+        ...(language ? { language } : {}),
       });
     }
     console.log(`demo: payment ${payment.id} started; the customer keys a test card now`);

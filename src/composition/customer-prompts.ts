@@ -22,7 +22,7 @@ export function customerPrompts(
   timed: TimedNg,
   logger: Logger,
 ): { player: PromptPlayer; health: Record<string, HealthProbe> } {
-  const { directory, defaultLanguage } = config.prompts;
+  const { directory, defaultLanguage, readBack } = config.prompts;
   if (directory === undefined) return { player: noPrompts, health: {} };
   const describe = (missing: readonly string[]) =>
     `${missing.length} prompt file(s) missing: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ' …' : ''}`;
@@ -38,7 +38,14 @@ export function customerPrompts(
   const spoken = new SpokenText({ directory: join(dirname(config.paymentStatus.file), 'spoken') });
   return {
     player: timedPrompts(
-      new RtpenginePromptPlayer({ ng, directory, defaultLanguage, logger: log, spoken }),
+      new RtpenginePromptPlayer({
+        ng,
+        directory,
+        defaultLanguage,
+        logger: log,
+        spoken,
+        readBackByDefault: readBack,
+      }),
       timed,
     ),
     health: {

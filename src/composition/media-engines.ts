@@ -83,5 +83,6 @@ export function timedPrompts(player: PromptPlayer, timed: TimedNg): PromptPlayer
       timed('play media', async () => {
         await player.readBack?.(call, amount, language);
       }),
+    ...(player.readsBackByDefault === undefined ? {} : { readsBackByDefault: player.readsBackByDefault }),
   };
 }

@@ -85,7 +85,12 @@ export interface Config {
    * Where the customer prompts are (`<language>/<prompt id>.wav`); undefined (no TONEWALL_PROMPTS_DIR, or
    * TONEWALL_PROMPTS=off): no prompts, the agent instructs. `defaultLanguage`: a payment's that names none.
    */
-  readonly prompts: { readonly directory: string | undefined; readonly defaultLanguage: Language };
+  readonly prompts: {
+    readonly directory: string | undefined;
+    readonly defaultLanguage: Language;
+    /** A charge reads its amount back unless its request says otherwise (TONEWALL_AMOUNT_READBACK). */
+    readonly readBack: boolean;
+  };
   /** Status callbacks (webhook-settings.ts); undefined: off, payments may not ask for a statusCallback. */
   readonly webhooks: WebhookSettings | undefined;
   /** The processor connector; key files are resolved against TONEWALL_KEYS_DIR. */
@@ -220,6 +225,7 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
     prompts: {
       directory: env.TONEWALL_PROMPTS === 'off' ? undefined : env.TONEWALL_PROMPTS_DIR,
       defaultLanguage: env.TONEWALL_DEFAULT_LANGUAGE,
+      readBack: env.TONEWALL_AMOUNT_READBACK === 'on',
     },
     webhooks: webhookSettings(env),
     processor: processorSettings(env),

@@ -113,6 +113,7 @@ const INVALID: ReadonlyArray<[setting: string, value: string]> = [
   ['TONEWALL_PROMPT_VOICE', '../../etc'],
   ['TONEWALL_PROMPTS_RECORDED_DIR', LONG],
   ['TONEWALL_DEFAULT_LANGUAGE', 'en'],
+  ['TONEWALL_AMOUNT_READBACK', 'yes'],
   ['TONEWALL_SIP_ADDR', LONG],
   ['TONEWALL_SIP_PORT', '0'],
   ['TONEWALL_PBX_SOURCE', LONG],

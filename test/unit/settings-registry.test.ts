@@ -171,6 +171,7 @@ describe('the prompt settings', () => {
     expect(loadConfig({ TONEWALL_PROMPTS: 'off', TONEWALL_PROMPTS_DIR: '/srv/prompts' }).prompts).toEqual({
       directory: undefined,
       defaultLanguage: 'en-GB',
+      readBack: true,
     });
     expect(
       loadConfig({
@@ -178,7 +179,8 @@ describe('the prompt settings', () => {
         TONEWALL_PROMPTS_DIR: '/srv/prompts',
         TONEWALL_DEFAULT_LANGUAGE: 'cy-GB',
       }).prompts,
-    ).toEqual({ directory: '/srv/prompts', defaultLanguage: 'cy-GB' });
+    ).toEqual({ directory: '/srv/prompts', defaultLanguage: 'cy-GB', readBack: true });
+    expect(loadConfig({ TONEWALL_AMOUNT_READBACK: 'off' }).prompts.readBack).toBe(false);
     expect(loadConfig({ TONEWALL_PROMPTS_DIR: '/srv/prompts' }).prompts.directory).toBe('/srv/prompts');
   });
 

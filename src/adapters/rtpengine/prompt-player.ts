@@ -21,6 +21,7 @@ export class RtpenginePromptPlayer implements PromptPlayer {
   readonly #defaultLanguage: Language;
   readonly #logger: Logger | undefined;
   readonly #spoken: SpokenText | undefined;
+  readonly readsBackByDefault: boolean;
 
   constructor(options: {
     ng: NgClient;
@@ -29,7 +30,10 @@ export class RtpenginePromptPlayer implements PromptPlayer {
     logger?: Logger;
     /** Speaks the amount read back; without it nothing is read back. */
     spoken?: SpokenText;
+    /** A charge whose request does not say reads its amount back (TONEWALL_AMOUNT_READBACK). */
+    readBackByDefault?: boolean;
   }) {
+    this.readsBackByDefault = options.spoken !== undefined && options.readBackByDefault === true;
     this.#ng = options.ng;
     this.#directory = options.directory;
     this.#defaultLanguage = options.defaultLanguage;

@@ -14,6 +14,8 @@ export interface PromptPlayer {
    * customer hears nothing but the capture still waits for # (the agent says the amount).
    */
   readBack?(call: Call, amount: SpokenCharge, language: Language | undefined): Promise<void>;
+  /** A charge whose request does not say reads its amount back (TONEWALL_AMOUNT_READBACK). */
+  readonly readsBackByDefault?: boolean;
 }
 
 /** A payment's charge as it is read back. */

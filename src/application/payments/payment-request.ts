@@ -15,7 +15,10 @@ export interface PaymentRequest {
   readonly statusCallback?: string;
   /** What the customer hears, and in which language; undefined: TONEWALL_DEFAULT_LANGUAGE. */
   readonly language?: Language;
-  /** Read the amount back before charging and wait for # (confirm) or * (cancel); default false. */
+  /**
+   * Read the amount back before charging and wait for # (confirm) or * (cancel); undefined: the
+   * prompt player's default (TONEWALL_AMOUNT_READBACK, on; never without prompts).
+   */
   readonly readBack?: boolean;
   readonly settings: CaptureSettings;
 }
@@ -27,9 +30,16 @@ export function chargesMoney<T extends { readonly chargeAmount?: string }>(
   return request.chargeAmount !== undefined && /[1-9]/.test(request.chargeAmount);
 }
 
-/** The capture's settings: the request's, and a charge asked to read its amount back does so. */
-export function captureSettingsOf(request: PaymentRequest): CaptureSettings {
-  return { ...request.settings, confirmAmount: chargesMoney(request) && request.readBack === true };
+/**
+ * The capture's settings: the request's, and a charge reads its amount back when the request says so,
+ * or says nothing and the prompts read back by default.
+ */
+export function captureSettingsOf(
+  request: PaymentRequest,
+  prompts: { readonly readsBackByDefault?: boolean } = {},
+): CaptureSettings {
+  const readBack = request.readBack ?? prompts.readsBackByDefault === true;
+  return { ...request.settings, confirmAmount: chargesMoney(request) && readBack };
 }
 
 /** Checks what the schema cannot: the amount against its currency, and no card-like text. */

@@ -118,7 +118,7 @@ export class PaymentService implements CustomerKeySink {
     const started = startCapture({
       id,
       callId: call.id,
-      settings: captureSettingsOf(request),
+      settings: captureSettingsOf(request, this.#options.prompts),
       now: this.#options.clock.now(),
     });
     const logger = this.#options.logger.child({ callId: call.id, paymentId: id });

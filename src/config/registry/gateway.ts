@@ -66,6 +66,12 @@ export const GATEWAY_SETTINGS = {
     readBy: ['scripts'],
     doc: 'recorded prompts that replace spoken ones: `<language>/<prompt id>.wav` there (any rate; made 8 kHz mono) is used instead of espeak-ng',
   }),
+  TONEWALL_AMOUNT_READBACK: setting({
+    type: onOff,
+    default: 'on',
+    readBy: ['gateway'],
+    doc: 'a charge says its amount and currency to the customer before it is made and waits for # (confirm) or * (cancel), unless its create body says `readBack: false`; needs prompts (none without `TONEWALL_PROMPTS_DIR`)',
+  }),
   TONEWALL_DEFAULT_LANGUAGE: setting({
     type: z.enum(LANGUAGES),
     default: DEFAULT_LANGUAGE,

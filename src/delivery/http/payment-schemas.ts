@@ -39,7 +39,7 @@ export const createPaymentSchema = z
     postalCode: z.boolean().optional(),
     readBack: z.boolean().optional().meta({
       description:
-        'With a chargeAmount: once every field is valid the customer hears the amount and currency in their language and presses # to confirm (then the charge) or * to cancel. Default false.',
+        'With a chargeAmount: once every field is valid the customer hears the amount and currency in their language and presses # to confirm (then the charge) or * to cancel. Default: the gateway’s TONEWALL_AMOUNT_READBACK (on) when it plays prompts; never without prompts.',
     }),
     language: z.enum(LANGUAGES).optional().meta({
       description:

@@ -179,5 +179,12 @@ describe('the amount read back, spoken at run time (espeak-ng and sox; missing: 
     await player.readBack(call, { chargeAmount: '2.03', currency: 'gbp' }, 'cy-GB');
     expect(statSync(file).mtimeMs).toBe(made);
     expect(requests).toHaveLength(2);
+    // reads back by default only when it can speak and the setting says so
+    expect(player.readsBackByDefault).toBe(false);
+    const on = { ng: ng as unknown as NgClient, directory: '/srv', defaultLanguage: 'en-GB' as const };
+    expect(new RtpenginePromptPlayer({ ...on, spoken, readBackByDefault: true }).readsBackByDefault).toBe(
+      true,
+    );
+    expect(new RtpenginePromptPlayer({ ...on, readBackByDefault: true }).readsBackByDefault).toBe(false);
   }, 30_000);
 });
