@@ -19,8 +19,6 @@ import type { HealthProbe } from '../delivery/http/health-routes.js';
 import type { Logger } from '../logger.js';
 import { stateStoreHealth } from './state-store-health.js';
 
-/** Past the processor's deadline by this much, no run still waits for a charge's answer. */
-const STALE_MARGIN_MS = 60_000;
 /** A sender's claim on a due callback outlasts its attempt by this much. */
 const CLAIM_MARGIN_MS = 5_000;
 /** How often a gateway looks for callbacks another gateway left (its claims lapsed). */
@@ -52,11 +50,7 @@ export async function openRedisPaymentState(
   logger: Logger,
 ): Promise<SharedPaymentState> {
   const bridge = await RedisBridge.open({ url: settings.url, timeoutMs: settings.timeoutMs, ...time });
-  const charges = new RedisChargeLedger(bridge, {
-    owner: settings.instance,
-    staleAfterMs: config.processor.retry.deadlineMs + STALE_MARGIN_MS,
-    now: () => time.clock.now(),
-  });
+  const charges = new RedisChargeLedger(bridge, { owner: settings.instance });
   const doubted = new Set(charges.inDoubt().map((charge) => charge.paymentId));
   const { store, interrupted } = await RedisPaymentStatusStore.open({
     bridge,

@@ -25,7 +25,7 @@ export interface StateBackend {
   /** The Redis of the run (redis only). */
   readonly redis: TestRedis | undefined;
   idempotency(): Promise<IdempotencyLedger>;
-  charges(options?: { owner?: string; staleAfterMs?: number; now?: number }): Promise<ChargeLedger>;
+  charges(options?: { owner?: string }): Promise<ChargeLedger>;
   status(options?: {
     owner?: string;
     inDoubt?: (paymentId: string) => boolean;
@@ -101,11 +101,7 @@ async function redis(): Promise<StateBackend> {
     target: server.url,
     idempotency: async () => new RedisIdempotencyLedger(await bridge()),
     charges: async (options = {}) =>
-      new RedisChargeLedger(await bridge(), {
-        owner: options.owner ?? 'gw-a',
-        staleAfterMs: options.staleAfterMs ?? 60_000,
-        now: () => options.now ?? Date.now(),
-      }),
+      new RedisChargeLedger(await bridge(), { owner: options.owner ?? 'gw-a' }),
     status: async (options = {}) =>
       RedisPaymentStatusStore.open({
         bridge: await bridge(),

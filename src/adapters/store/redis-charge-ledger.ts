@@ -6,18 +6,17 @@ import { OPEN, SENDING, SETTLED, UNKNOWN } from './redis-charge-scripts.js';
 const INDEX = 'tw:charges';
 
 export interface RedisChargeLedgerOptions {
-  /** This gateway (TONEWALL_INSTANCE_NAME): the rows it leaves `sending` are its own to turn unknown. */
+  /** This gateway (TONEWALL_INSTANCE_NAME): the rows it made are its own to list and reconcile. */
   readonly owner: string;
-  /** Another gateway's row `sending` for longer than this has no run waiting for it (the processor deadline and a margin). */
-  readonly staleAfterMs: number;
-  /** Now, epoch ms (the injected clock). */
-  readonly now: () => number;
 }
 
 /**
- * Charges in doubt in Redis, shared by the gateways (redis-charge-scripts.ts for the layout): a
- * gateway that starts reconciles its own earlier run's charges and those a gateway that died left,
- * never a charge another gateway is still waiting on. Rows never expire: money may have moved.
+ * Charges in doubt in Redis, shared by the gateways (redis-charge-scripts.ts for the layout). Each
+ * gateway lists, and so reconciles, only its own charges (`inDoubt`): another gateway's payment lives
+ * in that gateway's memory, which a settlement made here would leave behind. Every gateway refuses a
+ * new charge on a call with any gateway's charge in doubt (`inDoubtOnCall`). A gateway that never
+ * comes back leaves its charges in doubt until a gateway with its TONEWALL_INSTANCE_NAME starts (on
+ * any host): taking them over is not built (docs/operations.md). Rows never expire: money may have moved.
  */
 export class RedisChargeLedger implements ChargeLedger {
   readonly #bridge: RedisBridge;
@@ -26,8 +25,7 @@ export class RedisChargeLedger implements ChargeLedger {
   constructor(bridge: RedisBridge, options: RedisChargeLedgerOptions) {
     this.#bridge = bridge;
     this.#owner = options.owner;
-    const staleBefore = options.now() - options.staleAfterMs;
-    bridge.call([['EVAL', OPEN, '1', INDEX, options.owner, String(staleBefore)]]);
+    bridge.call([['EVAL', OPEN, '1', INDEX, options.owner]]);
   }
 
   sending(charge: Omit<ChargeInDoubt, 'state'>): void {
@@ -63,7 +61,7 @@ export class RedisChargeLedger implements ChargeLedger {
     const rows = this.#bridge.call(ids.map((id) => ['HGETALL', rowOf(String(id))]));
     return ids.flatMap((id, index) => {
       const row = rowFields(rows[index]);
-      return row ? [chargeOf(String(id), row)] : [];
+      return row && row.owner === this.#owner ? [chargeOf(String(id), row)] : [];
     });
   }
 

@@ -29,16 +29,16 @@ if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'state', 
 return 1`;
 
 /**
- * KEYS: index. ARGV: owner, staleBefore (epoch ms). At a gateway's start: its own rows still
- * `sending` belong to its run that stopped; another gateway's row `sending` since before
- * `staleBefore` has no run waiting for it either. Both become `unknown`. Returns how many changed.
+ * KEYS: index. ARGV: owner. At a gateway's start: its own rows still `sending` belong to its run that
+ * stopped, and become `unknown`; another gateway's rows are that gateway's (it may be live, with the
+ * payment in its memory). Returns how many changed.
  */
 export const OPEN = `
 local changed = 0
 for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
   local key = 'tw:charge:' .. id
-  local row = redis.call('HMGET', key, 'state', 'owner', 'sentAt')
-  if row[1] == 'sending' and (row[2] == ARGV[1] or tonumber(row[3]) < tonumber(ARGV[2])) then
+  local row = redis.call('HMGET', key, 'state', 'owner')
+  if row[1] == 'sending' and row[2] == ARGV[1] then
     redis.call('HSET', key, 'state', 'unknown')
     changed = changed + 1
   end

@@ -23,8 +23,8 @@ export interface ChargeLedger {
   settled(paymentId: string): void;
   /** The answer did not come, or did not say: reconciliation takes over. */
   unknown(paymentId: string): void;
-  /** Every charge still in doubt, oldest first. */
+  /** Every charge still in doubt that this gateway reconciles (with a shared store: its own), oldest first. */
   inDoubt(): ChargeInDoubt[];
-  /** Whether a charge on this call is still in doubt (no new payment starts there until it is not). */
+  /** Whether a charge on this call is still in doubt, any gateway's (no new payment starts there until it is not). */
   inDoubtOnCall(callId: string): boolean;
 }

@@ -70,17 +70,22 @@ describe('the Redis charge ledger shared by two gateways', () => {
     await backend?.close();
   });
 
-  it("a gateway that starts leaves the other's charge in flight sending, and takes one left stale", async () => {
-    const now = Date.now();
-    const a = await backend.charges({ owner: 'gw-a', now });
-    a.sending(charge('PKlive', 'CA1', now - 1_000));
-    a.sending(charge('PKstale', 'CA2', now - 120_000));
-    const b = await backend.charges({ owner: 'gw-b', staleAfterMs: 60_000, now });
-    const states = Object.fromEntries(b.inDoubt().map((row) => [row.paymentId, row.state]));
-    expect(states).toEqual({ PKlive: 'sending', PKstale: 'unknown' });
+  it("each gateway lists (and so reconciles) its own charges only; either refuses a charge on the other's call", async () => {
+    const a = await backend.charges({ owner: 'gw-a' });
+    a.sending(charge('PKmine', 'CA1', 1_000));
+    a.unknown('PKmine');
+    const b = await backend.charges({ owner: 'gw-b' });
+    expect(b.inDoubt()).toEqual([]);
     expect(b.inDoubtOnCall('CA1')).toBe(true);
-    a.settled('PKlive');
-    expect(b.inDoubtOnCall('CA1')).toBe(false);
+    b.sending(charge('PKtheirs', 'CA2', 2_000));
+    expect(a.inDoubt().map((row) => row.paymentId)).toEqual(['PKmine']);
+    expect(a.inDoubtOnCall('CA2')).toBe(true);
+    // B's start left A's row as A made it; A's own restart is what turns its sending rows unknown
+    const again = await backend.charges({ owner: 'gw-b' });
+    expect(again.inDoubt()).toEqual([{ ...charge('PKtheirs', 'CA2', 2_000), state: 'unknown' }]);
+    a.settled('PKmine');
+    again.settled('PKtheirs');
+    expect(b.inDoubtOnCall('CA1') || a.inDoubtOnCall('CA2')).toBe(false);
   });
 
   it('never lets a charge in doubt expire', async () => {

@@ -32,7 +32,7 @@ const shared = useTestRedis();
 async function gateway(owner: string) {
   const bridge = await shared.bridge();
   const time = new FakeTime();
-  const charges = new RedisChargeLedger(bridge, { owner, staleAfterMs: 60_000, now: () => time.now() });
+  const charges = new RedisChargeLedger(bridge, { owner });
   const { store } = await RedisPaymentStatusStore.open({
     bridge,
     owner,
