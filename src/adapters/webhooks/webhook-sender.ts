@@ -31,6 +31,9 @@ export interface WebhookSenderOptions {
   readonly pollMs?: number;
 }
 
+/** How long the sender waits to look again at a queue that could not be read (no pollMs). */
+const QUEUE_RETRY_MS = 5_000;
+
 /** Why an attempt was aborted by `stop`: the delivery is left as it was, due, for the next run. */
 const STOPPING = Symbol('stopping');
 
@@ -111,7 +114,16 @@ export class WebhookSender {
     const concurrency = this.#options.concurrency ?? 8;
     const now = this.#options.clock.now();
     let nextDue: number | undefined;
-    for (const delivery of this.#options.queue.heads(concurrency + this.#inFlight.size)) {
+    let heads: Delivery[];
+    try {
+      heads = this.#options.queue.heads(concurrency + this.#inFlight.size);
+    } catch (error) {
+      // a shared queue (Redis) that does not answer: look again later, never crash the gateway
+      this.#options.logger.warn({ err: error }, 'status callback queue unreadable; retrying');
+      heads = [];
+      nextDue = now + (this.#options.pollMs ?? QUEUE_RETRY_MS);
+    }
+    for (const delivery of heads) {
       if (this.#inFlight.has(delivery.paymentId)) continue;
       if (delivery.dueAt > now) {
         nextDue = Math.min(nextDue ?? delivery.dueAt, delivery.dueAt);
@@ -138,7 +150,7 @@ export class WebhookSender {
   }
 
   async #run(delivery: Delivery, controller: AbortController): Promise<void> {
-    const { signer, clock, timers, queue, allowList } = this.#options;
+    const { signer, clock, timers, allowList } = this.#options;
     const logger = this.#options.logger.child({ paymentId: delivery.paymentId, webhookId: delivery.id });
     const timeout = timers.set(this.#options.attemptTimeoutMs, () => controller.abort());
     let failure: string | undefined;
@@ -169,6 +181,16 @@ export class WebhookSender {
       timeout.cancel();
     }
     if (controller.signal.reason === STOPPING) return;
+    try {
+      this.#record(delivery, failure, logger);
+    } catch (error) {
+      // the queue did not take the result: the delivery stays as it was and goes again (same webhook-id)
+      logger.warn({ err: error }, 'status callback result not recorded; it will be sent again');
+    }
+  }
+
+  #record(delivery: Delivery, failure: string | undefined, logger: Logger): void {
+    const { queue, clock } = this.#options;
     if (failure === undefined) {
       queue.delivered(delivery.id);
       logger.debug({ attempt: delivery.attempts + 1 }, 'status callback delivered');

@@ -44,6 +44,7 @@ async function gatewaySender(owner: string, options: { claimMs: number; pollMs: 
     claimMs: options.claimMs,
     now: () => systemClock.now(),
   });
+  const logs = captureLogs();
   const sender = new WebhookSender({
     queue,
     signer: new WebhookSigner([`whsec_${randomBytes(32).toString('base64')}`]),
@@ -52,10 +53,10 @@ async function gatewaySender(owner: string, options: { claimMs: number; pollMs: 
     attemptTimeoutMs: 2_000,
     clock: systemClock,
     timers: systemTimers,
-    logger: captureLogs().logger,
+    logger: logs.logger,
     pollMs: options.pollMs,
   });
-  return { queue, sender };
+  return { queue, sender, logs };
 }
 
 describe('status callbacks on a queue two gateways share', () => {
@@ -86,5 +87,26 @@ describe('status callbacks on a queue two gateways share', () => {
     } finally {
       await b.sender.stop();
     }
+  });
+
+  it('a sender whose Redis is gone keeps running and says so, and crashes nothing (the last test: it stops Redis)', async () => {
+    const crm = await receiver();
+    const b = await gatewaySender('gw-b', { claimMs: 5_000, pollMs: 100 });
+    const logs = b.logs;
+    b.sender.start();
+    await shared.server().stop();
+    // queuing fails at once (the payment listeners log it and go on); the loop keeps looking
+    expect(() =>
+      b.sender.send(crm.url, {
+        view: { id: 'PKgone', callId: 'CA1', status: 'failed', capture: null, required: [], fields: {} },
+        sequence: 1,
+        at: new Date().toISOString(),
+        progress: false,
+      } as never),
+    ).toThrow(expect.objectContaining({ code: 'GW_ERR_STATE_STORE' }));
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    await b.sender.stop();
+    expect(logs.text()).toContain('status callback queue unreadable; retrying');
+    expect(crm.bodies).toEqual([]);
   });
 });
