@@ -25,8 +25,8 @@ export interface RedisBridgeOptions {
 /**
  * Redis behind the application's synchronous ports (docs/operations.md, "Shared state"): the
  * node-redis client runs on a worker thread (redis-bridge-worker.ts); `call` blocks this thread
- * until Redis answers — one loopback round trip, ~0.1 ms — and at most `timeoutMs`, then throws
- * GW_ERR_STATE_STORE. `send` queues without waiting; every request goes to Redis in the order made,
+ * until Redis answers — one loopback round trip (docs/operations.md has it measured) — and at most
+ * `timeoutMs`, then throws GW_ERR_STATE_STORE. `send` queues without waiting; every request goes to Redis in the order made,
  * on one connection, so a `call` after a `send` sees its write. `drain` resolves once all sent so
  * far is acknowledged.
  */
