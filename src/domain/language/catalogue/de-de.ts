@@ -1,5 +1,5 @@
 import type { Catalogue } from '../catalogue-types.js';
-import { DESK_EN_GB } from '../desk-en-gb.js';
+import { DESK_DE_DE } from '../desk-de-de.js';
 
 export const DE_DE: Catalogue = {
   language: 'de-DE',
@@ -40,6 +40,5 @@ export const DE_DE: Catalogue = {
       pln: { major: { one: 'ein Zloty', other: '# Zloty' }, minor: { one: 'ein Grosz', other: '# Groszy' } },
     },
   },
-  // the desk is not translated into this language yet: its texts are en-GB's (desk.language says so)
-  desk: DESK_EN_GB,
+  desk: DESK_DE_DE,
 };

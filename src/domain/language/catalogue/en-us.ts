@@ -1,5 +1,5 @@
 import type { Catalogue } from '../catalogue-types.js';
-import { DESK_EN_GB } from '../desk-en-gb.js';
+import { DESK_EN_US } from '../desk-en-us.js';
 import { EN_GB } from './en-gb.js';
 
 /** en-GB's texts but for the words American English says otherwise (pound key, ZIP code …). */
@@ -20,6 +20,5 @@ export const EN_US: Catalogue = {
     ...EN_GB.readBack,
     sentence: (amount) => `You are paying ${amount}. Press pound to confirm, or star to cancel.`,
   },
-  // the desk is not translated into this language yet: its texts are en-GB's (desk.language says so)
-  desk: DESK_EN_GB,
+  desk: DESK_EN_US,
 };

@@ -1,5 +1,5 @@
 import type { Catalogue } from '../catalogue-types.js';
-import { DESK_EN_GB } from '../desk-en-gb.js';
+import { DESK_FR_FR } from '../desk-fr-fr.js';
 
 export const FR_FR: Catalogue = {
   language: 'fr-FR',
@@ -37,6 +37,5 @@ export const FR_FR: Catalogue = {
       pln: { major: { one: 'un zloty', other: '# zlotys' }, minor: { one: 'un grosz', other: '# groszy' } },
     },
   },
-  // the desk is not translated into this language yet: its texts are en-GB's (desk.language says so)
-  desk: DESK_EN_GB,
+  desk: DESK_FR_FR,
 };

@@ -1,5 +1,5 @@
 import type { Catalogue } from '../catalogue-types.js';
-import { DESK_EN_GB } from '../desk-en-gb.js';
+import { DESK_IT_IT } from '../desk-it-it.js';
 
 export const IT_IT: Catalogue = {
   language: 'it-IT',
@@ -45,6 +45,5 @@ export const IT_IT: Catalogue = {
       pln: { major: { one: 'uno zloty', other: '# zloty' }, minor: { one: 'un grosz', other: '# groszy' } },
     },
   },
-  // the desk is not translated into this language yet: its texts are en-GB's (desk.language says so)
-  desk: DESK_EN_GB,
+  desk: DESK_IT_IT,
 };

@@ -1,5 +1,5 @@
 import type { Catalogue } from '../catalogue-types.js';
-import { DESK_EN_GB } from '../desk-en-gb.js';
+import { DESK_NL_NL } from '../desk-nl-nl.js';
 
 export const NL_NL: Catalogue = {
   language: 'nl-NL',
@@ -39,6 +39,5 @@ export const NL_NL: Catalogue = {
       pln: { major: { one: 'één zloty', other: '# zloty' }, minor: { one: 'één grosz', other: '# groszy' } },
     },
   },
-  // the desk is not translated into this language yet: its texts are en-GB's (desk.language says so)
-  desk: DESK_EN_GB,
+  desk: DESK_NL_NL,
 };

@@ -1,5 +1,5 @@
 import type { Catalogue } from '../catalogue-types.js';
-import { DESK_EN_GB } from '../desk-en-gb.js';
+import { DESK_PL_PL } from '../desk-pl-pl.js';
 
 export const PL_PL: Catalogue = {
   language: 'pl-PL',
@@ -51,6 +51,5 @@ export const PL_PL: Catalogue = {
       },
     },
   },
-  // the desk is not translated into this language yet: its texts are en-GB's (desk.language says so)
-  desk: DESK_EN_GB,
+  desk: DESK_PL_PL,
 };

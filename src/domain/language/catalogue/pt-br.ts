@@ -1,5 +1,5 @@
 import type { Catalogue } from '../catalogue-types.js';
-import { DESK_EN_GB } from '../desk-en-gb.js';
+import { DESK_PT_BR } from '../desk-pt-br.js';
 
 export const PT_BR: Catalogue = {
   language: 'pt-BR',
@@ -39,6 +39,5 @@ export const PT_BR: Catalogue = {
       pln: { major: { one: 'um zloty', other: '# zlotys' }, minor: { one: 'um grosz', other: '# groszy' } },
     },
   },
-  // the desk is not translated into this language yet: its texts are en-GB's (desk.language says so)
-  desk: DESK_EN_GB,
+  desk: DESK_PT_BR,
 };
