@@ -44,7 +44,7 @@ function errors(...statuses: Array<'403' | '404' | '409'>): ZodOpenApiResponsesO
       'GW_ERR_PAYMENT_ACTIVE, GW_ERR_PAYMENT_STATE, GW_ERR_IDEMPOTENCY_CONFLICT, GW_ERR_MASKING_OFF, GW_ERR_ORDER_STATE or GW_ERR_MFA_ENROLLED.',
     '500': 'GW_ERR_INTERNAL; the message carries the request id.',
     '503':
-      'GW_ERR_STOPPING, GW_ERR_AUDIT_WRITE, GW_ERR_DTMF_SOCKET, GW_ERR_IDP_UNAVAILABLE or GW_ERR_CALL_CONTROL, with `Retry-After`.',
+      'GW_ERR_STOPPING, GW_ERR_AUDIT_WRITE, GW_ERR_DTMF_SOCKET, GW_ERR_OVERLOADED, GW_ERR_STATE_STORE, GW_ERR_IDP_UNAVAILABLE or GW_ERR_CALL_CONTROL, with `Retry-After`.',
   };
   const responses: ZodOpenApiResponsesObject = {};
   const all: ErrorStatus[] = ['400', '401', ...statuses, '500', '503'];
