@@ -8,11 +8,11 @@
  * included. docs/payments.md, "One charge whatever fails", has the whole fault matrix.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CallHarness } from '../support/call-harness.js';
+import { type CallbackReceiver, startCallbackReceiver } from '../support/callback-receiver.js';
 import { GatewayApi, until } from '../support/gateway-api.js';
 import { type GatewayProcess, startGatewayProcess } from '../support/gateway-process.js';
 import { chargeHeldAtProcessor, heldChargeSettings, NO_ANSWER_CARD } from '../support/held-charge.js';
@@ -30,8 +30,7 @@ const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
 
 const api = new GatewayApi(`http://127.0.0.1:${HTTP_PORT}`, TEST_API_KEY);
 let harness: CallHarness;
-let receiver: Server;
-let receiverPort = 0;
+let receiver: CallbackReceiver | undefined;
 /** The status callbacks received, verified: sequence and status of each. */
 const callbacks: Array<{ sequence: number; status: string; body: string }> = [];
 let sandbox: SandboxProcess;
@@ -51,21 +50,12 @@ function startGateway(): Promise<GatewayProcess> {
 }
 
 beforeAll(async () => {
-  receiver = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk) => {
-      body += chunk;
-    });
-    request.on('end', () => {
-      const { data } = new Webhook(SECRET).verify(body, request.headers as Record<string, string>) as {
-        data: { sequence: number; payment: { status: string } };
-      };
-      callbacks.push({ sequence: data.sequence, status: data.payment.status, body });
-      response.writeHead(204).end();
-    });
+  receiver = await startCallbackReceiver((body, headers) => {
+    const { data } = new Webhook(SECRET).verify(body, headers as Record<string, string>) as {
+      data: { sequence: number; payment: { status: string } };
+    };
+    callbacks.push({ sequence: data.sequence, status: data.payment.status, body });
   });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  receiverPort = (receiver.address() as { port: number }).port;
   logStart = logEnd(GATEWAY_LOG);
   sandbox = await startSandboxProcess({
     keysDir: TEST_KEYS_DIR,
@@ -81,14 +71,13 @@ afterAll(async () => {
   await harness?.cleanup();
   await gateway?.stop();
   await sandbox?.stop();
-  receiver?.closeAllConnections();
   receiver?.close();
 });
 
 describe('the gateway killed while a charge is at the processor', () => {
   it('next run: unknown, the same payment for a retried create, no new charge on the call, then reconciled as charged once', async () => {
     const idempotencyKey = 'it-charge-faults-kill';
-    const statusCallback = `http://127.0.0.1:${receiverPort}/hooks/payments`;
+    const statusCallback = (receiver as CallbackReceiver).url;
     const body = { idempotencyKey, chargeAmount: '25.00', currency: 'GBP', statusCallback };
     const held = await chargeHeldAtProcessor({ harness, api, sandbox, body });
     const listed = { id: held.callId };

@@ -8,13 +8,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scanForPans } from '../../src/adapters/audit/pan-scanner.js';
 import { CallHarness } from '../support/call-harness.js';
+import { type CallbackReceiver, startCallbackReceiver } from '../support/callback-receiver.js';
 import { GatewayApi, until } from '../support/gateway-api.js';
 import { type GatewayProcess, startGatewayProcess } from '../support/gateway-process.js';
 import { chargeHeldAtProcessor, heldChargeSettings, NO_ANSWER_CARD } from '../support/held-charge.js';
@@ -36,8 +36,7 @@ const stateDb = join(folder, 'state.sqlite');
 const statusFile = join(folder, 'payments.jsonl');
 let redis: TestRedis;
 let harness: CallHarness;
-let receiver: Server;
-let receiverPort = 0;
+let receiver: CallbackReceiver | undefined;
 const callbacks: string[] = [];
 let sandbox: SandboxProcess;
 let gateway: GatewayProcess | undefined;
@@ -62,18 +61,9 @@ function startGateway(): Promise<GatewayProcess> {
 
 beforeAll(async () => {
   redis = await startTestRedis();
-  receiver = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk) => {
-      body += chunk;
-    });
-    request.on('end', () => {
-      callbacks.push(body);
-      response.writeHead(204).end();
-    });
+  receiver = await startCallbackReceiver((body) => {
+    callbacks.push(body);
   });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  receiverPort = (receiver.address() as { port: number }).port;
   logStart = logEnd(GATEWAY_LOG);
   sandbox = await startSandboxProcess({
     keysDir: TEST_KEYS_DIR,
@@ -89,7 +79,6 @@ afterAll(async () => {
   await harness?.cleanup();
   await gateway?.stop();
   await sandbox?.stop();
-  receiver?.closeAllConnections();
   receiver?.close();
   await redis?.stop();
   rmSync(folder, { recursive: true, force: true });
@@ -97,7 +86,7 @@ afterAll(async () => {
 
 describe('the gateway on Redis, killed while a charge is at the processor', () => {
   it('its next run finds the payment, the key and the charge in Redis: unknown, replayed, refused, reconciled once', async () => {
-    const statusCallback = `http://127.0.0.1:${receiverPort}/hooks/payments`;
+    const statusCallback = (receiver as CallbackReceiver).url;
     const body = {
       idempotencyKey: 'it-shared-state',
       chargeAmount: '25.00',
