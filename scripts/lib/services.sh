@@ -51,8 +51,8 @@ services_start() {
   # the gateway and the signer under users of their own when `up` runs as root (service-users.sh)
   local -a as=()
   case "$name" in
-    gateway) as=("${SERVICE_GATEWAY_AS[@]}") ;;
-    signer) as=("${SERVICE_SIGNER_AS[@]}") ;;
+    gateway | gateway-b) as=("${SERVICE_GATEWAY_AS[@]}") ;;
+    signer | signer-b) as=("${SERVICE_SIGNER_AS[@]}") ;;
   esac
   (cd "$TONEWALL_ROOT" && exec "${as[@]}" node "${flags[@]}" "$script") >>"$dir/$name.log" 2>&1 </dev/null &
   echo "$!" >"$dir/$name.pid"

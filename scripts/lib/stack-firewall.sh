@@ -28,6 +28,13 @@ stack_firewall_up() {
   local udp_ports="$TONEWALL_NG_PORT, $TONEWALL_MASK_NG_PORT, $TONEWALL_MUTE_NG_PORT"
   udp_ports+=", ${TONEWALL_DTMF_LOG_DEST##*:}, ${TONEWALL_MASK_DTMF_LOG_DEST##*:}"
   local tcp_ports="$TONEWALL_RPC_PORT, $TONEWALL_EVAPI_PORT"
+  # `up --pair`: the second chain's NG ports, its report ports, and Redis (shared state: sessions)
+  if stack_pair_on "$(stack_run_dir "$name")"; then
+    stack_pair_defaults
+    udp_ports+=", $PAIR_NG_PORT, $PAIR_MASK_NG_PORT, $PAIR_MUTE_NG_PORT"
+    udp_ports+=", ${PAIR_DTMF_LOG_DEST##*:}, ${PAIR_MASK_DTMF_LOG_DEST##*:}"
+    tcp_ports+=", $TONEWALL_PAIR_REDIS_PORT"
+  fi
   # create-then-delete makes the delete safe when the table is not there yet
   if ! nft -f - <<NFT; then
 table inet $table

@@ -2,6 +2,9 @@
 # Start, stop, restart and report the stack of a run (the three rtpengines, then Kamailio) in
 # .run/RUN_NAME. Sourced by stack.sh (stack_defaults, stack_render_kamailio_cfg, stack_rtpengine_args).
 
+# shellcheck source=stack-pair.sh
+. "$TONEWALL_ROOT/scripts/lib/stack-pair.sh"
+
 stack_up() {
   local name=${1:?stack_up RUN_NAME}
   stack_defaults
@@ -45,6 +48,8 @@ stack_up() {
   # the firewall before any control plane listens
   stack_firewall_up "$name" || return 1
   stack_start_rtpengine "$name" "$dir" || return 1
+  # `up --pair`: Redis and the second chain, before Kamailio tests its rtpengines
+  if stack_pair_on "$dir"; then stack_pair_up "$name" || return 1; fi
   stack_start_kamailio "$name" "$dir" || return 1
   echo "tonewall: stack '$name' up — SIP $TONEWALL_SIP_ADDR:$TONEWALL_SIP_PORT, rtpengine NG $TONEWALL_NG_ADDR:$TONEWALL_NG_PORT, evapi $TONEWALL_EVAPI_ADDR:$TONEWALL_EVAPI_PORT, JSON-RPC http://$TONEWALL_RPC_ADDR:$TONEWALL_RPC_PORT/RPC, logs in $dir"
 }
@@ -75,6 +80,7 @@ stack_start_rtpengine_hop() {
 stack_start_kamailio() {
   local name=$1 dir=$2
   stack_render_kamailio_cfg "$dir/kamailio.cfg"
+  stack_pair_kamailio_cfg "$dir" "$dir/kamailio.cfg" || return 1
   if ! kamailio -c -f "$dir/kamailio.cfg" >"$dir/kamailio-check.log" 2>&1; then
     echo "tonewall: generated $dir/kamailio.cfg does not parse:" >&2
     tail -n 20 "$dir/kamailio-check.log" >&2 || true
@@ -130,6 +136,7 @@ stack_down() {
   stack_stop_pidfile "$dir/rtpengine.pid" rtpengine
   stack_stop_pidfile "$dir/rtpengine-mask.pid" "rtpengine (mask)"
   stack_stop_pidfile "$dir/rtpengine-mute.pid" "rtpengine (mute)"
+  stack_pair_down "$dir"
   stack_firewall_down "$name"
   rm -f "$dir/kamailio.cfg" "$dir/kamailio-check.log"
 }
@@ -163,6 +170,7 @@ stack_status() {
     echo "kamailio   stopped"
     rc=1
   fi
+  stack_pair_status "$dir" || rc=1
   if [ -f "$dir/gateway.pid" ]; then
     if pid=$(stack_pid_of "$dir/gateway.pid"); then
       echo "gateway    running  pid $pid"

@@ -65,13 +65,17 @@ USAGE
       ;;
     up)
       cat <<'USAGE'
-usage: ./scripts/tonewall up [--no-build]
+usage: ./scripts/tonewall up [--no-build] [--pair]
 
 Installs what is missing (apt: kamailio, rtpengine, sip-tester, …; npm ci), compiles, makes the dev
 keys and prompts, starts rtpengine, Kamailio, the sandbox processor and the gateway on loopback into
 .run/dev/ (TONEWALL_RUN_NAME names another run). Run by root, the gateway runs as user 'tonewall' and
 the audit signer as 'tonewall-signer' (TONEWALL_SERVICE_USERS=off: both as root).
   --no-build   use node_modules/ and dist/ as they are: no npm ci, no compiling (fails if missing)
+  --pair       issue 19's pair: also Redis (127.0.0.1:6380), a second media chain (NG ports +10, RTP
+               ports above the first's) that Kamailio uses beside the first, and a second gateway
+               (HTTP port +10) reading its reports; both gateways share their state in Redis
+               (docs/operations.md, "The pair"). `down` and `status` include them
 exit status: 0 everything started, 1 something did not, 2 usage
 USAGE
       ;;

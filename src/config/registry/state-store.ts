@@ -30,4 +30,16 @@ export const STATE_STORE_SETTINGS = {
     readBy: ['gateway'],
     doc: 'this gateway among those sharing a Redis, the same across its restarts: at start it ends only its own unfinished payments',
   }),
+  TONEWALL_PAIR_PORT_OFFSET: setting({
+    type: integer(2, 500),
+    default: '10',
+    readBy: ['scripts'],
+    doc: "`up --pair`: the second media chain's NG ports and the second gateway's HTTP port are the first's plus this, its DTMF report ports the first's minus this (docs/operations.md, \"The pair\")",
+  }),
+  TONEWALL_PAIR_REDIS_PORT: setting({
+    type: integer(1, 65535),
+    default: '6380',
+    readBy: ['scripts'],
+    doc: '`up --pair`: the port of the Redis it starts on 127.0.0.1 (append-only file, fsync every second) for both gateways',
+  }),
 } as const;
