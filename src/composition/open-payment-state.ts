@@ -4,6 +4,7 @@ import { SqliteIdempotencyLedger } from '../adapters/store/sqlite-idempotency-le
 import { openStateDatabase, type StateDatabase } from '../adapters/store/state-database.js';
 import type { CallbackQueue } from '../adapters/webhooks/callback-queue.js';
 import type { SessionRecords } from '../application/access/session-records.js';
+import type { ChainOwnership } from '../application/calls/chain-ownership.js';
 import { type Clock, systemTimers, type Timers } from '../application/clock.js';
 import type { ChargeLedger } from '../application/payments/charge-ledger.js';
 import type { IdempotencyLedger } from '../application/payments/idempotency-ledger.js';
@@ -26,6 +27,8 @@ export interface PaymentState {
   readonly ended: readonly PaymentStatusRecord[];
   /** Agents' sessions shared by the gateways (Redis); undefined: each gateway's memory. */
   readonly sessionRecords?: SessionRecords;
+  /** A pair's media chains (Redis): whose each call is; undefined: this gateway takes every call. */
+  readonly chains?: ChainOwnership;
   /** The status callback queue shared by the gateways (Redis); undefined: the state database's. */
   readonly callbacks?: { readonly queue: CallbackQueue; readonly pollMs: number };
   /** /healthz components of a shared store (Redis); none for the embedded one. */

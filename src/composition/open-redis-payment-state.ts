@@ -2,10 +2,12 @@ import { RedisPaymentStatusStore } from '../adapters/payment-status/redis-paymen
 import { RedisBridge } from '../adapters/store/redis-bridge.js';
 import { RedisChargeLedger } from '../adapters/store/redis-charge-ledger.js';
 import { RedisIdempotencyLedger } from '../adapters/store/redis-idempotency-ledger.js';
+import { RedisMediaChains } from '../adapters/store/redis-media-chains.js';
 import { RedisSessionRecords } from '../adapters/store/redis-session-records.js';
 import type { CallbackQueue } from '../adapters/webhooks/callback-queue.js';
 import { RedisCallbackQueue } from '../adapters/webhooks/redis-callback-queue.js';
 import type { SessionRecords } from '../application/access/session-records.js';
+import { ChainOwnership } from '../application/calls/chain-ownership.js';
 import type { Clock, Timers } from '../application/clock.js';
 import type { ChargeLedger } from '../application/payments/charge-ledger.js';
 import type { IdempotencyLedger } from '../application/payments/idempotency-ledger.js';
@@ -31,6 +33,8 @@ export interface SharedPaymentState {
   /** This gateway's payments its earlier run left unfinished, ended at open. */
   readonly ended: readonly PaymentStatusRecord[];
   readonly sessionRecords: SessionRecords;
+  /** Whose media chain each call is: payments on another gateway's chain are refused. */
+  readonly chains: ChainOwnership;
   /** The /healthz component of the store. */
   readonly health: Readonly<Record<string, HealthProbe>>;
   /** Undefined when status callbacks are off. */
@@ -59,13 +63,23 @@ export async function openRedisPaymentState(
     logger: logger.child({ part: 'payment-status' }),
     inDoubt: (paymentId) => doubted.has(paymentId),
   });
-  logger.info({ instance: settings.instance }, 'payment state in Redis (shared state store)');
+  const chains = new ChainOwnership({
+    nodes: settings.mediaNodes,
+    self: { instance: settings.instance, url: settings.gatewayUrl },
+    directory: new RedisMediaChains(bridge),
+  });
+  chains.announce();
+  logger.info(
+    { instance: settings.instance, mediaNodes: settings.mediaNodes },
+    'payment state in Redis (shared state store); media chain announced',
+  );
   return {
     statusStore: store,
     idempotencyLedger: new RedisIdempotencyLedger(bridge),
     charges,
     ended: interrupted,
     sessionRecords: new RedisSessionRecords(bridge),
+    chains,
     health: { stateStore: stateStoreHealth(bridge, time.timers, settings.timeoutMs) },
     callbacks: config.webhooks && {
       queue: new RedisCallbackQueue(bridge, {

@@ -93,7 +93,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     logger: logger.child({ part: 'audit-shipping' }),
   });
   const paymentState = await openPaymentState(config, clock, logger);
-  const { statusStore, idempotencyLedger, charges } = paymentState;
+  const { statusStore, idempotencyLedger, charges, chains } = paymentState;
   /** Set once the DTMF listener runs (below): whether it still receives reports. */
   let dtmfReceiving: (() => boolean) | undefined;
   const prompts = customerPrompts(config, ng, timed, logger);
@@ -112,6 +112,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       return undefined;
     },
     checkCallback: callbackCheck(config.webhooks),
+    checkChain: chains && ((call) => chains.check(call)),
     connector,
     prompts: prompts.player,
     clock,

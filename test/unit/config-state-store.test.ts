@@ -27,7 +27,14 @@ describe('the shared state store setting (issue 19)', () => {
     expect(
       loadConfig({ TONEWALL_STATE_STORE: 'redis', TONEWALL_REDIS_URL: url, TONEWALL_INSTANCE_NAME: 'gw-a' })
         .stateStore,
-    ).toEqual({ kind: 'redis', url, timeoutMs: 500, instance: 'gw-a' });
+    ).toEqual({
+      kind: 'redis',
+      url,
+      timeoutMs: 500,
+      instance: 'gw-a',
+      mediaNodes: ['udp:127.0.0.1:2223', 'udp:127.0.0.1:2225', 'udp:127.0.0.1:2227'],
+      gatewayUrl: 'http://127.0.0.1:8080',
+    });
   });
 
   it.each([
@@ -54,5 +61,31 @@ describe('the shared state store setting (issue 19)', () => {
       TONEWALL_HTTP_PORT: '8099',
     }).stateStore;
     expect(settings.kind === 'redis' && settings.instance).toMatch(/:8099$/);
+  });
+
+  it("takes the media chain's nodes and the gateway's URL, or derives them from the NG and HTTP settings", () => {
+    const redis = { TONEWALL_STATE_STORE: 'redis', TONEWALL_REDIS_URL: 'redis://127.0.0.1:6379' };
+    const derived = loadConfig({
+      ...redis,
+      TONEWALL_NG_ADDR: '::1',
+      TONEWALL_NG_PORT: '2233',
+      TONEWALL_MASK_NG_PORT: '2235',
+      TONEWALL_MUTE_NG_PORT: '2237',
+      TONEWALL_HTTP_HOST: '::1',
+      TONEWALL_HTTP_PORT: '8090',
+    }).stateStore;
+    expect(derived).toMatchObject({
+      mediaNodes: ['udp:[::1]:2233', 'udp:[::1]:2235', 'udp:[::1]:2237'],
+      gatewayUrl: 'http://[::1]:8090',
+    });
+    const given = loadConfig({
+      ...redis,
+      TONEWALL_MEDIA_NODES: 'udp:10.0.0.2:2223, 10.0.0.2:2225',
+      TONEWALL_GATEWAY_URL: 'https://gw-b.example.net',
+    }).stateStore;
+    expect(given).toMatchObject({
+      mediaNodes: ['udp:10.0.0.2:2223', '10.0.0.2:2225'],
+      gatewayUrl: 'https://gw-b.example.net',
+    });
   });
 });

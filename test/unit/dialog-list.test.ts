@@ -83,4 +83,11 @@ describe('callsFromDialogList', () => {
       expect.objectContaining({ code: 'GW_ERR_KAMAILIO_RPC' }),
     );
   });
+
+  it("carries the chain's media node (media_node) when the dialog has it", () => {
+    const variables = [...answeredDialog.variables, { media_node: 'udp:127.0.0.1:2237' }];
+    const [call] = callsFromDialogList([{ ...answeredDialog, variables }]).calls;
+    expect(call?.mediaNode).toBe('udp:127.0.0.1:2237');
+    expect(callsFromDialogList([answeredDialog]).calls[0]).not.toHaveProperty('mediaNode');
+  });
 });

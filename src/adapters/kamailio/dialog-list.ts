@@ -77,6 +77,7 @@ export function callsFromDialogList(result: unknown): DialogListResult {
       masking: vars.masking === 'off' || vars.phase === 'ivr' ? 'off' : 'on',
       phase: vars.phase === 'ivr' ? 'ivr' : 'agent',
       ts: Number.isFinite(answeredAt) ? answeredAt : 0,
+      ...(vars.media_node ? { mediaNode: vars.media_node } : {}),
     });
   }
   return { calls, skipped };

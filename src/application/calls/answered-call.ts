@@ -25,4 +25,6 @@ export interface AnsweredCall {
   readonly phase?: CallPhase;
   /** When it was answered, in seconds since the epoch (Kamailio's clock). */
   readonly ts: number;
+  /** The rtpengine node carrying its media (`udp:HOST:PORT`, Kamailio's `media_node`): its chain. */
+  readonly mediaNode?: string;
 }

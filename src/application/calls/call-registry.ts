@@ -17,6 +17,8 @@ export interface Call {
   readonly masking: 'on' | 'off';
   /** `ivr` until an agent is connected (TONEWALL_MASKING_FROM=agent), then `agent` for good. */
   readonly phase: CallPhase;
+  /** The rtpengine node of its media chain (`udp:HOST:PORT`), when Kamailio names it (chain-ownership.ts). */
+  readonly mediaNode?: string;
 }
 
 /** An agent connected to a call, or the call moved to another agent: who, and whether masking holds. */
@@ -57,6 +59,7 @@ function callFromEvent(event: AnsweredCall): Call {
     answeredAt: new Date(event.ts * 1000).toISOString(),
     masking: event.masking,
     phase: event.phase ?? 'agent',
+    ...(event.mediaNode ? { mediaNode: event.mediaNode } : {}),
   };
 }
 

@@ -32,6 +32,8 @@ export interface AdmissionCheck {
   readonly refusal: (() => AdmissionRefusal | undefined) | undefined;
   /** The active call, or undefined when there is none by that id. */
   readonly call: Call | undefined;
+  /** Throws GW_ERR_OTHER_GATEWAY for a call on another gateway's media chain (calls/chain-ownership.ts). */
+  readonly checkChain?: ((call: Call) => void) | undefined;
   readonly request: PaymentRequest;
   /** The callback URL policy: throws GW_ERR_INVALID_BODY for a statusCallback the gateway may not call. */
   readonly checkCallback: ((url: string) => void) | undefined;
@@ -42,7 +44,7 @@ export interface AdmissionCheck {
 
 /**
  * Admits a new payment or throws the first reason it may not start, in this order: stopping, the
- * gateway's refusal, no such call, tones not masked, a request the schema could not judge, a callback
+ * gateway's refusal, no such call, another gateway's call, tones not masked, a request the schema could not judge, a callback
  * the policy refuses, a payment already in progress on the call. Returns the call it starts on.
  */
 export function admitPayment(check: AdmissionCheck): Call {
@@ -51,6 +53,7 @@ export function admitPayment(check: AdmissionCheck): Call {
   if (refusal) throw new GatewayError(refusal, ADMISSION_MESSAGES[refusal]);
   const { call, request } = check;
   if (!call) throw new GatewayError('GW_ERR_NOT_FOUND', 'no such active call');
+  check.checkChain?.(call);
   if (call.masking !== 'on') {
     throw new GatewayError('GW_ERR_MASKING_OFF', "the call's keypad tones are not masked from the agent");
   }

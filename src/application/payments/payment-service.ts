@@ -40,11 +40,10 @@ export interface PaymentServiceOptions {
   clock: Clock;
   timers: Timers;
   logger: Logger;
-  /**
-   * Says why no new payment may start now (the audit log cannot be written, or DTMF reports can no
-   * longer be received); undefined: go.
-   */
+  /** Why no new payment may start now (audit log unwritable, DTMF reports unreceivable); undefined: go. */
   admission?: () => AdmissionRefusal | undefined;
+  /** Throws GW_ERR_OTHER_GATEWAY for a call whose media chain is another gateway's (chain-ownership.ts). */
+  checkChain?: (call: Call) => void;
   /** Throws GW_ERR_INVALID_BODY for a statusCallback the gateway may not call (callback-url-policy.ts). */
   checkCallback?: (url: string) => void;
   /** How many finished payments stay readable (GET) before the oldest are forgotten. */
@@ -109,6 +108,7 @@ export class PaymentService implements CustomerKeySink {
       stopping: this.#stopping,
       refusal: this.#options.admission,
       call: this.#options.registry.byId(callId),
+      checkChain: this.#options.checkChain,
       request,
       checkCallback: this.#options.checkCallback,
       hasActivePayment: (id) => this.#activeByCall.has(id),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { integer, setting } from './setting.js';
+import { commaList, integer, setting } from './setting.js';
 
 /** Where the state shared by gateways lives (docs/operations.md, "Shared state (issue 19)"). */
 export const STATE_STORE_SETTINGS = {
@@ -29,6 +29,25 @@ export const STATE_STORE_SETTINGS = {
     defaultText: 'the host name and `TONEWALL_HTTP_PORT`',
     readBy: ['gateway'],
     doc: 'this gateway among those sharing a Redis, the same across its restarts: at start it ends only its own unfinished payments',
+  }),
+  TONEWALL_MEDIA_NODES: setting({
+    type: commaList.pipe(
+      z
+        .array(
+          z.string().regex(/^(udp6?:)?(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'must be udp:HOST:PORT'),
+        )
+        .max(16),
+    ),
+    defaultText:
+      '`udp:` `TONEWALL_NG_ADDR` with each of `TONEWALL_NG_PORT`, `TONEWALL_MASK_NG_PORT`, `TONEWALL_MUTE_NG_PORT`',
+    readBy: ['gateway'],
+    doc: 'with `TONEWALL_STATE_STORE=redis`: this gateway\'s media chain, its rtpengine nodes as Kamailio\'s `rtpengine_sock` names them (comma-separated `udp:HOST:PORT`); a payment on a call whose media runs through another chain is refused `GW_ERR_OTHER_GATEWAY` (docs/operations.md, "The pair")',
+  }),
+  TONEWALL_GATEWAY_URL: setting({
+    type: z.url({ protocol: /^https?$/ }).max(2048),
+    defaultText: '`http://` `TONEWALL_HTTP_HOST`:`TONEWALL_HTTP_PORT`',
+    readBy: ['gateway'],
+    doc: "with `TONEWALL_STATE_STORE=redis`: where agents and integrations reach this gateway, named to them by the other gateways of a pair when a call is this one's to capture (`GW_ERR_OTHER_GATEWAY`)",
   }),
   TONEWALL_PAIR_PORT_OFFSET: setting({
     type: integer(2, 500),

@@ -165,6 +165,13 @@ export function openApiDocument() {
           responses: {
             '200': ok(paymentSchema, 'The payment this idempotency key started before.'),
             '201': ok(paymentSchema, 'The payment started.'),
+            '421': {
+              ...json(
+                errorSchema,
+                'GW_ERR_OTHER_GATEWAY: with a pair of gateways, the call’s media runs through the other gateway’s chain; the message names the gateway to start it on.',
+              ),
+              headers: z.object({ 'X-Request-Id': requestIdHeader }),
+            },
             ...errors('403', '404', '409'),
           },
         },

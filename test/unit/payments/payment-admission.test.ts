@@ -1,11 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { CallRegistry } from '../../../src/application/calls/call-registry.js';
 import { type AdmissionCheck, admitPayment } from '../../../src/application/payments/payment-admission.js';
+import { GatewayError } from '../../../src/errors.js';
 import { answeredEvent } from '../../support/call-fixtures.js';
 
 const registry = new CallRegistry();
 const masked = registry.answered(answeredEvent('sip-masked'));
 const unmasked = registry.answered({ ...answeredEvent('sip-unmasked'), masking: 'off' });
+
+const refuseChain = () => {
+  throw new GatewayError('GW_ERR_OTHER_GATEWAY', 'start it on gateway gw-b');
+};
 
 /** Everything wrong at once, so each case shows which reason comes first once the earlier ones are gone. */
 const allWrong: AdmissionCheck = {
@@ -43,6 +48,11 @@ describe('admitPayment', () => {
     ['stopping', {}, 'GW_ERR_STOPPING'],
     ["the gateway's refusal", { stopping: false }, 'GW_ERR_AUDIT_WRITE'],
     ['no such call', { stopping: false, refusal: undefined }, 'GW_ERR_NOT_FOUND'],
+    [
+      "another gateway's chain",
+      { stopping: false, refusal: undefined, call: unmasked, checkChain: refuseChain },
+      'GW_ERR_OTHER_GATEWAY',
+    ],
     ['tones not masked', { stopping: false, refusal: undefined, call: unmasked }, 'GW_ERR_MASKING_OFF'],
     [
       'an amount without currency',
