@@ -28,6 +28,9 @@ export default defineConfig({
           sequence: { groupOrder: 1 },
           globalSetup: ['test/integration/global-setup.ts'],
           fileParallelism: false,
+          // a file's concurrent tests all at once (payments.test.ts: seven calls of one group, each
+          // test acting on its own call while it lasts); the default 5 would start the rest late
+          maxConcurrency: 10,
           testTimeout: 60_000,
           hookTimeout: 180_000,
         },

@@ -179,8 +179,14 @@ export class CallHarness {
    * Several calls at once, each with a sink of its own: one agent UAS answering them all
    * (agent-uas-multi.xml; it exits once every call ended), the customers started one by one, each once
    * the previous call's INVITE reached the agent (so the UAS gives the calls its sinks in this order).
+   * `onPlaced` hears of each call as soon as it reached the agent, before the next is started (a
+   * payment can then start on it before its customer keys, whatever the size of the group).
    */
-  async placeCallGroup(customers: readonly CustomerOptions[], agentId = 'agent-7'): Promise<PlacedCall[]> {
+  async placeCallGroup(
+    customers: readonly CustomerOptions[],
+    agentId = 'agent-7',
+    onPlaced?: (call: PlacedCall, index: number) => void,
+  ): Promise<PlacedCall[]> {
     await this.#agentAddressFree();
     const n = ++this.#count;
     const cwd = this.#callDir(n);
@@ -214,7 +220,9 @@ export class CallHarness {
       const sink = sinks[i] as RtpSink;
       const customer = await this.startCustomer(options);
       await reached(sipp, customer.sipCallId);
-      calls.push({ agent: { sipp, sink, agentId }, customer });
+      const call: PlacedCall = { agent: { sipp, sink, agentId }, customer };
+      calls.push(call);
+      onPlaced?.(call, i);
     }
     return calls;
   }
