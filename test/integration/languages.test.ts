@@ -17,7 +17,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CATALOGUES } from '../../src/domain/language/catalogue.js';
 import { readBackSentence } from '../../src/domain/language/spoken-amount.js';
-import { CallHarness } from '../support/call-harness.js';
+import { placeCallsAtOnce } from '../support/call-group.js';
+import { CallHarness, type PlacedCall } from '../support/call-harness.js';
 import { rfc4733Pcap } from '../support/dtmf-pcap.js';
 import { GatewayApi } from '../support/gateway-api.js';
 import { type GatewayProcess, startGatewayProcess } from '../support/gateway-process.js';
@@ -93,15 +94,34 @@ function gatewayLines(): LogLine[] {
     .map((line) => JSON.parse(line) as LogLine);
 }
 
+const LANGUAGES = ['es-ES', 'cy-GB'] as const;
+
+/**
+ * One call per language, both at once (one agent UAS answers them); each test starts its payment as
+ * soon as its call is listed, 2.5 s before the first key. The customer keys the card, then # 7 s
+ * after the code.
+ */
+function placeBothCalls(): Map<(typeof LANGUAGES)[number], Promise<PlacedCall>> {
+  const keys = `${CARD}#${EXPIRY}123#`;
+  const gapsMs = [...keys].slice(1).map((_key, index) => (index === keys.length - 2 ? 7000 : 100));
+  const customers = LANGUAGES.map(() => ({
+    telephoneEvent: true,
+    pcap: rfc4733Pcap(keys, { leadInMs: 2500, toneMs: 80, gapMs: 100, gapsMs, tailMs: 500 }),
+  }));
+  const { calls } = placeCallsAtOnce(harness, customers);
+  return new Map(LANGUAGES.map((language, index) => [language, calls[index] as Promise<PlacedCall>]));
+}
+
 describe('a payment in the customer’s language', () => {
-  it.each([
-    'es-ES',
-    'cy-GB',
-  ] as const)('%s: every prompt from that language’s files, the amount read back in it, confirmed with #, paid', async (language) => {
-    const keys = `${CARD}#${EXPIRY}123#`;
-    const gapsMs = [...keys].slice(1).map((_key, index) => (index === keys.length - 2 ? 7000 : 100));
-    const pcap = rfc4733Pcap(keys, { leadInMs: 2500, toneMs: 80, gapMs: 100, gapsMs, tailMs: 500 });
-    const call = await harness.placeCall({ customer: { telephoneEvent: true, pcap } });
+  let calls: ReturnType<typeof placeBothCalls>;
+  beforeAll(() => {
+    calls = placeBothCalls();
+  });
+
+  it.concurrent.each(
+    LANGUAGES,
+  )('%s: every prompt from that language’s files, the amount read back in it, confirmed with #, paid', async (language) => {
+    const call = await (calls.get(language) as Promise<PlacedCall>);
     const listed = await api.waitForCall(call.customer.sipCallId);
     // es-ES asks for the read-back; cy-GB gets it by default (TONEWALL_AMOUNT_READBACK, on)
     const payment = await api.startPayment(listed.id, {
