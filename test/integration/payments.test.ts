@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentAudioReport, describeAgentAudio } from '../support/agent-audio.js';
+import { placeCallsAtOnce } from '../support/call-group.js';
 import { CallHarness, type PlacedCall } from '../support/call-harness.js';
 import { rfc4733Pcap } from '../support/dtmf-pcap.js';
 import { GatewayApi, type PaymentView } from '../support/gateway-api.js';
@@ -103,21 +104,60 @@ afterAll(async () => {
   await new Promise<void>((resolve) => (hooks ? hooks.close(() => resolve()) : resolve()));
 });
 
-/** Places a call whose customer keys `keys` (RFC 4733) after `leadInMs`, and starts a payment on it. */
+/** What the customer of one test's call keys (RFC 4733), after `leadInMs`, and how long the call lasts. */
+interface CallPlan {
+  keys: string;
+  timing?: { leadInMs?: number; gapMs?: number; holdMs?: number };
+}
+
+/**
+ * The calls of 'payments on a live call', one per test, all placed at once: one agent UAS answers
+ * them (the agent address takes one SIPp), each with a sink of its own. The tests run concurrently,
+ * each on its own call; a call's payment starts as soon as that call is listed, well before its
+ * first key (lead-in ≥ 1.5 s after the answer, as when each test placed its own call).
+ */
+const PLANS = {
+  success: { keys: `${CARDS.success}#${EXPIRY}123` },
+  declined: { keys: `${CARDS.declined}#${EXPIRY}123`, timing: { holdMs: 9000 } },
+  insufficientFunds: { keys: `${CARDS.insufficientFunds}#${EXPIRY}123`, timing: { holdMs: 9000 } },
+  // one key, then 1.6 s of nothing (timeout 1 s), twice: two timed-out attempts of two allowed.
+  // The first key 4 s after the answer: under the suite's load the payment once started after a
+  // key 1.5 s in (the field then had no digit and waited for its first), and the call lasts well
+  // past the second timeout
+  timeout: { keys: '42', timing: { leadInMs: 4000, gapMs: 1600, holdMs: 12_000 } },
+  clears: { keys: `4000*${CARDS.success}#${EXPIRY}123` },
+  processingError: { keys: `${CARDS.processingError}#${EXPIRY}123`, timing: { holdMs: 19_000 } },
+  noAnswer: { keys: `${CARDS.noAnswer}#${EXPIRY}123`, timing: { holdMs: 19_000 } },
+} satisfies Record<string, CallPlan>;
+type PlanName = keyof typeof PLANS;
+
+let callsPlaced: Map<PlanName, Promise<PlacedCall>>;
+let groupDone: Promise<PlacedCall[]>;
+
+/** Places every plan's call (one group); each test then waits for its own in `payOnCall`. */
+function placeEveryCall(): void {
+  const names = Object.keys(PLANS) as PlanName[];
+  const customers = names.map((name) => {
+    const plan: CallPlan = PLANS[name];
+    const pcap = rfc4733Pcap(plan.keys, {
+      leadInMs: plan.timing?.leadInMs ?? 1500,
+      toneMs: 80,
+      gapMs: plan.timing?.gapMs ?? 100,
+      tailMs: 500,
+    });
+    return { telephoneEvent: true, pcap, ...(plan.timing?.holdMs ? { holdMs: plan.timing.holdMs } : {}) };
+  });
+  const group = placeCallsAtOnce(harness, customers);
+  callsPlaced = new Map(names.map((name, index) => [name, group.calls[index] as Promise<PlacedCall>]));
+  groupDone = group.placed;
+}
+
+/** The plan's call (placed by placeEveryCall), and a payment started on it as soon as it is listed. */
 async function payOnCall(
-  keys: string,
+  name: PlanName,
   body: Record<string, unknown> = {},
-  timing: { leadInMs?: number; gapMs?: number; holdMs?: number } = {},
 ): Promise<{ call: PlacedCall; payment: PaymentView; frames: Promise<string[]> }> {
-  const pcap = rfc4733Pcap(keys, {
-    leadInMs: timing.leadInMs ?? 1500,
-    toneMs: 80,
-    gapMs: timing.gapMs ?? 100,
-    tailMs: 500,
-  });
-  const call = await harness.placeCall({
-    customer: { telephoneEvent: true, pcap, ...(timing.holdMs ? { holdMs: timing.holdMs } : {}) },
-  });
+  const call = await (callsPlaced.get(name) as Promise<PlacedCall>);
   const listed = await api.waitForCall(call.customer.sipCallId);
   const payment = await api.startPayment(listed.id, {
     securityCode: true,
@@ -152,9 +192,24 @@ async function ended(paymentId: string, timeoutMs = 20_000): Promise<PaymentView
   return view;
 }
 
-describe('payments on a live call', () => {
+describe.concurrent('payments on a live call', () => {
+  beforeAll(() => {
+    placeEveryCall();
+  });
+
+  // every call of the group ended as its scenario says: both SIPps exit 0, BYE answered
+  afterAll(async () => {
+    await Promise.all((await groupDone).map((call) => harness.finish(call, 30_000)));
+  }, 60_000);
+
+  /**
+   * Ends the test's call as harness.finish does (both SIPps exit 0, the agent's stream went quiet).
+   * The agent UAS is the group's: it exits once the group's last call ended (up to 19 s calls here).
+   */
+  const finish = (call: PlacedCall) => harness.finish(call, 30_000);
+
   it('a test card, a future expiry and 123: success with a token, last 4 4242, visa; the agent hears nothing', async () => {
-    const { call, payment, frames } = await payOnCall(`${CARDS.success}#${EXPIRY}123`);
+    const { call, payment, frames } = await payOnCall('success');
     const done = await ended(payment.id);
     expect(done).toMatchObject({
       status: 'succeeded',
@@ -167,7 +222,7 @@ describe('payments on a live call', () => {
     );
     expect(seen.at(-1)?.status).toBe('succeeded');
 
-    await harness.finish(call);
+    await finish(call);
     const sink = call.agent.sink;
     if (!sink) throw new Error('agent without a sink');
     const agent = agentAudioReport(sink, call.customer.pcap);
@@ -176,29 +231,21 @@ describe('payments on a live call', () => {
   });
 
   it.each([
-    ['declined', CARDS.declined, 'card_declined'],
-    ['insufficient funds', CARDS.insufficientFunds, 'insufficient_funds'],
-  ])('a %s card fails with the reason, and the agent can start again on the call', async (_name, card, code) => {
-    const { call, payment } = await payOnCall(`${card}#${EXPIRY}123`, {}, { holdMs: 9000 });
+    ['declined', 'declined', 'card_declined'],
+    ['insufficient funds', 'insufficientFunds', 'insufficient_funds'],
+  ] as const)('a %s card fails with the reason, and the agent can start again on the call', async (_name, plan, code) => {
+    const { call, payment } = await payOnCall(plan);
     const done = await ended(payment.id);
     expect(done).toMatchObject({ status: 'failed', result: { outcome: 'declined', declineCode: code } });
     const again = await api.startPayment(done.callId, { statusCallback: hookUrl });
     expect(again.status).toBe('in-progress');
     expect(again.id).not.toBe(payment.id);
-    await harness.finish(call);
+    await finish(call);
     expect((await ended(again.id)).result).toEqual({ outcome: 'caller-hung-up' });
   });
 
   it('a pause past the timeout gives input-timeout and asks again; too many attempts end it', async () => {
-    // one key, then 1.6 s of nothing (timeout 1 s), twice: two timed-out attempts of two allowed
-    const { payment, frames } = await payOnCall(
-      '42',
-      { timeout: 1, maxAttempts: 2 },
-      // the first key 4 s after the answer: under the suite's load the payment once started after a
-      // key 1.5 s in (the field then had no digit and waited for its first), and the call lasts well
-      // past the second timeout
-      { leadInMs: 4000, gapMs: 1600, holdMs: 12_000 },
-    );
+    const { payment, frames } = await payOnCall('timeout', { timeout: 1, maxAttempts: 2 });
     const done = await ended(payment.id);
     expect(done).toMatchObject({
       status: 'failed',
@@ -212,7 +259,7 @@ describe('payments on a live call', () => {
   });
 
   it('* clears the field: the digits before it do not count', async () => {
-    const { payment, frames } = await payOnCall(`4000*${CARDS.success}#${EXPIRY}123`);
+    const { payment, frames } = await payOnCall('clears');
     const done = await ended(payment.id);
     expect(done.status).toBe('succeeded');
     const counts = views(await frames).map((view) => view.fields['payment-card-number']?.digits ?? 0);
@@ -223,10 +270,15 @@ describe('payments on a live call', () => {
   });
 
   it.each([
-    ['a processing error (HTTP 500): the processor says it made no charge', CARDS.processingError, 'failed'],
-    ['no answer, then the charge settles at the processor', CARDS.noAnswer, 'succeeded'],
-  ])('%s: unknown first (the connector cannot tell), one key, then reconciled: %s', async (_name, card, final) => {
-    const { payment } = await payOnCall(`${card}#${EXPIRY}123`, {}, { holdMs: 19_000 });
+    [
+      'a processing error (HTTP 500): the processor says it made no charge',
+      CARDS.processingError,
+      'failed',
+      'processingError',
+    ],
+    ['no answer, then the charge settles at the processor', CARDS.noAnswer, 'succeeded', 'noAnswer'],
+  ] as const)('%s: unknown first (the connector cannot tell), one key, then reconciled: %s', async (_name, card, final, plan) => {
+    const { payment } = await payOnCall(plan);
     const unknown = await api.waitForPayment(
       payment.id,
       (view) => view.status !== 'in-progress' && view.status !== 'processing',
