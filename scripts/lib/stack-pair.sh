@@ -41,8 +41,9 @@ stack_pair_env() {
   unset TONEWALL_CLI_PORT TONEWALL_MASK_CLI_PORT TONEWALL_MUTE_CLI_PORT
 }
 
-# Redis (Debian redis-server) for run NAME in DIR: loopback, no password (loopback only: the
-# firewall table does not cover it; SECURITY.md), append-only file fsynced every second.
+# Redis (Debian redis-server) for run NAME in DIR: loopback, no password (the run's firewall table
+# lets only the stack's users reach its port; SECURITY.md, "The pair's Redis"), append-only file
+# fsynced every second.
 stack_pair_start_redis() {
   local dir=$1
   mkdir -p "$dir/redis"
