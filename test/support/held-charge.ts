@@ -1,4 +1,5 @@
 import type { CallHarness } from './call-harness.js';
+import type { PlacedCall } from './call-types.js';
 import { rfc4733Pcap } from './dtmf-pcap.js';
 import { type GatewayApi, until } from './gateway-api.js';
 import type { SandboxProcess } from './sandbox-process.js';
@@ -21,14 +22,15 @@ export function heldChargeSettings(sandboxPort: number): Record<string, string> 
 /**
  * A SIPp customer on a new call keys the no-answer card into a payment created with `body`; resolves
  * once the gateway says `processing` and the sandbox holds the request: the moment to kill the gateway.
+ * `api` may be chosen by the call (a pair: the gateway of the call's media chain).
  */
 export async function chargeHeldAtProcessor(parts: {
   harness: CallHarness;
-  api: GatewayApi;
-  sandbox: SandboxProcess;
+  api: GatewayApi | ((call: PlacedCall) => Promise<GatewayApi>);
+  sandbox: Pick<SandboxProcess, 'charges'>;
   body: Record<string, unknown>;
-}): Promise<{ callId: string; paymentId: string }> {
-  const { harness, api, sandbox } = parts;
+}): Promise<{ callId: string; paymentId: string; call: PlacedCall }> {
+  const { harness, sandbox } = parts;
   const pcap = rfc4733Pcap(`${NO_ANSWER_CARD}#${EXPIRY}#`, {
     leadInMs: 1500,
     toneMs: 80,
@@ -36,6 +38,7 @@ export async function chargeHeldAtProcessor(parts: {
     tailMs: 500,
   });
   const call = await harness.placeCall({ customer: { telephoneEvent: true, pcap, holdMs: 40_000 } });
+  const api = typeof parts.api === 'function' ? await parts.api(call) : parts.api;
   const listed = await api.waitForCall(call.customer.sipCallId);
   const payment = await api.startPayment(listed.id, parts.body);
   await api.waitForPayment(payment.id, (view) => view.status === 'processing', 15_000);
@@ -45,5 +48,5 @@ export async function chargeHeldAtProcessor(parts: {
     async () =>
       Object.values(await sandbox.charges()).some((count) => count.paymentId === payment.id) || undefined,
   );
-  return { callId: listed.id, paymentId: payment.id };
+  return { callId: listed.id, paymentId: payment.id, call };
 }

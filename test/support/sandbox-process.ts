@@ -5,13 +5,16 @@ import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { REPO_ROOT } from './stack.js';
 
+export type SandboxCharges = Record<
+  string,
+  { paymentId: string; charges: number; requests: number; outcome: string }
+>;
+
 export interface SandboxProcess {
   readonly child: ChildProcess;
   readonly url: string;
   /** Charges and requests per idempotency key, from GET /_sandbox/charges over mTLS. */
-  charges(): Promise<
-    Record<string, { paymentId: string; charges: number; requests: number; outcome: string }>
-  >;
+  charges(): Promise<SandboxCharges>;
   stop(): Promise<void>;
 }
 
@@ -59,31 +62,35 @@ export async function startSandboxProcess(options: {
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  const tls = {
-    cert: readFileSync(join(options.keysDir, 'gateway-client.pem')),
-    key: readFileSync(join(options.keysDir, 'gateway-client.key')),
-    ca: readFileSync(join(options.keysDir, 'ca.pem')),
-  };
   const url = `https://127.0.0.1:${options.port}`;
   return {
     child,
     url,
-    charges: () =>
-      new Promise((resolve, reject) => {
-        const req = request(`${url}/_sandbox/charges`, { ...tls }, (response) => {
-          let body = '';
-          response.on('data', (chunk) => {
-            body += chunk;
-          });
-          response.on('end', () => resolve((JSON.parse(body) as { keys: never }).keys));
-        });
-        req.on('error', reject);
-        req.end();
-      }),
+    charges: () => sandboxCharges(url, options.keysDir),
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;
       log.end();
     },
   };
+}
+
+/** A sandbox's charges and requests per idempotency key (GET /_sandbox/charges over mTLS with the key set's client pair). */
+export function sandboxCharges(url: string, keysDir: string): Promise<SandboxCharges> {
+  const tls = {
+    cert: readFileSync(join(keysDir, 'gateway-client.pem')),
+    key: readFileSync(join(keysDir, 'gateway-client.key')),
+    ca: readFileSync(join(keysDir, 'ca.pem')),
+  };
+  return new Promise((resolve, reject) => {
+    const req = request(`${url}/_sandbox/charges`, { ...tls }, (response) => {
+      let body = '';
+      response.on('data', (chunk) => {
+        body += chunk;
+      });
+      response.on('end', () => resolve((JSON.parse(body) as { keys: SandboxCharges }).keys));
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }
