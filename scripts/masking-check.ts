@@ -47,9 +47,13 @@ import {
 /** The masking settings in force, as the stack scripts default them (docs/media.md). */
 function maskingSettings(env: Record<string, string | undefined>): Record<string, string> {
   const delay = env.TONEWALL_MASK_DELAY_BUFFER ?? '70';
-  const dtx = env.TONEWALL_MASK_DTX_DELAY ?? '10';
+  const dtx = env.TONEWALL_MASK_DTX_DELAY ?? '0';
+  const edgeDelay = env.TONEWALL_EDGE_DELAY_BUFFER ?? '10';
+  const edgeRenders = edgeDelay === '0' ? '' : `DTMF-security=silence delay-buffer=${edgeDelay}`;
   return {
-    edgeBlockFlags: env.TONEWALL_EDGE_BLOCK_DTMF_FLAGS ?? '(drop)',
+    // telephone-event customers; any other customer's events (none expected) are dropped
+    edgeBlockFlags: env.TONEWALL_EDGE_BLOCK_DTMF_FLAGS ?? edgeRenders,
+    edgeTranscodeFlags: env.TONEWALL_EDGE_TRANSCODE_FLAGS ?? 'inject-DTMF',
     maskBlockFlags:
       env.TONEWALL_BLOCK_DTMF_FLAGS ?? `DTMF-security=silence delay-buffer=${delay} detect-DTMF`,
     maskRtpengineArgs: env.TONEWALL_MASK_RTPE_ARGS ?? `--dtx-delay=${dtx} --max-dtx=0`,

@@ -40,9 +40,10 @@ export const BENCH_PORTS = {
 } as const;
 
 /**
- * - `on`: masking as configured (the defaults of scripts/lib/stack.sh): the edge drops the customer's
- *   RFC 4733 events, the mask hop silences in-band tones behind its delay buffer;
- * - `off`: the same three rtpengines in a chain, none blocking: pass-through on every hop;
+ * - `on`: masking as configured (the defaults of scripts/lib/stack.sh): the edge takes the customer's
+ *   RFC 4733 events out and re-encodes its audio, the mask hop silences in-band tones behind its delay
+ *   buffer;
+ * - `off`: the same three rtpengines in a chain, none blocking or transcoding: pass-through on every hop;
  * - `one-hop`: Kamailio anchors the call in the edge rtpengine only, pass-through (the stack before
  *   masking), for the cost of the design against one relay (one-hop.ts).
  */
@@ -83,6 +84,8 @@ export function stackEnv(masking: MaskingMode): Record<string, string> {
       : {
           TONEWALL_EDGE_BLOCK_DTMF_FLAGS: UNMASKED_BLOCK_FLAGS,
           TONEWALL_BLOCK_DTMF_FLAGS: UNMASKED_BLOCK_FLAGS,
+          // no transcoding on the edge either: pass-through is the baseline masking is compared with
+          TONEWALL_EDGE_TRANSCODE_FLAGS: '',
         }),
   };
 }

@@ -9,6 +9,7 @@ import { type MaskingMode, stackEnv } from './bench-ports.js';
 const SETTINGS = [
   'TONEWALL_EDGE_BLOCK_DTMF_FLAGS',
   'TONEWALL_BLOCK_DTMF_FLAGS',
+  'TONEWALL_EDGE_TRANSCODE_FLAGS',
   'TONEWALL_MASK_RTPE_ARGS',
   'TONEWALL_RTPE_THREADS',
 ] as const;

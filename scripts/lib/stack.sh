@@ -80,11 +80,12 @@ stack_defaults() {
   : "${TONEWALL_MASKING_FROM:=answer}"
   : "${TONEWALL_DLG_TIMEOUT:=14400}"
   : "${TONEWALL_DLG_KEEPALIVE:=0}"
-  # Three rtpengines in a chain (docs/media.md, "Three hops"): the edge, facing the customer, drops the
-  # customer's RFC 4733 events and reports them, without touching audio; the mask hop, next, runs the
-  # in-band detector on the customer's audio (which then never holds tones that
-  # rtpengine synthesised from events) and replaces detected tones with silence. The delay buffer is
-  # the mask hop's: the time the detector needs to recognise a tone before the frame leaves. The mute
+  # Three rtpengines in a chain (docs/media.md, "Three hops"): the edge, facing the customer, takes
+  # the customer's RFC 4733 events out and reports them (it renders and blanks them for a customer
+  # whose SDP has telephone-event, below) and re-encodes the audio without a tone detector; the mask
+  # hop, next, runs the in-band detector on the customer's audio (which then never holds tones that
+  # rtpengine synthesised from events) and replaces detected tones with silence. The mask hop's delay
+  # buffer is the time the detector needs to recognise a tone before the frame leaves. The mute
   # hop, facing the agent, forwards; the gateway stops the customer's audio there while a payment captures.
   # 70 ms, not 50: with network jitter (packets 0–20 ms late and more) 50 and 60 let the first 20 ms of
   # most in-band keys through; 70 held with jitter up to 100 ms (docs/media.md, "Jitter").
@@ -101,12 +102,26 @@ stack_defaults() {
   # no transport forced in an answer: each hop answers in its offerer's (RTP/AVP, or SRTP to a customer
   # who offered RTP/SAVP or DTLS); the offers force RTP/AVP between the hops and toward the far side
   : "${TONEWALL_RTPE_ANSWER_FLAGS:=replace-origin replace-session-connection ICE=remove}"
-  : "${TONEWALL_EDGE_BLOCK_DTMF_FLAGS:=}"
-  # The mask hop plays the customer's audio out on its own clock and fills every hole in the RTP
-  # timeline with silence (--dtx-delay; --max-dtx=0: however long the hole). The in-band detector then
-  # counts time as the frames do: without it, holes (silence suppression, audio paused under RFC 4733
-  # events) shift the detector's timestamps against the frames' and tones leak (docs/media.md).
-  : "${TONEWALL_MASK_DTX_DELAY:=10}"
+  # The edge renders a telephone-event customer's RFC 4733 events and blanks them (silence, a short
+  # delay buffer), so that what it sends on is one unbroken sequence: dropped events would leave
+  # sequence gaps at which the mask hop's sequencer waits, adding delay after every key (docs/media.md).
+  : "${TONEWALL_EDGE_DELAY_BUFFER:=10}"
+  if [ -z "${TONEWALL_EDGE_BLOCK_DTMF_FLAGS+set}" ]; then
+    TONEWALL_EDGE_BLOCK_DTMF_FLAGS=
+    if [ "$TONEWALL_EDGE_DELAY_BUFFER" != 0 ]; then
+      TONEWALL_EDGE_BLOCK_DTMF_FLAGS="DTMF-security=silence delay-buffer=$TONEWALL_EDGE_DELAY_BUFFER"
+    fi
+  fi
+  # inject-DTMF on the edge's offers and answers: the edge decodes and re-encodes every customer's
+  # audio (no tone detector), so the mask hop's input has no holes in its timeline (silence
+  # suppression) whatever the customer sends; the mask hop then needs no DTX playout.
+  : "${TONEWALL_EDGE_TRANSCODE_FLAGS=inject-DTMF}"
+  : "${TONEWALL_EDGE_RTPE_ARGS:=}"
+  # The mask hop's DTX playout (--dtx-delay) is off: the edge re-encodes every customer's audio, so the
+  # mask hop's input has no holes in its timeline and the detector counts time as the frames do. (DTX
+  # there was what kept holes from shifting the detector; with the edge's output it lagged after
+  # RFC 4733 keys instead: docs/media.md, "The edge renders and blanks".)
+  : "${TONEWALL_MASK_DTX_DELAY:=0}"
   : "${TONEWALL_MASK_RTPE_ARGS:=--dtx-delay=${TONEWALL_MASK_DTX_DELAY} --max-dtx=0}"
   : "${TONEWALL_BLOCK_DTMF_FLAGS:=DTMF-security=silence delay-buffer=${TONEWALL_MASK_DELAY_BUFFER} detect-DTMF}"
   # Each rtpengine takes a third of the RTP port range: the edge the lowest, then the mask hop, then
@@ -150,6 +165,7 @@ stack_render_kamailio_cfg() {
     TW_DLG_TIMEOUT "$TONEWALL_DLG_TIMEOUT" TW_DLG_KEEPALIVE "$TONEWALL_DLG_KEEPALIVE"
     TW_RTPE_OFFER_FLAGS "$TONEWALL_RTPE_OFFER_FLAGS" TW_RTPE_ANSWER_FLAGS "$TONEWALL_RTPE_ANSWER_FLAGS"
     TW_BLOCK_DTMF_FLAGS "$TONEWALL_BLOCK_DTMF_FLAGS" TW_EDGE_BLOCK_DTMF_FLAGS "$TONEWALL_EDGE_BLOCK_DTMF_FLAGS"
+    TW_EDGE_TRANSCODE_FLAGS "$TONEWALL_EDGE_TRANSCODE_FLAGS"
   )
   local text i key val
   text=$(<"$TONEWALL_ROOT/sip-config/kamailio.cfg")
@@ -214,6 +230,7 @@ stack_rtpengine_args() {
     edge)
       ng_port=$TONEWALL_NG_PORT cli_port=${TONEWALL_CLI_PORT:-}
       port_min=$TONEWALL_RTP_PORT_MIN port_max=$STACK_RTP_PORT_SPLIT
+      read -r -a hop_args <<<"$TONEWALL_EDGE_RTPE_ARGS"
       ;;
     mask)
       ng_port=$TONEWALL_MASK_NG_PORT cli_port=${TONEWALL_MASK_CLI_PORT:-}

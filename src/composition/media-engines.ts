@@ -44,7 +44,12 @@ export async function openMediaEngines(config: Config, logger: Logger, clock: Cl
     ng,
     muteNg,
     healthNg,
-    probedHops: reportingHops(ng, maskNg, config.rtpengine.maskDelayBufferMs),
+    probedHops: reportingHops({
+      edge: ng,
+      mask: maskNg,
+      edgeDelayBufferMs: config.rtpengine.edgeDelayBufferMs,
+      maskDelayBufferMs: config.rtpengine.maskDelayBufferMs,
+    }),
     async close() {
       await ng.close();
       await maskNg.close();

@@ -59,6 +59,8 @@ export interface Config {
     readonly maskNgPort: number;
     /** The mute hop's NG port (same address): the customer's audio stops there while a payment captures. */
     readonly muteNgPort: number;
+    /** The edge's delay buffer for telephone-event customers (as Kamailio blocks it; the probe uses it), ms. */
+    readonly edgeDelayBufferMs: number;
     /** The mask hop's delay buffer (as Kamailio blocks it at answer; the report-path probe uses it), ms. */
     readonly maskDelayBufferMs: number;
     /** How long after a payment ends its call's audio is let through again, ms. */
@@ -206,6 +208,7 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
       ngPort: env.TONEWALL_NG_PORT,
       maskNgPort: env.TONEWALL_MASK_NG_PORT,
       muteNgPort: env.TONEWALL_MUTE_NG_PORT,
+      edgeDelayBufferMs: env.TONEWALL_EDGE_DELAY_BUFFER,
       maskDelayBufferMs: env.TONEWALL_MASK_DELAY_BUFFER,
       unmuteDelayMs: env.TONEWALL_UNMUTE_DELAY_MS,
       ngTimeoutMs: env.TONEWALL_NG_TIMEOUT_MS,

@@ -43,14 +43,23 @@ export function delayProbePcap(): DtmfPcap {
   return { bytes: writer.toBuffer(), keys: '', segments: [], durationMs: pcm.length / 8 };
 }
 
+/** An RTP packet, or undefined for anything else on the ports (RTCP, a transcoding hop's other traffic). */
+function rtpOrUndefined(bytes: Buffer): ReturnType<typeof parseRtpPacket> | undefined {
+  try {
+    return parseRtpPacket(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Onsets (µs, capture clock) of loud sample runs after at least 100 ms of quiet, in a PCMU packet stream. */
 export function onsets(datagrams: readonly PcapUdpDatagram[]): number[] {
   const found: number[] = [];
   let quietSinceUs = Number.NEGATIVE_INFINITY;
   let loud = false;
   for (const d of datagrams) {
-    const packet = parseRtpPacket(d.payload);
-    if (packet.payloadType !== PAYLOAD_TYPE_PCMU) continue;
+    const packet = rtpOrUndefined(d.payload);
+    if (packet?.payloadType !== PAYLOAD_TYPE_PCMU) continue;
     const pcm = decodePcmu(packet.payload);
     for (let i = 0; i < pcm.length; i += 1) {
       const atUs = d.timeUs + (i * 1000) / 8;

@@ -40,6 +40,8 @@ export interface DtmfReportPorts {
   readonly maskNgPort: number;
   /** The mask hop's delay buffer, as Kamailio blocks it. Default 50. */
   readonly maskDelayBufferMs?: number;
+  /** The edge's delay buffer for telephone-event customers, as Kamailio blocks it. Default 10. */
+  readonly edgeDelayBufferMs?: number;
   /** false: no probe (only test/integration/report-path.test.ts, to show the loss it prevents). */
   readonly probe?: boolean;
 }
@@ -63,7 +65,12 @@ export async function openDtmfReports(ports: DtmfReportPorts) {
     clock: systemClock,
     logger,
   });
-  const hops = reportingHops(edgeNg, maskNg, ports.maskDelayBufferMs ?? 50);
+  const hops = reportingHops({
+    edge: edgeNg,
+    mask: maskNg,
+    edgeDelayBufferMs: ports.edgeDelayBufferMs ?? 10,
+    maskDelayBufferMs: ports.maskDelayBufferMs ?? 50,
+  });
   const probe = new ReportPathProbe({ hops, timers: systemTimers, logger });
   const sockets: Socket[] = [];
   const probed: ReportPathResult[] = [];

@@ -22,8 +22,8 @@ const NOT_SETTINGS = new Set(['TONEWALL_NAME']);
 const OTHER_DEFAULTS: Readonly<Record<string, string>> = {
   // compose.yaml turns dialog keep-alives on in containers (README, docs/operations.md)
   'compose.yaml TONEWALL_DLG_KEEPALIVE': '30',
-  // masking-check prints "(drop)" for the empty edge flags (the edge's default block drops events)
-  'scripts/masking-check.ts TONEWALL_EDGE_BLOCK_DTMF_FLAGS': '(drop)',
+  // masking-check spells out the edge's flags as the stack derives them from TONEWALL_EDGE_DELAY_BUFFER
+  'scripts/masking-check.ts TONEWALL_EDGE_BLOCK_DTMF_FLAGS': 'edgeRenders',
   // the demo turns one-time codes off, visibly (its output, the desk's banner, the gateway's log)
   'scripts/lib/demo.sh TONEWALL_MFA': 'off',
 };

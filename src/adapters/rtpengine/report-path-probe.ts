@@ -33,13 +33,29 @@ export function maskHopBlock(delayBufferMs: number): NgDictionary {
 }
 
 /**
- * The two hops that report keys, as Kamailio blocks them at answer: the edge drops events, the mask
- * hop silences tones. (The mute hop reports nothing: no event reaches it.)
+ * The edge's `block DTMF` for a customer whose SDP has telephone-event, as Kamailio gives it at answer
+ * (TONEWALL_EDGE_BLOCK_DTMF_FLAGS): rendered and blanked with a short delay buffer, or dropped (0).
+ * The probe's calls offer telephone-event, so this is the block their keys meet.
  */
-export function reportingHops(edge: NgClient, mask: NgClient, maskDelayBufferMs: number): ProbedHop[] {
+export function edgeHopBlock(delayBufferMs: number): NgDictionary {
+  return delayBufferMs > 0 ? { 'DTMF-security': 'silence', 'delay-buffer': delayBufferMs } : {};
+}
+
+export interface ReportingHopsOptions {
+  readonly edge: NgClient;
+  readonly mask: NgClient;
+  readonly edgeDelayBufferMs: number;
+  readonly maskDelayBufferMs: number;
+}
+
+/**
+ * The two hops that report keys, as Kamailio blocks them at answer: the edge takes events out, the
+ * mask hop silences tones. (The mute hop reports nothing: no event reaches it.)
+ */
+export function reportingHops(options: ReportingHopsOptions): ProbedHop[] {
   return [
-    { name: 'edge', ng: edge, block: {} },
-    { name: 'mask', ng: mask, block: maskHopBlock(maskDelayBufferMs) },
+    { name: 'edge', ng: options.edge, block: edgeHopBlock(options.edgeDelayBufferMs) },
+    { name: 'mask', ng: options.mask, block: maskHopBlock(options.maskDelayBufferMs) },
   ];
 }
 

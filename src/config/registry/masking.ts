@@ -8,6 +8,18 @@ export const MASKING_SETTINGS = {
     readBy: ['gateway', 'stack', 'scripts'],
     doc: "the mask hop's delay buffer (applied by Kamailio at answer), ms",
   }),
+  TONEWALL_EDGE_DELAY_BUFFER: setting({
+    type: integer(0, 1000),
+    default: '10',
+    readBy: ['gateway', 'stack', 'scripts'],
+    doc: "the edge's delay buffer for a customer whose SDP has telephone-event, ms: the edge renders each RFC 4733 event and blanks it, keeping its output one unbroken sequence (0: drop the events, which leaves sequence gaps that delay the mask hop after keys)",
+  }),
+  TONEWALL_EDGE_TRANSCODE_FLAGS: setting({
+    type: stackText,
+    default: 'inject-DTMF',
+    readBy: ['stack', 'scripts'],
+    doc: "flags Kamailio adds to the offers and answers of the edge (and the mask hop, chained with it): `inject-DTMF` makes the edge decode and re-encode every customer's audio without running its tone detector, so the mask hop gets one unbroken timeline with no holes (silence suppression) and no sequence gaps; empty: the edge forwards untouched audio as is",
+  }),
   TONEWALL_UNMUTE_DELAY_MS: setting({
     type: integer(0, 10_000),
     default: '500',
@@ -16,9 +28,9 @@ export const MASKING_SETTINGS = {
   }),
   TONEWALL_MASK_DTX_DELAY: setting({
     type: integer(0, 1000),
-    default: '10',
+    default: '0',
     readBy: ['stack', 'scripts'],
-    doc: "the mask hop's DTX playout (`--dtx-delay`), ms: holes in the customer's RTP become silence",
+    doc: "the mask hop's DTX playout (`--dtx-delay`), ms; 0: off (the edge already gives the mask hop a stream without holes; DTX there lagged after RFC 4733 keys, docs/media.md)",
   }),
   TONEWALL_MASK_RTPE_ARGS: setting({
     type: stackText,
@@ -32,11 +44,17 @@ export const MASKING_SETTINGS = {
     readBy: ['stack', 'scripts'],
     doc: 'the block Kamailio applies on the mask hop at answer (never `DTMF-security=random`: it crashes rtpengine 10.5)',
   }),
-  TONEWALL_EDGE_BLOCK_DTMF_FLAGS: setting({
+  TONEWALL_EDGE_RTPE_ARGS: setting({
     type: stackText,
     default: '',
+    readBy: ['stack'],
+    doc: "the edge's own rtpengine arguments",
+  }),
+  TONEWALL_EDGE_BLOCK_DTMF_FLAGS: setting({
+    type: stackText,
+    defaultText: '`DTMF-security=silence delay-buffer=<TONEWALL_EDGE_DELAY_BUFFER>`, empty when that is 0',
     readBy: ['stack', 'scripts'],
-    doc: "the block Kamailio applies on the edge at answer; empty: drop the customer's RFC 4733 events",
+    doc: 'the block Kamailio applies on the edge at answer to a customer whose SDP has telephone-event (any other customer: drop, which leaves the audio untouched); empty: drop',
   }),
   TONEWALL_DTMF_LOG_DEST: setting({
     type: hostPort,
