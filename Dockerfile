@@ -92,7 +92,7 @@ CMD ["node", "dist/signer/main.js"]
 FROM debian:bookworm-slim AS media
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      kamailio kamailio-extra-modules kamailio-utils-modules rtpengine-daemon \
+      kamailio kamailio-extra-modules kamailio-utils-modules kamailio-sqlite-modules sqlite3 rtpengine-daemon \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin tonewall \
  && mkdir -p /run/tonewall && chown tonewall:tonewall /run/tonewall

@@ -5,7 +5,7 @@
 stack_install() {
   local -a missing=()
   local pkg
-  for pkg in kamailio kamailio-extra-modules kamailio-utils-modules kamailio-tls-modules rtpengine sip-tester espeak-ng sox baresip-core linphone-cli tcpdump nftables rsyslog rsyslog-gnutls redis-server; do
+  for pkg in kamailio kamailio-extra-modules kamailio-utils-modules kamailio-tls-modules kamailio-sqlite-modules sqlite3 rtpengine sip-tester espeak-ng sox baresip-core linphone-cli tcpdump nftables rsyslog rsyslog-gnutls redis-server; do
     if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
       missing+=("$pkg")
     fi

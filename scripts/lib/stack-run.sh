@@ -79,7 +79,10 @@ stack_start_rtpengine_hop() {
 # Kamailio for run NAME in DIR: render and check the config, start, wait for SIP and evapi.
 stack_start_kamailio() {
   local name=$1 dir=$2
-  stack_render_kamailio_cfg "$dir/kamailio.cfg"
+  if ! stack_render_kamailio_cfg "$dir/kamailio.cfg"; then
+    stack_down "$name" >/dev/null
+    return 1
+  fi
   stack_pair_kamailio_cfg "$dir" "$dir/kamailio.cfg" || return 1
   if ! kamailio -c -f "$dir/kamailio.cfg" >"$dir/kamailio-check.log" 2>&1; then
     echo "tonewall: generated $dir/kamailio.cfg does not parse:" >&2
@@ -100,8 +103,8 @@ stack_start_kamailio() {
 }
 
 # Restart Kamailio or rtpengine alone (fault tests): TERM by its pid file, wait PAUSE seconds
-# (default 0), start it again with the environment's settings. Kamailio's dialogs are gone, and so
-# is rtpengine's media state (no Redis keyspace here). Usage: stack_restart kamailio|rtpengine RUN [PAUSE]
+# (default 0), start it again with the environment's settings. Kamailio reads its dialogs back from
+# its dialog database (kamailio.cfg); rtpengine's media state is gone (no Redis keyspace here). Usage: stack_restart kamailio|rtpengine RUN [PAUSE]
 stack_restart() {
   local component=${1:?stack_restart kamailio|rtpengine RUN_NAME [PAUSE]}
   local name=${2:?stack_restart kamailio|rtpengine RUN_NAME [PAUSE]}
@@ -138,7 +141,8 @@ stack_down() {
   stack_stop_pidfile "$dir/rtpengine-mute.pid" "rtpengine (mute)"
   stack_pair_down "$dir"
   stack_firewall_down "$name"
-  rm -f "$dir/kamailio.cfg" "$dir/kamailio-check.log"
+  # the dialogs end with the stack (their media is gone): a later `up` must not list them
+  rm -f "$dir/kamailio.cfg" "$dir/kamailio-check.log" "$dir"/kamailio-dialogs.sqlite*
 }
 
 stack_status() {

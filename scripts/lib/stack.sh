@@ -156,7 +156,7 @@ stack_render_kamailio_cfg() {
     TW_PBX_SOURCE "$TONEWALL_PBX_SOURCE" TW_PBX_TARGET "$TONEWALL_PBX_TARGET"
     TW_CARRIER_TARGET "$TONEWALL_CARRIER_TARGET" TW_AGENT_HEADER "$TONEWALL_AGENT_HEADER"
     TW_MASKING_FROM "$TONEWALL_MASKING_FROM" TW_SIP_FLOOD_LIMIT "$TONEWALL_SIP_FLOOD_LIMIT"
-    TW_ADDRESS_FILE "${out%/*}/kamailio-addresses.list"
+    TW_ADDRESS_FILE "${out%/*}/kamailio-addresses.list" TW_DIALOG_DB "${out%/*}/kamailio-dialogs.sqlite"
     TW_SIP_TLS_PORT "$TONEWALL_SIP_TLS_PORT" TW_SIP_TLS_CERT "$TONEWALL_SIP_TLS_CERT"
     TW_SIP_TLS_KEY "$TONEWALL_SIP_TLS_KEY" TW_SIP_TLS_CA "$TONEWALL_SIP_TLS_CA"
     TW_TLS "$(stack_tls_define)"
@@ -186,6 +186,25 @@ stack_render_kamailio_cfg() {
   fi
   printf '%s\n' "$text" >"$out"
   stack_render_address_file "${out%/*}/kamailio-addresses.list"
+  stack_kamailio_dialog_db "${out%/*}/kamailio-dialogs.sqlite"
+}
+
+# Kamailio's dialog database (kamailio.cfg: dialogs outlive a restart): made from Kamailio's own SQLite
+# schema when missing, kept when it has the tables (a restarted Kamailio reads its dialogs back);
+# stack_down removes it with the calls. The owner's alone (umask 077): Call-IDs, tags, agent ids.
+stack_kamailio_dialog_db() {
+  local db=$1 schema=/usr/share/kamailio/db_sqlite
+  if ! command -v sqlite3 >/dev/null 2>&1 || [ ! -r "$schema/dialog-create.sql" ]; then
+    echo "tonewall: sqlite3 or kamailio-sqlite-modules is not installed (run ./scripts/tonewall up, or stack_install)" >&2
+    return 1
+  fi
+  if [ -s "$db" ] && sqlite3 "$db" 'SELECT 1 FROM dialog_vars LIMIT 0' >/dev/null 2>&1; then return 0; fi
+  rm -f "$db" "$db-wal" "$db-shm"
+  if ! { cat "$schema/standard-create.sql" "$schema/dialog-create.sql" && echo 'PRAGMA journal_mode=WAL;'; } |
+    sqlite3 "$db" >/dev/null; then
+    echo "tonewall: could not create Kamailio's dialog database $db" >&2
+    return 1
+  fi
 }
 
 # `#!define WITH_TLS` when the TLS certificate and key are readable, else a comment saying why not.

@@ -5,9 +5,10 @@
  * chain A's reports, gw-b on 6790 reading chain B's). For the failover tests (pair-failover.test.ts):
  * which chain a call is on (Kamailio's dialog variable), each process's pid, kills and restarts.
  */
-import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Secret, TOTP } from 'otpauth';
 import { GatewayApi } from './gateway-api.js';
 import { ownStackEnv, REPO_ROOT } from './stack.js';
 
@@ -135,8 +136,8 @@ function alive(pid: number): boolean {
   }
 }
 
-/** The chain carrying a call: its dialog's `media_node` (Kamailio JSON-RPC dlg.list) by NG port. */
-export async function chainOfCall(sipCallId: string): Promise<Chain> {
+/** A call's dialog variables as Kamailio lists them now (JSON-RPC dlg.list), undefined when it has no dialog. */
+export async function dialogVarsOf(sipCallId: string): Promise<Record<string, string> | undefined> {
   const response = await fetch(`http://127.0.0.1:${PORTS.rpc}/RPC`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -147,11 +148,78 @@ export async function chainOfCall(sipCallId: string): Promise<Chain> {
     result?: Array<{ 'call-id': string; variables?: Array<Record<string, string>> }>;
   };
   const dialog = result.find((entry) => entry['call-id'] === sipCallId);
-  const node = dialog?.variables?.find((entry) => entry.media_node)?.media_node ?? '';
+  return dialog && Object.assign({}, ...(dialog.variables ?? []));
+}
+
+/** The chain carrying a call: its dialog's `media_node` (Kamailio JSON-RPC dlg.list) by NG port. */
+export async function chainOfCall(sipCallId: string): Promise<Chain> {
+  const node = (await dialogVarsOf(sipCallId))?.media_node ?? '';
   const port = Number(node.split(':').at(-1));
   const chain = (['A', 'B'] as const).find((name) =>
     (CHAINS[name].nodes as readonly number[]).includes(port),
   );
   if (!chain) throw new Error(`call ${sipCallId}: media_node '${node}' names neither chain`);
   return chain;
+}
+
+/** Whether the gateway of `chain` has its evapi connection to Kamailio (its /healthz). */
+export async function seesKamailio(chain: Chain): Promise<boolean> {
+  const response = await fetch(`${CHAINS[chain].url}/healthz`, { signal: AbortSignal.timeout(2000) });
+  const health = (await response.json()) as { components?: { kamailio?: { status?: string } } };
+  return health.components?.kamailio?.status === 'up';
+}
+
+/** An agent of the pair's users file (`users add … --totp`, made before `up`): signs in on either gateway. */
+export class PairAgent {
+  readonly name: string;
+  readonly #password: string;
+  readonly #totp: TOTP;
+
+  private constructor(name: string, password: string, totpKey: string) {
+    this.name = name;
+    this.#password = password;
+    this.#totp = new TOTP({ secret: Secret.fromBase32(totpKey), algorithm: 'SHA1', digits: 6, period: 30 });
+  }
+
+  /** `tonewall users add NAME --role agent --totp` into the run's users.json (the gateways' default). */
+  static add(name: string, password: string): PairAgent {
+    mkdirSync(PAIR_RUN_DIR, { recursive: true });
+    const printed = execFileSync(
+      join(REPO_ROOT, 'node_modules', '.bin', 'tsx'),
+      ['scripts/users.ts', 'add', name, '--role', 'agent', '--agent-id', name, '--totp'],
+      {
+        cwd: REPO_ROOT,
+        input: `${password}\n`,
+        env: {
+          PATH: process.env.PATH ?? '',
+          TONEWALL_ROOT: REPO_ROOT,
+          TONEWALL_USERS_FILE: join(PAIR_RUN_DIR, 'users.json'),
+        },
+        stdio: ['pipe', 'pipe', 'inherit'],
+        encoding: 'utf8',
+      },
+    );
+    const key = /^authenticator key: ([A-Z2-7]+)$/m.exec(printed)?.[1];
+    if (!key) throw new Error(`users add --totp printed no key: ${printed}`);
+    return new PairAgent(name, password, key);
+  }
+
+  /** Signs in on the gateway of `chain` (password and code): the session cookie. */
+  async signIn(chain: Chain): Promise<string> {
+    const response = await fetch(`${CHAINS[chain].url}/v1/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: this.name, password: this.#password, code: this.#totp.generate() }),
+    });
+    const cookie = response.headers.get('set-cookie')?.split(';')[0];
+    if (response.status !== 201 || !cookie) throw new Error(`sign-in on ${chain}: HTTP ${response.status}`);
+    return cookie;
+  }
+}
+
+/** Who `cookie`'s session is on the gateway of `chain` (GET /v1/session): its user's name, or the HTTP status. */
+export async function sessionUserOn(chain: Chain, cookie: string): Promise<string> {
+  const response = await fetch(`${CHAINS[chain].url}/v1/session`, { headers: { cookie } });
+  if (!response.ok) return `HTTP ${response.status}`;
+  return ((await response.json()) as { user?: { name?: string } }).user?.name ?? 'no user';
 }
