@@ -65,6 +65,8 @@ export function stackEnv(masking: MaskingMode): Record<string, string> {
   return {
     TONEWALL_SIP_ADDR: p.sip.address,
     TONEWALL_SIP_PORT: String(p.sip.port),
+    // Kamailio's TLS listener too: the default (5061) is the suite's and `up`'s
+    TONEWALL_SIP_TLS_PORT: String(p.sip.port + 1),
     TONEWALL_EVAPI_PORT: String(p.evapi),
     TONEWALL_RPC_PORT: String(p.rpc),
     TONEWALL_NG_PORT: String(p.ng),
@@ -115,5 +117,8 @@ export function gatewayEnv(options: {
     TONEWALL_HTTP_PORT: String(p.http),
     TONEWALL_PROCESSOR_URL: `https://127.0.0.1:${p.sandbox}/v1/tokens`,
     ...(options.promptsDir ? { TONEWALL_PROMPTS_DIR: options.promptsDir } : {}),
+    // the customers key the layouts' keys and no confirmation: with the amount read back (on by
+    // default since issue 21) every payment waited for # until the call ended (0 of 31 paid)
+    TONEWALL_AMOUNT_READBACK: 'off',
   };
 }
