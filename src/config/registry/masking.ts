@@ -18,7 +18,7 @@ export const MASKING_SETTINGS = {
     type: stackText,
     default: 'inject-DTMF',
     readBy: ['stack', 'scripts'],
-    doc: "flags Kamailio adds to the offers and answers of the edge (and the mask hop, chained with it) for a customer whose SDP has no telephone-event: `inject-DTMF` makes the edge decode and re-encode that audio without running its tone detector, so holes in it (silence suppression) never reach the mask hop; empty: the edge forwards such audio as is",
+    doc: 'flags Kamailio adds to the offers and answers of the edge (and the mask hop, chained with it) for a customer whose SDP has no telephone-event: `inject-DTMF` makes the edge decode and re-encode that audio without running its tone detector, so holes in it (silence suppression) never reach the mask hop; empty: the edge forwards such audio as is',
   }),
   TONEWALL_UNMUTE_DELAY_MS: setting({
     type: integer(0, 10_000),
