@@ -112,12 +112,13 @@ stack_defaults() {
       TONEWALL_EDGE_BLOCK_DTMF_FLAGS="DTMF-security=silence delay-buffer=$TONEWALL_EDGE_DELAY_BUFFER"
     fi
   fi
-  # inject-DTMF on the edge's offers and answers: the edge decodes and re-encodes every customer's
-  # audio (no tone detector), so the mask hop's input has no holes in its timeline (silence
-  # suppression) whatever the customer sends; the mask hop then needs no DTX playout.
+  # inject-DTMF on the edge's offers and answers for a customer whose SDP has no telephone-event
+  # (kamailio.cfg route[EDGE_TRANSCODE]): the edge decodes and re-encodes that audio (no tone
+  # detector), as the silence block makes it do for the others, so the mask hop's input has no holes
+  # in its timeline (silence suppression) whatever the customer sends; the mask hop needs no DTX playout.
   : "${TONEWALL_EDGE_TRANSCODE_FLAGS=inject-DTMF}"
   : "${TONEWALL_EDGE_RTPE_ARGS:=}"
-  # The mask hop's DTX playout (--dtx-delay) is off: the edge re-encodes every customer's audio, so the
+  # The mask hop's DTX playout (--dtx-delay) is off: the edge re-encodes the customer's audio, so the
   # mask hop's input has no holes in its timeline and the detector counts time as the frames do. (DTX
   # there was what kept holes from shifting the detector; with the edge's output it lagged after
   # RFC 4733 keys instead: docs/media.md, "The edge renders and blanks".)
