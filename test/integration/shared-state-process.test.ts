@@ -127,9 +127,11 @@ describe('the gateway on Redis, killed while a charge is at the processor', () =
     db.close();
     expect(tables).toEqual([]);
     const keys = redis.cli('--scan').split('\n').filter(Boolean);
-    // what is left: the payment's status and its key; nothing open, no charge, no callback pending
+    // what is left: the payment's status and its key, and the media chains' directory (each gateway
+    // announces its nodes at start: e5297cc); nothing open, no charge, no callback pending
     expect(keys.sort()).toEqual([
       expect.stringMatching(/^tw:idem:[0-9a-f]{64}$/),
+      'tw:media-nodes',
       `tw:payment:${payment.id}`,
     ]);
     const dump = keys.map((key) => `${key}\n${redis.cli('DUMP', key)}\n${redis.cli('TYPE', key)}`).join('\n');
