@@ -8,6 +8,7 @@
 //   ./scripts/tonewall bench [--levels 25,50,100,150,200,250,300] [--runs 3] [--quick] [--rate 40]
 //                            [--modes on,off,one-hop] [--baseline-level held|N[,…]] [--probes N (one per layout)]
 //                            [--out FILE.md] [--json FILE.json]
+//                            [--burners N] (N busy loops beside every run: the host's CPUs contended)
 //                            [--profile]   (the gateway runs with node --cpu-prof into .run/bench/profiles)
 //                            [--report-from docs/benchmarks/a.json[,b.json…]]   (the markdown again from
 //                                          one or more benches' raw figures, their runs together; no measuring)
@@ -29,6 +30,7 @@ import { takeBenchLock } from './bench/bench-lock.js';
 import { benchOptions, positiveInt } from './bench/bench-options.js';
 import { BENCH_PORTS, type MaskingMode } from './bench/bench-ports.js';
 import { BENCH_RUN_DIR, BenchServices } from './bench/bench-services.js';
+import { type CpuBurners, startCpuBurners } from './bench/cpu-burners.js';
 import { CUSTOMER_MIX } from './bench/customer-mix.js';
 import { CPU_GROUPS, cpuFigures, type LevelSummary, summariseLevel } from './bench/level-summary.js';
 import { runLoad } from './bench/load-run.js';
@@ -40,7 +42,7 @@ import { publish } from './bench/publish.js';
 import { ensureSocketBuffers } from './bench/socket-buffers.js';
 import { resolvedStackSettings, sourceState } from './bench/stack-settings.js';
 
-const { values, quick, levels, runs, rate, probes, modes } = benchOptions();
+const { values, quick, levels, runs, rate, probes, modes, burners } = benchOptions();
 const stamp = new Date().toISOString().slice(0, 16).replace(/[T:]/g, '-');
 const out =
   values.out ??
@@ -65,9 +67,11 @@ if (!values['report-from']) {
 
 const services = new BenchServices(`bench-${randomBytes(12).toString('hex')}`);
 let stopping = false;
+let running: CpuBurners | undefined;
 async function stop(code: number): Promise<never> {
   if (!stopping) {
     stopping = true;
+    await running?.stop();
     await services.stopAll().catch((error: Error) => console.error(`bench: stopping: ${error.message}`));
   }
   process.exit(code);
@@ -104,8 +108,11 @@ async function oneRun(calls: number, masking: MaskingMode, run: number): Promise
   const gatewayPid = gateway.pid;
   const gatewayStartPeakMib = peakRssMib(gatewayPid);
   const ng = { edge: await openNg(BENCH_PORTS.ng), mask: await openNg(BENCH_PORTS.maskNg) };
+  running = startCpuBurners(burners);
   try {
-    log(`bench: ${calls} calls, masking ${masking}, run ${run}/${runs}`);
+    log(
+      `bench: ${calls} calls, masking ${masking}, run ${run}/${runs}${burners ? `, ${burners} CPU burners beside it` : ''}`,
+    );
     const measured = await runLoad({
       calls,
       masking,
@@ -137,6 +144,8 @@ async function oneRun(calls: number, masking: MaskingMode, run: number): Promise
     for (const problem of result.problems.slice(0, 5)) log(`  ! ${problem}`);
     return result;
   } finally {
+    await running.stop();
+    running = undefined;
     await ng.edge.close();
     await ng.mask.close();
   }
@@ -198,6 +207,7 @@ async function main(): Promise<void> {
     source,
     settings: {
       prompts: true,
+      burners,
       runs,
       rate,
       probes,

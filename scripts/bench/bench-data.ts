@@ -28,6 +28,8 @@ export interface BenchData {
     readonly keysPerCall: number;
     /** Whether the gateway played the customer prompts (benches from 2026-12-03 on). */
     readonly prompts?: boolean;
+    /** Busy-loop processes that ran beside every run (`--burners`; benches before 2026-12-03: none). */
+    readonly burners?: number;
   };
   readonly results: readonly LoadResult[];
   /** Masked levels in the order they were run (the step-up). */
@@ -100,5 +102,6 @@ export function summarise(data: BenchData): BenchSummaries {
 export function reproduce(data: BenchData, masking: MaskingMode, calls: number): string {
   const s = data.settings;
   const runs = data.results.filter((result) => result.masking === masking && result.calls === calls).length;
-  return `./scripts/tonewall bench --modes ${masking} --levels ${calls} --runs ${runs} --rate ${s.rate} --probes ${s.probes}`;
+  const burners = s.burners ? ` --burners ${s.burners}` : '';
+  return `./scripts/tonewall bench --modes ${masking} --levels ${calls} --runs ${runs} --rate ${s.rate} --probes ${s.probes}${burners}`;
 }

@@ -8,7 +8,8 @@ import { CUSTOMER_MIX } from './customer-mix.js';
 
 export const USAGE = `usage: ./scripts/tonewall bench [--levels 25,50,100,150,200,250,300] [--runs 3] [--quick] [--rate 40]
                                 [--modes on,off,one-hop] [--baseline-level held|N[,…]] [--probes N]
-                                [--out FILE.md] [--json FILE.json] [--profile] [--report-from A.json[,B.json…]]
+                                [--burners N] [--out FILE.md] [--json FILE.json] [--profile]
+                                [--report-from A.json[,B.json…]]
 exit status: 0 ok, 1 failed (or another bench runs), 2 usage`;
 
 function parseArguments() {
@@ -22,6 +23,7 @@ function parseArguments() {
         modes: { type: 'string', default: MASKING_MODES.join(',') },
         'baseline-level': { type: 'string' },
         probes: { type: 'string', default: String(CUSTOMER_MIX.length) },
+        burners: { type: 'string', default: '0' },
         out: { type: 'string' },
         json: { type: 'string' },
         profile: { type: 'boolean', default: false },
@@ -68,6 +70,8 @@ export function benchOptions() {
     runs: quick ? 1 : positiveInt('runs', values.runs, 10),
     rate: positiveInt('rate', values.rate, 200),
     probes: quick ? CUSTOMER_MIX.length : positiveInt('probes', values.probes, 400),
+    // busy loops beside the load (cpu-burners.ts); 0, the default, is none
+    burners: values.burners === '0' ? 0 : positiveInt('burners', values.burners, 16),
     modes,
   };
 }

@@ -112,6 +112,11 @@ export function findings(data: BenchData, summaries: BenchSummaries): string[] {
   }
   const loads = data.results.map((result) => result.loadAverage);
   const others = data.results.flatMap((result) => cpuFigures(result.cpu).others ?? []);
+  const burners = data.settings.burners ?? 0;
+  if (burners > 0)
+    lines.push(
+      `**${burners} CPU burner(s)** (busy loops at normal priority, \`--burners ${burners}\`) ran beside every run: the host's CPUs were contended on purpose; their CPU is in *others*.`,
+    );
   if (loads.length > 0 && others.length > 0)
     lines.push(
       `The machine was shared: 1-minute load average ${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)} at the runs' starts; ` +

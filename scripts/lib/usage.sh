@@ -263,12 +263,13 @@ USAGE
       cat <<'USAGE'
 usage: ./scripts/tonewall bench [--levels 25,50,100,150,200,250,300] [--runs 3] [--quick] [--rate 40]
                                 [--modes on,off,one-hop] [--baseline-level held|N[,…]] [--probes N]
-                                [--out FILE.md] [--json FILE.json] [--profile]
+                                [--burners N] [--out FILE.md] [--json FILE.json] [--profile]
                                 [--report-from docs/benchmarks/a.json[,b.json…]]
 
 Capacity, masking and latency on an own stack in .run/bench; writes the raw figures to
 docs/benchmarks/ and docs/benchmarks.md from them (--quick: one small load, one run, written to
-.run/bench; --report-from: the markdown again from raw figures, no measuring). Installs what is missing.
+.run/bench; --report-from: the markdown again from raw figures, no measuring; --burners: N busy
+loops beside every run, the host's CPUs contended on purpose). Installs what is missing.
 exit status: 0 ok, 1 failed (or another bench runs), 2 usage
 USAGE
       ;;
