@@ -115,6 +115,22 @@ describe('DtmfListener over real UDP', () => {
     expect(listener.stats.duplicates).toBe(2);
   });
 
+  it('logs which hop reported each key, and each twin it dropped, never the key', async () => {
+    const { port, listener, logs } = await listen(['127.0.0.1']);
+    const tones = listener.tonesPort ?? 0;
+    await send(port, [report('c1', 't1', 4)]);
+    await send(tones, [report('c1', 't1', 4)]);
+    await send(tones, [report('c2', 't3', 9)]);
+    const lines = logs.lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    const dtmf = lines.filter((line) => String(line.msg).startsWith('DTMF report'));
+    expect(dtmf.map((line) => [line.msg, line.sipCallId, line.report])).toEqual([
+      ['DTMF report accepted', 'c1', 'rfc4733'],
+      ["DTMF report dropped: the other hop's twin", 'c1', 'in-band'],
+      ['DTMF report accepted', 'c2', 'in-band'],
+    ]);
+    expect(logs.text()).not.toMatch(/"(key|event)"/);
+  });
+
   it('drops and counts datagrams from outside the allow-list', async () => {
     const { port, events, listener, logs } = await listen(['127.0.0.1']);
     await send(port, [report('c1', 't1', 4)], '127.0.0.5');

@@ -71,6 +71,9 @@ export class DtmfListener {
       onKey: (key) => this.#onKey(key),
       onRefused: (refused) => this.#onRefused(refused),
       onMalformed: (malformed) => this.#onMalformed(malformed),
+      // which hop's report was dropped, for working out a key too few (never the key)
+      onTwin: ({ sipCallId, kind }) =>
+        this.#options.logger.debug({ sipCallId, report: kind }, "DTMF report dropped: the other hop's twin"),
       onFailure: (error) => {
         options.logger.error({ code: error.code, err: error }, 'DTMF reports can no longer be received');
         options.onFailure?.(error);
@@ -128,7 +131,7 @@ export class DtmfListener {
     this.#options.logger.warn({ code, reason, bytes: length }, 'malformed DTMF datagram dropped');
   }
 
-  #onKey({ event, receivedAt }: ReceivedKey): void {
+  #onKey({ event, kind, receivedAt }: ReceivedKey): void {
     this.#stats.accepted += 1;
     // timing only (Call-ID, arrival, wait for the main thread): never the key. In seconds: epoch
     // milliseconds would be a 13-digit run that log scans rightly treat as card-shaped.
@@ -136,6 +139,7 @@ export class DtmfListener {
     this.#options.logger.debug(
       {
         sipCallId: event.sipCallId,
+        report: kind,
         receivedAtS: receivedAt / 1000,
         queuedMs: Math.round(queuedMs * 10) / 10,
       },

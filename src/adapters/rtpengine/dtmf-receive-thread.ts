@@ -1,6 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import { type ErrorCode, GatewayError } from '../../errors.js';
 import { siblingModuleUrl, startModuleWorker } from '../module-worker.js';
+import type { DtmfReportKind } from './dtmf-duplicate-filter.js';
 import type { DtmfEvent } from './dtmf-event.js';
 import {
   COUNTER_SLOTS,
@@ -14,6 +15,8 @@ import {
 /** One key press as the receive thread accepted it. */
 export interface ReceivedKey {
   readonly event: DtmfEvent;
+  /** Which hop reported it: the edge (RFC 4733 events) or the mask hop (in-band tones). */
+  readonly kind: DtmfReportKind;
   /** Wall-clock milliseconds (sub-ms precision) when the receive thread read the datagram. */
   readonly receivedAt: number;
 }
@@ -47,6 +50,8 @@ export interface DtmfReceiveThreadOptions {
   readonly onKey: (key: ReceivedKey) => void;
   readonly onRefused: (refused: RefusedDatagram) => void;
   readonly onMalformed: (malformed: MalformedDatagram) => void;
+  /** A hop's report dropped as the other hop's twin of a key press accepted before (dtmf-duplicate-filter.ts). */
+  readonly onTwin: (twin: { readonly sipCallId: string; readonly kind: DtmfReportKind }) => void;
   /** The thread or its socket failed after start: no more key presses will come. */
   readonly onFailure: (error: GatewayError) => void;
 }
@@ -154,7 +159,9 @@ export class DtmfReceiveThread {
         Atomics.sub(this.#counters, IN_FLIGHT, 1);
         if (this.#state !== 'running') return;
         if (message.type === 'key') {
-          this.#options.onKey({ event: message.event, receivedAt: message.receivedAt });
+          this.#options.onKey({ event: message.event, kind: message.kind, receivedAt: message.receivedAt });
+        } else if (message.type === 'twin') {
+          this.#options.onTwin({ sipCallId: message.sipCallId, kind: message.kind });
         } else if (message.type === 'refused') {
           this.#options.onRefused({
             reason: message.reason,

@@ -64,9 +64,10 @@ function onDatagram(bytes: Buffer, sourceAddress: string, kind: DtmfReportKind):
   }
   if (!filter.accept(event, kind, receivedAt)) {
     Atomics.add(settings.counters, DUPLICATES, 1);
+    post({ type: 'twin', sipCallId: event.sipCallId, kind });
     return;
   }
-  post({ type: 'key', event, receivedAt });
+  post({ type: 'key', event, kind, receivedAt });
 }
 
 // keys leave the filter after ~2 s even when no report comes

@@ -1,5 +1,6 @@
 /** What the DTMF receive thread and the main thread exchange (dtmf-receive-worker.ts ↔ dtmf-receive-thread.ts). */
 import type { ErrorCode } from '../../errors.js';
+import type { DtmfReportKind } from './dtmf-duplicate-filter.js';
 import type { DtmfEvent } from './dtmf-event.js';
 
 /** The thread's settings (its workerData). */
@@ -29,7 +30,9 @@ export type DtmfThreadMessage =
   | { type: 'bound'; port: number; tonesPort: number; receiveBufferBytes: number }
   | { type: 'failed'; message: string; code?: string | undefined }
   /** One key press, once (the other hop's report of it dropped); `receivedAt` is wall-clock ms. */
-  | { type: 'key'; event: DtmfEvent; receivedAt: number }
+  | { type: 'key'; event: DtmfEvent; kind: DtmfReportKind; receivedAt: number }
+  /** The other hop's report of a key press accepted before, dropped (the Call-ID, never the key). */
+  | { type: 'twin'; sipCallId: string; kind: DtmfReportKind }
   | { type: 'refused'; reason: 'source' | 'size'; address: string; length: number }
   /** Not a DTMF report: the code and a reason naming fields, never content. */
   | { type: 'malformed'; code: ErrorCode; reason: string; length: number };
