@@ -9,6 +9,7 @@
 //                            [--modes on,off,one-hop] [--baseline-level held|N[,…]] [--probes N (one per layout)]
 //                            [--out FILE.md] [--json FILE.json]
 //                            [--burners N] (N busy loops beside every run: the host's CPUs contended)
+//                            [--no-prompts] (the gateway plays no prompt to the customers)
 //                            [--profile]   (the gateway runs with node --cpu-prof into .run/bench/profiles)
 //                            [--report-from docs/benchmarks/a.json[,b.json…]]   (the markdown again from
 //                                          one or more benches' raw figures, their runs together; no measuring)
@@ -42,7 +43,7 @@ import { publish } from './bench/publish.js';
 import { ensureSocketBuffers } from './bench/socket-buffers.js';
 import { resolvedStackSettings, sourceState } from './bench/stack-settings.js';
 
-const { values, quick, levels, runs, rate, probes, modes, burners } = benchOptions();
+const { values, quick, levels, runs, rate, probes, modes, burners, prompts } = benchOptions();
 const stamp = new Date().toISOString().slice(0, 16).replace(/[T:]/g, '-');
 const out =
   values.out ??
@@ -65,7 +66,7 @@ if (!values['report-from']) {
   process.on('exit', () => releaseLock());
 }
 
-const services = new BenchServices(`bench-${randomBytes(12).toString('hex')}`);
+const services = new BenchServices(`bench-${randomBytes(12).toString('hex')}`, { prompts });
 let stopping = false;
 let running: CpuBurners | undefined;
 async function stop(code: number): Promise<never> {
@@ -206,7 +207,7 @@ async function main(): Promise<void> {
     machine,
     source,
     settings: {
-      prompts: true,
+      prompts,
       burners,
       runs,
       rate,

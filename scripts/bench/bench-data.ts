@@ -103,5 +103,7 @@ export function reproduce(data: BenchData, masking: MaskingMode, calls: number):
   const s = data.settings;
   const runs = data.results.filter((result) => result.masking === masking && result.calls === calls).length;
   const burners = s.burners ? ` --burners ${s.burners}` : '';
-  return `./scripts/tonewall bench --modes ${masking} --levels ${calls} --runs ${runs} --rate ${s.rate} --probes ${s.probes}${burners}`;
+  // benches before 2026-12-03 recorded no `prompts` (they played none; their commands predate the flag)
+  const noPrompts = s.prompts === false ? ' --no-prompts' : '';
+  return `./scripts/tonewall bench --modes ${masking} --levels ${calls} --runs ${runs} --rate ${s.rate} --probes ${s.probes}${burners}${noPrompts}`;
 }

@@ -8,7 +8,7 @@ import { CUSTOMER_MIX } from './customer-mix.js';
 
 export const USAGE = `usage: ./scripts/tonewall bench [--levels 25,50,100,150,200,250,300] [--runs 3] [--quick] [--rate 40]
                                 [--modes on,off,one-hop] [--baseline-level held|N[,…]] [--probes N]
-                                [--burners N] [--out FILE.md] [--json FILE.json] [--profile]
+                                [--burners N] [--no-prompts] [--out FILE.md] [--json FILE.json] [--profile]
                                 [--report-from A.json[,B.json…]]
 exit status: 0 ok, 1 failed (or another bench runs), 2 usage`;
 
@@ -24,6 +24,7 @@ function parseArguments() {
         'baseline-level': { type: 'string' },
         probes: { type: 'string', default: String(CUSTOMER_MIX.length) },
         burners: { type: 'string', default: '0' },
+        'no-prompts': { type: 'boolean', default: false },
         out: { type: 'string' },
         json: { type: 'string' },
         profile: { type: 'boolean', default: false },
@@ -72,6 +73,8 @@ export function benchOptions() {
     probes: quick ? CUSTOMER_MIX.length : positiveInt('probes', values.probes, 400),
     // busy loops beside the load (cpu-burners.ts); 0, the default, is none
     burners: values.burners === '0' ? 0 : positiveInt('burners', values.burners, 16),
+    // the gateway plays no prompt (what prompts cost: rtpengine probes each file on its packet thread)
+    prompts: !values['no-prompts'],
     modes,
   };
 }

@@ -31,8 +31,12 @@ export class BenchServices {
   #gateway: ChildProcess | undefined;
   #promptsDir: string | undefined;
 
-  constructor(apiKey: string) {
+  readonly #prompts: boolean;
+
+  /** `prompts`: whether the gateway plays the customer prompts (as `up` runs it: yes). */
+  constructor(apiKey: string, { prompts = true }: { prompts?: boolean } = {}) {
     this.apiKey = apiKey;
+    this.#prompts = prompts;
   }
 
   get gatewayUrl(): string {
@@ -108,7 +112,7 @@ export class BenchServices {
               keysDir: this.keysDir,
               apiKey: this.apiKey,
               masking,
-              promptsDir: this.prompts(),
+              ...(this.#prompts ? { promptsDir: this.prompts() } : {}),
             }),
           },
           stdio: ['ignore', fd, fd],

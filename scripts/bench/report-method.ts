@@ -71,7 +71,7 @@ export function columnsAndMethod(data: BenchData, flags: (mode: MaskingMode) => 
   7443; customers at 127.0.0.1, agents at 127.0.0.4:7080), the sandbox processor and the gateway as
   processes (debug log level; Kamailio, the rtpengines and the gateway with the settings
   \`./scripts/tonewall up\` uses), and stops all of them by PID at the end, on failure and on Ctrl-C.
-  ${data.settings.prompts ? 'Prompts on, as `up` runs: the gateway plays the spoken prompts (scripts/make-prompts.ts, en-GB) to every customer through the edge rtpengine.' : 'Prompts off (benches before 2026-12-03): the gateway played no prompt.'}
+  ${data.settings.prompts ? 'Prompts on, as `up` runs: the gateway plays the spoken prompts (scripts/make-prompts.ts, en-GB) to every customer through the edge rtpengine.' : 'Prompts off (`--no-prompts`, or benches before 2026-12-03): the gateway played no prompt.'}
 - Masking settings per mode (scripts/lib/stack.sh as it resolved them): masked: ${flags('on')}; the
   gateway mutes the customer on the mute hop (\`block media\`) while a payment captures and lets the
   audio through \`TONEWALL_UNMUTE_DELAY_MS\` after it ends.

@@ -263,7 +263,7 @@ USAGE
       cat <<'USAGE'
 usage: ./scripts/tonewall bench [--levels 25,50,100,150,200,250,300] [--runs 3] [--quick] [--rate 40]
                                 [--modes on,off,one-hop] [--baseline-level held|N[,…]] [--probes N]
-                                [--burners N] [--out FILE.md] [--json FILE.json] [--profile]
+                                [--burners N] [--no-prompts] [--out FILE.md] [--json FILE.json] [--profile]
                                 [--report-from docs/benchmarks/a.json[,b.json…]]
 
 Capacity, masking and latency on an own stack in .run/bench; writes the raw figures to
