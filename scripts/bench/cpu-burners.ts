@@ -1,8 +1,9 @@
 /**
  * CPU burners for `bench --burners N`: N busy-loop processes beside the load, so that a level runs with
- * the media host's CPUs contended as a shared or undersized host has them (issue 20, item 5: keys go
- * wrong when rtpengine gets too little CPU, not because of the number of calls). Each burner is a
- * shell loop at normal priority; the bench counts their CPU under *others* and stops them by PID.
+ * the media host's CPUs contended as a shared or undersized host has them (issue 20, item 5: with one
+ * burner, keys went wrong at 50 calls, where none did without it; docs/benchmarks/experiments). Each
+ * burner is a shell loop at normal priority; the bench counts their CPU under *others* and stops them
+ * by PID.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 
