@@ -28,7 +28,7 @@ import type {
   ScenarioOptions,
 } from './call-types.js';
 import { RtpSink } from './media/rtp-sink.js';
-import { freeUdpPort } from './ports.js';
+import { freeUdpPort, retryPortRace } from './ports.js';
 import { SIPP_SCENARIO_DIR, type SippProcess, startSipp } from './sipp.js';
 import { REPO_ROOT, TEST_RUN_NAME } from './stack.js';
 
@@ -125,17 +125,19 @@ export class CallHarness {
     if (options.pcap.keys) this.keyed.push(options.pcap.keys);
     const address = this.#options.customerAddress;
     const holdMs = options.holdMs ?? options.pcap.durationMs + 800;
-    const sipp = await startSipp({
-      scenario: options.scenario ?? (options.telephoneEvent ? 'customer-pcmu-te.xml' : 'customer-pcmu.xml'),
-      name: `${this.name}-${n}-customer`,
-      cwd,
-      logDir: this.logDir,
-      remote: this.#options.proxy,
-      sip: { address, port: await freeUdpPort(address) },
-      media: { address, port: await freeUdpPort(address, { span: 4 }) },
-      vars: { ...options.vars, hold_ms: String(holdMs) },
-      extraArgs: ['-s', '1000'],
-    });
+    const sipp = await retryPortRace(async () =>
+      startSipp({
+        scenario: options.scenario ?? (options.telephoneEvent ? 'customer-pcmu-te.xml' : 'customer-pcmu.xml'),
+        name: `${this.name}-${n}-customer`,
+        cwd,
+        logDir: this.logDir,
+        remote: this.#options.proxy,
+        sip: { address, port: await freeUdpPort(address) },
+        media: { address, port: await freeUdpPort(address, { span: 4 }) },
+        vars: { ...options.vars, hold_ms: String(holdMs) },
+        extraArgs: ['-s', '1000'],
+      }),
+    );
     this.#processes.add(sipp);
     return {
       sipp,
@@ -171,8 +173,7 @@ export class CallHarness {
   /** Starts the agent, then the customer's call to it. */
   async placeCall(options: { agent?: AgentOptions; customer: CustomerOptions }): Promise<PlacedCall> {
     const agent = await this.startAgent(options.agent);
-    const customer = await this.startCustomer(options.customer);
-    return { agent, customer };
+    return { agent, customer: await this.startCustomer(options.customer) };
   }
 
   /**

@@ -70,3 +70,18 @@ export async function waitForUdpBound(
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
+
+/**
+ * Runs `start` (which picks its ports with `freeUdpPort`) again, up to three times, when the process
+ * exited before binding a port: a port free when looked at can be bound by another process first (the
+ * range lies in Linux's ephemeral ports); CI once saw a SIPp customer exit so.
+ */
+export async function retryPortRace<T>(start: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await start();
+    } catch (error) {
+      if (attempt >= 3 || !(error as Error).message.includes('exited before binding')) throw error;
+    }
+  }
+}
